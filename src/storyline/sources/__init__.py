@@ -1,0 +1,1 @@
+"""Where pages come from: feeds, sitemaps, single URLs, local files and archives."""
