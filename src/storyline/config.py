@@ -39,6 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_max_bytes", int, 20 * 1024 * 1024, "Largest response body accepted, in bytes."),
     Setting("fetch_max_redirects", int, 5, "Redirects followed per request."),
     Setting("fetch_retries", int, 3, "Retries on 5xx, 429 and network errors."),
+    Setting("fetch_retry_max_wait", float, 60.0,
+            "Longest wait before a retry, in seconds; a longer Retry-After gives up instead."),
     Setting("allow_private", bool, False,
             "Allow requests to private, loopback and link-local addresses (tests, intranets)."),
     Setting("throttle_delay", float, 2.0, "Seconds between two requests to the same host."),

@@ -33,10 +33,12 @@ class PageTooLargeError(InputError):
 class FetchError(StorylineError):
     """A URL could not be fetched."""
 
-    def __init__(self, message: str, url: str | None = None, status: int | None = None):
+    def __init__(self, message: str, url: str | None = None, status: int | None = None,
+                 retry_after_seconds: float | None = None):
         super().__init__(message)
         self.url = url
         self.status = status
+        self.retry_after_seconds = retry_after_seconds  # the server's Retry-After, if any
 
 
 class BlockedError(FetchError):
