@@ -46,8 +46,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("throttle_delay", float, 2.0, "Seconds between two requests to the same host."),
     Setting("robots_obey", bool, True, "Obey robots.txt (RFC 9309)."),
     Setting("feed_interval", float, 900.0, "Seconds between two polls of a feed."),
+    Setting("db_timeout", float, 30.0,
+            "Seconds a write waits while another storyline process holds the database."),
+    Setting("poll_workers", int, 4, "Pages fetched and extracted at the same time by poll."),
     Setting("revisit_max_age", float, 7 * 86400.0,
             "Seconds after first sight when an article is no longer revisited."),
+    Setting("ingest_workers", int, 0,
+            "Processes extracting pages during `storyline ingest`; 0 means one per CPU core."),
+    Setting("duplicate_threshold", float, 0.5,
+            "Estimated Jaccard similarity (4-word shingles of the body) from which two pages "
+            "count as copies of one article."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

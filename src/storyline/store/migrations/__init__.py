@@ -1,0 +1,78 @@
+"""Versioned schema migrations, each run once, in order, in its own transaction.
+
+A migration is a module ``mNNNN_<name>.py`` with ``NAME`` and ``upgrade(conn)``; add it to
+``MIGRATIONS``. Applied versions are recorded in ``storyline_schema``, so opening an old
+database upgrades it and opening a database from a newer storyline is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import ModuleType
+
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, select
+
+from storyline.errors import StoreError
+from storyline.store.coltypes import UTCDateTime
+from storyline.store.migrations import m0001_initial
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: its version number, a name, and the function that applies it."""
+
+    version: int
+    name: str
+    upgrade: Callable[[Connection], None]
+
+
+def _from_module(version: int, module: ModuleType) -> Migration:
+    return Migration(version, module.NAME, module.upgrade)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_from_module(1, m0001_initial),)
+
+_meta = MetaData()
+schema_table = Table(
+    "storyline_schema",
+    _meta,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+)
+
+
+def current_version(conn: Connection) -> int:
+    """The highest migration applied to the database (0 for an empty database)."""
+    _meta.create_all(conn, tables=[schema_table])
+    found = conn.execute(select(schema_table.c.version)).scalars().all()
+    return max(found, default=0)
+
+
+def migrate(engine: Engine, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[int]:
+    """Apply every pending migration; return the versions applied."""
+    applied: list[int] = []
+    with engine.begin() as conn:
+        have = current_version(conn)
+    newest = max((m.version for m in migrations), default=0)
+    if have > newest:
+        raise StoreError(
+            f"the database is at schema version {have}, newer than this storyline knows "
+            f"({newest}); upgrade storyline (pip install -U storyline) to open it"
+        )
+    for migration in sorted(migrations, key=lambda m: m.version):
+        if migration.version <= have:
+            continue
+        with engine.begin() as conn:
+            if current_version(conn) >= migration.version:  # another process got there first
+                continue
+            migration.upgrade(conn)
+            conn.execute(
+                schema_table.insert().values(
+                    version=migration.version, name=migration.name, applied_at=datetime.now(UTC)
+                )
+            )
+        applied.append(migration.version)
+    return applied

@@ -1,0 +1,284 @@
+"""The version writer: captures in, versions and their changes kept consistent.
+
+Every successful visit records a *capture* (page, time, content hash): small, and enough
+to know what the page said when. A *version* is the first capture of each run of equal
+content, in time order, and holds the Article as JSON and the compressed raw HTML.
+Captures may arrive in any order (archives deliver them so); inserting one in the middle
+of the history can start a new run, split a run, or move a run's start earlier, and the
+changes of the neighbouring versions are recomputed. Ties in time are ordered by hash, so
+the result does not depend on arrival order.
+
+These functions run inside the caller's write transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from storyline.errors import StoreError
+from storyline.model import Article, Change, Version
+from storyline.store import schema
+from storyline.store.rows import StoredVersion
+
+Compare = Callable[[Article, Article], list[Change]]
+Key = tuple[datetime, str]
+RAW_ENCODING = "zlib"
+
+_v = schema.versions
+_c = schema.captures
+
+
+def compress_raw(raw: bytes) -> bytes:
+    """Raw HTML as stored: zlib-compressed (stdlib, readable from any language)."""
+    return zlib.compress(raw, 6)
+
+
+def decompress_raw(data: bytes, encoding: str | None) -> bytes:
+    """Undo ``compress_raw``."""
+    if encoding == RAW_ENCODING:
+        return zlib.decompress(data)
+    if encoding in (None, "identity"):
+        return data
+    raise StoreError(f"raw HTML stored with unknown encoding {encoding!r}; upgrade storyline")
+
+
+def write_version(
+    conn: Connection,
+    page_id: int,
+    url: str,
+    fetched_at: datetime,
+    article: Article,
+    raw: bytes | None,
+    compare: Compare,
+    raw_type: str | None = None,
+) -> StoredVersion:
+    """Record a capture of ``article`` at ``fetched_at`` and keep the versions consistent."""
+    key: Key = (fetched_at, article.content_hash())
+    if conn.execute(select(_c.c.id).where(_c.c.page_id == page_id, _is(_c, key))).first():
+        return StoredVersion(_version_at(conn, page_id, key, url), [], created=False)
+    prev = _neighbour(conn, page_id, key, before=True)
+    nxt = _neighbour(conn, page_id, key, before=False)
+    conn.execute(insert(_c).values(page_id=page_id, fetched_at=key[0], content_hash=key[1]))
+    if prev is not None and prev[1] == key[1]:
+        return StoredVersion(_version_at(conn, page_id, key, url), [], created=False)
+    if nxt is not None and nxt[1] == key[1]:  # an earlier sighting of the next run's content
+        row = _version_row(conn, page_id, nxt)
+        values = _content_values(article, raw, raw_type)
+        if raw is None:  # keep the raw HTML we have rather than lose it
+            values = {k: v for k, v in values.items() if not k.startswith("raw_")}
+        conn.execute(update(_v).where(_v.c.id == row.id).values(fetched_at=key[0], **values))
+        _refresh_page(conn, page_id)
+        return StoredVersion(_version_at(conn, page_id, key, url), [], created=False)
+    before = _version_row(conn, page_id, prev, at_or_before=True) if prev else None
+    old = _article_of(before) if before is not None else None
+    new_id = _insert_version(conn, page_id, key, _content_values(article, raw, raw_type))
+    new_changes = _set_changes(conn, new_id, old, article, compare)
+    if nxt is not None and prev is not None and nxt[1] == prev[1]:  # we split prev's run
+        assert before is not None and old is not None
+        copy = {
+            "title": before.title,
+            "text_length": before.text_length,
+            "article_json": before.article_json,
+            "raw_html": before.raw_html,
+            "raw_encoding": before.raw_encoding,
+            "raw_type": before.raw_type,
+        }
+        copy_id = _insert_version(conn, page_id, nxt, copy)
+        _set_changes(conn, copy_id, article, old, compare)
+    elif nxt is not None:
+        after = _version_row(conn, page_id, nxt)
+        _set_changes(conn, after.id, article, _article_of(after), compare)
+    _refresh_page(conn, page_id)
+    return StoredVersion(_version_at(conn, page_id, key, url), new_changes, created=True)
+
+
+def replace_content(conn: Connection, version_id: int, article: Article, compare: Compare) -> None:
+    """Give a version a new Article (``reextract``); its captures and changes follow."""
+    row = conn.execute(select(_v).where(_v.c.id == version_id)).first()
+    if row is None:
+        raise StoreError(f"version {version_id} is not stored")
+    new_hash = article.content_hash()
+    start: Key = (row.fetched_at, row.content_hash)
+    nxt = _next_version_key(conn, row.page_id, start)
+    in_run = [
+        _c.c.page_id == row.page_id,
+        _c.c.content_hash == row.content_hash,
+        or_(_after(_c, start), _is(_c, start)),
+    ]
+    if nxt is not None:
+        in_run.append(_before(_c, nxt))
+    conn.execute(update(_c).where(*in_run).values(content_hash=new_hash))
+    values = {
+        k: v for k, v in _content_values(article, None, None).items() if not k.startswith("raw_")
+    }
+    conn.execute(update(_v).where(_v.c.id == version_id).values(content_hash=new_hash, **values))
+    prev = _version_row(conn, row.page_id, start, strictly_before=True)
+    _set_changes(conn, version_id, _article_of(prev) if prev else None, article, compare)
+    if nxt is not None:
+        after = _version_row(conn, row.page_id, nxt)
+        _set_changes(conn, after.id, article, _article_of(after), compare)
+
+
+def version_from_row(row: Any, url: str, number: int | None) -> Version:
+    """A model ``Version`` from a ``versions`` row."""
+    return Version(
+        url=url,
+        fetched_at=row.fetched_at,
+        content_hash=row.content_hash,
+        article=_article_of(row),
+        id=row.id,
+        number=number,
+    )
+
+
+def version_number(conn: Connection, page_id: int, key: Key) -> int:
+    """The 1-based position of the version starting at ``key`` in the page's history."""
+    earlier = (
+        select(func.count())
+        .select_from(_v)
+        .where(_v.c.page_id == page_id, or_(_before(_v, key), _is(_v, key)))
+    )
+    return int(conn.execute(earlier).scalar_one())
+
+
+def _content_values(article: Article, raw: bytes | None, raw_type: str | None) -> dict[str, Any]:
+    return {
+        "title": article.title,
+        "text_length": len(article.body_text),
+        "article_json": json.dumps(article.to_dict(), ensure_ascii=False),
+        "raw_html": compress_raw(raw) if raw is not None else None,
+        "raw_encoding": RAW_ENCODING if raw is not None else None,
+        "raw_type": raw_type if raw is not None else None,
+    }
+
+
+def _insert_version(conn: Connection, page_id: int, key: Key, values: dict[str, Any]) -> int:
+    result = conn.execute(
+        insert(_v).values(page_id=page_id, fetched_at=key[0], content_hash=key[1], **values)
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def _set_changes(
+    conn: Connection, version_id: int, old: Article | None, new: Article, compare: Compare
+) -> list[Change]:
+    conn.execute(delete(schema.changes).where(schema.changes.c.version_id == version_id))
+    found = compare(old, new) if old is not None else []
+    if found:
+        conn.execute(
+            insert(schema.changes),
+            [
+                {
+                    "version_id": version_id,
+                    "position": i,
+                    "kind": c.kind,
+                    "section": c.section,
+                    "before": c.before,
+                    "after": c.after,
+                }
+                for i, c in enumerate(found)
+            ],
+        )
+    return found
+
+
+def _refresh_page(conn: Connection, page_id: int) -> None:
+    latest = conn.execute(
+        select(_v.c.id)
+        .where(_v.c.page_id == page_id)
+        .order_by(_v.c.fetched_at.desc(), _v.c.content_hash.desc())
+        .limit(1)
+    ).scalar()
+    count = conn.execute(
+        select(func.count()).select_from(_v).where(_v.c.page_id == page_id)
+    ).scalar_one()
+    conn.execute(
+        update(schema.pages)
+        .where(schema.pages.c.id == page_id)
+        .values(latest_version_id=latest, version_count=count)
+    )
+
+
+def _article_of(row: Any) -> Article:
+    return Article.from_dict(json.loads(row.article_json))
+
+
+def _is(table: Any, key: Key) -> ColumnElement[bool]:
+    return and_(table.c.fetched_at == key[0], table.c.content_hash == key[1])
+
+
+def _before(table: Any, key: Key) -> ColumnElement[bool]:
+    return or_(
+        table.c.fetched_at < key[0],
+        and_(table.c.fetched_at == key[0], table.c.content_hash < key[1]),
+    )
+
+
+def _after(table: Any, key: Key) -> ColumnElement[bool]:
+    return or_(
+        table.c.fetched_at > key[0],
+        and_(table.c.fetched_at == key[0], table.c.content_hash > key[1]),
+    )
+
+
+def _neighbour(conn: Connection, page_id: int, key: Key, before: bool) -> Key | None:
+    if before:
+        where, order = _before(_c, key), (_c.c.fetched_at.desc(), _c.c.content_hash.desc())
+    else:
+        where, order = _after(_c, key), (_c.c.fetched_at.asc(), _c.c.content_hash.asc())
+    row = conn.execute(
+        select(_c.c.fetched_at, _c.c.content_hash)
+        .where(_c.c.page_id == page_id, where)
+        .order_by(*order)
+        .limit(1)
+    ).first()
+    return (row.fetched_at, row.content_hash) if row else None
+
+
+def _next_version_key(conn: Connection, page_id: int, key: Key) -> Key | None:
+    row = conn.execute(
+        select(_v.c.fetched_at, _v.c.content_hash)
+        .where(_v.c.page_id == page_id, _after(_v, key))
+        .order_by(_v.c.fetched_at, _v.c.content_hash)
+        .limit(1)
+    ).first()
+    return (row.fetched_at, row.content_hash) if row else None
+
+
+def _version_row(
+    conn: Connection,
+    page_id: int,
+    key: Key,
+    at_or_before: bool = False,
+    strictly_before: bool = False,
+) -> Any:
+    """The version starting exactly at ``key``, or the one in effect at/just before it."""
+    query = select(_v).where(_v.c.page_id == page_id)
+    if strictly_before:
+        query = query.where(_before(_v, key))
+    elif at_or_before:
+        query = query.where(or_(_before(_v, key), _is(_v, key)))
+    else:
+        query = query.where(_is(_v, key))
+    row = conn.execute(
+        query.order_by(_v.c.fetched_at.desc(), _v.c.content_hash.desc()).limit(1)
+    ).first()
+    if row is None and not strictly_before:
+        raise StoreError(
+            f"page {page_id}: no version at {key[0].isoformat()}; the captures and "
+            "versions disagree; run `storyline reextract` or report a bug"
+        )
+    return row
+
+
+def _version_at(conn: Connection, page_id: int, key: Key, url: str) -> Version:
+    row = _version_row(conn, page_id, key, at_or_before=True)
+    start = (row.fetched_at, row.content_hash)
+    return version_from_row(row, url, version_number(conn, page_id, start))

@@ -1,0 +1,74 @@
+"""Property test: any sequence of captures, in any order, keeps every stored fact."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from storyline.model import Article, Change, Paragraph, Section
+from storyline.store import Store
+
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+URL = "https://news.example/story"
+CONTENTS = [
+    Article(url=URL, title=f"Headline {i}", sections=[Section("body", [Paragraph(f"Text {i}.")])])
+    for i in range(4)
+]
+HASH_TO_INDEX = {a.content_hash(): i for i, a in enumerate(CONTENTS)}
+
+
+def compare(old: Article, new: Article) -> list[Change]:
+    return [Change("headline", old.title, new.title)]
+
+
+captures = st.lists(st.tuples(st.integers(0, 12), st.integers(0, 3)), min_size=1, max_size=14)
+
+
+def _history(store: Store) -> list[tuple[datetime, str]]:
+    return [(v.fetched_at, v.content_hash) for v in store.versions(URL)]
+
+
+def _store_all(store: Store, seq: list[tuple[int, int]]) -> None:
+    for minute, content in seq:
+        raw = f"<html>{content} at {minute}</html>".encode()
+        store.store_version(URL, T0 + timedelta(minutes=minute), CONTENTS[content], raw)
+
+
+@pytest.mark.slow
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(captures)
+def test_any_capture_order_keeps_every_fact_and_is_idempotent(seq):
+    with tempfile.TemporaryDirectory() as tmp:
+        with (
+            Store.open(Path(tmp) / "a.db", compare=compare) as store,
+            Store.open(Path(tmp) / "b.db", compare=compare) as sorted_store,
+        ):
+            _store_all(store, seq)
+            history = _history(store)
+            # every capture is answered by the version in effect at its time
+            for minute, content in seq:
+                key = (T0 + timedelta(minutes=minute), CONTENTS[content].content_hash())
+                in_effect = max(k for k in history if k <= key)
+                assert in_effect[1] == key[1]
+            # versions are distinct states: no two neighbours are equal
+            assert all(a[1] != b[1] for a, b in pairwise(history))
+            # each version's changes are against its neighbour in time, the raw page kept
+            found = store.versions(URL)
+            for before, after in pairwise(found):
+                change = store.changes(after.id)[0]
+                assert (change.before, change.after) == (before.article.title, after.article.title)
+            assert all(store.raw_html(v.id).startswith(b"<html>") for v in found)
+            assert store.changes(found[0].id) == []
+            # storing everything again changes nothing
+            counts = store.counts()
+            _store_all(store, list(reversed(seq)))
+            assert _history(store) == history and store.counts() == counts
+            # the arrival order does not matter
+            _store_all(sorted_store, sorted(seq))
+            assert _history(sorted_store) == history
