@@ -1,3 +1,3 @@
 """Shared pytest fixtures. Keep this file small: fixtures live in tests/fixtures/."""
 
-from fixtures.newsroom import newsroom  # noqa: F401  (registers the fixture)
+from fixtures.newsroom import newsroom, newsroom_fetcher  # noqa: F401  (registers them)
