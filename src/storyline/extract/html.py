@@ -1,68 +1,157 @@
-"""Main content from HTML: trafilatura finds the article, our layer shapes it."""
+"""Main content from HTML: decode, parse once, find the article, shape it into an Article.
+
+The work is split by job: ``decode.py`` turns bytes into text, ``metadata.py`` reads the
+headline, byline and dates, ``content.py`` decides which part of the page is the article
+(trafilatura plus our checks), and ``structure.py`` sorts the resulting blocks into
+sections, promos and related-article rails. This module wires them and converts
+trafilatura's XML into ``Block``s.
+"""
 
 from __future__ import annotations
 
-from lxml import etree
-import trafilatura
+import re
 
-from storyline.errors import InputError, PageTooLargeError
+from lxml import etree
+from lxml.html import HtmlElement
+
+from storyline.errors import InputError
 from storyline.extract.blocks import Block
+from storyline.extract.content import extract_main, normalise
+from storyline.extract.decode import MAX_PAGE_BYTES, decode_html
+from storyline.extract.metadata import Metadata, extract_metadata
 from storyline.extract.structure import structure_blocks
 from storyline.model import Article
 
-MAX_PAGE_BYTES = 20 * 1024 * 1024
+__all__ = ["MAX_PAGE_BYTES", "decode_html", "extract_article", "parse_html"]
 
-_KIND_BY_TAG = {"p": "paragraph", "head": "heading", "item": "list_item", "quote": "quote"}
-
-
-def decode_html(data: str | bytes) -> str:
-    """Decode page bytes using the declared charset, else a sniffed one."""
-    if isinstance(data, str):
-        return data
-    if len(data) > MAX_PAGE_BYTES:
-        raise PageTooLargeError(
-            f"page is {len(data):,} bytes, over the {MAX_PAGE_BYTES:,}-byte cap"
-        )
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000]).best()
-    encoding = best.encoding if best else "utf-8"
-    return data.decode(encoding, errors="replace")
+_MARKUP = re.compile(r"<(?:!doctype|!--|[a-zA-Z][a-zA-Z0-9-]*[\s/>])", re.IGNORECASE)
+_TEXT_KIND = {"p": "paragraph", "head": "heading", "quote": "quote", "code": "paragraph"}
+_HTML_KIND = {"h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
+              "h6": "heading", "blockquote": "quote", "li": "list_item"}
 
 
-def extract_article(html: str | bytes, url: str | None = None) -> Article:
-    """Extract the article and its metadata from an HTML page."""
-    text = decode_html(html)
-    if len(text) > MAX_PAGE_BYTES:
-        raise PageTooLargeError(f"page is {len(text):,} characters, over the cap")
-    if "<" not in text[:5000]:
-        raise InputError("input is not HTML: no markup found in the first 5,000 characters")
-    doc = trafilatura.bare_extraction(text, url=url, with_metadata=True)
-    if doc is None or doc.body is None:
+def extract_article(
+    html: str | bytes, url: str | None = None, *, max_bytes: int = MAX_PAGE_BYTES
+) -> Article:
+    """Extract the article and its metadata from an HTML page (text or bytes)."""
+    text = decode_html(html, max_bytes=max_bytes)
+    if not text.strip():
         return Article(url=url, no_article=True)
-    blocks = _blocks_from_body(doc.body)
+    tree = parse_html(text)
+    meta = extract_metadata(tree, url)
+    extraction = extract_main(tree, url)
+    blocks = [_html_block(e) for e in extraction.extra_before]
+    blocks += blocks_from_xml(extraction.body) if extraction.body is not None else []
+    blocks += [_html_block(e) for e in extraction.extra_after]
+    blocks = _drop_repeated_headline([b for b in blocks if b.text], meta.title)
     body = structure_blocks(blocks)
+    return _article(url, meta, body, no_article=not body.sections)
+
+
+def parse_html(text: str) -> HtmlElement:
+    """Parse page text into an lxml tree; ``InputError`` when it is not HTML at all."""
+    if not _MARKUP.search(text[:100_000]):
+        raise InputError(
+            "input is not HTML: no markup found; for a plain-text page use "
+            "extract_text() (or `storyline extract --text`)"
+        )
+    from trafilatura.utils import load_html
+
+    tree = load_html(text)
+    if tree is None:
+        raise InputError("input could not be parsed as HTML")
+    return tree
+
+
+def blocks_from_xml(body: etree._Element) -> list[Block]:
+    """Turn trafilatura's XML body (p, head, list/item, quote, table/row) into blocks."""
+    for lb in body.iter("lb"):
+        lb.tail = " " + (lb.tail or "")
+    blocks: list[Block] = []
+    for child in body:
+        _collect(child, blocks)
+    return blocks
+
+
+def _collect(element: etree._Element, blocks: list[Block]) -> None:
+    tag = element.tag
+    if tag == "list":
+        for item in element.iterchildren("item"):
+            nested = item.findall("list")
+            for sub in nested:
+                item.remove(sub)
+            blocks.append(_xml_block(item, "list_item"))
+            for sub in nested:
+                _collect(sub, blocks)
+    elif tag == "table":
+        for row in element.iter("row"):
+            cells = [normalise(" ".join(c.itertext())) for c in row.iterchildren("cell")]
+            blocks.append(Block(" ".join(c for c in cells if c), "paragraph"))
+    elif tag == "quote" and element.find("p") is not None:
+        for child in element:
+            _collect(child, blocks)
+            if blocks:
+                blocks[-1].kind = "quote"
+    elif tag in _TEXT_KIND:
+        blocks.append(_xml_block(element, _TEXT_KIND[tag]))
+    elif tag in ("div", "section"):
+        for child in element:
+            _collect(child, blocks)
+
+
+def _xml_block(element: etree._Element, kind: str) -> Block:
+    text = normalise("".join(element.itertext()))
+    return _with_links(Block(text, kind), element, "ref", "target")
+
+
+def _html_block(element: HtmlElement) -> Block:
+    text = normalise(element.text_content())
+    return _with_links(Block(text, _HTML_KIND.get(str(element.tag), "paragraph")), element,
+                       "a", "href")
+
+
+def _with_links(block: Block, element: etree._Element, tag: str, attr: str) -> Block:
+    """Fill in the block's link density and, when one link covers it, the link target."""
+    if not block.text:
+        return block
+    links = [(normalise("".join(a.itertext())), a.get(attr)) for a in element.iter(tag)]
+    linked = sum(len(t) for t, _ in links)
+    block.link_density = min(1.0, linked / len(block.text))
+    longest = max(links, key=lambda link: len(link[0]), default=("", None))
+    if longest[1] and len(longest[0]) >= 0.8 * len(block.text):
+        block.url = longest[1]
+    return block
+
+
+def _drop_repeated_headline(blocks: list[Block], title: str | None) -> list[Block]:
+    """Drop the headline when the body repeats it in its first blocks (it is metadata)."""
+    if not title or not blocks:
+        return blocks
+    key = _loose(title)
+    for i, block in enumerate(blocks[:3]):
+        if _loose(block.text) == key:
+            return blocks[:i] + blocks[i + 1 :]
+    return blocks
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def _article(url: str | None, meta: Metadata, body, no_article: bool) -> Article:
     return Article(
-        url=url or doc.url,
-        canonical_url=doc.url,
-        site_name=doc.sitename,
-        title=doc.title,
-        standfirst=doc.description,
-        authors=[a.strip() for a in (doc.author or "").split(";") if a.strip()],
-        published=doc.date,
-        language=doc.language,
+        url=url or meta.canonical_url,
+        canonical_url=meta.canonical_url,
+        site_name=meta.site_name,
+        title=meta.title,
+        standfirst=meta.standfirst,
+        authors=meta.authors,
+        published=meta.published,
+        modified=meta.modified,
+        language=meta.language,
         sections=body.sections,
         promos=body.promos,
         related=body.related,
         navigation=body.navigation,
-        no_article=not body.sections,
+        no_article=no_article,
     )
-
-
-def _blocks_from_body(body: etree._Element) -> list[Block]:
-    blocks: list[Block] = []
-    for element in body.iter("p", "head", "item", "quote"):
-        text = " ".join("".join(element.itertext()).split())
-        if text:
-            blocks.append(Block(text=text, kind=_KIND_BY_TAG[element.tag]))
-    return blocks

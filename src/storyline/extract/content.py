@@ -1,0 +1,170 @@
+"""Which part of a page is the article: trafilatura's choice, checked and completed.
+
+trafilatura is the strongest single extractor on news pages, but it fails in a few
+recognisable ways, and each check here targets one of them with a general rule:
+
+* **Nothing or next to nothing found.** Its fast mode skips the fallback algorithms;
+  when the result is short, the full mode (with its readability and jusText fallbacks)
+  is run, so the expensive path is paid only on the pages that need it.
+* **An article split over repeated containers.** Some templates cut the body into
+  several blocks of the same class (between ads or pull quotes); trafilatura keeps the
+  first. Paragraphs in *other* containers with the same tag and class as the one that
+  holds the extracted text are brought back, in page order.
+
+The page is parsed once: the same lxml tree feeds trafilatura (which copies it), the
+metadata reader and the paragraph survey used by the checks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+
+# A result shorter than this (characters) is "next to nothing": try the full mode.
+MIN_BODY_CHARS = 250
+# Paragraphs shorter than this are too common (labels, captions) to identify a container.
+_MIN_PARA_CHARS = 40
+# A paragraph whose text is mostly link text is navigation, not body.
+_MAX_LINK_SHARE = 0.3
+# Extra containers must add at least this much paragraph text to be believed.
+_MIN_CHUNK_CHARS = 150
+_OFF_ARTICLE_TAGS = {"nav", "footer", "aside", "form", "header"}
+_OFF_ARTICLE_WORDS = re.compile(
+    r"comment|related|recirc|sidebar|promo|newsletter|footer|share|social|widget|"
+    r"most-?popular|trending|recommend|outbrain|taboola|teaser|card",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Paragraph:
+    """A ``<p>`` of the original page, with what the checks need to know about it."""
+
+    element: HtmlElement
+    text: str
+    link_share: float
+
+    @property
+    def good(self) -> bool:
+        """Long enough and not mostly links: the kind of paragraph an article is made of."""
+        return len(self.text) >= _MIN_PARA_CHARS and self.link_share <= _MAX_LINK_SHARE
+
+
+@dataclass
+class Extraction:
+    """The body trafilatura returned (its XML) plus extra page paragraphs to append."""
+
+    body: etree._Element | None
+    text_length: int
+    extra_before: list[HtmlElement] = field(default_factory=list)
+    extra_after: list[HtmlElement] = field(default_factory=list)
+    method: str = "trafilatura-fast"
+
+
+def normalise(text: str) -> str:
+    """Whitespace-collapsed text, the key used to match output blocks to page elements."""
+    return " ".join(text.split())
+
+
+def survey_paragraphs(tree: HtmlElement) -> list[Paragraph]:
+    """Every non-empty ``<p>`` of the page in order, with its share of link text."""
+    paragraphs = []
+    for element in tree.iter("p"):
+        text = normalise(element.text_content())
+        if not text:
+            continue
+        link_chars = sum(len(normalise(a.text_content())) for a in element.iter("a"))
+        paragraphs.append(Paragraph(element, text, min(1.0, link_chars / len(text))))
+    return paragraphs
+
+
+def extract_main(tree: HtmlElement, url: str | None) -> Extraction:
+    """Run trafilatura on ``tree`` and apply the checks; never modifies ``tree``."""
+    result = _run_trafilatura(tree, url, fast=True)
+    if result.text_length < MIN_BODY_CHARS:
+        full = _run_trafilatura(tree, url, fast=False)
+        if full.text_length > result.text_length:
+            result = full
+    if result.body is not None and result.text_length:
+        _complete_split_body(result, survey_paragraphs(tree))
+    return result
+
+
+def _run_trafilatura(tree: HtmlElement, url: str | None, fast: bool) -> Extraction:
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        fast=fast,
+        favor_precision=True,
+        include_comments=False,
+        include_tables=True,
+        include_links=False,
+        with_metadata=False,
+    )
+    if document is None or document.body is None:
+        return Extraction(None, 0, method="none")
+    length = len(normalise(" ".join(document.body.itertext())))
+    return Extraction(document.body, length, method="trafilatura" + ("-fast" if fast else ""))
+
+
+def _complete_split_body(result: Extraction, paragraphs: list[Paragraph]) -> None:
+    """Add paragraphs from sibling containers of the one trafilatura's text came from."""
+    assert result.body is not None
+    extracted = {normalise(" ".join(el.itertext())) for el in result.body.iter("p")}
+    matched = [p for p in paragraphs if p.good and p.text in extracted]
+    if len(matched) < 2:
+        return
+    parents = Counter(_signature(p.element.getparent()) for p in matched)
+    signature, count = parents.most_common(1)[0]
+    if count < 0.6 * len(matched) or not signature[1]:
+        return  # no dominant, classed container: nothing to compare other containers with
+    used = {p.element.getparent() for p in matched}
+    first_used = min(_position(paragraphs, c) for c in used)
+    extra: dict[HtmlElement, list[Paragraph]] = {}
+    for para in paragraphs:
+        parent = para.element.getparent()
+        if parent in used or _signature(parent) != signature:
+            continue
+        extra.setdefault(parent, []).append(para)
+    for container, paras in extra.items():
+        if not _believable_chunk(container, paras):
+            continue
+        target = result.extra_before if _position(paragraphs, container) < first_used else (
+            result.extra_after
+        )
+        target.extend(p.element for p in paras)
+    if result.extra_before or result.extra_after:
+        result.method += "+split-body"
+
+
+def _believable_chunk(container: HtmlElement, paras: list[Paragraph]) -> bool:
+    """A container of real body text: enough good paragraphs, not in an off-article region."""
+    good_chars = sum(len(p.text) for p in paras if p.good)
+    if good_chars < _MIN_CHUNK_CHARS:
+        return False
+    for ancestor in container.iterancestors():
+        if ancestor.tag in _OFF_ARTICLE_TAGS:
+            return False
+        marks = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+        if _OFF_ARTICLE_WORDS.search(marks):
+            return False
+    return True
+
+
+def _signature(element: HtmlElement | None) -> tuple[str, str]:
+    if element is None:
+        return ("", "")
+    return (str(element.tag), " ".join(sorted(element.get("class", "").split())))
+
+
+def _position(paragraphs: list[Paragraph], container: HtmlElement) -> int:
+    """Index of the first surveyed paragraph inside ``container`` (page order)."""
+    return next(
+        (i for i, p in enumerate(paragraphs) if p.element.getparent() is container),
+        len(paragraphs),
+    )

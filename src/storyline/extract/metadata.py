@@ -1,0 +1,269 @@
+"""Headline, standfirst, byline, dates, language, canonical URL and site name of a page.
+
+Read from the parsed tree in one pass over ``<head>`` and a few targeted lookups, in the
+order publishers make them reliable: schema.org JSON-LD (what search engines are fed),
+then Open Graph / article / Dublin Core ``<meta>`` tags, then the visible page (``<h1>``,
+``<time>``, byline elements). htmldate is asked for the date only when none of these has
+one, because it is the slowest step by far.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from storyline.extract.authors import clean_authors
+
+_ARTICLE_TYPES = re.compile(r"article|posting|report|story|webpage|liveblog", re.IGNORECASE)
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
+
+
+@dataclass
+class Metadata:
+    """What the page says about its article, before any body text is read."""
+
+    title: str | None = None
+    standfirst: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    modified: str | None = None
+    language: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+
+
+def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
+    """Read the article's metadata from a parsed page."""
+    metas = _meta_tags(tree)
+    ld = _json_ld_article(tree)
+    site_name = _first(_text(ld.get("publisher")), metas.get("og:site_name"),
+                       metas.get("application-name"))
+    meta = Metadata(
+        title=_title(tree, ld, metas, site_name),
+        standfirst=_first(_text(ld.get("description")), metas.get("og:description"),
+                          metas.get("description"), metas.get("twitter:description")),
+        authors=_authors(tree, ld, metas),
+        published=_first_date(ld.get("datePublished"), metas.get("article:published_time"),
+                              *(metas.get(k) for k in _PUBLISHED_KEYS)),
+        modified=_first_date(ld.get("dateModified"), metas.get("article:modified_time"),
+                             metas.get("og:updated_time"), metas.get("last-modified")),
+        language=_language(tree, ld, metas),
+        canonical_url=_canonical(tree, ld, metas, url),
+        site_name=site_name,
+    )
+    if meta.published is None:
+        meta.published = _visible_date(tree) or _htmldate(tree, url)
+    return meta
+
+
+_PUBLISHED_KEYS = (
+    "og:article:published_time", "datepublished", "publishdate", "pubdate",
+    "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
+    "parsely-pub-date", "article.published", "published_time", "original-publish-date",
+    "cxenseparse:recs:publishtime", "rnews:datepublished",
+)
+
+
+def _meta_tags(tree: HtmlElement) -> dict[str, str]:
+    """``<meta>`` name/property → content, first occurrence wins, names lower-cased."""
+    found: dict[str, str] = {}
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        if not key and element.get("http-equiv"):
+            key = element.get("http-equiv")
+        content = element.get("content")
+        if key and content and content.strip():
+            found.setdefault(key.strip().lower(), " ".join(content.split()))
+    return found
+
+
+def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
+    """The first schema.org object of an article type in the page's JSON-LD, or ``{}``."""
+    fallback: dict[str, Any] = {}
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except ValueError:
+            continue
+        for item in _ld_items(data):
+            kind = item.get("@type")
+            kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
+            if _ARTICLE_TYPES.search(kinds) and ("headline" in item or "datePublished" in item):
+                if "webpage" not in kinds.lower():
+                    return item
+                fallback = fallback or item
+    return fallback
+
+
+def _ld_items(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [i for d in data for i in _ld_items(d)]
+    if not isinstance(data, dict):
+        return []
+    items = [data]
+    if isinstance(data.get("@graph"), list):
+        items += [i for d in data["@graph"] for i in _ld_items(d)]
+    if isinstance(data.get("mainEntity"), dict):
+        items += _ld_items(data["mainEntity"])
+    return items
+
+
+def _text(value: Any) -> str | None:
+    """A schema.org value as text: a string, or the ``name`` of an object (or first item)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
+
+
+def _first(*values: str | None) -> str | None:
+    return next((v for v in values if v), None)
+
+
+def _title(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None) -> str | None:
+    """The headline: the page's ``<h1>`` when other sources agree with it, else the best tag."""
+    declared = _first(_text(ld.get("headline")), metas.get("og:title"),
+                      metas.get("twitter:title"), metas.get("title"))
+    page_title = tree.findtext(".//title")
+    if not declared and page_title:
+        declared = _strip_site(" ".join(page_title.split()), site)
+    for h1 in tree.iter("h1"):
+        text = " ".join(h1.text_content().split())
+        if len(text) > 10 and (not declared or _loose(text) in _loose(declared + " " + (
+                page_title or ""))):
+            return text
+    return _strip_site(declared, site) if declared else None
+
+
+def _strip_site(title: str, site: str | None) -> str:
+    """``Headline | Site Name`` → ``Headline`` (the longest part when the site is unknown)."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    if site:
+        kept = [p for p in parts if _loose(p) not in _loose(site) and _loose(site) not in _loose(p)]
+        if kept and len(kept) < len(parts):
+            return " - ".join(kept) if len(kept) > 1 else kept[0]
+    return title
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def _authors(tree: HtmlElement, ld: dict, metas: dict[str, str]) -> list[str]:
+    raw: list[str] = []
+    author = ld.get("author") or ld.get("creator")
+    for item in author if isinstance(author, list) else [author]:
+        if text := _text(item):
+            raw.append(text)
+    if not raw:
+        for key in ("author", "article:author", "sailthru.author", "parsely-author", "byl",
+                    "dc.creator", "twitter:creator"):
+            if value := metas.get(key):
+                raw.append(value)
+                break
+    if not raw:
+        raw = _visible_byline(tree)
+    return clean_authors(raw)
+
+
+def _visible_byline(tree: HtmlElement) -> list[str]:
+    for element in tree.xpath(
+        "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') "
+        "or contains(@class,'author-name') or contains(@class,'author__name')][1]"
+    ):
+        text = " ".join(element.text_content().split())
+        if 3 <= len(text) <= 120:
+            return [text]
+    return []
+
+
+def _first_date(*values: Any) -> str | None:
+    for value in values:
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str) and (iso := iso_date(value)):
+            return iso
+    return None
+
+
+_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%B %d, %Y",
+                 "%b %d, %Y", "%d %B %Y", "%a, %d %b %Y %H:%M:%S %Z", "%a, %d %b %Y %H:%M:%S %z")
+
+
+def iso_date(value: str) -> str | None:
+    """A date as an ISO 8601 string, keeping the precision the page gives; ``None`` if unreadable.
+
+    A date without a time stays a date: turning it into midnight would invent precision.
+    """
+    value = value.strip()
+    candidate = value.replace("Z", "+00:00") if value.endswith("Z") else value
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate):
+            return datetime.strptime(candidate, "%Y-%m-%d").date().isoformat()
+        parsed = datetime.fromisoformat(candidate)
+        return parsed.isoformat()
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        return parsed.date().isoformat() if "%H" not in fmt else parsed.isoformat()
+    return None
+
+
+def _visible_date(tree: HtmlElement) -> str | None:
+    """The ``datetime`` of the first ``<time>`` element that has one."""
+    for element in tree.iter("time"):
+        if (value := element.get("datetime")) and (iso := iso_date(value)):
+            return iso
+    return None
+
+
+def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
+    """Ask htmldate (fast settings) for the publication date as a last resort."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, url=url, extensive_search=False, original_date=True)
+    except (ValueError, TypeError):
+        return None
+    return found or None
+
+
+def _language(tree: HtmlElement, ld: dict, metas: dict[str, str]) -> str | None:
+    """The declared language as a lower-case primary tag (``en``, ``da``)."""
+    for value in (tree.get("lang"), tree.get("xml:lang"), _text(ld.get("inLanguage")),
+                  metas.get("content-language"), metas.get("og:locale"),
+                  metas.get("language"), metas.get("dc.language")):
+        if value and (match := re.match(r"\s*([a-zA-Z]{2,3})(?:[-_]|\s*$|,)", value)):
+            return match.group(1).lower()
+    return None
+
+
+def _canonical(tree: HtmlElement, ld: dict, metas: dict[str, str], url: str | None) -> str | None:
+    """The URL the publisher calls canonical, absolute (relative ones resolved against ``url``)."""
+    candidates = [link.get("href") for link in tree.iter("link")
+                  if "canonical" in (link.get("rel") or "").lower().split()]
+    candidates += [metas.get("og:url"), _text(ld.get("url")) if isinstance(ld.get("url"), str)
+                   else None]
+    for href in candidates:
+        if href and href.strip():
+            absolute = urljoin(url, href.strip()) if url else href.strip()
+            if absolute.startswith(("http://", "https://")):
+                return absolute
+    return url
