@@ -5,8 +5,8 @@ Three shapes are accepted, told apart by their keys:
 - ``{"url", "html"}``: a raw page, extracted like any fetched page;
 - ``{"url", "title", "text", "published", "source"}``: a scraped plain-text article, run
   through ``extract_text`` (``title`` becomes the headline, ``source`` the site name);
-- ``{"url", "article": {...}}``: a line of ``storyline export --format jsonl``, stored as
-  is, so an export can be ingested into another database unchanged.
+- a line of ``storyline export --format jsonl`` (it has a ``sections`` list): the
+  article is stored as exported, so an export can be ingested elsewhere unchanged.
 
 Every shape may carry ``fetched_at``; without it the capture time is ``published`` when
 that is a full timestamp, else the file's modification time.
@@ -61,15 +61,15 @@ def _from_line(raw: bytes, origin: str, mtime: datetime, max_bytes: int) -> Capt
     except InputError as exc:
         return Rejected("no_date", origin, str(exc))
     url = obj["url"]
-    if isinstance(obj.get("article"), dict):
-        return Capture(url, fetched_at, "article", origin, fields=obj["article"])
+    if isinstance(obj.get("sections"), list):
+        return Capture(url, fetched_at, "article", origin, fields=obj)
     if isinstance(obj.get("html"), str):
         return Capture(url, fetched_at, "html", origin, html=obj["html"].encode("utf-8"),
                        charset="utf-8")
     if isinstance(obj.get("text"), str):
         fields = {k: obj.get(k) for k in ("title", "text", "published", "source")}
         return Capture(url, fetched_at, "text", origin, fields=fields)
-    return Rejected("bad_json", origin, "a line needs \"html\", \"text\" or \"article\"")
+    return Rejected("bad_json", origin, "a line needs \"html\", \"text\" or \"sections\"")
 
 
 def _capture_time(obj: dict[str, Any], origin: str, mtime: datetime) -> datetime:

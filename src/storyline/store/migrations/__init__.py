@@ -16,7 +16,7 @@ from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Ta
 
 from storyline.errors import StoreError
 from storyline.store.coltypes import UTCDateTime
-from storyline.store.migrations import m0001_initial
+from storyline.store.migrations import m0001_initial, m0002_duplicates
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,10 @@ def _from_module(version: int, module: ModuleType) -> Migration:
     return Migration(version, module.NAME, module.upgrade)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_from_module(1, m0001_initial),)
+MIGRATIONS: tuple[Migration, ...] = (
+    _from_module(1, m0001_initial),
+    _from_module(2, m0002_duplicates),
+)
 
 _meta = MetaData()
 schema_table = Table(

@@ -1,0 +1,119 @@
+"""Syndicated copies: one agency story on many sites, found with MinHash LSH.
+
+A copy rarely matches byte for byte: each site wraps it in its own boilerplate, trims a
+paragraph, fixes a typo. So the *extracted body* is compared, as a set of 4-word shingles,
+by its Jaccard similarity, estimated from a 128-value MinHash signature (datasketch). To
+find candidates without comparing every pair, the signature is cut into bands (the band
+count and width are datasketch's optimum for the threshold); two pages that agree on a
+whole band are candidates, and a candidate whose estimated similarity reaches the
+threshold joins the page's group. Band keys live in the database, so the index survives
+between runs and needs no memory.
+
+A group counts once in stories and search: ``canonical_of(store, url)`` is the page that
+stands for it (the first seen), and ``canonical_map(store)`` maps every grouped page to
+its canonical page in one query.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from storyline.store.db import Store
+
+NUM_PERM = 128
+SHINGLE_WORDS = 4
+MIN_WORDS = 40  # shorter bodies (briefs, captions) match too easily to call copies
+_SCHEME = "affine32"
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class LshParams:
+    """How signatures are compared: the similarity threshold and the band layout."""
+
+    threshold: float
+    bands: int
+    rows: int
+
+    @classmethod
+    def for_threshold(cls, threshold: float) -> LshParams:
+        """Band count and width that datasketch finds optimal for ``threshold``."""
+        if not 0.0 < threshold < 1.0:
+            raise ValueError(f"duplicate threshold must be between 0 and 1, got {threshold}")
+        lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        return cls(threshold, lsh.b, lsh.r)
+
+
+@dataclass
+class DuplicateGroup:
+    """Pages carrying the same article; ``canonical`` (the first seen) stands for them all."""
+
+    id: int
+    canonical: str
+    members: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"id": self.id, "canonical": self.canonical, "members": self.members}
+
+
+class Fingerprinter:
+    """Computes MinHash signatures; reuses one set of permutations (the costly part)."""
+
+    def __init__(self) -> None:
+        self._permutations = MinHash(num_perm=NUM_PERM, scheme=_SCHEME).permutations
+
+    def signature(self, text: str) -> bytes | None:
+        """The MinHash of the text's 4-word shingles, or None for a text too short to judge."""
+        words = _WORD.findall(text.lower())
+        if len(words) < MIN_WORDS:
+            return None
+        shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in
+                    range(len(words) - SHINGLE_WORDS + 1)}
+        minhash = MinHash(num_perm=NUM_PERM, permutations=self._permutations, scheme=_SCHEME)
+        minhash.update_batch([s.encode("utf-8") for s in shingles])
+        return minhash.hashvalues.astype("<u4").tobytes()
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two signatures (share of equal MinHash values)."""
+    left, right = np.frombuffer(a, dtype="<u4"), np.frombuffer(b, dtype="<u4")
+    if left.shape != right.shape:
+        raise ValueError("signatures of different lengths cannot be compared")
+    return float(np.count_nonzero(left == right)) / len(left)
+
+
+def band_keys(signature: bytes, params: LshParams) -> list[int]:
+    """One signed 64-bit key per band: pages sharing any key are candidate copies."""
+    width = params.rows * 4
+    return [int.from_bytes(hashlib.blake2b(signature[i * width:(i + 1) * width],
+                                           digest_size=8).digest(), "big", signed=True)
+            for i in range(params.bands)]
+
+
+def duplicate_groups(store: Store) -> list[DuplicateGroup]:
+    """Every group of near-duplicate pages, largest first."""
+    from storyline.store import duplicates as tables
+
+    return [DuplicateGroup(gid, members[0], members)
+            for gid, members in tables.groups(store)]
+
+
+def canonical_of(store: Store, url: str) -> str:
+    """The page that stands for ``url``'s group; ``url`` itself when it has no copies."""
+    from storyline.store import duplicates as tables
+
+    return tables.canonical(store, url) or url
+
+
+def canonical_map(store: Store) -> dict[str, str]:
+    """Every grouped page mapped to its group's canonical page (canonicals map to themselves)."""
+    return {member: group.canonical for group in duplicate_groups(store)
+            for member in group.members}

@@ -1,0 +1,207 @@
+"""Batch ingest: archives, folders and JSONL into the store, extraction in parallel.
+
+The shape is a three-stage stream: the parent reads records lazily (``sources.archives``),
+a process pool extracts them (``ingest_work``), and the parent alone writes the store, one
+transaction per capture. At most ``in_flight`` captures are between reading and writing, so
+memory stays flat however large the archive. Each capture becomes a version of its URL at
+its capture time; the Store keeps versions in capture order whatever the file order.
+
+Interrupting is safe: a capture is either stored whole or not at all, and a re-run skips
+captures already stored (same URL and capture time) before spending time extracting them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storyline.config import Settings
+from storyline.duplicates import LshParams
+from storyline.ingest_work import Extracted, extract_capture, ignore_sigint
+from storyline.sources.archives import input_files, read_captures
+from storyline.sources.captures import KEPT_KINDS, Capture, Rejected
+from storyline.store import duplicates as dup_index
+from storyline.store.db import Store
+from storyline.store.ingested import article_with_hash, is_captured
+
+_EXAMPLES = 3  # problem origins kept per kind for the report
+_DIGESTS = 50_000  # (url, payload digest) pairs remembered to skip re-extracting repeats
+
+
+@dataclass
+class IngestReport:
+    """What a run did: records read, versions added, problems by kind, time taken."""
+
+    records: int = 0
+    stored: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    copies: int = 0
+    problems: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def records_per_second(self) -> float:
+        """Records read and handled per second of wall time."""
+        return self.records / self.seconds if self.seconds > 0 else 0.0
+
+    def note(self, problem: Rejected) -> None:
+        """Count a problem and keep the first few places it happened."""
+        self.problems[problem.kind] += 1
+        shown = self.examples.setdefault(problem.kind, [])
+        if len(shown) < _EXAMPLES:
+            shown.append(f"{problem.origin}: {problem.detail}" if problem.detail
+                         else problem.origin)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (``ingest --json``)."""
+        return {
+            "records": self.records, "stored": self.stored, "unchanged": self.unchanged,
+            "skipped": self.skipped, "copies": self.copies,
+            "problems": dict(sorted(self.problems.items())),
+            "skipped_problems": sum(n for k, n in self.problems.items() if k not in KEPT_KINDS),
+            "examples": self.examples, "seconds": round(self.seconds, 3),
+            "records_per_second": round(self.records_per_second, 1),
+            "interrupted": self.interrupted,
+        }
+
+
+Progress = Callable[[IngestReport], None]
+
+
+def ingest(
+    store: Store, paths: Iterable[str | Path], settings: Settings, workers: int | None = None,
+    on_progress: Progress | None = None,
+) -> IngestReport:
+    """Store every capture found under ``paths``; bad records are counted, never fatal.
+
+    ``workers`` processes extract pages (default: the ``ingest_workers`` setting, 0 = one
+    per core; 1 extracts in this process). Ctrl-C stops cleanly: the report comes back with
+    ``interrupted`` set and a re-run picks up where this one stopped.
+    """
+    files = input_files(paths)
+    count = workers or settings.ingest_workers or os.cpu_count() or 1
+    run = _Run(store, LshParams.for_threshold(settings.duplicate_threshold), on_progress)
+    started = time.monotonic()
+    todo = run.pending(read_captures(files, settings.fetch_max_bytes))
+    extracted = _extract_inline(todo) if count == 1 else _extract_pool(todo, count)
+    try:
+        for capture, result in extracted:
+            run.write(capture, result)
+    except KeyboardInterrupt:
+        run.report.interrupted = True
+    finally:
+        extracted.close()  # stops the pool now, whether we finished or were interrupted
+    run.report.seconds = time.monotonic() - started
+    return run.report
+
+
+class _Run:
+    """The parent's side of one ingest: filter what is new, then write results."""
+
+    def __init__(self, store: Store, params: LshParams, on_progress: Progress | None):
+        self.store, self.params, self.on_progress = store, params, on_progress
+        self.report = IngestReport()
+        self._digests: OrderedDict[tuple[str, bytes], str] = OrderedDict()
+
+    def pending(self, records: Iterable[Capture | Rejected]) -> Iterator[Capture]:
+        """Captures that still need extracting; refusals, repeats and stored ones are settled."""
+        for item in records:
+            self.report.records += 1
+            if isinstance(item, Rejected):
+                self.report.note(item)
+                self._progress()
+            elif is_captured(self.store, item.url, item.fetched_at):
+                self.report.skipped += 1
+                self._progress()
+            elif not self._reuse(item):
+                yield item
+
+    def write(self, capture: Capture, result: Extracted) -> None:
+        """Store one extracted capture and index its signature for copy detection."""
+        for problem in result.problems:
+            self.report.note(problem)
+        if result.article is not None:
+            raw = capture.html if capture.kind == "html" else None
+            stored = self.store.store_version(capture.url, capture.fetched_at, result.article,
+                                              raw_html=raw, raw_type="text/html" if raw else None)
+            if stored.created:
+                self.report.stored += 1
+                if result.signature and dup_index.add_signature(
+                        self.store, capture.url, result.signature, self.params) is not None:
+                    self.report.copies += 1
+            else:
+                self.report.unchanged += 1
+            self._remember(capture, stored.version.content_hash)
+        self._progress()
+
+    def _reuse(self, capture: Capture) -> bool:
+        """Store a capture whose payload repeats an earlier capture of its URL without
+        extracting it again (crawls revisit unchanged pages all the time)."""
+        key = _digest_key(capture)
+        content_hash = self._digests.get(key) if key else None
+        article = article_with_hash(self.store, capture.url, content_hash) if content_hash else None
+        if article is None:
+            return False
+        self.write(capture, Extracted(article))
+        return True
+
+    def _remember(self, capture: Capture, content_hash: str) -> None:
+        if key := _digest_key(capture):
+            self._digests[key] = content_hash
+            self._digests.move_to_end(key)
+            if len(self._digests) > _DIGESTS:
+                self._digests.popitem(last=False)
+
+    def _progress(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(self.report)
+
+
+def _digest_key(capture: Capture) -> tuple[str, bytes] | None:
+    if capture.kind != "html" or capture.html is None:
+        return None
+    return capture.url, hashlib.blake2b(capture.html, digest_size=16).digest()
+
+
+def _extract_inline(captures: Iterable[Capture]) -> Iterator[tuple[Capture, Extracted]]:
+    for capture in captures:
+        yield capture, extract_capture(capture)
+
+
+def _extract_pool(
+    captures: Iterable[Capture], workers: int
+) -> Iterator[tuple[Capture, Extracted]]:
+    """Extract in ``workers`` processes, at most ``4 × workers`` captures in flight."""
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=ignore_sigint)
+    limit = workers * 4
+    pending: dict[Future[Extracted], Capture] = {}
+    try:
+        for capture in captures:
+            pending[pool.submit(extract_capture, capture)] = capture
+            if len(pending) >= limit:
+                yield from _collect(pending, FIRST_COMPLETED)
+        while pending:
+            yield from _collect(pending, FIRST_COMPLETED)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(
+    pending: dict[Future[Extracted], Capture], how: str
+) -> Iterator[tuple[Capture, Extracted]]:
+    done, _ = wait(pending, return_when=how)
+    for future in done:
+        yield pending.pop(future), future.result()

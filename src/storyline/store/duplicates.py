@@ -1,0 +1,128 @@
+"""Database side of near-duplicate detection: signatures, LSH band keys, groups.
+
+Kept apart from ``db.py`` so the Store stays about pages and versions; the functions take a
+``Store`` and use its engine. Each write is its own short transaction (``BEGIN IMMEDIATE``
+on SQLite, like every Store write). The policy (what counts as a copy) lives in
+``storyline.duplicates``; this module only stores and queries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sqlalchemy import Connection, MetaData, and_, delete, insert, or_, select, update
+
+from storyline.duplicates import LshParams, band_keys, similarity
+from storyline.store import schema
+from storyline.store.db import Store
+from storyline.store.engine import WRITE_OPTION, store_errors
+from storyline.store.migrations import m0001_initial, m0002_duplicates
+
+_metadata = MetaData()
+m0001_initial.build_tables(_metadata)
+_TABLES = m0002_duplicates.build_tables(_metadata)
+signatures = _TABLES["dup_signatures"]
+bands = _TABLES["dup_bands"]
+_p = schema.pages
+
+
+@contextlib.contextmanager
+def _writing(store: Store, what: str) -> Iterator[Connection]:
+    writer = store.engine.execution_options(**{WRITE_OPTION: True})
+    with store_errors(what), writer.begin() as conn:
+        yield conn
+
+
+def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -> int | None:
+    """Index the page's signature and group it with its near-duplicates; return its group id
+    (None when no stored page is a copy). Re-indexing a page replaces its old signature."""
+    keys = band_keys(signature, params)
+    with _writing(store, f"indexing copies of {url}") as conn:
+        page_id = conn.execute(select(_p.c.id).where(_p.c.url == url)).scalar_one_or_none()
+        if page_id is None:
+            return None
+        old = conn.execute(select(signatures).where(signatures.c.page_id == page_id)).first()
+        if old is not None and old.signature == signature:
+            return old.group_id
+        matches = _matches(conn, page_id, keys, signature, params.threshold)
+        conn.execute(delete(bands).where(bands.c.page_id == page_id))
+        conn.execute(
+            insert(bands), [{"band": i, "key": k, "page_id": page_id} for i, k in enumerate(keys)]
+        )
+        group = old.group_id if old is not None else None
+        if old is None:
+            conn.execute(insert(signatures).values(page_id=page_id, signature=signature))
+        else:
+            conn.execute(
+                update(signatures)
+                .where(signatures.c.page_id == page_id)
+                .values(signature=signature)
+            )
+        if matches:
+            group = _merge(conn, page_id, group, matches)
+        return group
+
+
+def _matches(
+    conn: Connection, page_id: int, keys: list[int], signature: bytes, threshold: float
+) -> dict[int, int | None]:
+    """Pages sharing a band with ``signature`` and similar enough: page id → group id."""
+    same_band = or_(*[and_(bands.c.band == i, bands.c.key == k) for i, k in enumerate(keys)])
+    candidates = select(bands.c.page_id).where(same_band, bands.c.page_id != page_id).distinct()
+    rows = conn.execute(
+        select(signatures.c.page_id, signatures.c.signature, signatures.c.group_id).where(
+            signatures.c.page_id.in_(candidates)
+        )
+    ).all()
+    return {r.page_id: r.group_id for r in rows if similarity(r.signature, signature) >= threshold}
+
+
+def _merge(
+    conn: Connection, page_id: int, group: int | None, matches: dict[int, int | None]
+) -> int:
+    """Put the page, its matches and their groups into one group (the smallest id wins)."""
+    groups = {g for g in (group, *matches.values()) if g is not None}
+    target = min(groups) if groups else min(page_id, *matches)
+    loners = [page_id, *(p for p, g in matches.items() if g is None)]
+    conn.execute(update(signatures).where(signatures.c.page_id.in_(loners)).values(group_id=target))
+    others = groups - {target}
+    if others:
+        conn.execute(
+            update(signatures).where(signatures.c.group_id.in_(others)).values(group_id=target)
+        )
+    return target
+
+
+def groups(store: Store) -> list[tuple[int, list[str]]]:
+    """Every group as (id, member URLs first seen first), largest group first."""
+    query = (
+        select(signatures.c.group_id, _p.c.url, _p.c.first_seen)
+        .join(_p, _p.c.id == signatures.c.page_id)
+        .where(signatures.c.group_id.is_not(None))
+        .order_by(signatures.c.group_id, _p.c.first_seen, _p.c.id)
+    )
+    found: dict[int, list[str]] = {}
+    with store_errors("listing copies"), store.engine.connect() as conn:
+        for row in conn.execute(query):
+            found.setdefault(row.group_id, []).append(row.url)
+    return sorted(found.items(), key=lambda item: (-len(item[1]), item[1][0]))
+
+
+def canonical(store: Store, url: str) -> str | None:
+    """The first-seen page of ``url``'s group, or None when ``url`` is in no group."""
+    group = (
+        select(signatures.c.group_id)
+        .join(_p, _p.c.id == signatures.c.page_id)
+        .where(_p.c.url == url)
+        .scalar_subquery()
+    )
+    query = (
+        select(_p.c.url)
+        .join(signatures, _p.c.id == signatures.c.page_id)
+        .where(signatures.c.group_id == group)
+        .order_by(_p.c.first_seen, _p.c.id)
+        .limit(1)
+    )
+    with store_errors(f"finding the original of {url}"), store.engine.connect() as conn:
+        return conn.execute(query).scalar_one_or_none()
