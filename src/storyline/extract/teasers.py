@@ -1,0 +1,191 @@
+"""Related-article cards among the blocks: which blocks are teasers, not the article.
+
+Works on the flat ``Block`` list, so it serves plain text and HTML alike. The signs, in
+the order they are tried:
+
+* a card whose title is repeated (image alt text, then the heading; or a bullet, then the
+  heading), followed by its summary: the shape of the seed page's rail;
+* blocks the DOM scan (``rails.py``) marked as inside a related rail, or whose text is a
+  card the DOM scan found;
+* a rail heading ("Related articles", "Most read", "LÆS OGSÅ") and the headline-like
+  blocks under it;
+* a run of list items that are each one link with a headline-like text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from storyline.extract.blocks import Block
+from storyline.extract.patterns import ends_sentence, is_rail_heading, strip_bullet
+from storyline.model import Teaser
+
+_WORD = re.compile(r"\w+")
+TITLE_MAX_WORDS = 30
+SUMMARY_MAX_WORDS = 120
+
+
+def norm(text: str) -> str:
+    """Lower-cased words only: how two renderings of the same title are compared."""
+    return " ".join(_WORD.findall(strip_bullet(text).lower()))
+
+
+def is_headline_like(block: Block) -> bool:
+    """Short and not a finished sentence, or a single link: how card titles look."""
+    words = len(block.text.split())
+    if not 2 <= words <= TITLE_MAX_WORDS:
+        return False
+    return block.link_density >= 0.8 or not ends_sentence(block.text) or block.kind == "heading"
+
+
+def find_teasers(
+    blocks: list[Block], roles: list[str], known: Iterable[Teaser] = ()
+) -> list[Teaser]:
+    """Mark teaser blocks in ``roles`` (as ``"teaser"``) and return their cards."""
+    cards: list[Teaser] = []
+    cards += _repeated_title_cards(blocks, roles)
+    cards += _known_cards(blocks, roles, list(known))
+    cards += _hinted_rails(blocks, roles)
+    cards += _headed_rails(blocks, roles)
+    cards += _link_lists(blocks, roles)
+    return dedupe(cards)
+
+
+def dedupe(cards: Iterable[Teaser]) -> list[Teaser]:
+    """One card per title, keeping the first summary and URL seen for it."""
+    merged: dict[str, Teaser] = {}
+    for card in cards:
+        key = norm(card.title)
+        if not key:
+            continue
+        if key not in merged:
+            merged[key] = Teaser(card.title, card.summary, card.url)
+            continue
+        have = merged[key]
+        have.summary = have.summary or card.summary
+        have.url = have.url or card.url
+    return list(merged.values())
+
+
+def _free(roles: list[str], i: int) -> bool:
+    return 0 <= i < len(roles) and roles[i] == "content"
+
+
+def _repeated_title_cards(blocks: list[Block], roles: list[str]) -> list[Teaser]:
+    cards: list[Teaser] = []
+    i = 0
+    while i + 1 < len(blocks):
+        title = blocks[i]
+        if (_free(roles, i) and _free(roles, i + 1) and norm(title.text)
+                and norm(title.text) == norm(blocks[i + 1].text)
+                and len(title.text.split()) <= TITLE_MAX_WORDS
+                and not title.text.rstrip().endswith(".")):
+            roles[i] = roles[i + 1] = "teaser"
+            summary = _summary_at(blocks, roles, i + 2)
+            cards.append(Teaser(strip_bullet(blocks[i + 1].text), summary,
+                                title.url or blocks[i + 1].url))
+            i += 3 if summary else 2
+            continue
+        i += 1
+    return cards
+
+
+def _summary_at(blocks: list[Block], roles: list[str], i: int) -> str | None:
+    """The card summary at ``i``: a paragraph that does not itself open the next card."""
+    if not _free(roles, i) or blocks[i].kind == "heading":
+        return None
+    text = blocks[i].text
+    if len(text.split()) > SUMMARY_MAX_WORDS:
+        return None
+    if i + 1 < len(blocks) and norm(text) == norm(blocks[i + 1].text):
+        return None
+    roles[i] = "teaser"
+    return text
+
+
+def _known_cards(blocks: list[Block], roles: list[str], known: list[Teaser]) -> list[Teaser]:
+    """Blocks that repeat a card the DOM scan found in a rail (title or summary)."""
+    if not known:
+        return []
+    titles = {norm(t.title): t for t in known}
+    summaries = {norm(t.summary): t for t in known if t.summary}
+    found: list[Teaser] = []
+    for i, block in enumerate(blocks):
+        key = norm(block.text)
+        if not _free(roles, i) or not key:
+            continue
+        if key in titles:
+            roles[i] = "teaser"
+            found.append(titles[key])
+        elif key in summaries:
+            roles[i] = "teaser"
+            found.append(summaries[key])
+    return found
+
+
+def _hinted_rails(blocks: list[Block], roles: list[str]) -> list[Teaser]:
+    """Blocks inside a rail the DOM scan recognised: headings are titles, the rest summaries."""
+    cards: list[Teaser] = []
+    for i, block in enumerate(blocks):
+        if not _free(roles, i) or "rail" not in block.hints:
+            continue
+        roles[i] = "teaser"
+        if is_rail_heading(block.text):
+            continue
+        if cards and not is_headline_like(block) and cards[-1].summary is None:
+            cards[-1].summary = block.text
+        else:
+            cards.append(Teaser(strip_bullet(block.text), None, block.url))
+    return cards
+
+
+def _headed_rails(blocks: list[Block], roles: list[str]) -> list[Teaser]:
+    """A rail heading, then headline-like cards (each with at most one summary)."""
+    cards: list[Teaser] = []
+    for i, block in enumerate(blocks):
+        if not (_free(roles, i) and is_rail_heading(block.text)):
+            continue
+        if block.kind == "paragraph" and ends_sentence(block.text.rstrip(":")):
+            continue
+        run = _rail_run(blocks, roles, i + 1)
+        if not run:
+            continue
+        roles[i] = "rail_heading"
+        cards += run
+    return cards
+
+
+def _rail_run(blocks: list[Block], roles: list[str], start: int) -> list[Teaser]:
+    cards: list[Teaser] = []
+    j = start
+    while _free(roles, j):
+        block = blocks[j]
+        if is_headline_like(block) and (block.link_density >= 0.5 or block.kind != "paragraph"
+                                        or not cards or cards[-1].summary is not None):
+            cards.append(Teaser(strip_bullet(block.text), None, block.url))
+        elif cards and cards[-1].summary is None and len(block.text.split()) <= 60:
+            cards[-1].summary = block.text
+        else:
+            break
+        roles[j] = "teaser"
+        j += 1
+    return cards
+
+
+def _link_lists(blocks: list[Block], roles: list[str]) -> list[Teaser]:
+    """Two or more list items in a row, each one link with a headline-like text."""
+    cards: list[Teaser] = []
+    i = 0
+    while i < len(blocks):
+        j = i
+        while (_free(roles, j) and blocks[j].kind == "list_item"
+               and blocks[j].link_density >= 0.8 and is_headline_like(blocks[j])
+               and len(blocks[j].text.split()) >= 3):
+            j += 1
+        if j - i >= 2:
+            for k in range(i, j):
+                roles[k] = "teaser"
+                cards.append(Teaser(strip_bullet(blocks[k].text), None, blocks[k].url))
+        i = max(j, i + 1)
+    return cards
