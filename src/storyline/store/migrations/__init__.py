@@ -16,7 +16,7 @@ from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Ta
 
 from storyline.errors import StoreError
 from storyline.store.coltypes import UTCDateTime
-from storyline.store.migrations import m0001_initial, m0002_duplicates
+from storyline.store.migrations import m0001_initial, m0002_duplicates, m0003_search
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ def _from_module(version: int, module: ModuleType) -> Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     _from_module(1, m0001_initial),
     _from_module(2, m0002_duplicates),
+    _from_module(3, m0003_search),
 )
 
 _meta = MetaData()

@@ -1,0 +1,183 @@
+"""Full-text search over the current text of every article.
+
+On SQLite an FTS5 table (``search_fts``) holds one row per page, the page's latest
+version: headline in one column, standfirst and body in the other. Triggers keep it in
+sync as versions are stored (the version writer updates ``pages.latest_version_id``) or
+re-extracted, so no writer has to remember it; ``create_search_index`` is migration 2
+and back-fills pages stored before it. Other databases (PostgreSQL) fall back to
+case-insensitive LIKE over the latest version's headline and text.
+
+Words are matched as whole tokens, all of them (AND); the last one also as a prefix.
+Results are ranked by BM25 with the headline weighted up; filters: site, first-seen date
+range, and an entity name (matched as a phrase in the text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, text
+
+from storyline.store import schema
+from storyline.store.coltypes import UTCDateTime
+
+FTS_TABLE = "search_fts"
+MARK_START, MARK_END = "\x02", "\x03"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+_DDL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
+    "title, body, tokenize = 'unicode61 remove_diacritics 2')",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_latest AFTER UPDATE OF latest_version_id
+    ON pages BEGIN
+      DELETE FROM {FTS_TABLE} WHERE rowid = new.id;
+      INSERT INTO {FTS_TABLE}(rowid, title, body)
+        SELECT new.id, coalesce(v.title, ''), {{body}} FROM versions v
+        WHERE v.id = new.latest_version_id;
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_reextract AFTER UPDATE OF article_json
+    ON versions WHEN new.id = (SELECT latest_version_id FROM pages WHERE id = new.page_id)
+    BEGIN
+      DELETE FROM {FTS_TABLE} WHERE rowid = new.page_id;
+      INSERT INTO {FTS_TABLE}(rowid, title, body)
+        SELECT new.page_id, coalesce(v.title, ''), {{body}} FROM versions v WHERE v.id = new.id;
+    END""",
+    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_page_gone AFTER DELETE ON pages BEGIN
+      DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
+    END""",
+)
+_BODY = ("coalesce(json_extract(v.article_json, '$.standfirst'), '') || char(10) || "
+         "coalesce(json_extract(v.article_json, '$.body_text'), '')")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What to look for: words, and optional filters."""
+
+    words: str = ""
+    site: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    entity: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One matching article: its page, latest version, and a snippet with marked matches."""
+
+    page_id: int
+    url: str
+    title: str | None
+    fetched_at: datetime
+    snippet: str = ""
+
+
+@dataclass
+class SearchResult:
+    """A page of hits; ``more`` says whether another page follows."""
+
+    hits: list[SearchHit] = field(default_factory=list)
+    more: bool = False
+    engine: str = "fts5"
+
+
+def create_search_index(conn: Connection) -> None:
+    """Create the FTS table and its triggers (SQLite only) and index what is stored."""
+    if conn.dialect.name != "sqlite":
+        return
+    for statement in _DDL:
+        conn.exec_driver_sql(statement.replace("{body}", _BODY))
+    conn.exec_driver_sql(
+        f"INSERT INTO {FTS_TABLE}(rowid, title, body) SELECT p.id, coalesce(v.title, ''), "
+        f"{_BODY} FROM pages p JOIN versions v ON v.id = p.latest_version_id "
+        f"WHERE p.id NOT IN (SELECT rowid FROM {FTS_TABLE})")
+
+
+def search_articles(conn: Connection, query: SearchQuery) -> SearchResult:
+    """Articles matching ``query``, best first (or newest first when no words are given)."""
+    terms = _terms(query.words)
+    phrase = _terms(query.entity or "")
+    if conn.dialect.name == "sqlite" and (terms or phrase):
+        return _fts(conn, query, terms, phrase)
+    return _like(conn, query, terms + phrase)
+
+
+def fts_expression(terms: list[str], phrase: list[str]) -> str:
+    """An FTS5 MATCH expression: every term (the last also as a prefix), and the phrase."""
+    parts = [f'"{t}"' for t in terms[:-1]]
+    if terms:
+        parts.append(f'"{terms[-1]}"*')
+    if phrase:
+        parts.append('"' + " ".join(phrase) + '"')
+    return " AND ".join(parts)
+
+
+def _terms(words: str) -> list[str]:
+    return _WORD.findall(words)[:20]
+
+
+def _fts(conn: Connection, query: SearchQuery, terms: list[str], phrase: list[str]
+         ) -> SearchResult:
+    where, params = _filters_sql(query)
+    params.update(match=fts_expression(terms, phrase), limit=query.limit + 1,
+                  offset=query.offset, a=MARK_START, b=MARK_END)
+    sql = text(
+        f"SELECT p.id, p.url, v.title, v.fetched_at, "
+        f"snippet({FTS_TABLE}, 1, :a, :b, '…', 24) AS snip "
+        f"FROM {FTS_TABLE} JOIN pages p ON p.id = {FTS_TABLE}.rowid "
+        f"JOIN versions v ON v.id = p.latest_version_id "
+        f"WHERE {FTS_TABLE} MATCH :match{where} "
+        f"ORDER BY bm25({FTS_TABLE}, 8.0, 1.0), p.id LIMIT :limit OFFSET :offset")
+    typed = [bindparam(k, type_=UTCDateTime) for k in ("since", "until") if k in params]
+    sql = sql.bindparams(*typed).columns(fetched_at=UTCDateTime)
+    rows = conn.execute(sql, params).all()
+    hits = [SearchHit(r.id, r.url, r.title, r.fetched_at, r.snip or "")
+            for r in rows[:query.limit]]
+    return SearchResult(hits, len(rows) > query.limit, "fts5")
+
+
+def _filters_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    if query.site:
+        clauses.append("(p.url LIKE :site1 OR p.url LIKE :site2 OR p.url LIKE :site3 "
+                       "OR p.url LIKE :site4)")
+        params.update(_site_patterns(query.site))
+    if query.since:
+        clauses.append("p.first_seen >= :since")
+        params["since"] = query.since
+    if query.until:
+        clauses.append("p.first_seen < :until")
+        params["until"] = query.until
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def _site_patterns(site: str) -> dict[str, str]:
+    host = site.strip().lower().removeprefix("www.").replace("%", "")
+    return {"site1": f"http://{host}/%", "site2": f"https://{host}/%",
+            "site3": f"http://www.{host}/%", "site4": f"https://www.{host}/%"}
+
+
+def _like(conn: Connection, query: SearchQuery, words: list[str]) -> SearchResult:
+    p, v = schema.pages, schema.versions
+    stmt = (select(p.c.id, p.c.url, v.c.title, v.c.fetched_at)
+            .join(v, v.c.id == p.c.latest_version_id))
+    for word in words:
+        pattern = f"%{word.lower()}%"
+        stmt = stmt.where(or_(func.lower(v.c.title).like(pattern),
+                              func.lower(v.c.article_json).like(pattern)))
+    if query.site:
+        stmt = stmt.where(or_(*(p.c.url.like(pat) for pat in _site_patterns(query.site).values())))
+    if query.since:
+        stmt = stmt.where(p.c.first_seen >= query.since)
+    if query.until:
+        stmt = stmt.where(and_(p.c.first_seen < query.until))
+    rows = conn.execute(stmt.order_by(v.c.fetched_at.desc(), p.c.id.desc())
+                        .limit(query.limit + 1).offset(query.offset)).all()
+    hits = [SearchHit(r.id, r.url, r.title, r.fetched_at) for r in rows[:query.limit]]
+    return SearchResult(hits, len(rows) > query.limit, "like")
