@@ -1,0 +1,144 @@
+"""Commands for batch work: ``ingest`` archives, list ``duplicates``, ``export`` articles.
+
+Each command opens the store, calls one library function and prints; the work itself is
+in ``storyline.ingest``, ``storyline.duplicates`` and ``storyline.export``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from storyline.cli import cli, print_json, settings_from
+from storyline.sources.captures import KEPT_KINDS, PROBLEM_KINDS
+
+if TYPE_CHECKING:
+    from storyline.ingest import IngestReport
+
+_DB_HELP = "Database file or SQLAlchemy URL (default: $STORYLINE_DB, the db setting, or the " \
+    "user data dir)."
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
+              help="Extraction processes (default: the ingest_workers setting, else all cores).")
+@click.option("--db", default=None, help=_DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int | None, db: str | None,
+           as_json: bool) -> None:
+    """Store every page in WARC/ARC files, folders of .html/.html.gz, or JSONL files.
+
+    Each record becomes a version of its URL at its capture time, so several captures of
+    one URL make its revision history. Bad records are counted and reported, never fatal.
+    Interrupt at any time: a re-run skips what is stored. Details: docs/ingest.md.
+
+    Example: storyline ingest crawl-*.warc.gz saved-pages/ --workers 4
+    """
+    from storyline.ingest import ingest as run_ingest
+    from storyline.store.db import Store
+
+    settings = settings_from(ctx)
+    console = Console(stderr=True)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Store.open(db, settings) as store, Progress(
+            *columns, console=console, disable=as_json or not console.is_terminal) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def show(report: IngestReport) -> None:
+            bar.update(task, description=_progress_line(report, bar.tasks[task].elapsed))
+
+        report = run_ingest(store, paths, settings, workers=workers, on_progress=show)
+    if as_json:
+        print_json(report.to_dict())
+    else:
+        click.echo(_summary(report))
+    if report.interrupted:
+        click.echo("interrupted: run the same command again to continue", err=True)
+        ctx.exit(130)
+
+
+def _progress_line(report: IngestReport, elapsed: float | None) -> str:
+    rate = report.records / elapsed if elapsed else 0.0
+    return (f"{report.records:,} records, {report.stored:,} new versions, "
+            f"{sum(report.problems.values()):,} problems, {rate:,.1f} pages/s")
+
+
+def _summary(report: IngestReport) -> str:
+    lines = [
+        f"{report.records:,} records in {report.seconds:.1f} s "
+        f"({report.records_per_second:,.1f}/s): {report.stored:,} new versions, "
+        f"{report.unchanged:,} unchanged, {report.skipped:,} already stored, "
+        f"{report.copies:,} syndicated copies",
+    ]
+    if report.problems:
+        lines.append("problems (records skipped unless marked kept):")
+        for kind, count in sorted(report.problems.items(), key=lambda kv: -kv[1]):
+            kept = " (kept)" if kind in KEPT_KINDS else ""
+            lines.append(f"  {kind:<15}{count:>8,}{kept}  {PROBLEM_KINDS[kind]}")
+            for example in report.examples.get(kind, []):
+                lines.append(f"  {'':<23}e.g. {example}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--db", default=None, help=_DB_HELP)
+@click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
+@click.pass_context
+def duplicates(ctx: click.Context, db: str | None, as_json: bool) -> None:
+    """List groups of syndicated copies: pages carrying the same article.
+
+    The first URL of each group is its canonical page, the one stories and search show.
+
+    Example: storyline duplicates --json
+    """
+    from storyline.duplicates import duplicate_groups
+    from storyline.store.db import Store
+
+    with Store.open(db, settings_from(ctx)) as store:
+        groups = duplicate_groups(store)
+    if as_json:
+        print_json([g.to_dict() for g in groups])
+        return
+    if not groups:
+        click.echo("no syndicated copies found")
+    for group in groups:
+        click.echo(f"{group.canonical}  ({len(group.members)} pages)")
+        for member in group.members[1:]:
+            click.echo(f"  = {member}")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]),
+              default="jsonl", show_default=True, help="Output format (docs/export.md).")
+@click.option("--versions", is_flag=True, help="One row per version instead of per page.")
+@click.option("--since", default=None, help="Only versions captured at or after this ISO time.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Output file (default: standard output).")
+@click.option("--db", default=None, help=_DB_HELP)
+@click.pass_context
+def export(ctx: click.Context, fmt: str, versions: bool, since: str | None,
+           output: Path | None, db: str | None) -> None:
+    """Export stored articles as JSON Lines, CSV or Parquet, streaming.
+
+    Example: storyline export --format parquet --versions -o articles.parquet
+    """
+    from storyline.export import export as run_export
+    from storyline.sources.captures import parse_time
+    from storyline.store.db import Store
+
+    start = parse_time(since, "--since") if since else None
+    with Store.open(db, settings_from(ctx)) as store:
+        if output is None:
+            count = run_export(store, fmt, sys.stdout.buffer, versions, start)
+            sys.stdout.buffer.flush()
+        else:
+            with output.open("wb") as out:
+                count = run_export(store, fmt, out, versions, start)
+    click.echo(f"{count:,} rows exported", err=True)
