@@ -1,0 +1,166 @@
+"""What changed between two versions of an article, in words an editor would use.
+
+The rules, in the order they are applied:
+
+- ``headline``: the title differs (whitespace aside); before/after are the two titles.
+- Sentences are aligned across the whole article, standfirst and every section together,
+  so text that moved from the body into an "Original story" section is unchanged.
+- ``update_added``: sentences added inside an ``update`` or ``live_entry`` section, one
+  change per section, with the added text (paragraphs joined by newlines) as ``after``.
+  This covers a new update block and an update that grew.
+- ``correction``: sentences added inside a ``correction`` or ``editors_note`` section, or
+  a paragraph whose first sentence starts like a correction note ("Correction:", "An
+  earlier version of this article ..."); one change per such section or paragraph.
+- ``copy_edit``: an edited sentence whose edit is small: at most 3 words changed on
+  either side, or a character-level similarity of at least 0.9.
+- A larger edit is a rewrite: reported as ``removed`` (the old sentence) immediately
+  followed by ``added`` (the new one), so each kind keeps one meaning: copy edits are the
+  only changes with both sides, besides ``headline`` and ``moved``.
+- ``added`` / ``removed``: any other new or vanished sentence. A heading paragraph added
+  at the top of an ``original`` section is its label, not news, and is not reported.
+- ``moved``: a sentence found unchanged but out of order; before and after are the same.
+
+``Change.section`` is the kind of the section the sentence is in (the new version's for
+everything but ``removed``), or ``"standfirst"``.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from storyline.model import Article, Change
+from storyline.revisions.align import Alignment, align_sentences
+from storyline.revisions.diff import word_diff
+from storyline.revisions.sentences import SentenceRef, article_sentences
+
+COPY_EDIT_MAX_WORDS = 3
+COPY_EDIT_MIN_RATIO = 0.9
+
+_UPDATE_SECTIONS = frozenset({"update", "live_entry"})
+_CORRECTION_SECTIONS = frozenset({"correction", "editors_note"})
+_CORRECTION_START = re.compile(
+    r"^\W*(?:corrections?\b|clarifications?\b|editor[’']?s[’']? note\b|"
+    r"(?:an|the) earlier version of this\b|a previous version of this\b|"
+    r"this (?:article|story|report) (?:has been|was) (?:corrected|amended|updated to correct))",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+
+
+def compare_articles(old: Article, new: Article) -> list[Change]:
+    """Classified changes from ``old`` to ``new``: headline first, then in reading order."""
+    changes: list[Change] = []
+    if " ".join((old.title or "").split()) != " ".join((new.title or "").split()):
+        changes.append(Change("headline", before=old.title, after=new.title))
+    old_refs, new_refs = article_sentences(old), article_sentences(new)
+    steps = align_sentences([r.text for r in old_refs], [r.text for r in new_refs])
+    correction_paragraphs = _correction_paragraphs(steps, new_refs)
+    blocks: dict[tuple[str, int], tuple[Change, list[SentenceRef]]] = {}
+    for step in steps:
+        if step.op == "same":
+            continue
+        new_ref = new_refs[step.after_index] if step.after_index is not None else None
+        old_ref = old_refs[step.before_index] if step.before_index is not None else None
+        if step.op == "moved" and new_ref:
+            changes.append(Change("moved", step.before, step.after, new_ref.section))
+        elif step.op == "edited" and new_ref and is_copy_edit(step.before, step.after):
+            changes.append(Change("copy_edit", step.before, step.after, new_ref.section))
+        else:  # removed, added, or edited beyond a copy edit (a rewrite)
+            if old_ref is not None:
+                changes.append(Change("removed", step.before, None, old_ref.section))
+            if new_ref is not None:
+                _add_sentence(changes, blocks, new_ref, correction_paragraphs)
+    for change, refs in blocks.values():
+        change.after = _join(refs)
+    return changes
+
+
+def is_copy_edit(before: str | None, after: str | None) -> bool:
+    """Whether editing ``before`` into ``after`` is a small fix rather than a rewrite."""
+    if before is None or after is None:
+        return False
+    deleted = inserted = 0
+    for op, text in word_diff(before, after):
+        if op == "delete":
+            deleted += len(_WORD.findall(text))
+        elif op == "insert":
+            inserted += len(_WORD.findall(text))
+    if max(deleted, inserted) <= COPY_EDIT_MAX_WORDS:
+        return True
+    return SequenceMatcher(None, before, after, autojunk=False).ratio() >= COPY_EDIT_MIN_RATIO
+
+
+def _correction_paragraphs(steps: list[Alignment], new_refs: list[SentenceRef]) -> set[int]:
+    """New paragraphs whose first sentence is an added correction note."""
+    first_of: dict[int, int] = {}
+    for index, ref in enumerate(new_refs):
+        first_of.setdefault(ref.paragraph_index, index)
+    added = {s.after_index for s in steps if s.op == "added" or s.op == "edited"}
+    return {
+        paragraph
+        for paragraph, index in first_of.items()
+        if index in added and _CORRECTION_START.match(new_refs[index].text)
+    }
+
+
+def _add_sentence(
+    changes: list[Change],
+    blocks: dict[tuple[str, int], tuple[Change, list[SentenceRef]]],
+    ref: SentenceRef,
+    correction_paragraphs: set[int],
+) -> None:
+    """Record one added sentence: into an update or correction block, or on its own."""
+    if ref.section in _UPDATE_SECTIONS:
+        key, kind = ("section", ref.section_index), "update_added"
+    elif ref.section in _CORRECTION_SECTIONS:
+        key, kind = ("section", ref.section_index), "correction"
+    elif ref.paragraph_index in correction_paragraphs:
+        key, kind = ("paragraph", ref.paragraph_index), "correction"
+    elif (
+        ref.section == "original"
+        and ref.paragraph_kind == "heading"
+        and ref.paragraph_in_section == 0
+    ):
+        return
+    else:
+        changes.append(Change("added", None, ref.text, ref.section))
+        return
+    if key not in blocks:
+        change = Change(kind, None, None, ref.section)
+        changes.append(change)
+        blocks[key] = (change, [])
+    blocks[key][1].append(ref)
+
+
+def _join(refs: list[SentenceRef]) -> str:
+    parts: list[str] = []
+    previous: int | None = None
+    for ref in refs:
+        if previous is not None:
+            parts.append("\n" if ref.paragraph_index != previous else " ")
+        parts.append(ref.text)
+        previous = ref.paragraph_index
+    return "".join(parts)
+
+
+def summarize_changes(changes: list[Change]) -> str:
+    """One line for a version list: "headline changed, update added, 2 sentences added"."""
+    counts: dict[str, int] = {}
+    for change in changes:
+        counts[change.kind] = counts.get(change.kind, 0) + 1
+    parts = []
+    if counts.get("headline"):
+        parts.append("headline changed")
+    for kind, one, many in (
+        ("update_added", "update added", "{} updates added"),
+        ("correction", "correction added", "{} corrections added"),
+        ("copy_edit", "1 copy edit", "{} copy edits"),
+        ("added", "1 sentence added", "{} sentences added"),
+        ("removed", "1 sentence removed", "{} sentences removed"),
+        ("moved", "1 sentence moved", "{} sentences moved"),
+    ):
+        n = counts.get(kind, 0)
+        if n:
+            parts.append(one if n == 1 else many.format(n))
+    return ", ".join(parts) if parts else "no changes"
