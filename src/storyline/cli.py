@@ -77,6 +77,7 @@ def extract(source: str, as_json: bool, url: str | None, as_text_input: bool) ->
         click.echo(article_as_text(article), nl=False)
 
 
+import storyline.cli_follow  # noqa: E402,F401
 import storyline.cli_ingest  # noqa: E402,F401
 
 

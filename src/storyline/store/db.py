@@ -212,6 +212,37 @@ class Store:
         with self._write(f"adding page {url}") as conn:
             return self._ensure_page(conn, url, source_id, first_seen, title, next_visit_at)
 
+    def add_pages(
+        self, entries: list[tuple[str, str | None]], source_id: int | None, first_seen: datetime
+    ) -> list[str]:
+        """Start following many (url, title) pages in one transaction; return the new URLs."""
+        t = schema.pages
+        urls = list(dict.fromkeys(url for url, _ in entries))
+        titles = dict(entries)
+        with self._write(f"adding {len(urls)} pages") as conn:
+            known: set[str] = set()
+            for start in range(0, len(urls), 500):
+                chunk = urls[start : start + 500]
+                known.update(conn.execute(select(t.c.url).where(t.c.url.in_(chunk))).scalars())
+            fresh = [u for u in urls if u not in known]
+            if fresh:
+                conn.execute(
+                    insert(t),
+                    [
+                        {
+                            "url": u,
+                            "source_id": source_id,
+                            "first_seen": first_seen,
+                            "title": titles.get(u),
+                            "next_visit_at": first_seen,
+                            "failures": 0,
+                            "version_count": 0,
+                        }
+                        for u in fresh
+                    ],
+                )
+        return fresh
+
     def _ensure_page(
         self,
         conn: Connection,
