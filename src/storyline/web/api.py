@@ -1,0 +1,126 @@
+"""The JSON API under ``/api``: the same data functions as the pages, described by OpenAPI.
+
+Lists are cursor-paged (``limit``, ``cursor`` → ``next_cursor``). Writes (follow,
+unfollow) need ``Authorization: Bearer <STORYLINE_TOKEN>`` when a token is set, and are
+refused in read-only mode. Every error has the one shape in ``errors.ERROR_SCHEMA``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from storyline.store import Store
+from storyline.web import data as d
+from storyline.web import data_stories as ds
+from storyline.web.data_search import search_data
+from storyline.web.security import check_write
+
+MAX_ID = 2**62
+
+
+class ErrorBody(BaseModel):
+    """The one error shape of the whole API."""
+
+    ok: bool = False
+    error: str
+    errors: list[str]
+    status: int
+
+
+class FollowRequest(BaseModel):
+    """A URL to follow: a feed, sitemap, home page (its feed is found) or one article."""
+
+    url: str = Field(..., min_length=1, max_length=2048,
+                     examples=["https://example.com/news/rss.xml"])
+    every: float | None = Field(None, ge=60, le=7 * 86400,
+                                description="Seconds between visits (default: feed_interval)")
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text} for code, text in (
+        (400, "Bad request"), (404, "Not found"), (500, "Server error"))
+}
+router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
+
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+Limit = Annotated[int, Query(ge=1, le=200, description="Items per page")]
+Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the last page")]
+Number = Annotated[int | None, Query(ge=-10_000, le=10_000, description="Version number")]
+
+
+def _store(request: Request) -> Store:
+    return request.app.state.store
+
+
+@router.get("/stories", summary="Developing stories, most recently changed first")
+def api_stories(request: Request, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
+    return ds.stories_data(_store(request), request.app.state.clock(), limit, cursor)
+
+
+@router.get("/stories/{story_id}", summary="One story: timeline, articles by source, entities")
+def api_story(request: Request, story_id: Id) -> dict[str, Any]:
+    return ds.story_data(_store(request), story_id, request.app.state.clock())
+
+
+@router.get("/articles", summary="Articles (latest version of each page), newest change first")
+def api_articles(request: Request, limit: Limit = 50, cursor: Cursor = None,
+                 changed_only: bool = False) -> dict[str, Any]:
+    return d.articles_data(_store(request), limit, cursor, changed_only)
+
+
+@router.get("/articles/{page_id}", summary="One article: current version, structured, and history")
+def api_article(request: Request, page_id: Id) -> dict[str, Any]:
+    return d.article_data(_store(request), page_id)
+
+
+@router.get("/articles/{page_id}/versions", summary="An article's versions with their changes")
+def api_versions(request: Request, page_id: Id) -> dict[str, Any]:
+    return d.versions_data(_store(request), page_id)
+
+
+@router.get("/articles/{page_id}/versions/{number}", summary="One version of an article")
+def api_version(request: Request, page_id: Id,
+                number: Annotated[int, Path(ge=-10_000, le=10_000)]) -> dict[str, Any]:
+    return d.article_data(_store(request), page_id, number)
+
+
+@router.get("/articles/{page_id}/diff", summary="Word-level diff between two versions")
+def api_diff(request: Request, page_id: Id, a: Number = None, b: Number = None
+             ) -> dict[str, Any]:
+    return d.diff_data(_store(request), page_id, a, b)
+
+
+@router.get("/sources", summary="Followed feeds and pages with their health")
+def api_sources(request: Request, limit: Limit = 200, cursor: Cursor = None) -> dict[str, Any]:
+    return d.sources_data(_store(request), limit, cursor)
+
+
+@router.post("/sources", status_code=201, summary="Follow a URL",
+             responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody},
+                        502: {"model": ErrorBody}})
+def api_follow(request: Request, body: FollowRequest) -> dict[str, Any]:
+    check_write(request.app.state.policy, request)
+    source = request.app.state.follow(body.url, body.every)
+    return d.source_dict(source)
+
+
+@router.delete("/sources/{source_id}", summary="Stop following a source",
+               responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody}})
+def api_unfollow(request: Request, source_id: Id) -> dict[str, Any]:
+    check_write(request.app.state.policy, request)
+    return d.source_dict(d.unfollow(_store(request), source_id))
+
+
+@router.get("/search", summary="Full-text search over articles, with filters")
+def api_search(request: Request,
+               q: Annotated[str, Query(max_length=500, description="Words to find")] = "",
+               source: Annotated[str, Query(max_length=200, description="Site")] = "",
+               since: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
+               until: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
+               entity: Annotated[str, Query(max_length=200)] = "",
+               limit: Annotated[int, Query(ge=1, le=100)] = 20,
+               cursor: Cursor = None) -> dict[str, Any]:
+    return search_data(_store(request), q, source, since, until, entity, limit, cursor)

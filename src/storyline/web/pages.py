@@ -1,0 +1,222 @@
+"""HTML pages and their ``.json`` twins: each pair calls one data function.
+
+Write actions here are the HTML forms (follow, unfollow): CSRF-checked, refused in
+read-only mode and without the token when one is set, then redirected (POST-redirect-GET).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from storyline.errors import InputError, StorylineError
+from storyline.store import Store
+from storyline.web import data as d
+from storyline.web import data_stories as ds
+from storyline.web.data_search import search_data
+from storyline.web.errors import status_for
+from storyline.web.security import check_csrf, check_write
+from storyline.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def _size(request: Request) -> int:
+    return int(request.app.state.page_size) if hasattr(request.app.state, "page_size") else 50
+
+
+def _next_url(request: Request, cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    params = dict(request.query_params)
+    params["cursor"] = cursor
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+@router.get("/index.json")
+def home_json(request: Request) -> dict[str, Any]:
+    return ds.home_data(_store(request), request.app.state.clock())
+
+
+@router.get("/")
+def home_page(request: Request) -> Response:
+    data = ds.home_data(_store(request), request.app.state.clock())
+    return render(request, "home.html", data, json_url="/index.json")
+
+
+@router.get("/articles.json")
+def articles_json(request: Request, cursor: str | None = None, changed_only: bool = False,
+                  limit: int = 50) -> dict[str, Any]:
+    return d.articles_data(_store(request), limit, cursor, changed_only)
+
+
+@router.get("/articles")
+def articles_page(request: Request, cursor: str | None = None, changed_only: bool = False,
+                  limit: int = 50) -> Response:
+    data = d.articles_data(_store(request), limit, cursor, changed_only)
+    return render(request, "articles.html", data, next_url=_next_url(request, data["next_cursor"]),
+                  json_url=f"/articles.json?{request.url.query}")
+
+
+@router.get("/articles/{page_id:int}.json")
+def article_json(request: Request, page_id: int) -> dict[str, Any]:
+    return d.article_data(_store(request), page_id)
+
+
+@router.get("/articles/{page_id:int}")
+def article_page(request: Request, page_id: int) -> Response:
+    data = d.article_data(_store(request), page_id)
+    data["story"] = ds.story_of_page(_store(request), page_id)
+    return render(request, "article.html", data, json_url=f"/articles/{page_id}.json")
+
+
+@router.get("/articles/{page_id:int}/versions/{number:int}.json")
+def version_json(request: Request, page_id: int, number: int) -> dict[str, Any]:
+    return d.article_data(_store(request), page_id, number)
+
+
+@router.get("/articles/{page_id:int}/versions/{number:int}")
+def version_page(request: Request, page_id: int, number: int) -> Response:
+    data = d.article_data(_store(request), page_id, number)
+    return render(request, "article.html", data,
+                  json_url=f"/articles/{page_id}/versions/{number}.json")
+
+
+@router.get("/articles/{page_id:int}/diff.json")
+def diff_json(request: Request, page_id: int, a: int | None = None, b: int | None = None
+              ) -> dict[str, Any]:
+    return d.diff_data(_store(request), page_id, a, b)
+
+
+@router.get("/articles/{page_id:int}/diff")
+def diff_page(request: Request, page_id: int, a: int | None = None, b: int | None = None,
+              view: str = "side") -> Response:
+    data = d.diff_data(_store(request), page_id, a, b)
+    view = view if view in ("side", "inline") else "side"
+    return render(request, "diff.html", data, view=view, parts=diff_parts(data["diff"]),
+                  json_url=f"/articles/{page_id}/diff.json?a={data['a']}&b={data['b']}")
+
+
+@router.get("/stories/{story_id:int}.json")
+def story_json(request: Request, story_id: int) -> dict[str, Any]:
+    return ds.story_data(_store(request), story_id, request.app.state.clock())
+
+
+@router.get("/stories/{story_id:int}")
+def story_page(request: Request, story_id: int) -> Response:
+    data = ds.story_data(_store(request), story_id, request.app.state.clock())
+    return render(request, "story.html", data, chart=ds.story_chart(data),
+                  json_url=f"/stories/{story_id}.json")
+
+
+@router.get("/search.json")
+def search_json(request: Request, q: str = "", source: str = "", since: str = "",
+                until: str = "", entity: str = "", cursor: str | None = None
+                ) -> dict[str, Any]:
+    return search_data(_store(request), q, source, since, until, entity, cursor=cursor)
+
+
+@router.get("/search")
+def search_page(request: Request, q: str = "", source: str = "", since: str = "",
+                until: str = "", entity: str = "", cursor: str | None = None) -> Response:
+    data = search_data(_store(request), q, source, since, until, entity, cursor=cursor)
+    return render(request, "search.html", data, search_q=q,
+                  next_url=_next_url(request, data["next_cursor"]),
+                  json_url=f"/search.json?{request.url.query}")
+
+
+@router.get("/sources.json")
+def sources_json(request: Request) -> dict[str, Any]:
+    return d.sources_data(_store(request))
+
+
+@router.get("/sources")
+def sources_page(request: Request, followed: int | None = None, unfollowed: str = ""
+                 ) -> Response:
+    data = d.sources_data(_store(request))
+    message = None
+    if followed is not None:
+        match = next((s for s in data["items"] if s["id"] == followed), None)
+        message = f"Now following {match['url']} ({match['kind']})." if match else None
+    elif unfollowed:
+        message = f"Stopped following {unfollowed}."
+    return _sources_view(request, data, message=message)
+
+
+@router.post("/sources")
+def follow_form(request: Request, url: str = Form(""), every: str = Form(""),
+                csrf_token: str = Form(""), token: str = Form("")) -> Response:
+    try:
+        check_csrf(request, csrf_token)
+        check_write(request.app.state.policy, request, token)
+        interval = _minutes(every)
+        source = request.app.state.follow(url, interval)
+    except StorylineError as exc:
+        data = d.sources_data(_store(request))
+        return _sources_view(request, data, form_error=str(exc), form_url=url,
+                             status=status_for(exc))
+    return RedirectResponse(f"/sources?followed={source.id}", status_code=303)
+
+
+@router.post("/sources/{source_id:int}/unfollow")
+def unfollow_form(request: Request, source_id: int, csrf_token: str = Form(""),
+                  token: str = Form("")) -> Response:
+    check_csrf(request, csrf_token)
+    check_write(request.app.state.policy, request, token)
+    removed = d.unfollow(_store(request), source_id)
+    return RedirectResponse(f"/sources?{urlencode({'unfollowed': removed.url})}",
+                            status_code=303)
+
+
+@router.get("/docs")
+def docs_redirect() -> Response:
+    return RedirectResponse("/api/docs", status_code=308)
+
+
+def _sources_view(request: Request, data: dict[str, Any], status: int = 200,
+                  **extra: Any) -> Response:
+    settings = request.app.state.settings
+    return render(request, "sources.html", data, status=status, json_url="/sources.json",
+                  default_interval=settings.feed_interval, **extra)
+
+
+def _minutes(every: str) -> float | None:
+    every = every.strip()
+    if not every:
+        return None
+    try:
+        minutes = float(every)
+    except ValueError:
+        raise InputError(f"'visit every' must be a number of minutes, not {every!r}") from None
+    if not 1 <= minutes <= 7 * 24 * 60:
+        raise InputError("'visit every' must be between 1 minute and 7 days (10080 minutes)")
+    return minutes * 60
+
+
+def diff_parts(diff: dict[str, Any]) -> list[dict[str, Any]]:
+    """The diff as display parts (headline first), each a flat list of word operations."""
+    headline = diff.get("headline", [])
+    parts = [{"kind": "headline", "label": "Headline", "ops": headline,
+              "changed": any(op["op"] != "equal" for op in headline)}]
+    for section in diff.get("sections", []):
+        ops: list[dict[str, str]] = []
+        for i, line in enumerate(section["lines"]):
+            if i:
+                ops.append({"op": "equal", "text": "\n\n" if line["new_paragraph"] else " "})
+            ops.extend(line["segments"])
+        label = section.get("heading") or _SECTION_LABELS.get(section["kind"], "Text")
+        parts.append({"kind": section["kind"], "label": label, "ops": ops,
+                      "changed": any(line["op"] != "same" for line in section["lines"])})
+    return parts
+
+
+_SECTION_LABELS = {"body": "Text", "update": "Update", "original": "Original story",
+                   "correction": "Correction", "editors_note": "Editor's note",
+                   "live_entry": "Live entry", "standfirst": "Standfirst"}

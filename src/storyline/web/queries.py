@@ -1,0 +1,182 @@
+"""Read queries shaped for the web pages: lean rows, few round trips, no full articles.
+
+The Store's own reads hand back whole ``Version``s (the Article parsed from JSON). A list
+page needs only titles and times, and parsing 50 articles per request would dominate its
+latency, so these queries read just the columns a page shows and batch the per-row lookups
+(changes, activity) into one query each. Portable SQLAlchemy Core, SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from storyline.errors import InputError, NotFoundError
+from storyline.model import Article, Change, Version
+from storyline.store import schema
+from storyline.store.rows import PageRow
+
+_p, _v, _c = schema.pages, schema.versions, schema.changes
+
+
+@dataclass(frozen=True)
+class ArticleLine:
+    """One article in a list: its page and the latest version's title and time."""
+
+    page_id: int
+    url: str
+    source_id: int | None
+    version_count: int
+    first_seen: datetime
+    version_id: int
+    title: str | None
+    fetched_at: datetime
+
+
+@dataclass(frozen=True)
+class VersionLine:
+    """One version in a history: number, id and time, without the article."""
+
+    number: int
+    id: int
+    fetched_at: datetime
+    title: str | None
+
+
+def encode_cursor(at: datetime, row_id: int) -> str:
+    """An opaque keyset cursor: the sort key of the last row handed out."""
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{row_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """Undo ``encode_cursor``; a cursor we did not make is the caller's error."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, row_id = raw.rsplit("|", 1)
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            raise ValueError("naive time")
+        return moment, int(row_id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"cursor {cursor[:40]!r} was not handed out by this server; "
+                         "start again without a cursor") from exc
+
+
+def article_lines(conn: Connection, limit: int, cursor: str | None = None,
+                  changed_only: bool = False, page_ids: list[int] | None = None,
+                  ) -> tuple[list[ArticleLine], str | None]:
+    """Articles by latest change, newest first, keyset-paged; with the next cursor."""
+    query = (select(_p.c.id, _p.c.url, _p.c.source_id, _p.c.version_count, _p.c.first_seen,
+                    _v.c.id.label("version_id"), _v.c.title, _v.c.fetched_at)
+             .join(_v, _v.c.id == _p.c.latest_version_id))
+    if changed_only:
+        query = query.where(_p.c.version_count > 1)
+    if page_ids is not None:
+        query = query.where(_p.c.id.in_(page_ids))
+    if cursor:
+        at, page_id = decode_cursor(cursor)
+        query = query.where(or_(_v.c.fetched_at < at,
+                                and_(_v.c.fetched_at == at, _p.c.id < page_id)))
+    rows = conn.execute(query.order_by(_v.c.fetched_at.desc(), _p.c.id.desc())
+                        .limit(limit + 1)).all()
+    lines = [ArticleLine(r.id, r.url, r.source_id, r.version_count, r.first_seen,
+                         r.version_id, r.title, r.fetched_at) for r in rows[:limit]]
+    more = len(rows) > limit and lines
+    return lines, encode_cursor(lines[-1].fetched_at, lines[-1].page_id) if more else None
+
+
+def page_by_id(conn: Connection, page_id: int) -> PageRow:
+    """The page with this id."""
+    row = conn.execute(select(_p).where(_p.c.id == page_id)).first()
+    if row is None:
+        raise NotFoundError(f"there is no article {page_id}; /articles lists them")
+    return PageRow(**row._asdict())
+
+
+def page_ids_for_urls(conn: Connection, urls: list[str]) -> dict[str, int]:
+    """Page ids of the stored pages among ``urls`` (by URL or canonical URL)."""
+    if not urls:
+        return {}
+    rows = conn.execute(select(_p.c.id, _p.c.url, _p.c.canonical_url)
+                        .where(or_(_p.c.url.in_(urls), _p.c.canonical_url.in_(urls)))).all()
+    found: dict[str, int] = {}
+    for row in rows:
+        for key in (row.url, row.canonical_url):
+            if key:
+                found.setdefault(key, row.id)
+    return found
+
+
+def version_lines(conn: Connection, page_id: int) -> list[VersionLine]:
+    """A page's versions, oldest first, numbered from 1 (the Store's numbering)."""
+    rows = conn.execute(select(_v.c.id, _v.c.fetched_at, _v.c.title)
+                        .where(_v.c.page_id == page_id)
+                        .order_by(_v.c.fetched_at, _v.c.content_hash)).all()
+    return [VersionLine(i, r.id, r.fetched_at, r.title) for i, r in enumerate(rows, 1)]
+
+
+def load_version(conn: Connection, url: str, line: VersionLine) -> Version:
+    """The full version (Article parsed) for one history line."""
+    row = conn.execute(select(_v.c.content_hash, _v.c.article_json)
+                       .where(_v.c.id == line.id)).one()
+    article = Article.from_dict(json.loads(row.article_json))
+    return Version(url=url, fetched_at=line.fetched_at, content_hash=row.content_hash,
+                   article=article, id=line.id, number=line.number)
+
+
+def changes_for(conn: Connection, version_ids: list[int]) -> dict[int, list[Change]]:
+    """The stored changes of many versions in one query."""
+    found: dict[int, list[Change]] = defaultdict(list)
+    if not version_ids:
+        return found
+    rows = conn.execute(select(_c).where(_c.c.version_id.in_(version_ids))
+                        .order_by(_c.c.version_id, _c.c.position)).all()
+    for r in rows:
+        found[r.version_id].append(Change(r.kind, r.before, r.after, r.section))
+    return found
+
+
+def version_times(conn: Connection, page_ids: list[int], since: datetime
+                  ) -> dict[int, list[datetime]]:
+    """When each page got a new version since ``since`` (for activity sparklines)."""
+    found: dict[int, list[datetime]] = defaultdict(list)
+    if not page_ids:
+        return found
+    rows = conn.execute(select(_v.c.page_id, _v.c.fetched_at)
+                        .where(_v.c.page_id.in_(page_ids), _v.c.fetched_at >= since)).all()
+    for r in rows:
+        found[r.page_id].append(r.fetched_at)
+    return found
+
+
+def recent_revisions(conn: Connection, limit: int, page_ids: list[int] | None = None
+                     ) -> list[Any]:
+    """The newest versions that follow an earlier one (each changed something), newest first.
+
+    Rows carry page id and URL, version id, title and time. A version counts when it has
+    stored changes: first versions have none.
+    """
+    has_changes = select(_c.c.id).where(_c.c.version_id == _v.c.id).exists()
+    query = (select(_v.c.id, _v.c.page_id, _v.c.title, _v.c.fetched_at, _v.c.content_hash,
+                    _p.c.url)
+             .join(_p, _p.c.id == _v.c.page_id).where(has_changes))
+    if page_ids is not None:
+        query = query.where(_v.c.page_id.in_(page_ids))
+    return list(conn.execute(query.order_by(_v.c.fetched_at.desc(), _v.c.id.desc())
+                             .limit(limit)).all())
+
+
+def version_number_of(conn: Connection, page_id: int, fetched_at: datetime,
+                      content_hash: str) -> int:
+    """The 1-based number of the version that starts at (fetched_at, content_hash)."""
+    earlier = select(func.count()).select_from(_v).where(
+        _v.c.page_id == page_id,
+        or_(_v.c.fetched_at < fetched_at,
+            and_(_v.c.fetched_at == fetched_at, _v.c.content_hash <= content_hash)))
+    return int(conn.execute(earlier).scalar_one())

@@ -1,0 +1,143 @@
+"""Web security: who may write, which URLs may be followed, and what HTML may be shown.
+
+Four small, separate rules, each a function the routes call:
+
+- ``check_write``: refuses writes in read-only mode, and without the bearer token when
+  ``STORYLINE_TOKEN`` is set (the API sends ``Authorization: Bearer``; the HTML form sends
+  the same token in a password field, since a plain form cannot set headers).
+- CSRF for HTML forms: a double-submit token, kept in a cookie and repeated in a hidden
+  field; a cross-site form can send the cookie but cannot read it to fill the field.
+- ``check_public_url``: the follow form and API refuse private, loopback and link-local
+  targets unless ``settings.allow_private`` (the fetcher checks again on every hop; this
+  check gives the user an early, clear answer).
+- ``sanitize_html``: any HTML shown (never article text, which is always escaped) goes
+  through nh3 with a short allow-list.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import secrets
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import nh3
+from starlette.requests import Request
+
+from storyline.errors import BlockedError, InputError, StorylineError
+
+CSRF_COOKIE = "storyline_csrf"
+CSRF_FIELD = "csrf_token"
+
+_ALLOWED_TAGS = {"a", "b", "br", "code", "del", "em", "i", "ins", "li", "ol", "p", "pre",
+                 "q", "s", "strong", "sub", "sup", "ul", "blockquote", "span"}
+
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+     b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+)
+
+
+class ForbiddenError(StorylineError):
+    """A write was refused: read-only mode, a missing or wrong token, or a bad CSRF token."""
+
+    def __init__(self, message: str, status: int = 403):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class WritePolicy:
+    """Whether this app may write at all, and the token writes need (None: no token)."""
+
+    read_only: bool = False
+    token: str | None = None
+
+
+def check_write(policy: WritePolicy, request: Request, form_token: str | None = None) -> None:
+    """Refuse a write in read-only mode or without the configured token."""
+    if policy.read_only:
+        raise ForbiddenError("this storyline server is read-only (started with --read-only)")
+    if not policy.token:
+        return
+    given = form_token
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        given = header[7:].strip()
+    if not given:
+        raise ForbiddenError(
+            "this server needs a token for writes: send 'Authorization: Bearer <token>' "
+            "(the value of STORYLINE_TOKEN)", status=401)
+    if not hmac.compare_digest(given.encode(), policy.token.encode()):
+        raise ForbiddenError("the token does not match STORYLINE_TOKEN", status=401)
+
+
+def csrf_token(request: Request) -> str:
+    """The CSRF token for this browser: the cookie's, or a new one the response will set."""
+    existing = request.cookies.get(CSRF_COOKIE)
+    if existing and 20 <= len(existing) <= 100:
+        return existing
+    token = getattr(request.state, "new_csrf", None)
+    if token is None:
+        token = secrets.token_urlsafe(32)
+        request.state.new_csrf = token
+    return token
+
+
+def check_csrf(request: Request, field_value: str | None) -> None:
+    """Refuse a form post whose hidden token does not repeat the cookie's."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not field_value or not hmac.compare_digest(cookie, field_value):
+        raise ForbiddenError(
+            "the form's security token is missing or stale; reload the page and submit again")
+
+
+def check_public_url(url: str, allow_private: bool) -> str:
+    """Validate a URL to follow; refuse private targets unless allowed. Returns the URL."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{url!r} is not an http(s) URL; give a full address like "
+                         "https://example.com/news/feed.xml")
+    if allow_private:
+        return url
+    for address in _addresses(parts.hostname, parts.port or 0):
+        if _is_private(address):
+            raise BlockedError(
+                f"{parts.hostname} resolves to the private address {address}; storyline "
+                "follows only public sites unless allow_private is set "
+                "(STORYLINE_ALLOW_PRIVATE=1)", url=url)
+    return url
+
+
+def _addresses(host: str, port: int) -> list[str]:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return [host.strip("[]")]
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, port or None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise InputError(f"cannot resolve host {host!r} ({exc}); check the address") from exc
+    return sorted({str(info[4][0]) for info in infos})
+
+
+def _is_private(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
+            or ip.is_reserved or ip.is_unspecified)
+
+
+def sanitize_html(fragment: str) -> str:
+    """Clean HTML from outside (feed summaries) down to a few harmless inline tags."""
+    return nh3.clean(fragment, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener nofollow")

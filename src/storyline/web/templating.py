@@ -1,0 +1,108 @@
+"""Jinja2 set-up and the one function that turns page data into an HTML response.
+
+Autoescape is on for every template, so article text (headlines included) is always
+shown as text; the only markup that reaches a page unescaped is our own inline SVG and
+HTML cleaned by ``security.sanitize_html``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import Response
+
+from storyline.web.charts import sparkline_svg
+from storyline.web.security import CSRF_COOKIE, csrf_token, sanitize_html
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+SECTION_TITLES = {
+    "update": "Update",
+    "original": "Original story",
+    "correction": "Correction",
+    "editors_note": "Editor's note",
+    "live_entry": "Live",
+}
+
+
+def make_templates() -> Jinja2Templates:
+    """The template set, with autoescape forced on and our filters installed."""
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["ago"] = _ago
+    env.filters["dt"] = _dt
+    env.filters["spark"] = sparkline_svg
+    env.filters["safe_html"] = lambda html: Markup(sanitize_html(html or ""))
+    env.globals["section_titles"] = SECTION_TITLES
+    return Jinja2Templates(env=env)
+
+
+def render(request: Request, template: str, data: dict[str, Any], status: int = 200,
+           json_url: str | None = None, **extra: Any) -> Response:
+    """Render ``data`` with ``template``; sets the CSRF cookie when this browser has none."""
+    state = request.app.state
+    context = {
+        "data": data,
+        "now": state.clock(),
+        "json_url": json_url,
+        "read_only": state.policy.read_only,
+        "token_required": bool(state.policy.token),
+        "csrf": csrf_token(request),
+        **extra,
+    }
+    response = state.templates.TemplateResponse(request, template, context, status_code=status)
+    new = getattr(request.state, "new_csrf", None)
+    if new:
+        response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="strict",
+                            secure=request.url.scheme == "https", path="/")
+    return response
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A datetime from an ISO string or datetime (naive means UTC), else None."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def ago(moment: datetime, now: datetime) -> str:
+    """"12 min ago", "3 h ago", "2 d ago": how long before ``now``."""
+    seconds = int((now - moment).total_seconds())
+    if seconds < 0:
+        return "in the future"
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} d ago"
+
+
+@pass_context
+def _ago(context: Context, value: Any) -> str:
+    moment = parse_time(value)
+    if moment is None:
+        return str(value or "")
+    return ago(moment, context.get("now") or datetime.now(UTC))
+
+
+def _dt(value: Any) -> str:
+    moment = parse_time(value)
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else str(value or "")
