@@ -22,20 +22,50 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_NAME = re.compile(r"https?:|www\.|\.com\b|@|\d")
+_URL = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
+_PROFILE_URL = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?!(?:[\w-]+\.)?(?:facebook|twitter|x|instagram|linkedin)\.com)"
+    r"[^/]+/(?:.*/)?(?:author|authors|people|profile|staff|by|writers?|journalist)/"
+    r"([a-z][a-z0-9]*(?:[-_+.][a-z0-9]+){0,4})/?$",
+    re.IGNORECASE,
+)
 MAX_NAME_WORDS = 5
 
 
-def clean_authors(raw: list[str]) -> list[str]:
-    """Split, clean and de-duplicate author strings into a list of names."""
+def clean_authors(raw: list[str], site_name: str | None = None) -> list[str]:
+    """Split, clean and de-duplicate author strings into a list of names.
+
+    The publication itself ("CNN Business" on cnn.com) is dropped when real names remain:
+    it is the site, not a byline.
+    """
     names: list[str] = []
     seen: set[str] = set()
     for value in raw:
-        for part in _SPLIT.split(_PREFIX.sub("", " ".join(value.split()))):
+        value = " ".join(value.split())
+        if _URL.match(value):
+            value = _name_from_profile_url(value) or ""
+        for part in _SPLIT.split(_PREFIX.sub("", value)):
             name = _clean_name(part)
             if name and name.casefold() not in seen:
                 seen.add(name.casefold())
                 names.append(name)
+    if site_name and len(names) > 1:
+        site = _loose(site_name)
+        people = [n for n in names if not (site and (site in _loose(n) or _loose(n) in site))]
+        names = people or names
     return names
+
+
+def _name_from_profile_url(url: str) -> str | None:
+    """``https://example.com/author/jane-doe`` → ``Jane Doe``; social-network URLs → ``None``."""
+    match = _PROFILE_URL.search(url)
+    if not match:
+        return None
+    return " ".join(w.capitalize() for w in re.split(r"[-_+.]+", match.group(1)) if w)
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
 
 
 def _clean_name(part: str) -> str | None:

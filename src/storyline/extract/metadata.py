@@ -48,7 +48,7 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
         title=_title(tree, ld, metas, site_name),
         standfirst=_first(_text(ld.get("description")), metas.get("og:description"),
                           metas.get("description"), metas.get("twitter:description")),
-        authors=_authors(tree, ld, metas),
+        authors=_authors(tree, ld, metas, site_name),
         published=_first_date(ld.get("datePublished"), metas.get("article:published_time"),
                               *(metas.get(k) for k in _PUBLISHED_KEYS)),
         modified=_first_date(ld.get("dateModified"), metas.get("article:modified_time"),
@@ -132,22 +132,50 @@ def _first(*values: str | None) -> str | None:
 
 
 def _title(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None) -> str | None:
-    """The headline: the page's ``<h1>`` when other sources agree with it, else the best tag."""
+    """The headline: a page heading that agrees with the declared title, else the declared one.
+
+    The visible ``<h1>`` is the headline "as published" (with its own punctuation), but many
+    templates also use ``<h1>`` for the site's name, so a heading wins when it matches what
+    the page declares in JSON-LD, Open Graph or ``<title>``, or when it is the page's only
+    ``<h1>`` and not the site's name (sites often declare a separate headline for search).
+    """
     declared = _first(_text(ld.get("headline")), metas.get("og:title"),
                       metas.get("twitter:title"), metas.get("title"))
-    page_title = tree.findtext(".//title")
-    if not declared and page_title:
-        declared = _strip_site(" ".join(page_title.split()), site)
-    for h1 in tree.iter("h1"):
-        text = " ".join(h1.text_content().split())
-        if len(text) > 10 and (not declared or _loose(text) in _loose(declared + " " + (
-                page_title or ""))):
-            return text
-    return _strip_site(declared, site) if declared else None
+    if not declared:
+        page_title = tree.findtext(".//title")
+        declared = " ".join(page_title.split()) if page_title else None
+    if not declared:
+        return None
+    declared = _strip_site(declared, site)
+    scored = [(_overlap(h, declared), h) for h in _headings(tree)]
+    best = max(scored, default=(0.0, declared))
+    if best[0] >= 0.5:
+        return best[1]
+    h1s = [h for h in _headings(tree, tags=("h1",)) if not site or _overlap(h, site) < 0.5]
+    return h1s[0] if len(h1s) == 1 else declared
+
+
+def _headings(tree: HtmlElement, limit: int = 8, tags: tuple[str, ...] = ("h1", "h2")) -> list[str]:
+    found = []
+    for element in tree.iter(*tags):
+        text = " ".join(element.text_content().split())
+        if 10 <= len(text) <= 300:
+            found.append(text)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _overlap(a: str, b: str) -> float:
+    """Shared words over all words (Jaccard): 1.0 for the same headline, whatever the quotes."""
+    words_a, words_b = set(_loose(a).split()), set(_loose(b).split())
+    if not words_a or not words_b:
+        return 0.0
+    return len(words_a & words_b) / len(words_a | words_b)
 
 
 def _strip_site(title: str, site: str | None) -> str:
-    """``Headline | Site Name`` → ``Headline`` (the longest part when the site is unknown)."""
+    """``Headline | Site Name`` → ``Headline``, when the site's name is known."""
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
@@ -162,21 +190,21 @@ def _loose(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().casefold()
 
 
-def _authors(tree: HtmlElement, ld: dict, metas: dict[str, str]) -> list[str]:
-    raw: list[str] = []
+def _authors(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None) -> list[str]:
+    """Names from the first source that yields any: JSON-LD, a byline meta tag, the page."""
     author = ld.get("author") or ld.get("creator")
-    for item in author if isinstance(author, list) else [author]:
-        if text := _text(item):
-            raw.append(text)
-    if not raw:
-        for key in ("author", "article:author", "sailthru.author", "parsely-author", "byl",
-                    "dc.creator", "twitter:creator"):
-            if value := metas.get(key):
-                raw.append(value)
-                break
-    if not raw:
-        raw = _visible_byline(tree)
-    return clean_authors(raw)
+    from_ld = [t for item in (author if isinstance(author, list) else [author])
+               if (t := _text(item))]
+    sources = [from_ld]
+    sources += [[metas[key]] for key in _AUTHOR_KEYS if metas.get(key)]
+    for raw in sources:
+        if names := clean_authors(raw, site):
+            return names
+    return clean_authors(_visible_byline(tree), site)
+
+
+_AUTHOR_KEYS = ("author", "article:author", "sailthru.author", "parsely-author", "byl",
+                "dc.creator")
 
 
 def _visible_byline(tree: HtmlElement) -> list[str]:
@@ -203,6 +231,11 @@ _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%B %d, 
                  "%b %d, %Y", "%d %B %Y", "%a, %d %b %Y %H:%M:%S %Z", "%a, %d %b %Y %H:%M:%S %z")
 
 
+def _plausible(parsed: datetime) -> bool:
+    """Placeholders such as ``0001-01-01`` are not dates anyone published on."""
+    return 1990 <= parsed.year <= datetime.now().year + 1
+
+
 def iso_date(value: str) -> str | None:
     """A date as an ISO 8601 string, keeping the precision the page gives; ``None`` if unreadable.
 
@@ -212,9 +245,10 @@ def iso_date(value: str) -> str | None:
     candidate = value.replace("Z", "+00:00") if value.endswith("Z") else value
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate):
-            return datetime.strptime(candidate, "%Y-%m-%d").date().isoformat()
+            parsed = datetime.strptime(candidate, "%Y-%m-%d")
+            return parsed.date().isoformat() if _plausible(parsed) else None
         parsed = datetime.fromisoformat(candidate)
-        return parsed.isoformat()
+        return parsed.isoformat() if _plausible(parsed) else None
     except ValueError:
         pass
     for fmt in _DATE_FORMATS:
@@ -222,6 +256,8 @@ def iso_date(value: str) -> str | None:
             parsed = datetime.strptime(value, fmt)
         except ValueError:
             continue
+        if not _plausible(parsed):
+            return None
         return parsed.date().isoformat() if "%H" not in fmt else parsed.isoformat()
     return None
 
