@@ -15,7 +15,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/storyline extract samples/opinion-republicans-following-trump.html.gz
+	$(BIN)/storyline follow --from config/feeds.toml
+	$(BIN)/storyline watch
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -245,8 +246,8 @@ def versions(ctx: click.Context, url: str, as_json: bool, db: str | None) -> Non
             "headline": v.article.title,
             "length": len(v.article.body_text),
             "content_hash": v.content_hash,
-            "summary": summarize_changes(changes) if changes else "first version",
-            "changes": [c.__dict__ for c in changes],
+            "summary": "first version" if v.number == 1 else summarize_changes(changes),
+            "changes": [asdict(c) for c in changes],
         }
         for v, changes in found
     ]
@@ -298,7 +299,7 @@ def diff(
         f"version {old.number} ({old.fetched_at:%Y-%m-%d %H:%M}) → "
         f"version {new.number} ({new.fetched_at:%Y-%m-%d %H:%M})"
     )
-    click.echo(render_terminal(result, color=color), nl=False)
+    click.echo(render_terminal(result, color=color), nl=False, color=color)
 
 
 @cli.command()
