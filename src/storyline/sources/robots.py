@@ -43,7 +43,8 @@ def robots_url(url: str) -> str:
 
 
 def agent_token(user_agent: str) -> str:
-    """The product token robots.txt groups are matched against ("storyline/0.1 (...)" → "storyline")."""
+    """The product token robots.txt groups are matched against: "storyline/0.1 (...)" →
+    "storyline"."""
     return user_agent.split("/", 1)[0].split()[0].lower() if user_agent.strip() else "*"
 
 

@@ -2,12 +2,13 @@
 
 Articles change most in their first hours (an update block, a new headline, a
 correction), so each is revisited on a dense ladder first: 15 min, 1 h, 3 h, 12 h, 1 d
-and 3 d after it was first seen (sooner when it already changes faster). After the ladder, the interval follows what the page
-has actually done: the observed time per change (age / number of changes, the usual
-estimator for a page changing at a steady rate), stretched to half the time since the
-last change once the page has gone quiet, and clamped between 15 min and 1 d. A page
-that never changed is revisited at most daily. Past ``settings.revisit_max_age`` after
-first sight, the page is no longer revisited (``None``).
+and 3 d after it was first seen (sooner when it already changes faster). After the
+ladder, the interval follows what the page has actually done: the observed time per
+change (age / number of changes, the usual estimator for a page changing at a steady
+rate), stretched to half the time since the last change once the page has gone quiet,
+and clamped between 15 min and 1 d. A page that never changed is revisited at most
+daily. Past ``settings.revisit_max_age`` after first sight, the page is no longer
+revisited (``None``).
 """
 
 from __future__ import annotations

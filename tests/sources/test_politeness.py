@@ -1,0 +1,98 @@
+"""The pure policy functions behind robots, throttle, retry and the private-address rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from storyline.errors import BlockedError, FetchError
+from storyline.sources.addresses import check_public_host, is_public_address
+from storyline.sources.retry import (
+    RetryPolicy,
+    backoff_delay,
+    is_retryable,
+    parse_retry_after,
+)
+from storyline.sources.robots import agent_token, robots_url, robots_verdict
+from storyline.sources.throttle import MAX_CRAWL_DELAY, host_delay, next_slot
+
+NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("status", "verdict"), [
+    (200, "parse"), (204, "parse"), (404, "allow_all"), (403, "allow_all"), (401, "allow_all"),
+    (310, "allow_all"), (429, "unreachable"), (500, "unreachable"), (503, "unreachable"),
+    (None, "unreachable"),
+])
+def test_robots_verdict_follows_rfc_9309(status, verdict):
+    assert robots_verdict(status) == verdict
+
+
+def test_robots_url_and_token():
+    assert robots_url("https://a.example:8443/x/y?q=1") == "https://a.example:8443/robots.txt"
+    assert agent_token("storyline/0.1 (+https://x)") == "storyline"
+    assert agent_token("") == "*"
+
+
+def test_host_delay_takes_the_longer_and_caps_crawl_delay():
+    assert host_delay(2.0, None) == 2.0
+    assert host_delay(2.0, 10.0) == 10.0
+    assert host_delay(2.0, 1.0) == 2.0
+    assert host_delay(0.0, 86400.0) == MAX_CRAWL_DELAY
+    assert host_delay(-1.0, None) == 0.0
+
+
+def test_next_slot():
+    assert next_slot(10.0, 5.0, 2.0) == (10.0, 12.0)
+    assert next_slot(10.0, 11.5, 2.0) == (11.5, 13.5)
+
+
+@pytest.mark.parametrize(("status", "retry"), [
+    (None, True), (429, True), (500, True), (502, True), (503, True), (504, True),
+    (501, False), (505, False), (404, False), (403, False), (200, False), (304, False),
+])
+def test_is_retryable(status, retry):
+    assert is_retryable(status) is retry
+
+
+def test_parse_retry_after():
+    assert parse_retry_after("120", NOW) == 120.0
+    assert parse_retry_after("Thu, 01 Jan 2026 12:00:30 GMT", NOW) == 30.0
+    assert parse_retry_after("Thu, 01 Jan 2026 11:00:00 GMT", NOW) == 0.0
+    assert parse_retry_after("soon", NOW) is None
+    assert parse_retry_after(None, NOW) is None
+    assert parse_retry_after("", NOW) is None
+
+
+def test_backoff_grows_and_is_capped():
+    assert [backoff_delay(a, 0.5, 3.0) for a in range(5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+
+
+def test_retry_policy():
+    policy = RetryPolicy(retries=2, max_wait=10.0)
+    assert policy.wait_before_retry(0, 503) == 0.5
+    assert policy.wait_before_retry(1, None) == 1.0
+    assert policy.wait_before_retry(2, 503) is None  # out of retries
+    assert policy.wait_before_retry(0, 404) is None
+    assert policy.wait_before_retry(0, 429, retry_after=4.0) == 4.0
+    assert policy.wait_before_retry(0, 429, retry_after=11.0) is None
+
+
+@pytest.mark.parametrize(("ip", "public"), [
+    ("93.184.215.14", True), ("2606:4700::1111", True), ("8.8.8.8", True),
+    ("127.0.0.1", False), ("10.0.0.1", False), ("172.16.5.4", False), ("192.168.0.1", False),
+    ("169.254.169.254", False), ("::1", False), ("fe80::1", False), ("fc00::1", False),
+    ("0.0.0.0", False), ("224.0.0.1", False), ("100.64.1.1", False),
+    ("::ffff:10.0.0.1", False), ("::ffff:8.8.8.8", True),
+])
+def test_is_public_address(ip, public):
+    assert is_public_address(ip) is public
+
+
+def test_check_public_host_checks_every_resolved_address():
+    check_public_host("ok.example", lambda host: ["8.8.8.8"])
+    with pytest.raises(BlockedError, match="10.0.0.1"):
+        check_public_host("mixed.example", lambda host: ["8.8.8.8", "10.0.0.1"])
+    with pytest.raises(FetchError, match="no address"):
+        check_public_host("empty.example", lambda host: [])
