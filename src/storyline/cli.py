@@ -66,11 +66,13 @@ def extract(source: str, as_json: bool, url: str | None, as_text_input: bool) ->
     from storyline.render import article_as_text
     from storyline.sources.pages import load_page
 
-    page = load_page(source)
+    settings = settings_from(click.get_current_context())
+    page = load_page(source, settings)
+    text = decode_html(page.data, page.content_type, max_bytes=settings.extract_max_bytes)
     if page.is_text or as_text_input:
-        article = extract_text(decode_html(page.data), url=url or page.url)
+        article = extract_text(text, url=url or page.url)
     else:
-        article = extract_article(page.data, url=url or page.url)
+        article = extract_article(text, url=url or page.url, max_bytes=settings.extract_max_bytes)
     if as_json:
         print_json(article.to_dict())
     else:
@@ -79,6 +81,7 @@ def extract(source: str, as_json: bool, url: str | None, as_text_input: bool) ->
 
 import storyline.cli_follow  # noqa: E402,F401
 import storyline.cli_ingest  # noqa: E402,F401
+import storyline.cli_web  # noqa: E402,F401
 
 
 def main() -> None:

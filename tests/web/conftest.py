@@ -16,10 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from fixtures.newsroom import SEED_PATH, Newsroom, newsroom_settings
-from storyline import extract_article
-from storyline import pipeline
+
+from storyline import extract_article, pipeline
 from storyline.config import Settings
 from storyline.model import Article, Paragraph, Section
 from storyline.sources.fetch import Fetcher

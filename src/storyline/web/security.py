@@ -17,16 +17,15 @@ Four small, separate rules, each a function the routes call:
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import secrets
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import nh3
 from starlette.requests import Request
 
-from storyline.errors import BlockedError, InputError, StorylineError
+from storyline.errors import FetchError, InputError, StorylineError
+from storyline.sources.addresses import check_public_host, system_resolver
 
 CSRF_COOKIE = "storyline_csrf"
 CSRF_FIELD = "csrf_token"
@@ -105,36 +104,12 @@ def check_public_url(url: str, allow_private: bool) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(f"{url!r} is not an http(s) URL; give a full address like "
                          "https://example.com/news/feed.xml")
-    if allow_private:
-        return url
-    for address in _addresses(parts.hostname, parts.port or 0):
-        if _is_private(address):
-            raise BlockedError(
-                f"{parts.hostname} resolves to the private address {address}; storyline "
-                "follows only public sites unless allow_private is set "
-                "(STORYLINE_ALLOW_PRIVATE=1)", url=url)
+    if not allow_private:
+        try:
+            check_public_host(parts.hostname, system_resolver)
+        except FetchError as exc:
+            raise type(exc)(str(exc), url=url) from exc
     return url
-
-
-def _addresses(host: str, port: int) -> list[str]:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-        return [host.strip("[]")]
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, port or None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise InputError(f"cannot resolve host {host!r} ({exc}); check the address") from exc
-    return sorted({str(info[4][0]) for info in infos})
-
-
-def _is_private(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-            or ip.is_reserved or ip.is_unspecified)
 
 
 def sanitize_html(fragment: str) -> str:

@@ -50,7 +50,8 @@ def updates_feed(store: Store, base_url: str, now: datetime) -> AtomFeed:
     return AtomFeed(
         id=f"{base_url}/feeds/updates.atom", title="storyline: article updates",
         subtitle="Each new version of a followed article that changed something",
-        self_url=f"{base_url}/feeds/updates.atom", html_url=f"{base_url}/articles?changed_only=true",
+        self_url=f"{base_url}/feeds/updates.atom",
+        html_url=f"{base_url}/articles?changed_only=true",
         updated=entries[0].updated if entries else now, entries=entries)
 
 

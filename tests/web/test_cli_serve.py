@@ -1,0 +1,67 @@
+"""``storyline serve``: --get runs one request without a server; the real server answers."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+from click.testing import CliRunner
+
+from storyline.cli import cli
+from storyline.web.server import is_loopback
+
+
+def test_get_prints_the_json_of_one_request(news_db):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(news_db.path), "--get",
+                                      f"/api/articles/{news_db.seed_id}"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["article"]["title"] == "UPDATE: Danish troops leaving Mali"
+
+
+def test_get_exits_non_zero_on_an_error(news_db):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(news_db.path), "--get",
+                                      "/api/articles/999999"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["status"] == 404
+
+
+def test_is_loopback():
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_answers_over_http_read_only(news_db):
+    port = _free_port()
+    env = {**os.environ, "STORYLINE_TOKEN": ""}
+    proc = subprocess.Popen([sys.executable, "-m", "storyline", "serve", "--db",
+                             str(news_db.path), "--port", str(port), "--read-only"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                response = httpx.get(f"{base}/api/articles?limit=1", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+        assert response.status_code == 200 and len(response.json()["items"]) == 1
+        refused = httpx.post(f"{base}/api/sources", json={"url": "http://127.0.0.1:1/"})
+        assert refused.status_code == 403
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
