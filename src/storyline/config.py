@@ -38,6 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_timeout", float, 20.0, "Seconds before a request is given up."),
     Setting("fetch_max_bytes", int, 20 * 1024 * 1024, "Largest response body accepted, in bytes."),
     Setting("fetch_max_redirects", int, 5, "Redirects followed per request."),
+    Setting("extract_max_bytes", int, 20 * 1024 * 1024,
+            "Largest page `storyline extract` reads (file, stdin or URL), in bytes."),
     Setting("fetch_retries", int, 3, "Retries on 5xx, 429 and network errors."),
     Setting("fetch_retry_max_wait", float, 60.0,
             "Longest wait before a retry, in seconds; a longer Retry-After gives up instead."),

@@ -2,8 +2,10 @@
 
 News pages lie about their encoding often enough (a ``<meta charset=iso-8859-1>`` template
 around UTF-8 text, a server header from another decade) that the declaration is only
-trusted when the bytes actually decode under it. The order is: byte-order mark, the
-declared charset (HTTP header, then ``<meta>``), UTF-8, then charset-normalizer's guess.
+trusted when the bytes actually decode under it. The order is: byte-order mark, UTF-8
+(bytes that are valid UTF-8 are UTF-8: other encodings almost never produce valid
+multi-byte sequences by accident), the declared charset (HTTP header, then ``<meta>``),
+then charset-normalizer's guess.
 Input that is not text at all (images, archives, executables) is refused here with an
 ``InputError``, so nothing downstream has to guess what a PNG "means".
 """
@@ -68,15 +70,15 @@ def decode_html(
             return data[len(bom):].decode(encoding, errors="replace")
     if wide := _utf16_without_bom(data[:4096]):
         return data.decode(wide, errors="replace")
+    try:
+        return data.decode("utf-8")  # valid UTF-8 with non-ASCII bytes is UTF-8, whatever
+    except UnicodeDecodeError:       # the page declares (templates often lie)
+        pass
     for encoding in _declared(data, content_type):
         try:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
     return data.decode(_sniff(data), errors="replace")
 
 
