@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from storyline.errors import ConfigError
+
 if TYPE_CHECKING:
     from storyline.store.db import Store
 
@@ -46,7 +48,8 @@ class LshParams:
     def for_threshold(cls, threshold: float) -> LshParams:
         """Band count and width that datasketch finds optimal for ``threshold``."""
         if not 0.0 < threshold < 1.0:
-            raise ValueError(f"duplicate threshold must be between 0 and 1, got {threshold}")
+            raise ConfigError(f"setting 'duplicate_threshold' must be between 0 and 1 "
+                              f"(exclusive), got {threshold}")
         lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         return cls(threshold, lsh.b, lsh.r)
 

@@ -183,9 +183,7 @@ def _extract_pool(
     captures: Iterable[Capture], workers: int
 ) -> Iterator[tuple[Capture, Extracted]]:
     """Extract in ``workers`` processes, at most ``4 × workers`` captures in flight."""
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                               initializer=ignore_sigint)
+    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=ignore_sigint)
     limit = workers * 4
     pending: dict[Future[Extracted], Capture] = {}
     try:
@@ -197,6 +195,16 @@ def _extract_pool(
             yield from _collect(pending, FIRST_COMPLETED)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Forkserver where there is one: workers fork from a clean server that imported the
+    extractor once (no threads or database handles inherited from us); spawn elsewhere."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["storyline.ingest_work"])
+    return context
 
 
 def _collect(
