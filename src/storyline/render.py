@@ -29,7 +29,8 @@ def article_as_text(article: Article) -> str:
     if meta:
         lines.append(" · ".join(meta))
     for section in article.sections:
-        lines.append("")
+        if lines and lines[-1]:
+            lines.append("")
         heading = section.heading or _SECTION_TITLES.get(section.kind)
         if section.timestamp:
             heading = f"{heading or 'Entry'} ({section.timestamp})"
@@ -49,7 +50,7 @@ def article_as_text(article: Article) -> str:
 def _footer(article: Article) -> list[str]:
     lines: list[str] = []
     if article.promos or article.related or article.navigation:
-        lines += ["", "-" * 40]
+        lines += ["-" * 40]
     if article.promos:
         lines.append("Removed promos:")
         lines += [f"  - {p.text}" for p in article.promos]

@@ -92,8 +92,9 @@ NAVIGATION = re.compile(
     r"(?:view|show|read|see|load|hide) (?:all )?\d*\s*comments?|comments? \(\d+\)|"
     r"\d+\s+comments?|leave a (?:comment|reply)|vis kommentarer|til toppen|"
     r"continue reading(?: (?:the )?(?:main )?(?:story|article))?|story continues below|"
-    r"article continues below(?: advertisement)?|artiklen fortsætter (?:under|nedenfor))"
-    r"\s*[.:!…]?\s*$",
+    r"article continues below(?: advertisement)?|artiklen fortsætter (?:under|nedenfor)|"
+    r"(?:filed under|tags?|tagged(?: with)?|categor(?:y|ies)|posted in|emner|kategori)\s*:"
+    r"[^.!?]{0,120}?)\s*[.:!…|]?\s*$",
     _I,
 )
 
@@ -134,20 +135,23 @@ SHARE = re.compile(
     _I,
 )
 FOLLOW = re.compile(
-    r"^\s*(?:follow|følg)\s+(?:us|him|her|them|[\w.'’ ]{2,60}?)\s+(?:on|at|på)\s+"
-    r"(?:facebook|twitter|x|instagram|linkedin|tiktok|youtube|threads|bluesky)\b[^.!?]{0,120}"
-    r"[.!]?\s*$",
+    r"^\s*(?:(?:reach|contact|email|e-mail|kontakt) (?:the |this )?(?:reporters?|writers?|"
+    r"authors?|journalist(?:en)?)\b.{0,200}|(?:follow|følg)\s+(?:us|him|her|them|"
+    r"[\w.'’ ]{2,60}?)\s+(?:on|at|på)\s+(?:facebook|twitter|x|instagram|linkedin|tiktok|"
+    r"youtube|threads|bluesky)\b[^.!?]{0,120})[.!]?\s*$",
     _I,
 )
 # A paragraph that is only a photo credit or copyright line.
 CREDIT = re.compile(
-    r"(?:^\s*\(?(?:photo|photograph|picture|image|illustration|video|graphic|foto|billede|"
+    r"(?:^\s*\(?(?:(?:additional )?reporting|writing|editing) by\b.*\)\s*$|"
+    r"^\s*\(?(?:photo|photograph|picture|image|illustration|video|graphic|foto|billede|"
     r"grafik|bild)s?(?: credit)?\s*(?::|by\b)|©|^\s*copyright\b|\bcopyright\s+\d{4}|"
     r"\(c\)\s*\d{4}|[/(]\s*(?:getty images|afp|reuters|ap photo|ap|shutterstock|"
     r"ritzau scanpix|scanpix)\s*\)?\s*$)",
     _I,
 )
 CREDIT_MAX_WORDS = 25
+CREDIT_SENTENCE_WORDS = 12
 
 # Headings that open a rail of related-article cards, not a part of the article.
 RAIL_HEADING = re.compile(
@@ -279,8 +283,16 @@ def promo_kind(text: str) -> str | None:
 
 
 def is_credit(text: str) -> bool:
-    """True for a short photo-credit or copyright line that is not the article's text."""
-    return len(text.split()) <= CREDIT_MAX_WORDS and bool(CREDIT.search(text))
+    """True for a photo-credit or copyright label (not a sentence) that is not the article's text.
+
+    Credits are labels ("Photo: A. Name/Reuters", "photos © Inexhibit, 2018"); a notice
+    written as sentences ("© 2019 AP. All rights reserved. This material ...") is left
+    alone unless it is very short.
+    """
+    words = len(text.split())
+    if words > CREDIT_MAX_WORDS or not CREDIT.search(text):
+        return False
+    return words <= CREDIT_SENTENCE_WORDS or not ends_sentence(text) or text.rstrip().endswith(")")
 
 
 def is_navigation(text: str) -> bool:

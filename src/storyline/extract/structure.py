@@ -26,6 +26,7 @@ from storyline.extract.timestamps import iso_timestamp
 from storyline.model import Paragraph, Promo, Section, Teaser
 
 LINK_PROMO_DENSITY = 0.9
+LINK_PROMO_MIN_WORDS = 6  # shorter links are names (products, bylines), not headlines
 LINK_PROMO_MAX_WORDS = 25
 LIVE_MIN_ENTRIES = 2
 _ONE_BLOCK_KINDS = ("correction", "editors_note")
@@ -41,20 +42,15 @@ class StructuredBody:
     navigation: list[str] = field(default_factory=list)
 
 
-def structure_blocks(
-    blocks: list[Block],
-    teasers: Iterable[Teaser] = (),
-    headline: str | None = None,
-    standfirst: str | None = None,
-) -> StructuredBody:
+def structure_blocks(blocks: list[Block], teasers: Iterable[Teaser] = ()) -> StructuredBody:
     """Sort blocks into the article's sections, promos, related teasers and navigation.
 
-    ``teasers`` are cards a DOM scan already found (their blocks are taken out of the
-    text); ``headline`` and ``standfirst`` let a repeat of them at the top be dropped.
+    ``teasers`` are cards a DOM scan (``rails.py``) already found in the page: blocks that
+    repeat them are taken out of the text, and those no block repeats are kept too.
     """
+    teasers = list(teasers)
     blocks = [b for b in blocks if b.text.strip()]
     roles = ["content"] * len(blocks)
-    _drop_repeated_header(blocks, roles, headline, standfirst)
     result = StructuredBody()
     for i, block in enumerate(blocks):
         if roles[i] == "content":
@@ -70,18 +66,6 @@ def structure_blocks(
     return result
 
 
-def _drop_repeated_header(
-    blocks: list[Block], roles: list[str], headline: str | None, standfirst: str | None
-) -> None:
-    """The headline and standfirst are metadata; a copy of them leading the body is not."""
-    keys = {norm(t) for t in (headline, standfirst) if t and norm(t)}
-    for i, block in enumerate(blocks[:4]):
-        if norm(block.text) in keys or "headline" in block.hints:
-            roles[i] = "header"
-        elif roles[i] == "content":
-            break
-
-
 def _furniture_role(block: Block, result: StructuredBody) -> str:
     """``content`` for the article's words; else record the block as promo or navigation."""
     text = block.text.strip()
@@ -94,7 +78,7 @@ def _furniture_role(block: Block, result: StructuredBody) -> str:
     if patterns.block_label(text) or patterns.sentence_kind(text):
         return "content"
     kind = patterns.promo_kind(text)
-    if kind is None and patterns.is_credit(text):
+    if kind is None and patterns.is_credit(text) and not _is_link(block):
         kind = "credit"
     if kind is None and _is_link_promo(block):
         kind = "link"
@@ -104,10 +88,17 @@ def _furniture_role(block: Block, result: StructuredBody) -> str:
     return "promo"
 
 
+def _is_link(block: Block) -> bool:
+    """A list item or a mostly-linked block: a pointer somewhere, whatever its words."""
+    return block.kind == "list_item" or block.link_density >= 0.5
+
+
 def _is_link_promo(block: Block) -> bool:
-    """A paragraph that is one link and nothing else: a pointer to another page."""
+    """A paragraph that is one link reading like a headline: a pointer to another article."""
+    words = len(block.text.split())
     return (block.kind == "paragraph" and block.link_density >= LINK_PROMO_DENSITY
-            and len(block.text.split()) <= LINK_PROMO_MAX_WORDS)
+            and LINK_PROMO_MIN_WORDS <= words <= LINK_PROMO_MAX_WORDS
+            and not patterns.ends_sentence(block.text))
 
 
 def _sections(content: list[tuple[Block, str]]) -> list[Section]:

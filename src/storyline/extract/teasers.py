@@ -49,6 +49,7 @@ def find_teasers(
     cards += _hinted_rails(blocks, roles)
     cards += _headed_rails(blocks, roles)
     cards += _link_lists(blocks, roles)
+    _rail_titles(blocks, roles)
     return dedupe(cards)
 
 
@@ -73,35 +74,46 @@ def _free(roles: list[str], i: int) -> bool:
 
 
 def _repeated_title_cards(blocks: list[Block], roles: list[str]) -> list[Teaser]:
+    """Cards whose title is repeated, forming a rail after the article's last words.
+
+    Walked from the end: a card counts only when nothing but other cards, promos or
+    navigation follows it, so a repeated table header inside the article is no card.
+    """
+    keys = [norm(b.text) for b in blocks]
+    starts = [i for i in range(len(blocks) - 1) if _is_title_pair(blocks, keys, roles, i)]
     cards: list[Teaser] = []
-    i = 0
-    while i + 1 < len(blocks):
-        title = blocks[i]
-        if (_free(roles, i) and _free(roles, i + 1) and norm(title.text)
-                and norm(title.text) == norm(blocks[i + 1].text)
-                and len(title.text.split()) <= TITLE_MAX_WORDS
-                and not title.text.rstrip().endswith(".")):
-            roles[i] = roles[i + 1] = "teaser"
-            summary = _summary_at(blocks, roles, i + 2)
-            cards.append(Teaser(strip_bullet(blocks[i + 1].text), summary,
-                                title.url or blocks[i + 1].url))
-            i += 3 if summary else 2
+    end = len(blocks)
+    for i in reversed(starts):
+        if i + 2 > end:
             continue
-        i += 1
+        has_summary = i + 2 < end and _summary_ok(blocks, keys, roles, i + 2)
+        stop = i + 3 if has_summary else i + 2
+        if any(roles[k] == "content" for k in range(stop, end)):
+            break
+        summary = blocks[i + 2].text if has_summary else None
+        for k in range(i, stop):
+            roles[k] = "teaser"
+        title = blocks[i + 1]
+        cards.insert(0, Teaser(strip_bullet(title.text), summary, blocks[i].url or title.url))
+        end = i
     return cards
 
 
-def _summary_at(blocks: list[Block], roles: list[str], i: int) -> str | None:
-    """The card summary at ``i``: a paragraph that does not itself open the next card."""
+def _is_title_pair(blocks: list[Block], keys: list[str], roles: list[str], i: int) -> bool:
+    title = blocks[i]
+    return (_free(roles, i) and _free(roles, i + 1) and bool(keys[i])
+            and keys[i] == keys[i + 1]
+            and len(title.text.split()) <= TITLE_MAX_WORDS
+            and not title.text.rstrip().endswith("."))
+
+
+def _summary_ok(blocks: list[Block], keys: list[str], roles: list[str], i: int) -> bool:
+    """A card summary: a paragraph that does not itself open the next card."""
     if not _free(roles, i) or blocks[i].kind == "heading":
-        return None
-    text = blocks[i].text
-    if len(text.split()) > SUMMARY_MAX_WORDS:
-        return None
-    if i + 1 < len(blocks) and norm(text) == norm(blocks[i + 1].text):
-        return None
-    roles[i] = "teaser"
-    return text
+        return False
+    if len(blocks[i].text.split()) > SUMMARY_MAX_WORDS:
+        return False
+    return not (i + 1 < len(blocks) and keys[i] == keys[i + 1])
 
 
 def _known_cards(blocks: list[Block], roles: list[str], known: list[Teaser]) -> list[Teaser]:
@@ -149,11 +161,18 @@ def _headed_rails(blocks: list[Block], roles: list[str]) -> list[Teaser]:
         if block.kind == "paragraph" and ends_sentence(block.text.rstrip(":")):
             continue
         run = _rail_run(blocks, roles, i + 1)
-        if not run:
-            continue
-        roles[i] = "rail_heading"
+        if run or block.kind == "heading":
+            roles[i] = "rail_heading"
         cards += run
     return cards
+
+
+def _rail_titles(blocks: list[Block], roles: list[str]) -> None:
+    """A heading right above two or more teasers is the rail's title, not a subheading."""
+    for i, block in enumerate(blocks[:-2]):
+        if (_free(roles, i) and block.kind == "heading"
+                and roles[i + 1] == roles[i + 2] == "teaser"):
+            roles[i] = "rail_heading"
 
 
 def _rail_run(blocks: list[Block], roles: list[str], start: int) -> list[Teaser]:

@@ -1,0 +1,108 @@
+"""What the news-structure layer does to extraction quality, in one run.
+
+Scores ``extract_article`` on the shared development pages twice with the benchmark's
+metric (imported from ``benchmarks/extraction.py``): once as shipped, and once with the
+news-structure layer switched off (every block kept as body text, no DOM rail scan, no
+link lookup), so the difference is the layer's alone whatever the main-content
+extractor does. Also counts what the layer took out, and lists the pages whose F1 moved.
+
+Usage:
+    .venv/bin/python benchmarks/structure.py [--data DIR] [--pages N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extraction import DEFAULT_DATA, Page, load_pages, score  # noqa: E402
+
+from storyline.extract import html as html_module  # noqa: E402
+from storyline.extract.blocks import Block  # noqa: E402
+from storyline.extract.structure import StructuredBody, structure_blocks  # noqa: E402
+from storyline.model import Article, Paragraph, Section  # noqa: E402
+
+
+def _plain_structure(blocks: list[Block], teasers=()) -> StructuredBody:
+    """The layer switched off: every non-empty block is body text."""
+    paragraphs = [Paragraph(b.text, b.kind) for b in blocks if b.text.strip()]
+    return StructuredBody(sections=[Section("body", paragraphs)] if paragraphs else [])
+
+
+@contextmanager
+def structure_off():
+    """Swap the three news-structure hooks in ``html.py`` for no-ops, then restore them."""
+    saved = (html_module.structure_blocks, html_module.find_rail_teasers,
+             html_module.annotate_links)
+    html_module.structure_blocks = _plain_structure
+    html_module.find_rail_teasers = lambda tree, headline=None: []
+    html_module.annotate_links = lambda blocks, tree: None
+    try:
+        yield
+    finally:
+        (html_module.structure_blocks, html_module.find_rail_teasers,
+         html_module.annotate_links) = saved
+
+
+def run(pages: list[Page]) -> tuple[dict[str, Article], float]:
+    """Extract every page; return the articles and the CPU seconds it took."""
+    start = time.process_time()
+    articles = {p.id: html_module.extract_article(p.html, url=p.url) for p in pages}
+    return articles, time.process_time() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the before/after table, removal counts and the pages that moved."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--pages", type=int, default=0, help="only the first N pages")
+    args = parser.parse_args(argv)
+    pages = load_pages(args.data)
+    pages = pages[: args.pages] if args.pages else pages
+    assert structure_blocks is html_module.structure_blocks
+    with structure_off():
+        before, before_s = run(pages)
+    after, after_s = run(pages)
+    rows = []
+    for name, arts, secs in (("without news structure", before, before_s),
+                             ("with news structure", after, after_s)):
+        p, r, f1, per_page = score(pages, {k: a.body_text for k, a in arts.items()})
+        rows.append((name, p, r, f1, len(pages) / secs, per_page))
+    print(f"| extract_article ({len(pages)} pages) | F1 | precision | recall | pages / CPU-s |")
+    print("|---|---|---|---|---|")
+    for name, p, r, f1, speed, _ in rows:
+        print(f"| {name} | {f1:.4f} | {p:.4f} | {r:.4f} | {speed:.1f} |")
+    _print_removed(after)
+    _print_moved(pages, rows[0][5], rows[1][5])
+    return 0
+
+
+def _print_removed(articles: dict[str, Article]) -> None:
+    promos = [p for a in articles.values() for p in a.promos]
+    kinds = sorted({p.kind for p in promos})
+    print("\n| taken out of the body | count | pages |\n|---|---|---|")
+    for kind in kinds:
+        pages = sum(any(p.kind == kind for p in a.promos) for a in articles.values())
+        print(f"| promo: {kind} | {sum(p.kind == kind for p in promos)} | {pages} |")
+    related = [a for a in articles.values() if a.related]
+    print(f"| related teasers | {sum(len(a.related) for a in related)} | {len(related)} |")
+    nav = [a for a in articles.values() if a.navigation]
+    print(f"| navigation | {sum(len(a.navigation) for a in nav)} | {len(nav)} |")
+
+
+def _print_moved(pages: list[Page], before: dict[str, float], after: dict[str, float]) -> None:
+    moved = sorted((after[p.id] - before[p.id], p) for p in pages
+                   if abs(after[p.id] - before[p.id]) >= 0.0005)
+    print(f"\nPages whose F1 moved ({len(moved)}; up {sum(d > 0 for d, _ in moved)}, "
+          f"down {sum(d < 0 for d, _ in moved)}):")
+    for delta, page in moved:
+        print(f"  {delta:+.3f}  {before[page.id]:.3f} -> {after[page.id]:.3f}  {page.url}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
