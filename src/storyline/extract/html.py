@@ -19,6 +19,8 @@ from storyline.extract.blocks import Block
 from storyline.extract.content import extract_main, normalise
 from storyline.extract.decode import MAX_PAGE_BYTES, decode_html
 from storyline.extract.metadata import Metadata, extract_metadata
+from storyline.extract.patterns import headline_labels
+from storyline.extract.rails import annotate_links, find_rail_teasers
 from storyline.extract.structure import structure_blocks
 from storyline.model import Article
 
@@ -44,7 +46,9 @@ def extract_article(
     blocks += blocks_from_xml(extraction.body) if extraction.body is not None else []
     blocks += [_html_block(e) for e in extraction.extra_after]
     blocks = _drop_repeated_headline([b for b in blocks if b.text], meta.title)
-    body = structure_blocks(blocks)
+    annotate_links(blocks, tree)  # news structure (rails.py): link share lost in extraction
+    teasers = find_rail_teasers(tree, meta.title)  # news structure: DOM rails (rails.py)
+    body = structure_blocks(blocks, teasers)
     return _article(url, meta, body, no_article=not body.sections)
 
 
@@ -144,6 +148,7 @@ def _article(url: str | None, meta: Metadata, body, no_article: bool) -> Article
         canonical_url=meta.canonical_url,
         site_name=meta.site_name,
         title=meta.title,
+        labels=headline_labels(meta.title),
         standfirst=meta.standfirst,
         authors=meta.authors,
         published=meta.published,
