@@ -171,7 +171,8 @@ def test_a_2000_word_pair_aligns_in_well_under_10_ms():
     assert len(before) > 60
     timings = []
     for _ in range(5):
-        start = time.perf_counter()
+        start = time.process_time()
         align_sentences(before, after)
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.010  # best of five: robust to a busy shared machine
+        timings.append(time.process_time() - start)
+    # CPU time, best of five: other work on a shared machine does not count against it.
+    assert min(timings) < 0.010

@@ -19,7 +19,7 @@ aligns in about a millisecond (see docs/benchmarks.md, "Revisions").
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -37,6 +37,9 @@ EDIT_THRESHOLD = 0.5
 # Candidates need this share of the threshold as token-set Dice: a cheap proxy for the
 # sequence ratio, with a margin because repeated words count once in a set.
 _PREFILTER = 0.75
+# Lines of at most this many words are also compared letter by letter, at this ratio.
+_SHORT_WORDS = 4
+_SHORT_THRESHOLD = 0.8
 _WORD = re.compile(r"\w+")
 
 
@@ -130,11 +133,20 @@ def _similar_pairs(
     rest_after: list[int],
     threshold: float,
 ) -> list[tuple[int, int, float]]:
-    """Greedy best-first pairs of leftover sentences whose similarity reaches ``threshold``."""
+    """Greedy best-first pairs of leftover sentences that are similar enough to be one."""
     if not rest_before or not rest_after:
         return []
     words_before = {i: _WORD.findall(before[i].lower()) for i in rest_before}
     words_after = {j: _WORD.findall(after[j].lower()) for j in rest_after}
+    scored = _word_scores(words_before, words_after, threshold)
+    scored += _short_scores(before, after, words_before, words_after)
+    return _greedy(scored, before, after)
+
+
+def _word_scores(
+    words_before: dict[int, list[str]], words_after: dict[int, list[str]], threshold: float
+) -> list[tuple[float, int, int]]:
+    """(ratio, i, j) of pairs whose word-sequence ratio reaches ``threshold``."""
     sets_before = {i: frozenset(w) for i, w in words_before.items()}
     sets_after = {j: frozenset(w) for j, w in words_after.items()}
     dice = threshold * _PREFILTER
@@ -146,11 +158,57 @@ def _similar_pairs(
         score = SequenceMatcher(None, words_before[i], words_after[j], autojunk=False).ratio()
         if score >= threshold:
             scored.append((score, i, j))
-    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    return scored
+
+
+def _short_scores(
+    before: list[str],
+    after: list[str],
+    words_before: dict[int, list[str]],
+    words_after: dict[int, list[str]],
+) -> list[tuple[float, int, int]]:
+    """(ratio, i, j) of short lines alike letter by letter.
+
+    A heading or a one-word line with a typo ("Safety" -> "Safey") shares no word with its
+    old self, so the word ratio cannot see it. Only lines of a few words are compared, and
+    only with lines of a compatible length (what ``real_quick_ratio`` would allow).
+    """
+    short_before = sorted(
+        (len(before[i]), i) for i, w in words_before.items() if len(w) <= _SHORT_WORDS
+    )
+    lengths = [n for n, _ in short_before]
+    floor = _SHORT_THRESHOLD / (2 - _SHORT_THRESHOLD)  # shortest/longest length ratio
+    scored: list[tuple[float, int, int]] = []
+    for j, words in words_after.items():
+        if len(words) > _SHORT_WORDS:
+            continue
+        size = len(after[j])
+        low, high = bisect_left(lengths, size * floor), bisect_right(lengths, size / floor)
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(after[j].lower())  # seq2 is the side SequenceMatcher caches
+        for _, i in short_before[low:high]:
+            matcher.set_seq1(before[i].lower())
+            if matcher.quick_ratio() >= _SHORT_THRESHOLD:
+                score = matcher.ratio()
+                if score >= _SHORT_THRESHOLD:
+                    scored.append((score, i, j))
+    return scored
+
+
+def _greedy(
+    scored: list[tuple[float, int, int]], before: list[str], after: list[str]
+) -> list[tuple[int, int, float]]:
+    """Take pairs best first; ties go to the pair closer letter by letter."""
+
+    def key(item: tuple[float, int, int]) -> tuple[float, float, int, int]:
+        score, i, j = item
+        letters = SequenceMatcher(None, before[i].lower(), after[j].lower()).ratio()
+        return (-score, -letters, i, j)
+
     used_before: set[int] = set()
     used_after: set[int] = set()
     chosen = []
-    for score, i, j in scored:
+    for score, i, j in sorted(scored, key=key):
         if i not in used_before and j not in used_after:
             used_before.add(i)
             used_after.add(j)

@@ -159,29 +159,37 @@ def article_diff(old: Article, new: Article) -> ArticleDiff:
     steps = align_sentences([r.text for r in old_refs], [r.text for r in new_refs])
     keys = _section_keys(steps, old_refs, new_refs)
     sections: dict[tuple[str, int], SectionDiff] = {}
+    place: dict[tuple[str, int], float] = {}  # where each section goes in the new order
     last_new: dict[tuple[str, int], int] = {}
     last_old: dict[tuple[str, int], int] = {}
+    position = -0.5
     for step, key in zip(steps, keys, strict=True):
         if key not in sections:
-            article, ref_list, index = (
-                (new, new_refs, step.after_index)
-                if key[0] == "new"
-                else (old, old_refs, step.before_index)
-            )
-            ref = ref_list[index or 0]
-            sections[key] = SectionDiff(ref.section, _heading(article, ref))
+            sections[key] = _section_diff(new if key[0] == "new" else old, key[1])
         if step.after_index is not None:
+            position = step.after_index
+            place.setdefault(key, position)  # steps come in the new order: the first is least
             paragraph = new_refs[step.after_index].paragraph_index
             starts = last_new.get(key) != paragraph
             last_new[key] = paragraph
         else:
+            if key[0] == "old":  # a section only the old version had: after its neighbour
+                place.setdefault(key, position + 0.5)
             paragraph = old_refs[step.before_index or 0].paragraph_index
             starts = last_old.get(key) != paragraph
         if step.before_index is not None:
             last_old[key] = old_refs[step.before_index].paragraph_index
         segments = _segments(step.op, step.before, step.after)
         sections[key].lines.append(DiffLine(step.op, segments, starts))
-    return ArticleDiff(word_diff(old.title or "", new.title or ""), list(sections.values()))
+    ordered = [sections[key] for key in sorted(sections, key=place.__getitem__)]
+    return ArticleDiff(word_diff(old.title or "", new.title or ""), ordered)
+
+
+def _section_diff(article: Article, index: int) -> SectionDiff:
+    if index < 0:
+        return SectionDiff("standfirst")
+    section = article.sections[index]
+    return SectionDiff(section.kind, section.heading)
 
 
 def _section_keys(
@@ -211,12 +219,6 @@ def _section_keys(
             i = step.before_index or 0
             keys.append(home[i] or ("old", old_refs[i].section_index))
     return keys
-
-
-def _heading(article: Article, ref: SentenceRef) -> str | None:
-    if ref.section_index < 0:
-        return None
-    return article.sections[ref.section_index].heading
 
 
 def _segments(op: str, before: str | None, after: str | None) -> list[Segment]:

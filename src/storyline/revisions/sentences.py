@@ -7,7 +7,9 @@ page in pure Python. News prose is regular enough that one boundary pattern plus
 of abbreviations handles the hard cases: titles ("Mr. Kofod"), initials ("John F.
 Kennedy"), dotted acronyms ("the U.S. Army" but "...left the U.S. The next day"),
 decimals ("3.5 percent"), and quotes (`"We go." Then` splits, `"Go?" she asked` does
-not). Paragraph breaks are always sentence breaks.
+not). A lower-case word after the stop continues the sentence; anything else (a capital,
+a digit, a dash opening dialogue, a symbol) starts a new one. CJK full stops end a
+sentence without a following space. Paragraph breaks are always sentence breaks.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from dataclasses import dataclass
 
 from storyline.model import Article
 
-# Candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace.
-_CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*(\s+)")
+# Candidate boundary: terminal punctuation, optional closing quotes/brackets, whitespace;
+# or a CJK full stop, which needs no space after it.
+_CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+|[。！？]+[」』”’）)]*\s*")
+_CJK_STOPS = "。！？"
 _OPENERS = "\"'“‘«([¿¡"
 _DOTTED_ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 
@@ -54,7 +58,7 @@ def _split_line(line: str) -> list[str]:
         after = match.end()
         if after >= len(line) or not _is_boundary(line, start, match.start(), after):
             continue
-        out.append(line[start : match.start(1)])
+        out.append(line[start : match.start() + len(match.group().rstrip())])
         start = after
     if start < len(line):
         out.append(line[start:])
@@ -63,15 +67,14 @@ def _split_line(line: str) -> list[str]:
 
 def _is_boundary(line: str, start: int, punct_at: int, next_at: int) -> bool:
     """Decide whether the punctuation at ``punct_at`` ends the sentence begun at ``start``."""
-    following = line[next_at:]
-    stripped = following.lstrip(_OPENERS)
-    if not stripped:
-        return False
+    if line[punct_at] in _CJK_STOPS:
+        return True
+    stripped = line[next_at:].lstrip(_OPENERS)
+    if not stripped or stripped[0].islower():
+        return False  # "e.g. the", "“Go?” she asked": the sentence goes on
     first = stripped[0]
-    if not (first.isupper() or first.isdigit()):
-        return False
     if line[punct_at] != ".":
-        return True  # "!", "?" and "…" before a capital always end a sentence
+        return True  # "!", "?" and "…" before anything but a lower-case word end one
     token = line[start:punct_at].rsplit(" ", 1)[-1].lstrip(_OPENERS)
     lowered = token.lower()
     if lowered in _ABBREVIATIONS:
