@@ -132,20 +132,22 @@ def _complete_split_body(result: Extraction, paragraphs: list[Paragraph]) -> Non
             continue
         extra.setdefault(parent, []).append(para)
     for container, paras in extra.items():
-        if not _believable_chunk(container, paras):
+        before = _position(paragraphs, container) < first_used
+        if not _believable_chunk(container, paras, before):
             continue
-        target = result.extra_before if _position(paragraphs, container) < first_used else (
-            result.extra_after
-        )
-        target.extend(p.element for p in paras)
+        (result.extra_before if before else result.extra_after).extend(p.element for p in paras)
     if result.extra_before or result.extra_after:
         result.method += "+split-body"
 
 
-def _believable_chunk(container: HtmlElement, paras: list[Paragraph]) -> bool:
-    """A container of real body text: enough good paragraphs, not in an off-article region."""
-    good_chars = sum(len(p.text) for p in paras if p.good)
-    if good_chars < _MIN_CHUNK_CHARS:
+def _believable_chunk(container: HtmlElement, paras: list[Paragraph], before: bool) -> bool:
+    """A container of real body text: enough good paragraphs, not in an off-article region.
+
+    A body continues *after* its first chunk; a lone box *before* it is more often a
+    summary, a deck or the claim a fact-check examines, so it needs two good paragraphs.
+    """
+    good = [p for p in paras if p.good]
+    if sum(len(p.text) for p in good) < _MIN_CHUNK_CHARS or (before and len(good) < 2):
         return False
     for ancestor in container.iterancestors():
         if ancestor.tag in _OFF_ARTICLE_TAGS:

@@ -24,8 +24,10 @@ from storyline.extract.rails import annotate_links, find_rail_teasers
 from storyline.extract.structure import structure_blocks
 from storyline.model import Article
 
-__all__ = ["MAX_PAGE_BYTES", "decode_html", "extract_article", "parse_html"]
+__all__ = ["MAX_PAGE_BYTES", "MIN_ARTICLE_CHARS", "decode_html", "extract_article", "parse_html"]
 
+# Less body text than this (characters, headings aside) means the page has no article.
+MIN_ARTICLE_CHARS = 80
 _MARKUP = re.compile(r"<(?:!doctype|!--|[a-zA-Z][a-zA-Z0-9-]*[\s/>])", re.IGNORECASE)
 _TEXT_KIND = {"p": "paragraph", "head": "heading", "quote": "quote", "code": "paragraph"}
 _HTML_KIND = {"h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
@@ -46,9 +48,13 @@ def extract_article(
     blocks += blocks_from_xml(extraction.body) if extraction.body is not None else []
     blocks += [_html_block(e) for e in extraction.extra_after]
     blocks = _drop_repeated_headline([b for b in blocks if b.text], meta.title)
+    if sum(len(b.text) for b in blocks if b.kind != "heading") < MIN_ARTICLE_CHARS:
+        blocks = []  # a login prompt or a cookie notice is not an article
     annotate_links(blocks, tree)  # news structure (rails.py): link share lost in extraction
     teasers = find_rail_teasers(tree, meta.title)  # news structure: DOM rails (rails.py)
     body = structure_blocks(blocks, teasers)
+    if meta.standfirst and _is_lede(meta.standfirst, blocks):
+        meta.standfirst = None  # a description that only repeats the first paragraph
     return _article(url, meta, body, no_article=not body.sections)
 
 
@@ -136,6 +142,14 @@ def _drop_repeated_headline(blocks: list[Block], title: str | None) -> list[Bloc
         if _loose(block.text) == key:
             return blocks[:i] + blocks[i + 1 :]
     return blocks
+
+
+def _is_lede(description: str, blocks: list[Block]) -> bool:
+    """True when the page's description is (the start of) its first paragraph."""
+    key = _loose(description.rstrip(".… "))
+    if len(key) < 40:
+        return False  # too short to tell a lede from a label
+    return any(_loose(b.text).startswith(key[:200]) for b in blocks[:2] if b.kind == "paragraph")
 
 
 def _loose(text: str) -> str:
