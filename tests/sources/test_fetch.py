@@ -143,7 +143,7 @@ def test_crawl_delay_is_honoured(make_fetcher, clock):
     fetcher = make_fetcher(site("User-agent: *\nCrawl-delay: 5\n"), throttle_delay=1.0)
     fetcher.fetch("https://news.example/a")
     fetcher.fetch("https://news.example/b")
-    assert clock.sleeps == [1.0, 5.0]  # the robots request itself ran before the delay was known
+    assert clock.sleeps == [5.0, 5.0]  # robots.txt, then /a and /b five seconds apart
 
 
 def test_throttle_off_when_delay_is_zero(make_fetcher, clock):

@@ -15,7 +15,7 @@ from storyline.sources.retry import (
     parse_retry_after,
 )
 from storyline.sources.robots import agent_token, robots_url, robots_verdict
-from storyline.sources.throttle import MAX_CRAWL_DELAY, host_delay, next_slot
+from storyline.sources.throttle import MAX_CRAWL_DELAY, host_delay, wait_time
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -43,9 +43,10 @@ def test_host_delay_takes_the_longer_and_caps_crawl_delay():
     assert host_delay(-1.0, None) == 0.0
 
 
-def test_next_slot():
-    assert next_slot(10.0, 5.0, 2.0) == (10.0, 12.0)
-    assert next_slot(10.0, 11.5, 2.0) == (11.5, 13.5)
+def test_wait_time():
+    assert wait_time(10.0, 5.0, 2.0) == 0.0
+    assert wait_time(10.0, 9.5, 2.0) == 1.5
+    assert wait_time(10.0, float("-inf"), 2.0) == 0.0
 
 
 @pytest.mark.parametrize(("status", "retry"), [

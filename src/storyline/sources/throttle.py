@@ -1,8 +1,10 @@
 """Per-host rate limit: at most one request every ``delay`` seconds to one host.
 
-The policy is two pure functions (``host_delay``, ``next_slot``); ``Throttle`` only keeps
-each host's next free slot and sleeps. Slots are reserved under a lock and slept outside
-it, so threads fetching different hosts never wait for each other.
+The policy is two pure functions (``host_delay``, ``wait_time``); ``Throttle`` only keeps
+when each host's last request started, and sleeps. The wait happens under a per-host
+lock and the start time is taken after it, so the spacing holds between the moments
+requests really start, even when a thread wakes late; threads fetching different hosts
+never wait for each other.
 """
 
 from __future__ import annotations
@@ -23,10 +25,9 @@ def host_delay(base: float, crawl_delay: float | None, cap: float = MAX_CRAWL_DE
     return wanted
 
 
-def next_slot(now: float, free_at: float, delay: float) -> tuple[float, float]:
-    """When the next request may start, and when the one after it may."""
-    start = max(now, free_at)
-    return start, start + delay
+def wait_time(now: float, last_start: float, delay: float) -> float:
+    """Seconds to wait before a request may start, ``delay`` after the last one started."""
+    return max(last_start + delay - now, 0.0)
 
 
 class Throttle:
@@ -35,16 +36,19 @@ class Throttle:
     def __init__(self, delay: float, clock: Clock) -> None:
         self.delay = delay
         self._clock = clock
-        self._free_at: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self._last_start: dict[str, float] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
 
     def wait(self, host: str, crawl_delay: float | None = None) -> float:
         """Block until a request to ``host`` may start; returns the seconds waited."""
         delay = host_delay(self.delay, crawl_delay)
-        with self._lock:
-            now = self._clock.monotonic()
-            start, self._free_at[host] = next_slot(now, self._free_at.get(host, -math.inf), delay)
-        waited = start - now
-        if waited > 0:
-            self._clock.sleep(waited)
-        return max(waited, 0.0)
+        with self._guard:
+            lock = self._locks.setdefault(host, threading.Lock())
+        with lock:  # one waiter per host at a time; other hosts are not held up
+            waited = wait_time(self._clock.monotonic(), self._last_start.get(host, -math.inf),
+                               delay)
+            if waited > 0:
+                self._clock.sleep(waited)
+            self._last_start[host] = self._clock.monotonic()
+        return waited
