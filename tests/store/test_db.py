@@ -298,3 +298,12 @@ def test_threads_writing_at_once_lose_nothing(store):
     for t in threads:
         t.join()
     assert store.counts()["versions"] == 40
+
+
+def test_pages_known_only_from_captures_are_not_polled(store):
+    store.store_version(URL, T0, article("A", "x"))
+    assert store.pages_due(T0 + timedelta(days=30)) == []
+    store.store_version(URL, T0 - timedelta(days=2), article("Older", "w"))
+    assert store.page(URL).first_seen == T0 - timedelta(days=2)
+    followed = store.add_page("https://news.example/followed", first_seen=T0)
+    assert [p.id for p in store.pages_due(T0)] == [followed.id]

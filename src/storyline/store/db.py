@@ -251,25 +251,30 @@ class Store:
         first_seen: datetime | None,
         title: str | None = None,
         next_visit_at: datetime | None = None,
+        schedule: bool = True,
     ) -> PageRow:
+        """The page row for ``url``, created if new; ``schedule=False`` creates it without a
+        next visit (pages known only from stored captures, e.g. archives, are not polled)."""
         t = schema.pages
         row = conn.execute(select(t).where(t.c.url == url)).first()
         if row is None:
             first_seen = first_seen or datetime.now(UTC)
-            conn.execute(
-                insert(t).values(
-                    url=url,
-                    source_id=source_id,
-                    first_seen=first_seen,
-                    title=title,
-                    next_visit_at=next_visit_at or first_seen,
-                    failures=0,
-                    version_count=0,
-                )
-            )
-            row = conn.execute(select(t).where(t.c.url == url)).one()
-        elif source_id is not None and row.source_id is None:
+            values = {
+                "url": url,
+                "source_id": source_id,
+                "first_seen": first_seen,
+                "title": title,
+                "next_visit_at": (next_visit_at or first_seen) if schedule else None,
+                "failures": 0,
+                "version_count": 0,
+            }
+            new_id = conn.execute(insert(t).values(**values)).inserted_primary_key[0]
+            return PageRow(id=int(new_id), **values)
+        if source_id is not None and row.source_id is None:
             conn.execute(update(t).where(t.c.id == row.id).values(source_id=source_id))
+            row = conn.execute(select(t).where(t.c.id == row.id)).one()
+        if first_seen is not None and first_seen < row.first_seen:  # an older capture came in
+            conn.execute(update(t).where(t.c.id == row.id).values(first_seen=first_seen))
             row = conn.execute(select(t).where(t.c.id == row.id)).one()
         return PageRow(**row._asdict())
 
@@ -341,9 +346,9 @@ class Store:
         if fetched_at.tzinfo is None:
             fetched_at = fetched_at.replace(tzinfo=UTC)
         with self._write(f"storing a version of {url}") as conn:
-            page = self._ensure_page(conn, url, None, fetched_at, next_visit_at=None)
+            page = self._ensure_page(conn, url, None, fetched_at, schedule=False)
             stored = _versions.write_version(
-                conn, page.id, url, fetched_at, article, raw_html, self._compare, raw_type
+                conn, page, fetched_at, article, raw_html, self._compare, raw_type
             )
             if page_fields:
                 values = _check_fields(page_fields, (*_FETCH_FIELDS, "canonical_url"))

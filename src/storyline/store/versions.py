@@ -25,7 +25,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from storyline.errors import StoreError
 from storyline.model import Article, Change, Version
 from storyline.store import schema
-from storyline.store.rows import StoredVersion
+from storyline.store.rows import PageRow, StoredVersion
 
 Compare = Callable[[Article, Article], list[Change]]
 Key = tuple[datetime, str]
@@ -51,36 +51,50 @@ def decompress_raw(data: bytes, encoding: str | None) -> bytes:
 
 def write_version(
     conn: Connection,
-    page_id: int,
-    url: str,
+    page: PageRow,
     fetched_at: datetime,
     article: Article,
     raw: bytes | None,
     compare: Compare,
     raw_type: str | None = None,
 ) -> StoredVersion:
-    """Record a capture of ``article`` at ``fetched_at`` and keep the versions consistent."""
+    """Record a capture of ``article`` at ``fetched_at`` and keep the versions consistent.
+
+    The usual case, a capture newer than all others, takes a handful of statements; a
+    capture inside the history takes the general path.
+    """
     key: Key = (fetched_at, article.content_hash())
-    if conn.execute(select(_c.c.id).where(_c.c.page_id == page_id, _is(_c, key))).first():
-        return StoredVersion(_version_at(conn, page_id, key, url), [], created=False)
-    prev = _neighbour(conn, page_id, key, before=True)
-    nxt = _neighbour(conn, page_id, key, before=False)
-    conn.execute(insert(_c).values(page_id=page_id, fetched_at=key[0], content_hash=key[1]))
+    prev = _neighbour(conn, page.id, key, before=True)
+    if prev == key:  # this very capture is stored already
+        return StoredVersion(_version_at(conn, page.id, key, page.url), [], created=False)
+    nxt = _neighbour(conn, page.id, key, before=False)
+    conn.execute(insert(_c).values(page_id=page.id, fetched_at=key[0], content_hash=key[1]))
     if prev is not None and prev[1] == key[1]:
-        return StoredVersion(_version_at(conn, page_id, key, url), [], created=False)
+        if nxt is None and page.latest_version_id is not None:
+            return StoredVersion(_latest(conn, page), [], created=False)
+        return StoredVersion(_version_at(conn, page.id, key, page.url), [], created=False)
     if nxt is not None and nxt[1] == key[1]:  # an earlier sighting of the next run's content
-        row = _version_row(conn, page_id, nxt)
+        row = _version_row(conn, page.id, nxt)
         values = _content_values(article, raw, raw_type)
         if raw is None:  # keep the raw HTML we have rather than lose it
             values = {k: v for k, v in values.items() if not k.startswith("raw_")}
         conn.execute(update(_v).where(_v.c.id == row.id).values(fetched_at=key[0], **values))
-        _refresh_page(conn, page_id)
-        return StoredVersion(_version_at(conn, page_id, key, url), [], created=False)
-    before = _version_row(conn, page_id, prev, at_or_before=True) if prev else None
+        _refresh_page(conn, page.id)
+        return StoredVersion(_version_at(conn, page.id, key, page.url), [], created=False)
+    before = _version_row(conn, page.id, prev, at_or_before=True) if prev else None
     old = _article_of(before) if before is not None else None
-    new_id = _insert_version(conn, page_id, key, _content_values(article, raw, raw_type))
-    new_changes = _set_changes(conn, new_id, old, article, compare)
-    if nxt is not None and prev is not None and nxt[1] == prev[1]:  # we split prev's run
+    new_id = _insert_version(conn, page.id, key, _content_values(article, raw, raw_type))
+    new_changes = _set_changes(conn, new_id, old, article, compare, fresh=True)
+    if nxt is None:  # the newest version: the page's counters follow without a recount
+        count = page.version_count + 1
+        conn.execute(
+            update(schema.pages)
+            .where(schema.pages.c.id == page.id)
+            .values(latest_version_id=new_id, version_count=count)
+        )
+        version = Version(page.url, key[0], key[1], article, id=new_id, number=count)
+        return StoredVersion(version, new_changes, created=True)
+    if prev is not None and nxt[1] == prev[1]:  # we split prev's run
         assert before is not None and old is not None
         copy = {
             "title": before.title,
@@ -90,13 +104,18 @@ def write_version(
             "raw_encoding": before.raw_encoding,
             "raw_type": before.raw_type,
         }
-        copy_id = _insert_version(conn, page_id, nxt, copy)
-        _set_changes(conn, copy_id, article, old, compare)
-    elif nxt is not None:
-        after = _version_row(conn, page_id, nxt)
+        copy_id = _insert_version(conn, page.id, nxt, copy)
+        _set_changes(conn, copy_id, article, old, compare, fresh=True)
+    else:
+        after = _version_row(conn, page.id, nxt)
         _set_changes(conn, after.id, article, _article_of(after), compare)
-    _refresh_page(conn, page_id)
-    return StoredVersion(_version_at(conn, page_id, key, url), new_changes, created=True)
+    _refresh_page(conn, page.id)
+    return StoredVersion(_version_at(conn, page.id, key, page.url), new_changes, created=True)
+
+
+def _latest(conn: Connection, page: PageRow) -> Version:
+    row = conn.execute(select(_v).where(_v.c.id == page.latest_version_id)).one()
+    return version_from_row(row, page.url, page.version_count)
 
 
 def replace_content(conn: Connection, version_id: int, article: Article, compare: Compare) -> None:
@@ -167,9 +186,15 @@ def _insert_version(conn: Connection, page_id: int, key: Key, values: dict[str, 
 
 
 def _set_changes(
-    conn: Connection, version_id: int, old: Article | None, new: Article, compare: Compare
+    conn: Connection,
+    version_id: int,
+    old: Article | None,
+    new: Article,
+    compare: Compare,
+    fresh: bool = False,
 ) -> list[Change]:
-    conn.execute(delete(schema.changes).where(schema.changes.c.version_id == version_id))
+    if not fresh:  # a version that is not brand new may have changes stored already
+        conn.execute(delete(schema.changes).where(schema.changes.c.version_id == version_id))
     found = compare(old, new) if old is not None else []
     if found:
         conn.execute(
@@ -229,8 +254,10 @@ def _after(table: Any, key: Key) -> ColumnElement[bool]:
 
 
 def _neighbour(conn: Connection, page_id: int, key: Key, before: bool) -> Key | None:
+    """The capture at or before ``key`` (``before``), or the first one after it."""
     if before:
-        where, order = _before(_c, key), (_c.c.fetched_at.desc(), _c.c.content_hash.desc())
+        where = or_(_before(_c, key), _is(_c, key))
+        order = (_c.c.fetched_at.desc(), _c.c.content_hash.desc())
     else:
         where, order = _after(_c, key), (_c.c.fetched_at.asc(), _c.c.content_hash.asc())
     row = conn.execute(
