@@ -109,7 +109,8 @@ PROMO_PREFIXES: tuple[tuple[str, re.Pattern[str]], ...] = (
         rf"læs også|læs mere|se også|relateret|mere om emnet|"
         rf"läs också|läs mer|les også|les mer|lesen sie auch|mehr zum thema|auch interessant)"
         rf"{_PROMO_SEP}(?P<rest>.+)$", _I | re.S)),
-    ("media", re.compile(rf"^\s*(?:watch|listen|se video|hør|lyt){_PROMO_SEP}(?P<rest>.+)$", _I | re.S)),
+    ("media", re.compile(
+        rf"^\s*(?:watch|listen|se video|hør|lyt){_PROMO_SEP}(?P<rest>.+)$", _I | re.S)),
     ("read_also", re.compile(
         r"^\s*(?:also read|read also|you may also like|you might also like|"
         r"recommended for you|du vil måske også synes om|måske også interessant)\s*[:.]?\s*$",

@@ -180,6 +180,7 @@ def _words(text: str) -> int:
 _BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "figcaption",
                "td", "div", "span")
 MAX_LOOKUP_WORDS = 60
+LINK_URL_SHARE = 0.6  # one link this much of a block's text is where the block points
 _INLINE_TAGS = {"a", "strong", "em", "b", "i", "u", "span", "br", "img", "small", "mark", "time",
                 "abbr", "cite", "q", "sup", "sub", "font"}
 
@@ -222,5 +223,5 @@ def _link_share(element: HtmlElement) -> tuple[float, str | None]:
         return 0.0, None
     linked = sum(n for n, _ in links)
     longest = max(links, key=lambda link: link[0])
-    url = longest[1] if longest[1] and longest[0] >= 0.8 * total else None
+    url = longest[1] if longest[1] and longest[0] >= LINK_URL_SHARE * total else None
     return min(1.0, linked / total), url

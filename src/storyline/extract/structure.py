@@ -61,7 +61,8 @@ def structure_blocks(blocks: list[Block], teasers: Iterable[Teaser] = ()) -> Str
     for i, block in enumerate(blocks):
         if roles[i] == "rail_heading":
             result.navigation.append(block.text)
-    content = [(b, roles[i]) for i, b in enumerate(blocks) if roles[i] in ("content", "to_original")]
+    content = [(b, r) for b, r in zip(blocks, roles, strict=True)
+               if r in ("content", "to_original")]
     result.sections = _sections(content)
     return result
 

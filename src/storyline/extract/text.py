@@ -94,9 +94,19 @@ def _chunk_blocks(lines: list[str]) -> list[Block]:
 
 
 def _is_heading_line(line: str, following: str) -> bool:
-    """A short unfinished line over a longer, finished one: a subheading."""
+    """A short unfinished line over a longer one that starts a new sentence: a subheading.
+
+    A hard-wrapped paragraph also has short unfinished lines, but its next line goes on
+    with the sentence (lower case); a subheading is followed by a fresh sentence.
+    """
     return (len(line.split()) <= HEADING_MAX_WORDS and not ends_sentence(line)
-            and len(following) > len(line) and _plain(line))
+            and len(following) > len(line) and _starts_sentence(line)
+            and _starts_sentence(following) and _plain(line))
+
+
+def _starts_sentence(line: str) -> bool:
+    first = line.lstrip("\"'“‘«(")[:1]
+    return first.isupper() or first.isdigit()
 
 
 def _mark_headings(blocks: list[Block]) -> list[Block]:
