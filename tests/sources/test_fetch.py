@@ -420,3 +420,23 @@ def test_thread_pool_asks_robots_once_per_host(make_fetcher):
     assert [r.status for r in results] == [200] * 40
     assert paths(log).count("/robots.txt") == 1
     assert fetcher.stats["fetch/200"] == 40
+
+
+def test_stale_robots_rules_are_kept_while_robots_is_unreachable(make_fetcher, clock):
+    answer = {"robots": 200}
+    log: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        log.append(request)
+        if request.url.path == "/robots.txt" and answer["robots"] != 200:
+            return httpx.Response(answer["robots"])
+        return site()(request)
+
+    fetcher = make_fetcher(handler)
+    fetcher.fetch("https://news.example/a")
+    answer["robots"] = 503
+    clock.sleep(25 * 3600)  # past the 24 h cache
+    assert fetcher.fetch("https://news.example/b").status == 200
+    with pytest.raises(BlockedError, match="disallows"):
+        fetcher.fetch("https://news.example/private/x")
+    assert paths(log) == ["/robots.txt", "/a", "/robots.txt", "/b"]

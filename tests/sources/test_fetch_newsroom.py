@@ -147,3 +147,15 @@ def test_many_hosts_serve_generated_articles():
         assert len({u.split("/gen/")[0] for u in generated}) == 3
         first = fetcher.fetch(generated[0]).content
         assert b"UPDATE:" in fetcher.fetch(generated[0]).content and b"UPDATE:" not in first
+
+
+@pytest.mark.parametrize(("status", "fetched"), [(503, False), (404, True)])
+def test_newsroom_robots_failures(newsroom, newsroom_fetcher, status, fetched):
+    newsroom.robots_status = status
+    if fetched:
+        assert newsroom_fetcher.fetch(newsroom.url(PRIVATE_PATH)).status == 200
+    else:
+        with pytest.raises(BlockedError, match="did not answer"):
+            newsroom_fetcher.fetch(newsroom.url(STABLE_PATH))
+    assert bool(newsroom.requests_for(PRIVATE_PATH) or newsroom.requests_for(STABLE_PATH)) \
+        is fetched

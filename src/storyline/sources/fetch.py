@@ -35,6 +35,7 @@ from storyline.sources.robots import (
     FORBIDDEN,
     ROBOTS_MAX_BYTES,
     UNREACHABLE,
+    UNREACHABLE_RETRY,
     RobotsCache,
     robots_url,
 )
@@ -190,7 +191,8 @@ class Fetcher:
             self._count("robots/unreachable")
             raise BlockedError(
                 f"{robots_url(url)} did not answer; per RFC 9309 nothing is fetched from this "
-                "site until it does; try again later", url, retry_after_seconds=60.0)
+                "site until it does; try again later", url,
+                retry_after_seconds=UNREACHABLE_RETRY)
 
     def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
         """One hop, retried on 5xx, 429 and network errors."""

@@ -3,7 +3,8 @@
 The failure policy is the RFC's, not Scrapy's: a 4xx robots.txt ("unavailable") means
 everything may be fetched; a 5xx, a 429 or a network error ("unreachable") means nothing
 is fetched from that origin until robots.txt answers again. An unreachable answer is
-re-asked after ``retry_after`` seconds; a good one is kept for ``ttl`` (the RFC's 24 h).
+re-asked after ``retry_after`` seconds; a good one is kept for ``ttl`` (the RFC's 24 h),
+and longer while a refresh finds robots.txt unreachable.
 """
 
 from __future__ import annotations
@@ -98,8 +99,11 @@ class RobotsCache:
             entry = self._entries.get(key)
             if entry is None or entry.expires <= self._clock.monotonic():
                 status, body = fetch(key)
-                entry = self._parse(status, body)
-                self._entries[key] = entry
+                fresh = self._parse(status, body)
+                if fresh.verdict == "unreachable" and entry and entry.verdict != "unreachable":
+                    # RFC 9309 2.4: a stale copy may be used while robots.txt is unreachable
+                    fresh = _Entry(entry.verdict, entry.rules, fresh.expires)
+                entry = self._entries[key] = fresh
             return entry
 
     def _parse(self, status: int | None, body: bytes) -> _Entry:
