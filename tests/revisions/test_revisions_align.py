@@ -62,6 +62,23 @@ def test_an_edited_sentence_is_found_even_when_it_also_moved():
     assert ("edited", 0, 3) in _ops(steps)
 
 
+def test_a_short_line_with_a_typo_is_edited_letter_by_letter():
+    steps = align_sentences(["Safety", "Defensive Line", A], ["Safey", "Defensve Line", A])
+    assert _ops(steps) == [("edited", 0, 0), ("edited", 1, 1), ("same", 2, 2)]
+
+
+def test_similar_short_lines_pair_with_their_closest_old_line():
+    old = ["Post-Workout Meal", "Post-Workout Supplement"]
+    new = ["Post-Workout Supplements", "Post-Workout Mel"]
+    pairs = {(s.before, s.after) for s in align_sentences(old, new) if s.op == "edited"}
+    assert pairs == {(old[0], new[1]), (old[1], new[0])}
+
+
+def test_unrelated_short_lines_are_not_paired():
+    steps = align_sentences(["Cornerback"], ["Quarterback"])
+    assert sorted(s.op for s in steps) == ["added", "removed"]
+
+
 def test_a_rewritten_sentence_is_removed_and_added_not_edited():
     rewrite = "Officials in Bamako said nothing on Friday about any of it."
     steps = align_sentences([A, B, C], [A, rewrite, C])

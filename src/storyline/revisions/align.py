@@ -198,11 +198,14 @@ def _short_scores(
 def _greedy(
     scored: list[tuple[float, int, int]], before: list[str], after: list[str]
 ) -> list[tuple[int, int, float]]:
-    """Take pairs best first; ties go to the pair closer letter by letter."""
+    """Take pairs best first; a tie goes to the pair closer letter by letter."""
+    ties = Counter(score for score, _, _ in scored)
 
     def key(item: tuple[float, int, int]) -> tuple[float, float, int, int]:
         score, i, j = item
-        letters = SequenceMatcher(None, before[i].lower(), after[j].lower()).ratio()
+        letters = 0.0
+        if ties[score] > 1:  # the character ratio is costly: only where it decides
+            letters = SequenceMatcher(None, before[i].lower(), after[j].lower()).ratio()
         return (-score, -letters, i, j)
 
     used_before: set[int] = set()
