@@ -290,8 +290,9 @@ def test_redirect_limit(make_fetcher):
     pages = {f"/r{i}": redirect(f"/r{i + 1}") for i in range(10)}
     log: list[httpx.Request] = []
     fetcher = make_fetcher(site(pages=pages, log=log), fetch_max_redirects=3)
-    with pytest.raises(FetchError, match="more than 3 times"):
+    with pytest.raises(FetchError, match="more than 3 times") as info:
         fetcher.fetch("https://news.example/r0")
+    assert info.value.status == 302
     assert paths(log) == ["/robots.txt", "/r0", "/r1", "/r2", "/r3"]
 
 
@@ -396,9 +397,9 @@ def test_conditional_get(make_fetcher):
     assert fetcher.stats["fetch/304"] == 1
 
 
-def test_fetched_at_comes_from_the_clock(make_fetcher, clock):
-    result = make_fetcher(site()).fetch("https://news.example/a")
-    assert result.fetched_at == clock.start
+def test_fetched_at_is_when_the_answer_came(make_fetcher, clock):
+    result = make_fetcher(site(), throttle_delay=2.0).fetch("https://news.example/a")
+    assert (result.fetched_at - clock.start).total_seconds() == 2.0  # after robots.txt + wait
 
 
 # ---------------------------------------------------------------- threads

@@ -110,7 +110,7 @@ class Fetcher:
     def __init__(self, settings: Settings, client: httpx.Client | None = None, *,
                  clock: Clock | None = None, resolver: Resolver | None = None) -> None:
         self.settings = settings
-        self.user_agent = settings.user_agent.format(contact=settings.contact_url)
+        self.user_agent = settings.user_agent.replace("{contact}", settings.contact_url)
         self._timeout = httpx.Timeout(settings.fetch_timeout)
         self._own_client = client is None
         self._client = client or httpx.Client(timeout=self._timeout, follow_redirects=False)
@@ -136,10 +136,9 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        fetched_at = self._clock.now()
         final_url, response = self._follow(url, headers)
         try:
-            return self._result(url, final_url, response, fetched_at)
+            return self._result(url, final_url, response, self._clock.now())
         finally:
             response.close()
 
@@ -157,12 +156,12 @@ class Fetcher:
     # ------------------------------------------------------------ one fetch
 
     def _follow(self, url: str, headers: dict[str, str]) -> tuple[str, httpx.Response]:
-        current = url
+        current, status = url, None
         for _hop in range(self.settings.fetch_max_redirects + 1):
             self._admit(current)
             response = self._send(current, headers)
-            location = response.headers.get("location")
-            if response.status_code not in REDIRECT_STATUSES or not location:
+            location, status = response.headers.get("location"), response.status_code
+            if status not in REDIRECT_STATUSES or not location:
                 return current, response
             response.close()
             self._count("fetch/redirect")
@@ -170,7 +169,7 @@ class Fetcher:
         self._count("fetch/too_many_redirects")
         raise FetchError(
             f"{url} redirected more than {self.settings.fetch_max_redirects} times "
-            f"(last target {current}); open it in a browser to see where it leads", url, 310)
+            f"(last target {current}); open it in a browser to see where it leads", url, status)
 
     def _admit(self, url: str) -> None:
         """The private-address rule and robots.txt, for one hop."""
