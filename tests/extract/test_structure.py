@@ -211,3 +211,34 @@ def test_shared_page_rail_and_promo_are_reported():
     assert any(p.text.startswith("Related: Possible Water Plumes") and p.url
                for p in article.promos)
     assert "Keck Observatory: Twin Telescopes on Mauna Kea" in [t.title for t in article.related]
+
+
+_LIVE_PAGE = """<html><head><title>Live: Storm hits the west coast</title></head><body>
+<main><article><h1>Live: Storm hits the west coast</h1><div class="live-feed">
+<div class="live-entry"><time datetime="2019-11-19T15:10:00Z">15:10</time><h3>Bridge closed</h3>
+<p>The bridge over the Little Belt has closed to all traffic until further notice.</p></div>
+<div class="live-entry"><time datetime="2019-11-19T14:32:00Z">14:32</time>
+<p>Wind speeds of 35 metres per second were measured on Fanø this afternoon.</p></div>
+<div class="live-entry"><time datetime="2019-11-19T14:05:00Z">14:05</time>
+<p>The coastguard has closed the harbour at Esbjerg and asked small boats to stay in port.</p>
+<p>Police ask drivers in the region to stay at home until the evening.</p></div>
+</div></article></main></body></html>"""
+
+
+def test_html_live_blog_entries_take_their_stamps_from_time_elements():
+    article = extract_article(_LIVE_PAGE)
+    assert article.labels == ["LIVE"]
+    entries = [s for s in article.sections if s.kind == "live_entry"]
+    assert [e.timestamp for e in entries] == ["2019-11-19T15:10:00Z", "2019-11-19T14:32:00Z",
+                                             "2019-11-19T14:05:00Z"]
+    assert [p.kind for p in entries[0].paragraphs] == ["heading", "paragraph"]
+    assert len(entries[2].paragraphs) == 2
+    assert "2019-11-19" not in article.body_text
+
+
+def test_no_shared_page_is_mistaken_for_a_live_blog_or_an_update():
+    truth = _truth()
+    for page_id in sorted(truth)[:40]:
+        raw = gzip.decompress((SHARED / "html" / f"{page_id}.html.gz").read_bytes())
+        article = extract_article(raw, url=truth[page_id]["url"])
+        assert {s.kind for s in article.sections} <= {"body"}, truth[page_id]["url"]

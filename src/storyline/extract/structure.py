@@ -108,6 +108,8 @@ def _sections(content: list[tuple[Block, str]]) -> list[Section]:
     live = sum(s is not None for s in stamps) >= LIVE_MIN_ENTRIES
     builder = _SectionBuilder()
     for (block, role), stamp in zip(content, stamps, strict=True):
+        if "timestamp" in block.hints and not live:
+            continue  # a stamp from the page's markup, not words of the article
         if role == "to_original":
             builder.expect_original()
         elif live and stamp is not None:
@@ -120,6 +122,8 @@ def _sections(content: list[tuple[Block, str]]) -> list[Section]:
 
 def _live_stamp(block: Block) -> tuple[str, str] | None:
     """(ISO stamp, text after it) when ``block`` opens a live-blog entry."""
+    if "timestamp" in block.hints:
+        return iso_timestamp(block.text), ""
     found = patterns.LIVE_STAMP.match(block.text) or patterns.ISO_STAMP.match(block.text)
     if found is None:
         return None
