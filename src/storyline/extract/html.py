@@ -18,6 +18,7 @@ from storyline.errors import InputError
 from storyline.extract.blocks import Block
 from storyline.extract.content import extract_main, normalise
 from storyline.extract.decode import MAX_PAGE_BYTES, decode_html
+from storyline.extract.live import insert_live_stamps
 from storyline.extract.metadata import Metadata, extract_metadata
 from storyline.extract.patterns import headline_labels
 from storyline.extract.rails import annotate_links, find_rail_teasers
@@ -51,6 +52,7 @@ def extract_article(
     if sum(len(b.text) for b in blocks if b.kind != "heading") < MIN_ARTICLE_CHARS:
         blocks = []  # a login prompt or a cookie notice is not an article
     annotate_links(blocks, tree)  # news structure (rails.py): link share lost in extraction
+    blocks = insert_live_stamps(blocks, tree)  # news structure (live.py): live-entry stamps
     teasers = find_rail_teasers(tree, meta.title)  # news structure: DOM rails (rails.py)
     body = structure_blocks(blocks, teasers)
     if meta.standfirst and _is_lede(meta.standfirst, blocks):
