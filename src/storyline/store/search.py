@@ -8,7 +8,8 @@ and back-fills pages stored before it. Other databases (PostgreSQL) fall back to
 case-insensitive LIKE over the latest version's headline and text.
 
 Words are matched as whole tokens, all of them (AND); the last one also as a prefix.
-Results are ranked by BM25 with the headline weighted up; filters: site, first-seen date
+Results are ranked by BM25 with the headline weighted up (FTS5's own ``rank``
+ordering, so snippets are made only for the rows returned); filters: site, first-seen date
 range, and an entity name (matched as a phrase in the text).
 """
 
@@ -131,8 +132,8 @@ def _fts(conn: Connection, query: SearchQuery, terms: list[str], phrase: list[st
         f"snippet({FTS_TABLE}, 1, :a, :b, '…', 24) AS snip "
         f"FROM {FTS_TABLE} JOIN pages p ON p.id = {FTS_TABLE}.rowid "
         f"JOIN versions v ON v.id = p.latest_version_id "
-        f"WHERE {FTS_TABLE} MATCH :match{where} "
-        f"ORDER BY bm25({FTS_TABLE}, 8.0, 1.0), p.id LIMIT :limit OFFSET :offset")
+        f"WHERE {FTS_TABLE} MATCH :match AND rank MATCH 'bm25(8.0, 1.0)'{where} "
+        f"ORDER BY rank LIMIT :limit OFFSET :offset")
     typed = [bindparam(k, type_=UTCDateTime) for k in ("since", "until") if k in params]
     sql = sql.bindparams(*typed).columns(fetched_at=UTCDateTime)
     rows = conn.execute(sql, params).all()

@@ -72,9 +72,12 @@ def article_lines(conn: Connection, limit: int, cursor: str | None = None,
                   changed_only: bool = False, page_ids: list[int] | None = None,
                   ) -> tuple[list[ArticleLine], str | None]:
     """Articles by latest change, newest first, keyset-paged; with the next cursor."""
+    # Walk versions newest first (index on fetched_at) and keep each page's latest: with
+    # LIMIT this stops after a page of rows instead of sorting every page.
     query = (select(_p.c.id, _p.c.url, _p.c.source_id, _p.c.version_count, _p.c.first_seen,
                     _v.c.id.label("version_id"), _v.c.title, _v.c.fetched_at)
-             .join(_v, _v.c.id == _p.c.latest_version_id))
+             .select_from(_v).join(_p, _p.c.id == _v.c.page_id)
+             .where(_p.c.latest_version_id == _v.c.id))
     if changed_only:
         query = query.where(_p.c.version_count > 1)
     if page_ids is not None:
@@ -82,8 +85,8 @@ def article_lines(conn: Connection, limit: int, cursor: str | None = None,
     if cursor:
         at, page_id = decode_cursor(cursor)
         query = query.where(or_(_v.c.fetched_at < at,
-                                and_(_v.c.fetched_at == at, _p.c.id < page_id)))
-    rows = conn.execute(query.order_by(_v.c.fetched_at.desc(), _p.c.id.desc())
+                                and_(_v.c.fetched_at == at, _v.c.page_id < page_id)))
+    rows = conn.execute(query.order_by(_v.c.fetched_at.desc(), _v.c.page_id.desc())
                         .limit(limit + 1)).all()
     lines = [ArticleLine(r.id, r.url, r.source_id, r.version_count, r.first_seen,
                          r.version_id, r.title, r.fetched_at) for r in rows[:limit]]
