@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ SHARED_PAGES = [
     ("785affa2c34e", "Star Trek 4 eyes Fargo, Legion creator Noah Hawley to direct",
      ["Chaim Gartenberg"], datetime(2019, 11, 19, 19, 53, tzinfo=EST)),
     ("686bb170effe", "The Weird Plumes of Jupiter's Moon Europa Are Spewing Water Vapor",
-     ["Mike Wall"], datetime(2019, 11, 18, 20, 51, tzinfo=timezone.utc)),
+     ["Mike Wall"], datetime(2019, 11, 18, 20, 51, tzinfo=UTC)),
     ("ea25dd7edff4", "Three Cases of Plague Diagnosed in China", ["Brigit Katz"],
      date(2019, 11, 18)),
     ("e4c6a3b48240", "Why Beijing will bring slaughter to Hong Kong", ["Tom Rogan"],
@@ -57,7 +57,7 @@ def _same_moment(published: str, expected: date | datetime) -> bool:
         return published[:10] == expected.isoformat()
     moment = datetime.fromisoformat(published)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)  # naive page dates are UTC
+        moment = moment.replace(tzinfo=UTC)  # naive page dates are UTC
     return abs(moment - expected) < timedelta(minutes=1)
 
 
@@ -141,3 +141,9 @@ def test_bylines_become_clean_names(raw, site, expected):
 ])
 def test_dates_keep_the_precision_the_page_gives(value, expected):
     assert iso_date(value) == expected
+
+
+def test_date_in_the_url_when_the_page_states_none():
+    html = "<html><head><title>Quiet page</title></head><body><p>Text.</p></body></html>"
+    meta = extract_metadata(parse_html(html), "https://example.com/2021/03/09/quiet-page/")
+    assert meta.published == "2021-03-09"

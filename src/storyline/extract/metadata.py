@@ -3,8 +3,8 @@
 Read from the parsed tree in one pass over ``<head>`` and a few targeted lookups, in the
 order publishers make them reliable: schema.org JSON-LD (what search engines are fed),
 then Open Graph / article / Dublin Core ``<meta>`` tags, then the visible page (``<h1>``,
-``<time>``, byline elements). htmldate is asked for the date only when none of these has
-one, because it is the slowest step by far.
+``<time>``, byline elements), then a date in the URL. htmldate is asked for the date only
+when none of these has one, because it is the slowest step by far.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
         site_name=site_name,
     )
     if meta.published is None:
-        meta.published = _visible_date(tree) or _htmldate(tree, url)
+        meta.published = _visible_date(tree) or _url_date(url) or _htmldate(tree, url)
     return meta
 
 
@@ -268,6 +268,21 @@ def _visible_date(tree: HtmlElement) -> str | None:
         if (value := element.get("datetime")) and (iso := iso_date(value)):
             return iso
     return None
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
+
+
+def _url_date(url: str | None) -> str | None:
+    """``/2019/11/18/slug`` or ``/2019-11-18-slug`` in the URL: a date publishers put there."""
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    try:
+        return datetime(year, month, day).date().isoformat()
+    except ValueError:
+        return None
 
 
 def _htmldate(tree: HtmlElement, url: str | None) -> str | None:

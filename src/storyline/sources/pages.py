@@ -18,7 +18,6 @@ from storyline.config import Settings
 from storyline.errors import InputError, PageTooLargeError
 from storyline.sources.fetch import Fetcher, check_url
 
-
 # A DNS name (letters in any script, digits, inner hyphens), an IPv4 or an IPv6 address.
 _HOST = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)*[^\W_](?:[\w-]*[^\W_])?|"
                    r"\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]+", re.IGNORECASE)
