@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.errors import FeedError
 from storyline.sources.detect import detect_kind
@@ -118,3 +120,13 @@ def test_newsroom_kinds(newsroom, newsroom_fetcher):
     assert kind("/news/2022/01/ferry-timetable-unchanged") == "article"
     with pytest.raises(FeedError, match="not XML"):
         kind("/feeds/broken.xml")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=1500), st.sampled_from(["text/html", "application/xml", "text/plain",
+                                                  "application/json", ""]))
+def test_arbitrary_bytes_give_a_kind_or_feed_error(data, ctype):
+    try:
+        assert detect_kind(result(data, ctype)) in ("feed", "sitemap", "article", "homepage")
+    except FeedError:
+        pass

@@ -216,3 +216,12 @@ def test_discover_on_the_newsroom_home(newsroom, newsroom_fetcher):
     urls = [e.url for e in parse_feed(rss.content, rss.final_url).entries]
     assert urls == [e.url for e in parse_feed(atom.content, atom.final_url).entries]
     assert urls == newsroom.article_urls()
+
+
+def test_feedburner_original_link_is_preferred():
+    data = b"""<rss version="2.0" xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0">
+    <channel><title>T</title><item><title>A</title>
+    <link>https://feeds.feedburner.example/~r/news/~3/abc/</link>
+    <feedburner:origLink>https://news.example/real-article</feedburner:origLink></item>
+    </channel></rss>"""
+    assert [e.url for e in parse_feed(data, BASE).entries] == ["https://news.example/real-article"]

@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.errors import BlockedError, FetchError, PageTooLargeError
 from storyline.sources.fetch import is_allowed_content_type, media_type
@@ -441,3 +443,39 @@ def test_stale_robots_rules_are_kept_while_robots_is_unreachable(make_fetcher, c
     with pytest.raises(BlockedError, match="disallows"):
         fetcher.fetch("https://news.example/private/x")
     assert paths(log) == ["/robots.txt", "/a", "/robots.txt", "/b"]
+
+
+def test_trickling_body_hits_the_total_timeout(make_fetcher, clock):
+    def trickle():
+        for _ in range(10):
+            clock.sleep(2.0)  # the fake clock moves while the body arrives
+            yield b"<p>slow</p>"
+
+    def page(request):
+        return httpx.Response(200, headers=HTML, content=trickle())
+
+    fetcher = make_fetcher(site(pages={"/a": page}), fetch_timeout=5.0)
+    with pytest.raises(FetchError, match="longer than 5.0 s"):
+        fetcher.fetch("https://news.example/a")
+
+
+def test_robots_sitemaps_are_exposed(make_fetcher):
+    robots = "User-agent: *\nDisallow:\nSitemap: https://news.example/news-sitemap.xml\n"
+    fetcher = make_fetcher(site(robots))
+    fetcher.fetch("https://news.example/a")
+    assert fetcher.robots.sitemaps("https://news.example/b") == [
+        "https://news.example/news-sitemap.xml"]
+    assert fetcher.robots.sitemaps("https://other.example/") == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_any_robots_txt_gives_a_verdict(text):
+    from storyline.sources.clock import SystemClock
+    from storyline.sources.robots import RobotsCache
+
+    cache = RobotsCache("storyline/0.1", SystemClock())
+    body = text.encode("utf-8", "replace")
+    verdict = cache.check("https://a.example/x/y", lambda url: (200, body))
+    assert verdict in ("allowed", "forbidden")
+    cache.crawl_delay("https://a.example/")

@@ -70,7 +70,7 @@ def parse_feed(data: bytes, url: str) -> Feed:
 
 
 def _entry(item: Any, feed_url: str) -> FeedEntry | None:
-    link = item.get("link") or _alternate_link(item)
+    link = item.get("feedburner_origlink") or item.get("link") or _alternate_link(item)
     if not link and _is_http(item.get("id")):
         link = item.get("id")
     absolute = _absolute(link, feed_url)

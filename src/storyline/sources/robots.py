@@ -86,6 +86,11 @@ class RobotsCache:
         delay = entry.rules.crawl_delay(self.token)
         return float(delay) if delay is not None else None
 
+    def sitemaps(self, url: str) -> list[str]:
+        """The Sitemap: URLs the cached robots.txt of ``url``'s origin names."""
+        entry = self._entries.get(robots_url(url))
+        return list(entry.rules.sitemaps) if entry and entry.rules else []
+
     def fetched(self, url: str) -> bool:
         """True when ``url``'s robots.txt is cached and fresh (no request would be made)."""
         entry = self._entries.get(robots_url(url))
