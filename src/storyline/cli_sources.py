@@ -1,0 +1,44 @@
+"""Commands about sources that store nothing: ``storyline probe URL``."""
+
+from __future__ import annotations
+
+import click
+
+from storyline.cli import cli, print_json, settings_from
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--limit", default=10, show_default=True, help="Entries to list.")
+@click.option("--allow-private", is_flag=True,
+              help="Allow fetching from private and loopback addresses.")
+@click.pass_context
+def probe(ctx: click.Context, url: str, as_json: bool, limit: int, allow_private: bool) -> None:
+    """Show what URL is (feed, sitemap, article, home page) and what following it would
+    pick up, without storing anything. Obeys robots.txt like every fetch.
+
+    Example: storyline probe https://www.example.com/
+    """
+    from storyline.sources.fetch import Fetcher
+    from storyline.sources.probe import probe as probe_url
+
+    settings = settings_from(ctx)
+    if allow_private:
+        settings = settings.replace(allow_private=True)
+    with Fetcher(settings) as fetcher:
+        found = probe_url(fetcher, url, limit=limit)
+    if as_json:
+        print_json(found.to_dict())
+        return
+    click.echo(f"{found.final_url}: {found.kind} (HTTP {found.status}, {found.content_type})")
+    if found.title:
+        click.echo(f"title: {found.title}")
+    for label, items in (("feed", found.feeds), ("sub-sitemap", found.sitemaps),
+                         ("sitemap named in robots.txt", found.robots_sitemaps)):
+        for item in items:
+            click.echo(f"{label}: {item}")
+    if found.entry_count:
+        click.echo(f"{found.entry_count} entries; the first {len(found.entries)}:")
+        for entry in found.entries:
+            click.echo(f"  {entry}")
