@@ -43,6 +43,7 @@ from fixtures.newsroom import Newsroom, newsroom_settings  # noqa: E402
 from storyline.sources.detect import detect_kind  # noqa: E402
 from storyline.sources.feeds import parse_feed  # noqa: E402
 from storyline.sources.fetch import Fetcher, FetchResult  # noqa: E402
+from storyline.sources.schedule import interleave_hosts  # noqa: E402
 from storyline.sources.sitemaps import parse_sitemap  # noqa: E402
 
 EXTRACTION = ROOT / ".." / "shared" / "data" / "extraction"
@@ -101,8 +102,7 @@ def network_rows(args: argparse.Namespace) -> list[tuple[str, str]]:
     client = httpx.Client(event_hooks={"request": [on_send]})
     with Newsroom(n_articles=args.articles, n_hosts=args.hosts) as room, \
             Fetcher(settings, client) as f:
-        per_host = [[u for u in room.article_urls(h) if "/gen/" in u] for h in range(args.hosts)]
-        urls = [u for group in zip(*per_host, strict=False) for u in group]  # hosts interleaved
+        urls = interleave_hosts(u for u in room.article_urls() if "/gen/" in u)
         etags: dict[str, str | None] = {}
         for name in ("pass 1 (cold)", "pass 2 (conditional)", "pass 3 (conditional)"):
             seconds, statuses = fetch_pass(f, urls, etags, args.workers)

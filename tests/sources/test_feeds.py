@@ -225,3 +225,14 @@ def test_feedburner_original_link_is_preferred():
     <feedburner:origLink>https://news.example/real-article</feedburner:origLink></item>
     </channel></rss>"""
     assert [e.url for e in parse_feed(data, BASE).entries] == ["https://news.example/real-article"]
+
+
+def test_external_entities_are_not_read():
+    data = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+    <rss version="2.0"><channel><title>T &x;</title><item><title>&x;</title>
+    <link>https://news.example/a</link></item></channel></rss>"""
+    try:
+        feed = parse_feed(data, BASE)
+    except FeedError:
+        return
+    assert "root:" not in (feed.title or "") + "".join(e.title or "" for e in feed.entries)

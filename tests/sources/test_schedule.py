@@ -14,6 +14,7 @@ from storyline.sources.schedule import (
     MIN_INTERVAL,
     adaptive_interval,
     backoff_after_failure,
+    interleave_hosts,
     next_article_visit,
     next_feed_visit,
 )
@@ -101,3 +102,14 @@ def test_next_visit_is_in_the_future_bounded_and_before_max_age(age_s, change_s)
         assert nxt is not None and now < nxt <= stop
         assert nxt - now <= max(MAX_INTERVAL, LADDER[-1] - LADDER[-2])
         assert nxt - now >= min(MIN_INTERVAL, stop - now) or nxt in {T0 + s for s in LADDER}
+
+
+def test_interleave_hosts_round_robin_keeps_order_within_a_host():
+    urls = ["https://a.example/1", "https://a.example/2", "https://a.example/3",
+            "https://b.example/1", "https://C.example/1", "https://c.example/2"]
+    assert interleave_hosts(urls) == [
+        "https://a.example/1", "https://b.example/1", "https://C.example/1",
+        "https://a.example/2", "https://c.example/2", "https://a.example/3"]
+    pairs = [(1, "https://x.example/a"), (2, "https://x.example/b"), (3, "https://y.example/")]
+    assert [n for n, _ in interleave_hosts(pairs, url_of=lambda p: p[1])] == [1, 3, 2]
+    assert interleave_hosts([]) == []

@@ -13,9 +13,15 @@ revisited (``None``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from itertools import chain, zip_longest
+from typing import TypeVar
+from urllib.parse import urlsplit
 
 from storyline.config import Settings
+
+T = TypeVar("T")
 
 LADDER = (
     timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3),
@@ -73,3 +79,14 @@ def backoff_after_failure(now: datetime, failures: int) -> datetime:
 
 def _clamp(interval: timedelta) -> timedelta:
     return max(MIN_INTERVAL, min(interval, MAX_INTERVAL))
+
+
+def interleave_hosts(items: Iterable[T], url_of: Callable[[T], str] = str) -> list[T]:
+    """Order due work round-robin across hosts (a, b, c, a, b, c...), keeping each host's
+    own order. Handed out host by host, a pool's workers would all queue behind one
+    host's throttle; interleaved, they keep different hosts busy at once."""
+    by_host: dict[str, list[T]] = {}
+    for item in items:
+        by_host.setdefault(urlsplit(url_of(item)).netloc.lower(), []).append(item)
+    rounds = zip_longest(*by_host.values())
+    return [item for item in chain.from_iterable(rounds) if item is not None]
