@@ -128,12 +128,14 @@ _SENTENCE = st.lists(_WORDS, min_size=0, max_size=12).map(" ".join)
 _POOL = st.lists(_SENTENCE | st.text(max_size=40), min_size=1, max_size=8)
 
 
+@settings(deadline=None)
 @given(st.lists(st.text(max_size=60), max_size=30), st.lists(st.text(max_size=60), max_size=30))
 def test_arbitrary_lists_never_crash_and_keep_every_sentence(before, after):
     steps = align_sentences(before, after)
     _assert_each_sentence_once(steps, len(before), len(after))
 
 
+@settings(deadline=None)
 @given(
     _POOL.flatmap(
         lambda pool: st.tuples(
@@ -155,6 +157,7 @@ def test_related_lists_keep_every_sentence_once_with_the_right_text(sides):
             assert " ".join(s.before.split()) == " ".join(s.after.split())
 
 
+@settings(deadline=None)
 @given(st.lists(_SENTENCE | st.text(max_size=40), max_size=30))
 def test_a_list_aligned_with_itself_is_all_same(sentences):
     steps = align_sentences(sentences, sentences)
@@ -162,13 +165,14 @@ def test_a_list_aligned_with_itself_is_all_same(sentences):
     assert [s.after_index for s in steps] == list(range(len(sentences)))
 
 
+@settings(deadline=None, max_examples=50)
 @given(st.lists(_SENTENCE, max_size=25), st.lists(_SENTENCE, max_size=25))
 def test_new_order_is_reading_order(before, after):
     steps = align_sentences(before, after)
     assert [s.after_index for s in steps if s.after_index is not None] == list(range(len(after)))
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=50)
 @given(st.data())
 def test_unchanged_sentences_never_count_as_moved_when_nothing_was_reordered(data):
     sentences = data.draw(st.lists(_SENTENCE, min_size=1, max_size=20, unique=True))

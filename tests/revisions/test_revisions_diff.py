@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.model import Article, Paragraph, Section
@@ -51,6 +51,7 @@ _TEXT = st.lists(
 ).map("".join)
 
 
+@settings(deadline=None)
 @given(_TEXT | st.text(max_size=80), _TEXT | st.text(max_size=80))
 def test_word_diff_rebuilds_both_texts(before, after):
     segments = word_diff(before, after)
@@ -183,6 +184,7 @@ _ARTICLE = st.builds(
 )
 
 
+@settings(deadline=None, max_examples=50)
 @given(_ARTICLE, _ARTICLE)
 def test_article_diff_shows_every_sentence_of_both_versions_once(old, new):
     from storyline.revisions import compare_articles, split_sentences, summarize_changes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.model import Article, Paragraph, Section
@@ -50,6 +50,7 @@ def test_split_sentences_on_a_real_paragraph(seed_updated):
     ]
 
 
+@settings(deadline=None)
 @given(st.text())
 def test_split_sentences_keeps_every_word(text):
     assert " ".join(split_sentences(text)).split() == text.split()

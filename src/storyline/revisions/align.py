@@ -8,9 +8,11 @@ Three passes, each cheaper than a full pairwise comparison:
 3. The sentences left on both sides are paired by similarity: candidate pairs come from
    an index of their rarer words (prefix filtering), a token-set Dice score drops weak
    ones, difflib's ratio over the word sequences scores the rest, and pairs are taken
-   greedily best first above a threshold: ``edited``. What is left is ``added`` or
-   ``removed``. Pairing is global rather than per section, because text moves between
-   sections (the body becomes the "Original story" under a new update).
+   greedily best first above a threshold: ``edited``. Lines of a few words (headings,
+   captions) are also compared letter by letter, since a typo in a one-word line leaves
+   no word in common. What is left is ``added`` or ``removed``. Pairing is global rather
+   than per section, because text moves between sections (the body becomes the
+   "Original story" under a new update).
 
 A typical revision leaves a handful of sentences for pass 3, so a 2,000-word pair
 aligns in about a millisecond (see docs/benchmarks.md, "Revisions").

@@ -205,7 +205,7 @@ def _section_keys(
     home: list[tuple[str, int] | None] = [None] * len(old_refs)
     for order in (range(len(old_refs) - 1, -1, -1), range(len(old_refs))):
         nearest: tuple[str, int] | None = None
-        section = None
+        section: int | None = None
         for k in order:
             if old_refs[k].section_index != section:
                 nearest, section = None, old_refs[k].section_index
