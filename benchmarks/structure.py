@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,19 +35,36 @@ def _plain_structure(blocks: list[Block], teasers=()) -> StructuredBody:
     return StructuredBody(sections=[Section("body", paragraphs)] if paragraphs else [])
 
 
+_HOOKS = ("structure_blocks", "find_rail_teasers", "annotate_links", "insert_live_stamps")
+_OFF = {
+    "structure_blocks": _plain_structure,
+    "find_rail_teasers": lambda tree, headline=None: [],
+    "annotate_links": lambda blocks, tree: None,
+    "insert_live_stamps": lambda blocks, tree: blocks,
+}
+
+
 @contextmanager
-def structure_off():
-    """Swap the three news-structure hooks in ``html.py`` for no-ops, then restore them."""
-    saved = (html_module.structure_blocks, html_module.find_rail_teasers,
-             html_module.annotate_links)
-    html_module.structure_blocks = _plain_structure
-    html_module.find_rail_teasers = lambda tree, headline=None: []
-    html_module.annotate_links = lambda blocks, tree: None
+def hooks(replace: dict[str, Callable]):
+    """Swap news-structure hooks in ``html.py`` for the given functions, then restore them."""
+    saved = {name: getattr(html_module, name) for name in _HOOKS}
+    for name, function in replace.items():
+        setattr(html_module, name, function)
     try:
         yield
     finally:
-        (html_module.structure_blocks, html_module.find_rail_teasers,
-         html_module.annotate_links) = saved
+        for name, function in saved.items():
+            setattr(html_module, name, function)
+
+
+def _timed(function: Callable, clock: list[float]) -> Callable:
+    def run(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            clock[0] += time.process_time() - start
+    return run
 
 
 def run(pages: list[Page]) -> tuple[dict[str, Article], float]:
@@ -65,9 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     pages = load_pages(args.data)
     pages = pages[: args.pages] if args.pages else pages
     assert structure_blocks is html_module.structure_blocks
-    with structure_off():
+    run(pages[:3])  # warm imports and caches outside the clock
+    with hooks(_OFF):
         before, before_s = run(pages)
-    after, after_s = run(pages)
+    layer = [0.0]
+    with hooks({name: _timed(getattr(html_module, name), layer) for name in _HOOKS}):
+        after, after_s = run(pages)
     rows = []
     for name, arts, secs in (("without news structure", before, before_s),
                              ("with news structure", after, after_s)):
@@ -77,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|")
     for name, p, r, f1, speed, _ in rows:
         print(f"| {name} | {f1:.4f} | {p:.4f} | {r:.4f} | {speed:.1f} |")
+    print(f"\nThe layer's own CPU time: {1000 * layer[0] / len(pages):.1f} ms per page "
+          f"(whole extraction: {1000 * after_s / len(pages):.1f} ms).")
     _print_removed(after)
     _print_moved(pages, rows[0][5], rows[1][5])
     return 0

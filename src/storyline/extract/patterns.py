@@ -144,7 +144,8 @@ FOLLOW = re.compile(
 )
 # A paragraph that is only a photo credit or copyright line.
 CREDIT = re.compile(
-    r"(?:^\s*\(?(?:(?:additional )?reporting|writing|editing) by\b.*\)\s*$|"
+    r"(?:^\s*\((?:additional )?(?:reporting|writing|editing) by\b.*\)\s*$|"
+    r"^\s*(?:additional )?(?:reporting|writing|editing) by\b[^.!?]*$|"
     r"^\s*\(?(?:photo|photograph|picture|image|illustration|video|graphic|foto|billede|"
     r"grafik|bild)s?(?: credit)?\s*(?::|by\b)|©|^\s*copyright\b|\bcopyright\s+\d{4}|"
     r"\(c\)\s*\d{4}|[/(]\s*(?:getty images|afp|reuters|ap photo|ap|shutterstock|"
@@ -153,6 +154,13 @@ CREDIT = re.compile(
 )
 CREDIT_MAX_WORDS = 25
 CREDIT_SENTENCE_WORDS = 12
+
+# Links to the site's services, not to articles: never a related-article card.
+SERVICE_LINK = re.compile(
+    r"^\s*(?:subscribe|manage|log ?in|sign ?in|sign up|register|abonn[ée]r|log ind|"
+    r"tilmeld|køb|buy|shop|download (?:the|our) app)\b",
+    _I,
+)
 
 # Headings that open a rail of related-article cards, not a part of the article.
 RAIL_HEADING = re.compile(
@@ -305,6 +313,11 @@ def is_navigation(text: str) -> bool:
 def points_to_original(text: str) -> bool:
     """True for navigation such as 'Read more about the story below' before earlier text."""
     return bool(NAVIGATION_TO_ORIGINAL.match(text))
+
+
+def is_service_link(text: str) -> bool:
+    """True for a link to the site's services (subscribe, log in), not to an article."""
+    return bool(SERVICE_LINK.match(text)) or promo_kind(text) is not None
 
 
 def is_rail_heading(text: str) -> bool:

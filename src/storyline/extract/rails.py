@@ -22,16 +22,21 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from storyline.extract.blocks import Block
-from storyline.extract.patterns import is_rail_heading
+from storyline.extract.patterns import is_rail_heading, is_service_link
 from storyline.extract.teasers import dedupe, norm
 from storyline.model import Teaser
 
-_RAIL_NAME = re.compile(
-    r"related|recommend|recirc|more-?(?:stories|news|articles|from|on)|read-?(?:next|more|also)|"
-    r"also-?read|most-?(?:read|popular|viewed)|popular|trending|promo|pushdown|rail|outbrain|"
-    r"taboola|teaser|(?:^|[-_ ])rel(?:$|[-_ ])|laes-?ogsaa|relaterede|anbefale",
-    re.IGNORECASE,
+# Words in a class, id or label that name a rail (substrings), and whole tokens that do.
+_RAIL_WORDS = (
+    "related", "recommend", "recirc", "morestories", "more-stories", "more-news", "morenews",
+    "more-from", "more-on", "read-next", "readnext", "read-more", "readmore", "read-also",
+    "also-read", "alsoread", "most-read", "mostread", "most-popular", "mostpopular",
+    "most-viewed", "popular", "trending", "promo", "pushdown", "rail", "outbrain", "taboola",
+    "teaser", "laes-ogsaa", "relaterede", "anbefale",
 )
+_RAIL_WORD = re.compile("|".join(re.escape(word) for word in _RAIL_WORDS))
+_RAIL_TOKENS = {"rel"}
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CONTAINER_TAGS = {"aside", "section", "div", "ul", "ol", "nav"}
 _TITLE_TAGS = ("h2", "h3", "h4", "h5", "h6")
 _NAME_ATTRS = ("class", "id", "aria-label", "data-component", "data-module", "role")
@@ -78,8 +83,12 @@ def _rail_containers(tree: HtmlElement) -> list[HtmlElement]:
 
 
 def _named_as_rail(element: HtmlElement) -> bool:
-    names = " ".join(element.get(attr, "") for attr in _NAME_ATTRS)
-    return bool(names.strip()) and bool(_RAIL_NAME.search(names))
+    names = " ".join(element.get(attr, "") for attr in _NAME_ATTRS).lower()
+    if not names.strip():
+        return False
+    if _RAIL_WORD.search(names):
+        return True
+    return not _RAIL_TOKENS.isdisjoint(_TOKEN_SPLIT.split(names))
 
 
 def _headed_as_rail(element: HtmlElement) -> bool:
@@ -110,7 +119,8 @@ def _cards(container: HtmlElement) -> list[Teaser]:
     cards: list[Teaser] = []
     for node in titles:
         title = _text(node) or _alt_text(node)
-        if not MIN_TITLE_WORDS <= _words(title) <= MAX_TITLE_WORDS or is_rail_heading(title):
+        if (not MIN_TITLE_WORDS <= _words(title) <= MAX_TITLE_WORDS or is_rail_heading(title)
+                or is_service_link(title)):
             continue
         link = _link_of(node)
         card = _card_root(node, container, holders)
