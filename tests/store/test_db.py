@@ -307,3 +307,16 @@ def test_pages_known_only_from_captures_are_not_polled(store):
     assert store.page(URL).first_seen == T0 - timedelta(days=2)
     followed = store.add_page("https://news.example/followed", first_seen=T0)
     assert [p.id for p in store.pages_due(T0)] == [followed.id]
+
+
+def test_schema_compiles_for_postgresql():
+    """The tables are portable Core: PostgreSQL DDL compiles (no server needed)."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateTable
+
+    from storyline.store.migrations import schema_table
+
+    for table in [*schema.metadata.sorted_tables, schema_table]:
+        ddl = str(CreateTable(table).compile(dialect=postgresql.dialect()))
+        assert "AUTOINCREMENT" not in ddl and table.name in ddl
+    assert "BYTEA" in str(CreateTable(schema.versions).compile(dialect=postgresql.dialect()))

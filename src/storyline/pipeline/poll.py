@@ -1,0 +1,189 @@
+"""One pass over everything due (``poll``), and passes until stopped (``watch``).
+
+Feeds and sitemaps due are read first (new pages are added), then the pages due are
+visited by a small thread pool: the Fetcher throttles per host, the Store serialises
+writes, so one slow host never holds up the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from datetime import UTC, datetime
+from typing import Any
+
+from storyline.config import Settings
+from storyline.errors import FeedError, StoreError, StorylineError
+from storyline.pipeline.visit import (
+    PollReport,
+    Progress,
+    VisitResult,
+    visit_page,
+)
+from storyline.sources.feeds import parse_feed
+from storyline.sources.fetch import Fetcher, FetchResult
+from storyline.sources.schedule import (
+    backoff_after_failure,
+    next_feed_visit,
+)
+from storyline.sources.sitemaps import parse_sitemap
+from storyline.store import PageRow, SourceRow, Store
+
+log = logging.getLogger(__name__)
+MAX_CHILD_SITEMAPS = 20
+
+
+def poll_source(store: Store, fetcher: Fetcher, source: SourceRow, now: datetime) -> int:
+    """Read a feed or sitemap and start following the pages it lists; return how many are new."""
+    try:
+        result = fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+        entries, title = (
+            ([], None) if result.not_modified else _source_entries(fetcher, source, result)
+        )
+    except StoreError:
+        raise
+    except StorylineError as err:
+        failures = source.failures + 1
+        store.update_source_fetch(
+            source.id,
+            failures=failures,
+            error=str(err),
+            visited_at=now,
+            status=getattr(err, "status", None),
+            next_visit_at=backoff_after_failure(now, failures),
+        )
+        raise
+    fresh = store.add_pages(entries, source.id, now) if entries else []
+    fields: dict[str, Any] = {
+        "failures": 0,
+        "error": None,
+        "status": result.status,
+        "visited_at": now,
+        "etag": result.etag,
+        "last_modified": result.last_modified,
+        "next_visit_at": next_feed_visit(now, source.interval_s),
+    }
+    if title:
+        fields["title"] = title
+    store.update_source_fetch(source.id, **fields)
+    return len(fresh)
+
+
+def _source_entries(
+    fetcher: Fetcher, source: SourceRow, result: FetchResult
+) -> tuple[list[tuple[str, str | None]], str | None]:
+    if source.kind == "feed":
+        feed = parse_feed(result.content, result.final_url)
+        return [(e.url, e.title) for e in feed.entries if e.url], feed.title
+    if source.kind == "sitemap":
+        sitemap = parse_sitemap(result.content, result.final_url)
+        entries = [(p.url, p.title) for p in sitemap.pages]
+        for child in sitemap.sitemaps[:MAX_CHILD_SITEMAPS]:
+            child_map = parse_sitemap(fetcher.fetch(child).content, child)
+            entries += [(p.url, p.title) for p in child_map.pages]
+        return entries, None
+    raise FeedError(f"source {source.url} is of kind {source.kind!r}, which has no page list")
+
+
+def poll(
+    store: Store,
+    fetcher: Fetcher,
+    settings: Settings,
+    now: datetime | None = None,
+    visit_all: bool = False,
+    on_progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> PollReport:
+    """One pass: every feed and sitemap due, then every page due (``visit_all``: everything)."""
+    now = now or datetime.now(UTC)
+    report = PollReport()
+    stop = stop or threading.Event()
+    sources = (
+        [s for s in store.sources() if s.kind != "article"] if visit_all else store.sources_due(now)
+    )
+    _poll_sources(store, fetcher, settings, sources, now, report, stop)
+    pages = store.pages_followed() if visit_all else store.pages_due(now)
+    _visit_all(store, fetcher, settings, pages, now, report, on_progress, stop)
+    report.stopped = stop.is_set()
+    return report
+
+
+def _poll_sources(
+    store: Store,
+    fetcher: Fetcher,
+    settings: Settings,
+    sources: list[SourceRow],
+    now: datetime,
+    report: PollReport,
+    stop: threading.Event,
+) -> None:
+    def one(source: SourceRow) -> int:
+        return 0 if stop.is_set() else poll_source(store, fetcher, source, now)
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.poll_workers)) as pool:
+        futures = {pool.submit(one, source): source for source in sources}
+        for future in as_completed(futures):
+            try:
+                report.new_pages += future.result()
+            except StoreError:
+                raise
+            except StorylineError as err:
+                report.failures.append((futures[future].url, str(err)))
+            report.sources_polled += 1
+
+
+def _visit_all(
+    store: Store,
+    fetcher: Fetcher,
+    settings: Settings,
+    pages: list[PageRow],
+    now: datetime,
+    report: PollReport,
+    on_progress: Progress | None,
+    stop: threading.Event,
+) -> None:
+    def one(page: PageRow) -> VisitResult:
+        if stop.is_set():
+            return VisitResult(page.url, "skipped")
+        try:
+            return visit_page(store, fetcher, page, now, settings)
+        except StoreError:
+            raise
+        except Exception as err:  # an extractor bug must not stop the other pages
+            log.exception("visiting %s failed", page.url)
+            return VisitResult(page.url, "failed", error=f"internal error: {err!r}")
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.poll_workers)) as pool:
+        futures = [pool.submit(one, page) for page in pages]
+        for done, future in enumerate(as_completed(futures), 1):
+            result = future.result()
+            if result.outcome != "skipped":
+                report.add(result)
+            if on_progress:
+                on_progress(done, len(futures), result)
+
+
+def watch(
+    store: Store,
+    fetcher: Fetcher,
+    settings: Settings,
+    stop: threading.Event,
+    on_report: Callable[[PollReport], None] | None = None,
+    max_sleep: float = 60.0,
+) -> int:
+    """Poll until ``stop`` is set; pages in progress finish, nothing is half-written.
+
+    Returns the number of passes made.
+    """
+    passes = 0
+    while not stop.is_set():
+        report = poll(store, fetcher, settings, stop=stop)
+        passes += 1
+        if on_report:
+            on_report(report)
+        due = store.next_due()
+        wait = max_sleep if due is None else (due - datetime.now(UTC)).total_seconds()
+        stop.wait(min(max(wait, 0.5), max_sleep))
+    return passes

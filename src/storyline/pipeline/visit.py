@@ -1,0 +1,188 @@
+"""One page: fetch it (conditional GET), extract its article, store a version, and
+schedule the next visit; plus ``reextract`` over the stored raw pages.
+
+A page that fails (slow, broken, too large, forbidden) is recorded with its error and
+rescheduled with backoff, and the caller goes on with the next page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from storyline.config import Settings
+from storyline.errors import StoreError, StorylineError
+from storyline.extract import extract_article, extract_text
+from storyline.extract.html import decode_html
+from storyline.model import Article, Change, Version
+from storyline.sources.fetch import Fetcher, FetchResult
+from storyline.sources.schedule import (
+    backoff_after_failure,
+    next_article_visit,
+)
+from storyline.store import PageRow, Store, StoredVersion
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class VisitResult:
+    """What one page visit did: outcome is new, changed, unchanged, not_modified or failed."""
+
+    url: str
+    outcome: str
+    version: Version | None = None
+    changes: list[Change] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class PollReport:
+    """Counts of one ``poll`` pass, and every failure with its URL and message."""
+
+    sources_polled: int = 0
+    new_pages: int = 0
+    pages_visited: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    stopped: bool = False
+
+    def add(self, result: VisitResult) -> None:
+        """Count one page visit."""
+        self.pages_visited += 1
+        if result.outcome == "failed":
+            self.failures.append((result.url, result.error or "failed"))
+        else:
+            setattr(self, result.outcome, getattr(self, result.outcome) + 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        data = asdict(self)
+        data["failures"] = [{"url": u, "error": e} for u, e in self.failures]
+        return data
+
+
+Progress = Callable[[int, int, VisitResult], None]
+
+
+def extract_page(result: FetchResult) -> Article:
+    """The Article of a fetched page: plain text pages and HTML pages alike."""
+    if result.content_type == "text/plain":
+        return extract_text(decode_html(result.content), url=result.final_url)
+    return extract_article(result.content, url=result.final_url)
+
+
+def store_page(
+    store: Store,
+    url: str,
+    fetched_at: datetime,
+    raw: bytes | None,
+    article: Article,
+    raw_type: str | None = None,
+    page_fields: dict[str, Any] | None = None,
+) -> StoredVersion:
+    """Store one observation of a page (the archive ingest calls this too)."""
+    return store.store_version(
+        url, fetched_at, article, raw, raw_type=raw_type, page_fields=page_fields
+    )
+
+
+def visit_page(
+    store: Store,
+    fetcher: Fetcher,
+    page: PageRow,
+    now: datetime,
+    settings: Settings | None = None,
+) -> VisitResult:
+    """Fetch a page (conditional GET), store a version if it changed, schedule the next visit."""
+    settings = settings or fetcher.settings
+    try:
+        result = fetcher.fetch(page.url, etag=page.etag, last_modified=page.last_modified)
+        if result.not_modified:
+            store.update_page_fetch(
+                page.id,
+                status=304,
+                failures=0,
+                error=None,
+                visited_at=now,
+                next_visit_at=next_visit(store, page, now, settings),
+            )
+            return VisitResult(page.url, "not_modified")
+        article = extract_page(result)
+    except StoreError:
+        raise
+    except StorylineError as err:
+        return _page_failed(store, page, now, err)
+    fields = {
+        "etag": result.etag,
+        "last_modified": result.last_modified,
+        "failures": 0,
+        "error": None,
+        "status": result.status,
+        "visited_at": now,
+    }
+    if article.canonical_url:
+        fields["canonical_url"] = article.canonical_url
+    stored = store_page(
+        store,
+        page.url,
+        result.fetched_at,
+        result.content,
+        article,
+        raw_type=result.content_type,
+        page_fields=fields,
+    )
+    store.update_page_fetch(page.id, next_visit_at=next_visit(store, page, now, settings))
+    if not stored.created:
+        return VisitResult(page.url, "unchanged", stored.version)
+    outcome = "new" if stored.version.number == 1 else "changed"
+    return VisitResult(page.url, outcome, stored.version, stored.changes)
+
+
+def next_visit(store: Store, page: PageRow, now: datetime, settings: Settings) -> datetime | None:
+    """When to look at ``page`` again, from its history of changes (``sources.schedule``)."""
+    return next_article_visit(page.first_seen, now, store.change_times(page.id), settings)
+
+
+def _page_failed(store: Store, page: PageRow, now: datetime, err: StorylineError) -> VisitResult:
+    failures = page.failures + 1
+    status = getattr(err, "status", None)
+    retry = backoff_after_failure(now, failures)
+    wait = getattr(err, "retry_after_seconds", None)
+    if wait:
+        retry = max(retry, now + timedelta(seconds=wait))
+    store.update_page_fetch(
+        page.id,
+        failures=failures,
+        error=str(err),
+        status=status,
+        visited_at=now,
+        next_visit_at=retry,
+    )
+    log.info("page %s failed (%d in a row): %s", page.url, failures, err)
+    return VisitResult(page.url, "failed", error=str(err))
+
+
+def reextract(store: Store, on_progress: Callable[[int, int], None] | None = None) -> int:
+    """Extract every stored raw page again with the current extractor; return how many
+    versions changed."""
+    stored = store.raw_versions()
+    changed = 0
+    for done, (version_id, url, raw_type) in enumerate(stored, 1):
+        raw = store.raw_html(version_id)
+        if raw_type == "text/plain":
+            article = extract_text(decode_html(raw), url=url)
+        else:
+            article = extract_article(raw, url=url)
+        if article.content_hash() != store.version_by_id(version_id).content_hash:
+            store.replace_article(version_id, article)
+            changed += 1
+        if on_progress:
+            on_progress(done, len(stored))
+    return changed
