@@ -52,8 +52,9 @@ SECTION = "## Sources: polite fetcher"
 START, END = "<!-- fetch-table:start -->", "<!-- fetch-table:end -->"
 
 
-def fetch_pass(fetcher: Fetcher, urls: list[str], etags: dict[str, str | None],
-               workers: int) -> tuple[float, Counter[int]]:
+def fetch_pass(
+    fetcher: Fetcher, urls: list[str], etags: dict[str, str | None], workers: int
+) -> tuple[float, Counter[int]]:
     """Fetch every URL once from a pool; returns wall seconds and status counts."""
     statuses: Counter[int] = Counter()
     started = time.perf_counter()
@@ -78,8 +79,10 @@ def gaps(times: list[tuple[str, float]]) -> list[float]:
 
 
 def gap_summary(values: list[float], delay: float) -> str:
-    return (f"{values[0]:.3f} / {values[len(values) // 100]:.3f} / "
-            f"{statistics.median(values):.3f} s (throttle_delay {delay} s)")
+    return (
+        f"{values[0]:.3f} / {values[len(values) // 100]:.3f} / "
+        f"{statistics.median(values):.3f} s (throttle_delay {delay} s)"
+    )
 
 
 def cpu_median(fn, repeat: int) -> float:
@@ -100,22 +103,33 @@ def network_rows(args: argparse.Namespace) -> list[tuple[str, str]]:
         sent.append((request.url.netloc.decode(), time.monotonic()))
 
     client = httpx.Client(event_hooks={"request": [on_send]})
-    with Newsroom(n_articles=args.articles, n_hosts=args.hosts) as room, \
-            Fetcher(settings, client) as f:
+    with (
+        Newsroom(n_articles=args.articles, n_hosts=args.hosts) as room,
+        Fetcher(settings, client) as f,
+    ):
         urls = interleave_hosts(u for u in room.article_urls() if "/gen/" in u)
         etags: dict[str, str | None] = {}
         for name in ("pass 1 (cold)", "pass 2 (conditional)", "pass 3 (conditional)"):
             seconds, statuses = fetch_pass(f, urls, etags, args.workers)
             counts = ", ".join(f"{n}×{s}" for s, n in sorted(statuses.items()))
-            rows.append((f"{name}: {len(urls)} pages", f"{seconds:.2f} s wall, "
-                         f"{len(urls) / seconds:.0f} pages/s; {counts}"))
+            rows.append(
+                (
+                    f"{name}: {len(urls)} pages",
+                    f"{seconds:.2f} s wall, {len(urls) / seconds:.0f} pages/s; {counts}",
+                )
+            )
         robots = len([r for r in room.requests if r.path == "/robots.txt"])
         rows.append(("robots.txt requests", f"{robots} for {args.hosts} hosts"))
-        rows.append(("gap between requests to one host as sent: min / 1st pct / median",
-                     gap_summary(gaps(sent), args.delay)))
+        rows.append(
+            (
+                "gap between requests to one host as sent: min / 1st pct / median",
+                gap_summary(gaps(sent), args.delay),
+            )
+        )
         arrived = [(str(r.host), r.at) for r in room.requests]
-        rows.append(("the same gaps as the server saw them arrive",
-                     gap_summary(gaps(arrived), args.delay)))
+        rows.append(
+            ("the same gaps as the server saw them arrive", gap_summary(gaps(arrived), args.delay))
+        )
         floor = len(urls) / args.hosts * args.delay
         rows.append(("throttle floor per pass", f"{floor:.2f} s (pages per host × delay)"))
         host0 = room.base(0)
@@ -124,9 +138,11 @@ def network_rows(args: argparse.Namespace) -> list[tuple[str, str]]:
         smap = f.fetch(host0 + "/sitemap.xml").content
     client.close()
     n_entries = len(parse_feed(rss, host0 + "/feeds/rss.xml").entries)
-    for label, fn in (("parse_feed RSS", lambda: parse_feed(rss, host0)),
-                      ("parse_feed Atom", lambda: parse_feed(atom, host0)),
-                      ("parse_sitemap", lambda: parse_sitemap(smap, host0))):
+    for label, fn in (
+        ("parse_feed RSS", lambda: parse_feed(rss, host0)),
+        ("parse_feed Atom", lambda: parse_feed(atom, host0)),
+        ("parse_sitemap", lambda: parse_sitemap(smap, host0)),
+    ):
         ms = cpu_median(fn, args.repeat) * 1000
         rows.append((f"{label} ({n_entries} entries)", f"{ms:.1f} ms CPU"))
     return rows
@@ -135,21 +151,38 @@ def network_rows(args: argparse.Namespace) -> list[tuple[str, str]]:
 def detect_rows(repeat: int) -> list[tuple[str, str]]:
     truth = json.loads((EXTRACTION / "ground-truth.json").read_text(encoding="utf-8"))
     results = [
-        FetchResult(item["url"], item["url"], 200,
-                    gzip.decompress((EXTRACTION / "html" / f"{pid}.html.gz").read_bytes()),
-                    {}, "text/html", None, None, datetime.now(UTC), False)
+        FetchResult(
+            item["url"],
+            item["url"],
+            200,
+            gzip.decompress((EXTRACTION / "html" / f"{pid}.html.gz").read_bytes()),
+            {},
+            "text/html",
+            None,
+            None,
+            datetime.now(UTC),
+            False,
+        )
         for pid, item in truth.items()
     ]
     kinds = Counter(detect_kind(r) for r in results)
     ms = cpu_median(lambda: [detect_kind(r) for r in results], repeat) * 1000 / len(results)
-    return [(f"detect_kind on {len(results)} real article pages",
-             f"{kinds['article']}/{len(results)} article; {ms:.2f} ms CPU per page")]
+    return [
+        (
+            f"detect_kind on {len(results)} real article pages",
+            f"{kinds['article']}/{len(results)} article; {ms:.2f} ms CPU per page",
+        )
+    ]
 
 
 def table(rows: list[tuple[str, str]], args: argparse.Namespace) -> str:
-    lines = [f"Newsroom of {args.articles} articles on {args.hosts} hosts, {args.workers} "
-             f"worker threads, throttle_delay {args.delay} s.", "",
-             "| measure | result |", "|---|---|"]
+    lines = [
+        f"Newsroom of {args.articles} articles on {args.hosts} hosts, {args.workers} "
+        f"worker threads, throttle_delay {args.delay} s.",
+        "",
+        "| measure | result |",
+        "|---|---|",
+    ]
     lines += [f"| {name} | {value} |" for name, value in rows]
     return "\n".join(lines)
 

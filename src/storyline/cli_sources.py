@@ -11,8 +11,9 @@ from storyline.cli import cli, print_json, settings_from
 @click.argument("url")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--limit", default=10, show_default=True, help="Entries to list.")
-@click.option("--allow-private", is_flag=True,
-              help="Allow fetching from private and loopback addresses.")
+@click.option(
+    "--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses."
+)
 @click.pass_context
 def probe(ctx: click.Context, url: str, as_json: bool, limit: int, allow_private: bool) -> None:
     """Show what URL is (feed, sitemap, article, home page) and what following it would
@@ -34,8 +35,11 @@ def probe(ctx: click.Context, url: str, as_json: bool, limit: int, allow_private
     click.echo(f"{found.final_url}: {found.kind} (HTTP {found.status}, {found.content_type})")
     if found.title:
         click.echo(f"title: {found.title}")
-    for label, items in (("feed", found.feeds), ("sub-sitemap", found.sitemaps),
-                         ("sitemap named in robots.txt", found.robots_sitemaps)):
+    for label, items in (
+        ("feed", found.feeds),
+        ("sub-sitemap", found.sitemaps),
+        ("sitemap named in robots.txt", found.robots_sitemaps),
+    ):
         for item in items:
             click.echo(f"{label}: {item}")
     if found.entry_count:

@@ -19,32 +19,51 @@ SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 EXTRACTION = SHARED / "data" / "extraction"
 
 
-def result(content: bytes, content_type: str = "text/html",
-           url: str = "https://news.example/2022/01/story") -> FetchResult:
-    return FetchResult(url=url, final_url=url, status=200, content=content,
-                       headers={"content-type": content_type}, content_type=content_type,
-                       etag=None, last_modified=None, fetched_at=datetime.now(UTC),
-                       not_modified=False)
+def result(
+    content: bytes, content_type: str = "text/html", url: str = "https://news.example/2022/01/story"
+) -> FetchResult:
+    return FetchResult(
+        url=url,
+        final_url=url,
+        status=200,
+        content=content,
+        headers={"content-type": content_type},
+        content_type=content_type,
+        etag=None,
+        last_modified=None,
+        fetched_at=datetime.now(UTC),
+        not_modified=False,
+    )
 
 
-@pytest.mark.parametrize(("data", "ctype"), [
-    (b"<?xml version='1.0'?><rss version='2.0'><channel/></rss>", "application/rss+xml"),
-    (b"<rss version='0.91'><channel/></rss>", "text/html"),  # mislabelled, sniffed
-    (b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- c --><feed xmlns='http://www.w3.org/2005/Atom'/>",
-     "application/xml"),
-    (b"<?xml version='1.0'?><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'/>",
-     "application/rdf+xml"),
-    (b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', "application/json"),
-])
+@pytest.mark.parametrize(
+    ("data", "ctype"),
+    [
+        (b"<?xml version='1.0'?><rss version='2.0'><channel/></rss>", "application/rss+xml"),
+        (b"<rss version='0.91'><channel/></rss>", "text/html"),  # mislabelled, sniffed
+        (
+            b"\xef\xbb\xbf<?xml version='1.0'?>\n<!-- c --><feed xmlns='http://www.w3.org/2005/Atom'/>",
+            "application/xml",
+        ),
+        (
+            b"<?xml version='1.0'?><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'/>",
+            "application/rdf+xml",
+        ),
+        (b'{"version": "https://jsonfeed.org/version/1.1", "items": []}', "application/json"),
+    ],
+)
 def test_feeds(data, ctype):
     assert detect_kind(result(data, ctype)) == "feed"
 
 
-@pytest.mark.parametrize("data", [
-    b"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'/>",
-    b"<sitemapindex><sitemap><loc>https://a.example/s.xml</loc></sitemap></sitemapindex>",
-    gzip.compress(b"<urlset><url><loc>https://a.example/x</loc></url></urlset>"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'/>",
+        b"<sitemapindex><sitemap><loc>https://a.example/s.xml</loc></sitemap></sitemapindex>",
+        gzip.compress(b"<urlset><url><loc>https://a.example/x</loc></url></urlset>"),
+    ],
+)
 def test_sitemaps(data):
     assert detect_kind(result(data, "application/xml")) == "sitemap"
 
@@ -59,12 +78,15 @@ def test_plain_text_story_is_an_article():
     assert detect_kind(result(seed, "text/plain")) == "article"
 
 
-@pytest.mark.parametrize(("data", "ctype"), [
-    (b"this is not a feed at all", "application/rss+xml"),
-    (b"<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml"),
-    (b'{"hello": "world"}', "application/json"),
-    (b"{broken", "application/json"),
-])
+@pytest.mark.parametrize(
+    ("data", "ctype"),
+    [
+        (b"this is not a feed at all", "application/rss+xml"),
+        (b"<?xml version='1.0'?><svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml"),
+        (b'{"hello": "world"}', "application/json"),
+        (b"{broken", "application/json"),
+    ],
+)
 def test_neither_feed_nor_sitemap_raises(data, ctype):
     with pytest.raises(FeedError):
         detect_kind(result(data, ctype))
@@ -72,8 +94,12 @@ def test_neither_feed_nor_sitemap_raises(data, ctype):
 
 def test_article_signals():
     og = b'<html><head><meta property="og:type" content="article"></head><body></body></html>'
-    ld = json.dumps({"@context": "https://schema.org", "@graph": [
-        {"@type": "WebPage"}, {"@type": ["NewsArticle"], "headline": "x"}]}).encode()
+    ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@graph": [{"@type": "WebPage"}, {"@type": ["NewsArticle"], "headline": "x"}],
+        }
+    ).encode()
     ld_page = b'<html><head><script type="application/ld+json">' + ld + b"</script></head></html>"
     meta = b'<html><head><meta property="article:published_time" content="2022"></head></html>'
     long_article = b"<html><body><article>" + b"<p>words words</p>" * 60 + b"</article></html>"
@@ -95,8 +121,10 @@ def test_homepage_signals():
     assert detect_kind(result(website)) == "homepage"
     cards = b"<html><body>" + b"<article><h2>Teaser</h2></article>" * 5 + b"</body></html>"
     assert detect_kind(result(cards)) == "homepage"
-    feeds_only = (b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss">'
-                  b"</head><body><p>Section front</p></body></html>")
+    feeds_only = (
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss">'
+        b"</head><body><p>Section front</p></body></html>"
+    )
     assert detect_kind(result(feeds_only, url="https://news.example/world")) == "homepage"
 
 
@@ -123,8 +151,10 @@ def test_newsroom_kinds(newsroom, newsroom_fetcher):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=1500), st.sampled_from(["text/html", "application/xml", "text/plain",
-                                                  "application/json", ""]))
+@given(
+    st.binary(max_size=1500),
+    st.sampled_from(["text/html", "application/xml", "text/plain", "application/json", ""]),
+)
 def test_arbitrary_bytes_give_a_kind_or_feed_error(data, ctype):
     try:
         assert detect_kind(result(data, ctype)) in ("feed", "sitemap", "article", "homepage")

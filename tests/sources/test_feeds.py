@@ -62,15 +62,24 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 
 
 def json_feed(version: str = "1.1", **extra) -> bytes:
-    doc = {"version": f"https://jsonfeed.org/version/{version}", "title": "JSON News",
-           "items": [
-               {"id": "1", "url": "https://news.example/j1", "title": "First",
-                "date_published": "2022-01-27T10:15:00+01:00", "summary": "Sum"},
-               {"id": "https://news.example/j2", "content_text": "no url, id is a URL"},
-               {"id": "3", "external_url": "/j3", "title": "Relative external"},
-               {"id": "4", "title": "No URL at all"},
-               "not an object",
-           ], **extra}
+    doc = {
+        "version": f"https://jsonfeed.org/version/{version}",
+        "title": "JSON News",
+        "items": [
+            {
+                "id": "1",
+                "url": "https://news.example/j1",
+                "title": "First",
+                "date_published": "2022-01-27T10:15:00+01:00",
+                "summary": "Sum",
+            },
+            {"id": "https://news.example/j2", "content_text": "no url, id is a URL"},
+            {"id": "3", "external_url": "/j3", "title": "Relative external"},
+            {"id": "4", "title": "No URL at all"},
+            "not an object",
+        ],
+        **extra,
+    }
     return json.dumps(doc).encode()
 
 
@@ -123,21 +132,27 @@ def test_json_feed(version):
     feed = parse_feed(json_feed(version), BASE)
     assert feed.format == f"json{version}" and feed.title == "JSON News"
     assert [e.url for e in feed.entries] == [
-        "https://news.example/j1", "https://news.example/j2", "https://news.example/j3"]
+        "https://news.example/j1",
+        "https://news.example/j2",
+        "https://news.example/j3",
+    ]
     assert feed.entries[0].published == "2022-01-27T10:15:00+01:00"
     assert feed.entries[0].summary == "Sum"
 
 
-@pytest.mark.parametrize("data", [
-    b"this is not a feed at all, just words { and < braces",
-    b"<!DOCTYPE html><html><head><title>Home</title></head><body><p>Hi</p></body></html>",
-    b"",
-    b"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>x</loc></url></urlset>",
-    b'{"version": "1.0", "items": []}',
-    b'{"version": "https://jsonfeed.org/version/1.1"}',
-    b"[1, 2, 3]",
-    b"{not json",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"this is not a feed at all, just words { and < braces",
+        b"<!DOCTYPE html><html><head><title>Home</title></head><body><p>Hi</p></body></html>",
+        b"",
+        b"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'><url><loc>x</loc></url></urlset>",
+        b'{"version": "1.0", "items": []}',
+        b'{"version": "https://jsonfeed.org/version/1.1"}',
+        b"[1, 2, 3]",
+        b"{not json",
+    ],
+)
 def test_non_feeds_raise_feed_error(data):
     with pytest.raises(FeedError, match="not"):
         parse_feed(data, BASE)
@@ -162,8 +177,11 @@ def test_arbitrary_bytes_raise_only_feed_error(data):
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_xml_like_text_raises_only_feed_error(text):
-    for data in (f"<rss version='2.0'><channel>{text}</channel></rss>", "{" + text,
-                 f"<feed xmlns='http://www.w3.org/2005/Atom'><entry>{text}</entry></feed>"):
+    for data in (
+        f"<rss version='2.0'><channel>{text}</channel></rss>",
+        "{" + text,
+        f"<feed xmlns='http://www.w3.org/2005/Atom'><entry>{text}</entry></feed>",
+    ):
         try:
             parse_feed(data.encode("utf-8", "surrogatepass"), BASE)
         except FeedError:
@@ -185,13 +203,17 @@ PAGE = b"""<html><head>
 
 def test_discover_feeds_from_link_alternate():
     assert discover_feeds(PAGE, "https://news.example/section/") == [
-        "https://news.example/feeds/rss.xml", "https://cdn.example/atom.xml",
-        "https://news.example/section/feed.json"]
+        "https://news.example/feeds/rss.xml",
+        "https://cdn.example/atom.xml",
+        "https://news.example/section/feed.json",
+    ]
 
 
 def test_discover_respects_base_href():
-    page = '<html><head><base href="https://static.example/x/">' \
-           '<link rel="alternate" type="application/atom+xml" href="a.xml"></head></html>'
+    page = (
+        '<html><head><base href="https://static.example/x/">'
+        '<link rel="alternate" type="application/atom+xml" href="a.xml"></head></html>'
+    )
     assert discover_feeds(page, "https://news.example/") == ["https://static.example/x/a.xml"]
 
 
@@ -199,7 +221,9 @@ def test_discover_falls_back_to_feed_like_links_on_the_same_site():
     page = b"""<html><body><a href="/feed/">Feed</a><a href="/news/rss.xml">RSS</a>
     <a href="https://elsewhere.example/feed">other</a><a href="/about">About</a></body></html>"""
     assert discover_feeds(page, "https://news.example/") == [
-        "https://news.example/feed/", "https://news.example/news/rss.xml"]
+        "https://news.example/feed/",
+        "https://news.example/news/rss.xml",
+    ]
 
 
 @pytest.mark.parametrize("page", [b"", "   ", "<html><body>No feeds</body></html>"])
@@ -210,7 +234,9 @@ def test_discover_nothing(page):
 def test_discover_on_the_newsroom_home(newsroom, newsroom_fetcher):
     home = newsroom_fetcher.fetch(newsroom.url("/"))
     assert discover_feeds(home.content, home.final_url) == [
-        newsroom.url("/feeds/rss.xml"), newsroom.url("/feeds/atom.xml")]
+        newsroom.url("/feeds/rss.xml"),
+        newsroom.url("/feeds/atom.xml"),
+    ]
     rss = newsroom_fetcher.fetch(newsroom.url("/feeds/rss.xml"))
     atom = newsroom_fetcher.fetch(newsroom.url("/feeds/atom.xml"))
     urls = [e.url for e in parse_feed(rss.content, rss.final_url).entries]

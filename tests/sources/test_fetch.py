@@ -118,9 +118,11 @@ def test_robots_are_per_origin(make_fetcher):
     fetcher.fetch("https://a.example/x")
     fetcher.fetch("https://b.example/x")
     fetcher.fetch("http://a.example/x")
-    assert [(r.url.scheme, r.url.host, r.url.path) for r in log if r.url.path == "/robots.txt"] \
-        == [("https", "a.example", "/robots.txt"), ("https", "b.example", "/robots.txt"),
-            ("http", "a.example", "/robots.txt")]
+    assert [(r.url.scheme, r.url.host, r.url.path) for r in log if r.url.path == "/robots.txt"] == [
+        ("https", "a.example", "/robots.txt"),
+        ("https", "b.example", "/robots.txt"),
+        ("http", "a.example", "/robots.txt"),
+    ]
 
 
 # ---------------------------------------------------------------- throttle
@@ -227,16 +229,16 @@ def test_too_long_retry_after_gives_up_and_says_when(make_fetcher, clock):
 
 
 def test_network_errors_and_timeouts_are_retried(make_fetcher):
-    page = sequence(httpx.ConnectError("refused"), httpx.ReadTimeout("slow"),
-                    httpx.Response(200, html="ok"))
+    page = sequence(
+        httpx.ConnectError("refused"), httpx.ReadTimeout("slow"), httpx.Response(200, html="ok")
+    )
     fetcher = make_fetcher(site(pages={"/a": page}))
     assert fetcher.fetch("https://news.example/a").status == 200
     assert fetcher.stats["fetch/network_error"] == 1 and fetcher.stats["fetch/timeout"] == 1
 
 
 def test_timeout_gives_up_as_fetch_error(make_fetcher):
-    fetcher = make_fetcher(site(pages={"/a": sequence(httpx.ReadTimeout("slow"))}),
-                           fetch_retries=1)
+    fetcher = make_fetcher(site(pages={"/a": sequence(httpx.ReadTimeout("slow"))}), fetch_retries=1)
     with pytest.raises(FetchError, match="timed out after 2 attempts"):
         fetcher.fetch("https://news.example/a")
 
@@ -306,8 +308,9 @@ def test_redirect_hop_is_checked_against_robots(make_fetcher):
     assert "/private/x" not in paths(log)
 
 
-@pytest.mark.parametrize("ctype", ["image/png", "application/pdf", "video/mp4",
-                                   "application/octet-stream"])
+@pytest.mark.parametrize(
+    "ctype", ["image/png", "application/pdf", "video/mp4", "application/octet-stream"]
+)
 def test_content_type_outside_text_is_refused(make_fetcher, ctype):
     page = httpx.Response(200, headers={"content-type": ctype}, content=b"\x89PNG")
     fetcher = make_fetcher(site(pages={"/a": page}))
@@ -315,9 +318,19 @@ def test_content_type_outside_text_is_refused(make_fetcher, ctype):
         fetcher.fetch("https://news.example/a")
 
 
-@pytest.mark.parametrize("ctype", ["text/html", "application/rss+xml; charset=utf-8",
-                                   "application/atom+xml", "application/feed+json",
-                                   "text/xml", "application/json", "text/plain", ""])
+@pytest.mark.parametrize(
+    "ctype",
+    [
+        "text/html",
+        "application/rss+xml; charset=utf-8",
+        "application/atom+xml",
+        "application/feed+json",
+        "text/xml",
+        "application/json",
+        "text/plain",
+        "",
+    ],
+)
 def test_content_types_we_read(make_fetcher, ctype):
     page = httpx.Response(200, headers={"content-type": ctype} if ctype else {}, content=b"<x/>")
     fetcher = make_fetcher(site(pages={"/a": page}))
@@ -333,11 +346,21 @@ def test_media_type_helpers():
 # ---------------------------------------------------------------- private addresses
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1/", "http://10.0.0.5/a", "http://192.168.1.1/", "http://169.254.169.254/",
-    "http://[::1]/", "http://[fe80::1]/", "http://0.0.0.0/", "http://100.64.0.1/",
-    "http://[::ffff:127.0.0.1]/", "http://internal.example/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/",
+        "http://10.0.0.5/a",
+        "http://192.168.1.1/",
+        "http://169.254.169.254/",
+        "http://[::1]/",
+        "http://[fe80::1]/",
+        "http://0.0.0.0/",
+        "http://100.64.0.1/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://internal.example/",
+    ],
+)
 def test_private_addresses_are_refused(make_fetcher, url):
     log: list[httpx.Request] = []
     fetcher = make_fetcher(site(log=log))
@@ -385,15 +408,19 @@ def test_conditional_get(make_fetcher):
     def page(request):
         if request.headers.get("if-none-match") == '"v1"':
             return httpx.Response(304, headers={"etag": '"v1"'})
-        return httpx.Response(200, html="<p>v1</p>", headers={"etag": '"v1"',
-                              "last-modified": "Wed, 21 Oct 2015 07:28:00 GMT"})
+        return httpx.Response(
+            200,
+            html="<p>v1</p>",
+            headers={"etag": '"v1"', "last-modified": "Wed, 21 Oct 2015 07:28:00 GMT"},
+        )
 
     fetcher = make_fetcher(site(pages={"/a": page}, log=log))
     first = fetcher.fetch("https://news.example/a")
     assert first.etag == '"v1"' and first.last_modified == "Wed, 21 Oct 2015 07:28:00 GMT"
     assert not first.not_modified and first.charset == "utf-8"
-    again = fetcher.fetch("https://news.example/a", etag=first.etag,
-                          last_modified=first.last_modified)
+    again = fetcher.fetch(
+        "https://news.example/a", etag=first.etag, last_modified=first.last_modified
+    )
     assert again.not_modified and again.status == 304 and again.content == b""
     assert log[-1].headers["if-modified-since"] == first.last_modified
     assert fetcher.stats["fetch/304"] == 1
@@ -464,7 +491,8 @@ def test_robots_sitemaps_are_exposed(make_fetcher):
     fetcher = make_fetcher(site(robots))
     fetcher.fetch("https://news.example/a")
     assert fetcher.robots.sitemaps("https://news.example/b") == [
-        "https://news.example/news-sitemap.xml"]
+        "https://news.example/news-sitemap.xml"
+    ]
     assert fetcher.robots.sitemaps("https://other.example/") == []
 
 

@@ -32,8 +32,9 @@ def test_seed_page_changes_on_the_second_visit(newsroom, newsroom_fetcher):
 
 def test_conditional_get_gets_304_and_sends_validators(newsroom, newsroom_fetcher):
     first = newsroom_fetcher.fetch(newsroom.url(STABLE_PATH))
-    again = newsroom_fetcher.fetch(newsroom.url(STABLE_PATH), etag=first.etag,
-                                   last_modified=first.last_modified)
+    again = newsroom_fetcher.fetch(
+        newsroom.url(STABLE_PATH), etag=first.etag, last_modified=first.last_modified
+    )
     assert again.status == 304 and again.not_modified and again.content == b""
     sent = newsroom.requests_for(STABLE_PATH)[-1].headers
     assert sent["if-none-match"] == first.etag
@@ -157,5 +158,6 @@ def test_newsroom_robots_failures(newsroom, newsroom_fetcher, status, fetched):
     else:
         with pytest.raises(BlockedError, match="did not answer"):
             newsroom_fetcher.fetch(newsroom.url(STABLE_PATH))
-    assert bool(newsroom.requests_for(PRIVATE_PATH) or newsroom.requests_for(STABLE_PATH)) \
-        is fetched
+    assert (
+        bool(newsroom.requests_for(PRIVATE_PATH) or newsroom.requests_for(STABLE_PATH)) is fetched
+    )

@@ -20,11 +20,21 @@ from storyline.sources.throttle import MAX_CRAWL_DELAY, host_delay, wait_time
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("status", "verdict"), [
-    (200, "parse"), (204, "parse"), (404, "allow_all"), (403, "allow_all"), (401, "allow_all"),
-    (310, "allow_all"), (429, "unreachable"), (500, "unreachable"), (503, "unreachable"),
-    (None, "unreachable"),
-])
+@pytest.mark.parametrize(
+    ("status", "verdict"),
+    [
+        (200, "parse"),
+        (204, "parse"),
+        (404, "allow_all"),
+        (403, "allow_all"),
+        (401, "allow_all"),
+        (310, "allow_all"),
+        (429, "unreachable"),
+        (500, "unreachable"),
+        (503, "unreachable"),
+        (None, "unreachable"),
+    ],
+)
 def test_robots_verdict_follows_rfc_9309(status, verdict):
     assert robots_verdict(status) == verdict
 
@@ -49,10 +59,23 @@ def test_wait_time():
     assert wait_time(10.0, float("-inf"), 2.0) == 0.0
 
 
-@pytest.mark.parametrize(("status", "retry"), [
-    (None, True), (429, True), (500, True), (502, True), (503, True), (504, True),
-    (501, False), (505, False), (404, False), (403, False), (200, False), (304, False),
-])
+@pytest.mark.parametrize(
+    ("status", "retry"),
+    [
+        (None, True),
+        (429, True),
+        (500, True),
+        (502, True),
+        (503, True),
+        (504, True),
+        (501, False),
+        (505, False),
+        (404, False),
+        (403, False),
+        (200, False),
+        (304, False),
+    ],
+)
 def test_is_retryable(status, retry):
     assert is_retryable(status) is retry
 
@@ -80,13 +103,27 @@ def test_retry_policy():
     assert policy.wait_before_retry(0, 429, retry_after=11.0) is None
 
 
-@pytest.mark.parametrize(("ip", "public"), [
-    ("93.184.215.14", True), ("2606:4700::1111", True), ("8.8.8.8", True),
-    ("127.0.0.1", False), ("10.0.0.1", False), ("172.16.5.4", False), ("192.168.0.1", False),
-    ("169.254.169.254", False), ("::1", False), ("fe80::1", False), ("fc00::1", False),
-    ("0.0.0.0", False), ("224.0.0.1", False), ("100.64.1.1", False),
-    ("::ffff:10.0.0.1", False), ("::ffff:8.8.8.8", True),
-])
+@pytest.mark.parametrize(
+    ("ip", "public"),
+    [
+        ("93.184.215.14", True),
+        ("2606:4700::1111", True),
+        ("8.8.8.8", True),
+        ("127.0.0.1", False),
+        ("10.0.0.1", False),
+        ("172.16.5.4", False),
+        ("192.168.0.1", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("fc00::1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.1", False),
+        ("100.64.1.1", False),
+        ("::ffff:10.0.0.1", False),
+        ("::ffff:8.8.8.8", True),
+    ],
+)
 def test_is_public_address(ip, public):
     assert is_public_address(ip) is public
 

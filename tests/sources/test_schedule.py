@@ -105,11 +105,22 @@ def test_next_visit_is_in_the_future_bounded_and_before_max_age(age_s, change_s)
 
 
 def test_interleave_hosts_round_robin_keeps_order_within_a_host():
-    urls = ["https://a.example/1", "https://a.example/2", "https://a.example/3",
-            "https://b.example/1", "https://C.example/1", "https://c.example/2"]
+    urls = [
+        "https://a.example/1",
+        "https://a.example/2",
+        "https://a.example/3",
+        "https://b.example/1",
+        "https://C.example/1",
+        "https://c.example/2",
+    ]
     assert interleave_hosts(urls) == [
-        "https://a.example/1", "https://b.example/1", "https://C.example/1",
-        "https://a.example/2", "https://c.example/2", "https://a.example/3"]
+        "https://a.example/1",
+        "https://b.example/1",
+        "https://C.example/1",
+        "https://a.example/2",
+        "https://c.example/2",
+        "https://a.example/3",
+    ]
     pairs = [(1, "https://x.example/a"), (2, "https://x.example/b"), (3, "https://y.example/")]
     assert [n for n, _ in interleave_hosts(pairs, url_of=lambda p: p[1])] == [1, 3, 2]
     assert interleave_hosts([]) == []

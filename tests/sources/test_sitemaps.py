@@ -50,7 +50,9 @@ def test_urlset():
     sitemap = parse_sitemap(URLSET, BASE)
     assert sitemap.sitemaps == []
     assert [(p.url, p.lastmod) for p in sitemap.pages] == [
-        ("https://news.example/a", "2022-01-27T10:00:00+01:00"), ("https://news.example/b", None)]
+        ("https://news.example/a", "2022-01-27T10:00:00+01:00"),
+        ("https://news.example/b", None),
+    ]
 
 
 def test_news_sitemap_has_titles_and_dates():
@@ -64,8 +66,10 @@ def test_news_sitemap_has_titles_and_dates():
 def test_sitemap_index_lists_sub_sitemaps_without_fetching():
     sitemap = parse_sitemap(INDEX, BASE)
     assert sitemap.pages == []
-    assert sitemap.sitemaps == ["https://news.example/sitemap-1.xml",
-                                "https://news.example/sitemap-news.xml"]
+    assert sitemap.sitemaps == [
+        "https://news.example/sitemap-1.xml",
+        "https://news.example/sitemap-news.xml",
+    ]
 
 
 def test_gzipped_sitemap():
@@ -73,21 +77,27 @@ def test_gzipped_sitemap():
 
 
 def test_sitemap_without_namespace_and_latin1():
-    data = ('<?xml version="1.0" encoding="ISO-8859-1"?><urlset><url>'
-            "<loc>https://news.example/caf\xe9</loc></url></urlset>").encode("latin-1")
+    data = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><urlset><url>'
+        "<loc>https://news.example/caf\xe9</loc></url></urlset>"
+    ).encode("latin-1")
     assert [p.url for p in parse_sitemap(data, BASE).pages] == ["https://news.example/café"]
 
 
 def test_truncated_sitemap_keeps_what_it_has():
     cut = URLSET[: URLSET.index(b"<url><loc>https://news.example/a</loc>")]
     assert [p.url for p in parse_sitemap(cut, BASE).pages] == [
-        "https://news.example/a", "https://news.example/b"]
+        "https://news.example/a",
+        "https://news.example/b",
+    ]
 
 
 def test_plain_text_sitemap():
     data = b"https://news.example/1\n\nhttps://news.example/2\r\nhttps://news.example/1\n"
     assert [p.url for p in parse_sitemap(data, BASE).pages] == [
-        "https://news.example/1", "https://news.example/2"]
+        "https://news.example/1",
+        "https://news.example/2",
+    ]
 
 
 def test_entities_are_not_expanded():
@@ -98,14 +108,17 @@ def test_entities_are_not_expanded():
     assert all("root:" not in p.url for p in pages)
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"<rss version='2.0'><channel><title>x</title></channel></rss>", "a feed"),
-    (b"<html><body>hello</body></html>", "<html>"),
-    (b"just some words\nand more words", "neither XML nor a list of URLs"),
-    (b"", "neither XML"),
-    (b"\x1f\x8b\x08\x00broken", "gzip"),
-    (b"<<<>>>", "not a sitemap"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"<rss version='2.0'><channel><title>x</title></channel></rss>", "a feed"),
+        (b"<html><body>hello</body></html>", "<html>"),
+        (b"just some words\nand more words", "neither XML nor a list of URLs"),
+        (b"", "neither XML"),
+        (b"\x1f\x8b\x08\x00broken", "gzip"),
+        (b"<<<>>>", "not a sitemap"),
+    ],
+)
 def test_not_a_sitemap(data, message):
     with pytest.raises(FeedError, match=message):
         parse_sitemap(data, BASE)

@@ -26,15 +26,17 @@ from storyline.sources.sitemaps import parse_sitemap
 FEED, SITEMAP, ARTICLE, HOMEPAGE = "feed", "sitemap", "article", "homepage"
 _FEED_ROOTS = frozenset({"rss", "feed", "RDF", "channel"})
 _SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
-_ARTICLE_TYPES = re.compile(r"(News|Reportage|Analysis|Opinion|Report|Scholarly|Tech)?Article"
-                            r"|BlogPosting|LiveBlogPosting")
+_ARTICLE_TYPES = re.compile(
+    r"(News|Reportage|Analysis|Opinion|Report|Scholarly|Tech)?Article"
+    r"|BlogPosting|LiveBlogPosting"
+)
 _ROOT_TAG = re.compile(rb"<([!?]?)([A-Za-z_][\w:.-]*)")
 _MANY_LINKS = 25  # distinct same-site article-like links that make a page a list of articles
 _LONG_ARTICLE = 600  # characters of text in one <article> that make it the page's story
 
 
 def detect_kind(result: FetchResult) -> str:
-    """"feed", "sitemap", "article" or "homepage" for a fetched URL; FeedError for XML or
+    """ "feed", "sitemap", "article" or "homepage" for a fetched URL; FeedError for XML or
     JSON that is neither a feed nor a sitemap."""
     data = result.content.lstrip(b"\xef\xbb\xbf \t\r\n")
     url = result.final_url or result.url
@@ -50,8 +52,10 @@ def detect_kind(result: FetchResult) -> str:
         return SITEMAP
     xmlish = data.startswith(b"<?xml") or _labelled_xml(result.content_type)
     if xmlish and root is None:
-        raise FeedError(f"{url} is labelled {result.content_type} but is not XML; "
-                        "it is neither a feed nor a sitemap")
+        raise FeedError(
+            f"{url} is labelled {result.content_type} but is not XML; "
+            "it is neither a feed nor a sitemap"
+        )
     if xmlish and root is not None and root.lower() != "html":
         raise FeedError(f"{url} is XML with root <{root}>: neither a feed nor a sitemap")
     if result.content_type == "text/plain" or not data.startswith(b"<"):
@@ -61,7 +65,8 @@ def detect_kind(result: FetchResult) -> str:
 
 def _labelled_xml(media: str) -> bool:
     return media in ("application/xml", "text/xml") or (
-        media.endswith("+xml") and media != "application/xhtml+xml")
+        media.endswith("+xml") and media != "application/xhtml+xml"
+    )
 
 
 def _json_kind(data: bytes, url: str) -> str:
@@ -85,8 +90,11 @@ def _xml_root_name(head: bytes) -> str | None:
             continue
         if marker == b"!":
             if name.lower() == "doctype":
-                return "html" if head[match.end():match.end() + 5].strip().lower() == b"html" \
+                return (
+                    "html"
+                    if head[match.end() : match.end() + 5].strip().lower() == b"html"
                     else None
+                )
             continue
         return name.rsplit(":", 1)[-1]
     return None
@@ -142,8 +150,7 @@ def _ld_types(doc: object) -> list[str]:
     types: list[str] = []
     for node in nodes:
         kind = node.get("@type") if isinstance(node, dict) else None
-        types.extend(k for k in (kind if isinstance(kind, list) else [kind])
-                     if isinstance(k, str))
+        types.extend(k for k in (kind if isinstance(kind, list) else [kind]) if isinstance(k, str))
     return types
 
 

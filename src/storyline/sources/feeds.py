@@ -23,12 +23,19 @@ from lxml import etree
 
 from storyline.errors import FeedError
 
-FEED_LINK_TYPES = frozenset({
-    "application/rss+xml", "application/atom+xml", "application/rdf+xml",
-    "application/feed+json", "application/x.atom+xml", "application/x-atom+xml",
-})
-_FEED_HREF = re.compile(r"(?:/feeds?|/rss|/atom|\.rss|\.atom|\.rdf|(?:rss|atom|feed)\.xml)/?$",
-                        re.IGNORECASE)
+FEED_LINK_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/feed+json",
+        "application/x.atom+xml",
+        "application/x-atom+xml",
+    }
+)
+_FEED_HREF = re.compile(
+    r"(?:/feeds?|/rss|/atom|\.rss|\.atom|\.rdf|(?:rss|atom|feed)\.xml)/?$", re.IGNORECASE
+)
 _JSON_FEED_VERSION = "https://jsonfeed.org/version/"
 
 
@@ -57,13 +64,19 @@ def parse_feed(data: bytes, url: str) -> Feed:
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"{":
         return _parse_json_feed(data, url)
-    parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": url},
-                              sanitize_html=True, resolve_relative_uris=True)
+    parsed = feedparser.parse(
+        io.BytesIO(data),
+        response_headers={"content-location": url},
+        sanitize_html=True,
+        resolve_relative_uris=True,
+    )
     version = parsed.get("version") or ""
     if not version:
         reason = parsed.get("bozo_exception") or "no RSS, Atom or RDF root element"
-        raise FeedError(f"{url} is not a feed ({reason}); give the feed's URL, or the site's "
-                        "home page to discover it")
+        raise FeedError(
+            f"{url} is not a feed ({reason}); give the feed's URL, or the site's "
+            "home page to discover it"
+        )
     entries = [e for e in (_entry(item, url) for item in parsed.entries) if e is not None]
     title = _text(parsed.feed.get("title"))
     return Feed(title=title, url=url, entries=_unique(entries), format=version)
@@ -76,10 +89,14 @@ def _entry(item: Any, feed_url: str) -> FeedEntry | None:
     absolute = _absolute(link, feed_url)
     if absolute is None:
         return None
-    published = (_iso(item.get("published_parsed")) or _iso(item.get("updated_parsed"))
-                 or item.get("published") or item.get("updated") or None)
-    return FeedEntry(absolute, _text(item.get("title")), published,
-                     _text(item.get("summary")))
+    published = (
+        _iso(item.get("published_parsed"))
+        or _iso(item.get("updated_parsed"))
+        or item.get("published")
+        or item.get("updated")
+        or None
+    )
+    return FeedEntry(absolute, _text(item.get("title")), published, _text(item.get("summary")))
 
 
 def _alternate_link(item: Any) -> str | None:
@@ -96,8 +113,11 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
         raise FeedError(f"{url} is not a feed: invalid JSON ({exc})") from exc
     version = doc.get("version") if isinstance(doc, dict) else None
     items = doc.get("items") if isinstance(doc, dict) else None
-    if not (isinstance(version, str) and version.startswith(_JSON_FEED_VERSION)
-            and isinstance(items, list)):
+    if not (
+        isinstance(version, str)
+        and version.startswith(_JSON_FEED_VERSION)
+        and isinstance(items, list)
+    ):
         raise FeedError(f"{url} is JSON but not a JSON Feed (no jsonfeed.org version and items)")
     entries = []
     for item in items:
@@ -108,12 +128,18 @@ def _parse_json_feed(data: bytes, url: str) -> Feed:
             link = _str(item.get("id"))
         absolute = _absolute(link, url)
         if absolute is not None:
-            entries.append(FeedEntry(absolute, _text(_str(item.get("title"))),
-                                     _str(item.get("date_published")),
-                                     _text(_str(item.get("summary")))))
+            entries.append(
+                FeedEntry(
+                    absolute,
+                    _text(_str(item.get("title"))),
+                    _str(item.get("date_published")),
+                    _text(_str(item.get("summary"))),
+                )
+            )
     short = "json" + version.removeprefix(_JSON_FEED_VERSION)
-    return Feed(title=_text(_str(doc.get("title"))), url=url, entries=_unique(entries),
-                format=short)
+    return Feed(
+        title=_text(_str(doc.get("title"))), url=url, entries=_unique(entries), format=short
+    )
 
 
 def discover_feeds(html: str | bytes, base_url: str) -> list[str]:

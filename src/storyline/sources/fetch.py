@@ -48,12 +48,19 @@ DEFAULT_ACCEPT = (
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2
-_ALLOWED_TYPES = frozenset({
-    "text/html", "application/xhtml+xml", "text/xml", "application/xml", "application/json",
-    "text/plain",
-    # compressed sitemaps (sitemap.xml.gz) are XML too; parse_sitemap decompresses them
-    "application/gzip", "application/x-gzip",
-})
+_ALLOWED_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "text/xml",
+        "application/xml",
+        "application/json",
+        "text/plain",
+        # compressed sitemaps (sitemap.xml.gz) are XML too; parse_sitemap decompresses them
+        "application/gzip",
+        "application/x-gzip",
+    }
+)
 
 
 def media_type(content_type: str) -> str:
@@ -63,7 +70,7 @@ def media_type(content_type: str) -> str:
 
 def is_allowed_content_type(media: str) -> bool:
     """True for HTML, XML (incl. RSS/Atom), JSON, plain text, or no stated type at all."""
-    return (not media or media in _ALLOWED_TYPES or media.endswith(("+xml", "+json")))
+    return not media or media in _ALLOWED_TYPES or media.endswith(("+xml", "+json"))
 
 
 @dataclass
@@ -107,8 +114,14 @@ def check_url(url: str) -> str:
 class Fetcher:
     """Fetches URLs politely; see the module docstring for the steps of one fetch."""
 
-    def __init__(self, settings: Settings, client: httpx.Client | None = None, *,
-                 clock: Clock | None = None, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: httpx.Client | None = None,
+        *,
+        clock: Clock | None = None,
+        resolver: Resolver | None = None,
+    ) -> None:
         self.settings = settings
         self.user_agent = settings.user_agent.replace("{contact}", settings.contact_url)
         self._timeout = httpx.Timeout(settings.fetch_timeout)
@@ -122,8 +135,13 @@ class Fetcher:
         self.stats: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
 
-    def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None,
-              accept: str | None = None) -> FetchResult:
+    def fetch(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str | None = None,
+    ) -> FetchResult:
         """Fetch ``url`` politely; a 304 to the given validators gives ``not_modified``.
 
         Raises FetchError (with ``.url``, ``.status``, ``.retry_after_seconds``),
@@ -169,7 +187,10 @@ class Fetcher:
         self._count("fetch/too_many_redirects")
         raise FetchError(
             f"{url} redirected more than {self.settings.fetch_max_redirects} times "
-            f"(last target {current}); open it in a browser to see where it leads", url, status)
+            f"(last target {current}); open it in a browser to see where it leads",
+            url,
+            status,
+        )
 
     def _admit(self, url: str) -> None:
         """The private-address rule and robots.txt, for one hop."""
@@ -184,14 +205,19 @@ class Fetcher:
         verdict = self.robots.check(url, self._fetch_robots)
         if verdict == FORBIDDEN:
             self._count("robots/forbidden")
-            raise BlockedError(f"{robots_url(url)} disallows {url} for user agent "
-                               f"{self.robots.token!r}; storyline will not fetch it", url)
+            raise BlockedError(
+                f"{robots_url(url)} disallows {url} for user agent "
+                f"{self.robots.token!r}; storyline will not fetch it",
+                url,
+            )
         if verdict == UNREACHABLE:
             self._count("robots/unreachable")
             raise BlockedError(
                 f"{robots_url(url)} did not answer; per RFC 9309 nothing is fetched from this "
-                "site until it does; try again later", url,
-                retry_after_seconds=UNREACHABLE_RETRY)
+                "site until it does; try again later",
+                url,
+                retry_after_seconds=UNREACHABLE_RETRY,
+            )
 
     def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
         """One hop, retried on 5xx, 429 and network errors."""
@@ -203,8 +229,9 @@ class Fetcher:
                 return response
             retry_after = None
             if response is not None:
-                retry_after = parse_retry_after(response.headers.get("retry-after"),
-                                                self._clock.now())
+                retry_after = parse_retry_after(
+                    response.headers.get("retry-after"), self._clock.now()
+                )
                 response.close()
             wait = self.retry.wait_before_retry(attempt, status, retry_after)
             if wait is None:
@@ -213,8 +240,9 @@ class Fetcher:
             self._clock.sleep(wait)
             attempt += 1
 
-    def _attempt(self, url: str, headers: dict[str, str],
-                 kind: str) -> tuple[int | None, httpx.Response | None, Exception | None]:
+    def _attempt(
+        self, url: str, headers: dict[str, str], kind: str
+    ) -> tuple[int | None, httpx.Response | None, Exception | None]:
         """Send one request: (status, open streaming response) or (None, None, error)."""
         request = self._client.build_request("GET", url, headers=headers, timeout=self._timeout)
         try:
@@ -235,24 +263,40 @@ class Fetcher:
         if self.throttle.wait(urlsplit(url).netloc, crawl_delay) > 0:
             self._count("throttle/waited")
 
-    def _result(self, url: str, final_url: str, response: httpx.Response,
-                fetched_at: datetime) -> FetchResult:
+    def _result(
+        self, url: str, final_url: str, response: httpx.Response, fetched_at: datetime
+    ) -> FetchResult:
         status = response.status_code
         headers = {k.lower(): v for k, v in response.headers.items()}
         media = media_type(headers.get("content-type", ""))
         if status >= 300 and status != 304:
-            raise FetchError(f"{final_url} answered HTTP {status} {response.reason_phrase}"
-                             + (f" (redirected from {url})" if final_url != url else ""),
-                             url, status)
+            raise FetchError(
+                f"{final_url} answered HTTP {status} {response.reason_phrase}"
+                + (f" (redirected from {url})" if final_url != url else ""),
+                url,
+                status,
+            )
         if status != 304 and not is_allowed_content_type(media):
             self._count("fetch/bad_content_type")
-            raise FetchError(f"{final_url} is {media}, not HTML, XML, JSON or text; "
-                             "storyline reads web pages, feeds and sitemaps only", url, status)
+            raise FetchError(
+                f"{final_url} is {media}, not HTML, XML, JSON or text; "
+                "storyline reads web pages, feeds and sitemaps only",
+                url,
+                status,
+            )
         content = b"" if status == 304 else self._read_capped(response, final_url)
-        return FetchResult(url=url, final_url=final_url, status=status, content=content,
-                           headers=headers, content_type=media, etag=headers.get("etag"),
-                           last_modified=headers.get("last-modified"), fetched_at=fetched_at,
-                           not_modified=status == 304)
+        return FetchResult(
+            url=url,
+            final_url=final_url,
+            status=status,
+            content=content,
+            headers=headers,
+            content_type=media,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            fetched_at=fetched_at,
+            not_modified=status == 304,
+        )
 
     def _read_capped(self, response: httpx.Response, url: str) -> bytes:
         """The body, streamed; PageTooLargeError as soon as it passes the cap."""
@@ -260,8 +304,9 @@ class Fetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             self._count("fetch/too_large")
-            raise PageTooLargeError(f"{url} is {int(declared):,} bytes, over the "
-                                    f"fetch_max_bytes cap of {cap:,}")
+            raise PageTooLargeError(
+                f"{url} is {int(declared):,} bytes, over the fetch_max_bytes cap of {cap:,}"
+            )
         deadline = self._clock.monotonic() + self.settings.fetch_timeout
         chunks: list[bytes] = []
         size = 0
@@ -270,12 +315,17 @@ class Fetcher:
                 size += len(chunk)
                 if size > cap:
                     self._count("fetch/too_large")
-                    raise PageTooLargeError(f"{url} is larger than the fetch_max_bytes cap "
-                                            f"of {cap:,} bytes; raise it to read this page")
+                    raise PageTooLargeError(
+                        f"{url} is larger than the fetch_max_bytes cap "
+                        f"of {cap:,} bytes; raise it to read this page"
+                    )
                 if self._clock.monotonic() > deadline:
                     self._count("fetch/timeout")
-                    raise FetchError(f"{url} took longer than {self.settings.fetch_timeout} s "
-                                     "to send its body", url, response.status_code)
+                    raise FetchError(
+                        f"{url} took longer than {self.settings.fetch_timeout} s to send its body",
+                        url,
+                        response.status_code,
+                    )
                 chunks.append(chunk)
         except httpx.HTTPError as exc:
             self._count("fetch/network_error")
@@ -327,12 +377,14 @@ def _read_prefix(response: httpx.Response, limit: int) -> bytes | None:
     return bytes(data[:limit])
 
 
-def _gave_up(url: str, status: int | None, error: Exception | None,
-             retry_after: float | None, attempts: int) -> FetchError:
+def _gave_up(
+    url: str, status: int | None, error: Exception | None, retry_after: float | None, attempts: int
+) -> FetchError:
     tries = f" after {attempts} attempts" if attempts > 1 else ""
     if status is None:
         kind = "timed out" if isinstance(error, httpx.TimeoutException) else "failed"
         return FetchError(f"fetching {url} {kind}{tries}: {error}", url)
     wait = f"; the server asks to wait {retry_after:g} s" if retry_after is not None else ""
-    return FetchError(f"{url} answered HTTP {status}{tries}{wait}", url, status,
-                      retry_after_seconds=retry_after)
+    return FetchError(
+        f"{url} answered HTTP {status}{tries}{wait}", url, status, retry_after_seconds=retry_after
+    )

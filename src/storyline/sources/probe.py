@@ -44,8 +44,13 @@ def probe(fetcher: Fetcher, url: str, limit: int = 10) -> Probe:
     raise (FetchError, BlockedError, FeedError...)."""
     result = fetcher.fetch(url)
     kind = detect_kind(result)
-    found = Probe(url=result.url, final_url=result.final_url, status=result.status,
-                  content_type=result.content_type, kind=kind)
+    found = Probe(
+        url=result.url,
+        final_url=result.final_url,
+        status=result.status,
+        content_type=result.content_type,
+        kind=kind,
+    )
     if kind == FEED:
         feed = parse_feed(result.content, result.final_url)
         found.title = feed.title

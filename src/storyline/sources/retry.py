@@ -51,8 +51,9 @@ class RetryPolicy:
     max_wait: float = 60.0
     base: float = 0.5
 
-    def wait_before_retry(self, attempt: int, status: int | None,
-                          retry_after: float | None = None) -> float | None:
+    def wait_before_retry(
+        self, attempt: int, status: int | None, retry_after: float | None = None
+    ) -> float | None:
         """Seconds to wait before retrying after failed attempt ``attempt`` (0-based),
         or ``None`` to give up."""
         if attempt >= self.retries or not is_retryable(status):

@@ -59,8 +59,13 @@ class _Entry:
 class RobotsCache:
     """Answers "may this URL be fetched?" from each origin's robots.txt, fetched once."""
 
-    def __init__(self, user_agent: str, clock: Clock, ttl: float = ROBOTS_TTL,
-                 retry_after: float = UNREACHABLE_RETRY) -> None:
+    def __init__(
+        self,
+        user_agent: str,
+        clock: Clock,
+        ttl: float = ROBOTS_TTL,
+        retry_after: float = UNREACHABLE_RETRY,
+    ) -> None:
         self.token = agent_token(user_agent)
         self._clock = clock
         self._ttl = ttl

@@ -24,8 +24,12 @@ from storyline.config import Settings
 T = TypeVar("T")
 
 LADDER = (
-    timedelta(minutes=15), timedelta(hours=1), timedelta(hours=3),
-    timedelta(hours=12), timedelta(days=1), timedelta(days=3),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+    timedelta(hours=3),
+    timedelta(hours=12),
+    timedelta(days=1),
+    timedelta(days=3),
 )
 MIN_INTERVAL = timedelta(minutes=15)
 MAX_INTERVAL = timedelta(days=1)
@@ -38,8 +42,9 @@ def next_feed_visit(now: datetime, interval_s: float) -> datetime:
     return now + timedelta(seconds=max(interval_s, 1.0))
 
 
-def next_article_visit(first_seen: datetime, now: datetime, change_times: list[datetime],
-                       settings: Settings) -> datetime | None:
+def next_article_visit(
+    first_seen: datetime, now: datetime, change_times: list[datetime], settings: Settings
+) -> datetime | None:
     """When to revisit an article visited ``now``; None once it is past revisit_max_age.
 
     ``change_times`` are the times the page was seen to change (new versions after the
@@ -57,8 +62,9 @@ def next_article_visit(first_seen: datetime, now: datetime, change_times: list[d
     return min(adaptive, stop)
 
 
-def adaptive_interval(first_seen: datetime, now: datetime,
-                      change_times: list[datetime]) -> timedelta:
+def adaptive_interval(
+    first_seen: datetime, now: datetime, change_times: list[datetime]
+) -> timedelta:
     """The revisit interval a page's own history suggests (see the module docstring)."""
     changes = sorted(t for t in change_times if first_seen <= t <= now)
     age = now - first_seen

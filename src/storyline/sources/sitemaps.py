@@ -88,8 +88,9 @@ def _parse_text(data: bytes, url: str) -> Sitemap:
 
 
 def _xml_root(data: bytes, url: str) -> Any:
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
-                             remove_comments=True, remove_pis=True)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, recover=True, remove_comments=True, remove_pis=True
+    )
     try:
         root = etree.fromstring(data, parser=parser)
     except (etree.LxmlError, ValueError, LookupError, UnicodeError) as exc:

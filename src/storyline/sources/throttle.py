@@ -46,8 +46,9 @@ class Throttle:
         with self._guard:
             lock = self._locks.setdefault(host, threading.Lock())
         with lock:  # one waiter per host at a time; other hosts are not held up
-            waited = wait_time(self._clock.monotonic(), self._last_start.get(host, -math.inf),
-                               delay)
+            waited = wait_time(
+                self._clock.monotonic(), self._last_start.get(host, -math.inf), delay
+            )
             if waited > 0:
                 self._clock.sleep(waited)
             self._last_start[host] = self._clock.monotonic()
