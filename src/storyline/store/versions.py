@@ -94,23 +94,29 @@ def write_version(
         )
         version = Version(page.url, key[0], key[1], article, id=new_id, number=count)
         return StoredVersion(version, new_changes, created=True)
-    if prev is not None and nxt[1] == prev[1]:  # we split prev's run
-        assert before is not None and old is not None
-        copy = {
-            "title": before.title,
-            "text_length": before.text_length,
-            "article_json": before.article_json,
-            "raw_html": before.raw_html,
-            "raw_encoding": before.raw_encoding,
-            "raw_type": before.raw_type,
-        }
-        copy_id = _insert_version(conn, page.id, nxt, copy)
-        _set_changes(conn, copy_id, article, old, compare, fresh=True)
+    if prev is not None and nxt[1] == prev[1]:  # we split prev's run: it resumes at nxt
+        _resume_run(conn, page.id, nxt, before, article, compare)
     else:
         after = _version_row(conn, page.id, nxt)
         _set_changes(conn, after.id, article, _article_of(after), compare)
     _refresh_page(conn, page.id)
     return StoredVersion(_version_at(conn, page.id, key, page.url), new_changes, created=True)
+
+
+def _resume_run(
+    conn: Connection, page_id: int, key: Key, source: Any, article: Article, compare: Compare
+) -> None:
+    """A version at ``key`` copying ``source`` (its content and raw page), after ``article``."""
+    copy = {
+        "title": source.title,
+        "text_length": source.text_length,
+        "article_json": source.article_json,
+        "raw_html": source.raw_html,
+        "raw_encoding": source.raw_encoding,
+        "raw_type": source.raw_type,
+    }
+    copy_id = _insert_version(conn, page_id, key, copy)
+    _set_changes(conn, copy_id, article, _article_of(source), compare, fresh=True)
 
 
 def _latest(conn: Connection, page: PageRow) -> Version:
