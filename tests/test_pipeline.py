@@ -105,6 +105,7 @@ def test_next_visit_follows_the_schedule(newsroom, store, fetcher, settings):
     assert page.first_seen + timedelta(minutes=10) < page.next_visit_at
     assert page.next_visit_at < page.first_seen + timedelta(hours=2)
     assert pipeline.poll(store, fetcher, settings).pages_visited == 0  # nothing due yet
+    assert store.next_due() == page.next_visit_at  # so watch sleeps until then
 
 
 def test_slow_broken_and_huge_pages_do_not_hold_up_the_others(tmp_path):

@@ -62,7 +62,13 @@ class FollowState:
                 conn.execute(update(t).where(t.c.id == row.id).values(**values))
             else:
                 conn.execute(
-                    insert(t).values(url=url, added_at=now, next_visit_at=now, failures=0, **values)
+                    insert(t).values(
+                        url=url,
+                        added_at=now,
+                        next_visit_at=None if kind == "article" else now,
+                        failures=0,
+                        **values,
+                    )
                 )
         return self.source(url)
 
@@ -233,9 +239,12 @@ class FollowState:
     def next_due(self) -> datetime | None:
         """The earliest next visit of any source or page (``watch`` sleeps until then)."""
         with self._read("reading the schedule") as conn:
+            sources, pages = schema.sources, schema.pages
             times = [
-                conn.execute(select(func.min(t.c.next_visit_at))).scalar()
-                for t in (schema.sources, schema.pages)
+                conn.execute(
+                    select(func.min(sources.c.next_visit_at)).where(sources.c.kind != "article")
+                ).scalar(),  # a followed article is visited as a page
+                conn.execute(select(func.min(pages.c.next_visit_at))).scalar(),
             ]
         found = [t for t in times if t is not None]
         return min(found) if found else None
