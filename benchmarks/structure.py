@@ -2,9 +2,10 @@
 
 Scores ``extract_article`` on the shared development pages twice with the benchmark's
 metric (imported from ``benchmarks/extraction.py``): once as shipped, and once with the
-news-structure layer switched off (every block kept as body text, no DOM rail scan, no
-link lookup), so the difference is the layer's alone whatever the main-content
-extractor does. Also counts what the layer took out, and lists the pages whose F1 moved.
+news-structure layer switched off (every block kept as body text, no DOM reading: no
+rail scan, link lookup, live stamps or update boxes), so the difference is the layer's
+alone whatever the main-content extractor does. Also counts what the layer took out, and
+lists the pages whose F1 moved.
 
 Usage:
     .venv/bin/python benchmarks/structure.py [--data DIR] [--pages N]
@@ -35,12 +36,10 @@ def _plain_structure(blocks: list[Block], teasers=()) -> StructuredBody:
     return StructuredBody(sections=[Section("body", paragraphs)] if paragraphs else [])
 
 
-_HOOKS = ("structure_blocks", "find_rail_teasers", "annotate_links", "insert_live_stamps")
+_HOOKS = ("structure_blocks", "read_page_structure")
 _OFF = {
     "structure_blocks": _plain_structure,
-    "find_rail_teasers": lambda tree, headline=None: [],
-    "annotate_links": lambda blocks, tree: None,
-    "insert_live_stamps": lambda blocks, tree: blocks,
+    "read_page_structure": lambda blocks, tree, headline=None: (blocks, []),
 }
 
 

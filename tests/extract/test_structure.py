@@ -242,3 +242,26 @@ def test_no_shared_page_is_mistaken_for_a_live_blog_or_an_update():
         raw = gzip.decompress((SHARED / "html" / f"{page_id}.html.gz").read_bytes())
         article = extract_article(raw, url=truth[page_id]["url"])
         assert {s.kind for s in article.sections} <= {"body"}, truth[page_id]["url"]
+
+
+_UPDATE_BOX_PAGE = """<html><head><title>Harbour fire under control</title></head><body><article>
+<h1>Harbour fire under control</h1><p class="byline">By A. Writer,
+<span class="update-time">Updated 19 November 2019 14:30</span></p>
+<div class="story-update"><p>Police now say the fire is under control and nobody was hurt in
+the blaze.</p></div>
+<p>A warehouse caught fire at the harbour in Esbjerg early on Tuesday morning, sending smoke
+over the town.</p>
+<p>Firefighters from three stations were called to the scene shortly after six o'clock.</p>
+</article></body></html>"""
+
+
+def test_update_box_in_the_markup_becomes_an_update_section():
+    article = extract_article(_UPDATE_BOX_PAGE)
+    assert [(s.kind, len(s.paragraphs)) for s in article.sections] == [("update", 1), ("body", 2)]
+    assert article.sections[0].paragraphs[0].text.startswith("Police now say")
+
+
+def test_dateline_named_update_is_no_update_box():
+    page = _UPDATE_BOX_PAGE.replace('class="story-update"', 'class="story-lede"')
+    article = extract_article(page)
+    assert {s.kind for s in article.sections} == {"body"}

@@ -18,10 +18,9 @@ from storyline.errors import InputError
 from storyline.extract.blocks import Block
 from storyline.extract.content import extract_main, normalise
 from storyline.extract.decode import MAX_PAGE_BYTES, decode_html
-from storyline.extract.live import insert_live_stamps
+from storyline.extract.dom import read_page_structure
 from storyline.extract.metadata import Metadata, extract_metadata
 from storyline.extract.patterns import headline_labels
-from storyline.extract.rails import annotate_links, find_rail_teasers
 from storyline.extract.structure import structure_blocks
 from storyline.model import Article
 
@@ -51,9 +50,7 @@ def extract_article(
     blocks = _drop_repeated_headline([b for b in blocks if b.text], meta.title)
     if sum(len(b.text) for b in blocks if b.kind != "heading") < MIN_ARTICLE_CHARS:
         blocks = []  # a login prompt or a cookie notice is not an article
-    annotate_links(blocks, tree)  # news structure (rails.py): link share lost in extraction
-    blocks = insert_live_stamps(blocks, tree)  # news structure (live.py): live-entry stamps
-    teasers = find_rail_teasers(tree, meta.title)  # news structure: DOM rails (rails.py)
+    blocks, teasers = read_page_structure(blocks, tree, meta.title)  # news structure (dom.py)
     body = structure_blocks(blocks, teasers)
     if meta.standfirst and _is_lede(meta.standfirst, blocks):
         meta.standfirst = None  # a description that only repeats the first paragraph

@@ -139,6 +139,7 @@ class _SectionBuilder:
         self.sections: list[Section] = [Section("body")]
         self.resume_kind: str | None = None  # after a one-block note: the kind to go back to
         self.note_open = False  # a note label without text: its text is the next block
+        self.in_update_box = False  # the current update section came from the page's markup
 
     @property
     def current(self) -> Section:
@@ -171,6 +172,8 @@ class _SectionBuilder:
             return
         label = patterns.block_label(block.text)
         note = patterns.sentence_kind(block.text)
+        if label is None and note is None:
+            self._follow_update_box(block)
         if label is not None:
             self._labelled(label, block)
         elif note is not None:
@@ -179,7 +182,18 @@ class _SectionBuilder:
         else:
             self.add(block.text, block.kind)
 
+    def _follow_update_box(self, block: Block) -> None:
+        """Open an update section at a marked-up update box, close it after the box."""
+        boxed = "update" in block.hints
+        if boxed and self.current.kind != "update":
+            self.start("update")
+            self.in_update_box = True
+        elif not boxed and self.in_update_box:
+            self.start("body")
+            self.in_update_box = False
+
     def _labelled(self, label: patterns.Label, block: Block) -> None:
+        self.in_update_box = False
         if label.kind in _ONE_BLOCK_KINDS:
             self._one_block(label.kind, label.label)
             self.note_open = not label.rest
