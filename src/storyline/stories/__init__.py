@@ -1,0 +1,34 @@
+"""Stories: entities, dates, online threading of articles into stories, timelines.
+
+Everything here is pure (model objects in, model objects out); ``storyline.store.stories``
+keeps the results in the database and ``storyline.cli_stories`` shows them.
+"""
+
+from storyline.stories.dates import DatedExpression, find_dates
+from storyline.stories.entities import (
+    EntityRecognizer,
+    Mention,
+    SpacyRecognizer,
+    extract_entities,
+    merge_entities,
+)
+from storyline.stories.threading import StoryThreader, ThreadingOptions, ThreadItem, thread_item
+from storyline.stories.timeline import build_timeline
+from storyline.stories.titles import clean_headline, story_title
+
+__all__ = [
+    "DatedExpression",
+    "EntityRecognizer",
+    "Mention",
+    "SpacyRecognizer",
+    "StoryThreader",
+    "ThreadItem",
+    "ThreadingOptions",
+    "build_timeline",
+    "clean_headline",
+    "extract_entities",
+    "find_dates",
+    "merge_entities",
+    "story_title",
+    "thread_item",
+]

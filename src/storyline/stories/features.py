@@ -1,0 +1,79 @@
+"""Text features for threading: words, headline word pairs, entity names.
+
+Threading compares an incoming article with every live story, so features must be cheap:
+a regular-expression tokenizer, a fixed stop-word list and a light plural stemmer, no
+spaCy. Headlines get *biterms* (every unordered pair of their words): two headlines of one
+story rarely share many words, but "black friday" and "black nativity" must not look alike
+because both say "black", and a pair feature tells them apart.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from itertools import combinations
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against ago all also am an and any are aren around as at be
+    because been before being below between both but by can could did do does doing down
+    during each else ever few for from further get gets got had has have having he her here
+    hers herself him himself his how however i if in into is it its itself just let like
+    ll made make many may me might more most much must my myself new no nor not now of off
+    on once one only or other our ours ourselves out over own per re said same say says she
+    should since so some still such than that the their theirs them themselves then there
+    these they this those through to too under until up upon us very via was we were what
+    when where which while who whom whose why will with within without would yet you your
+    yours yourself yourselves
+    """.split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased content words of ``text``, stop words and short numbers removed."""
+    words = []
+    for match in _WORD.finditer(text.lower()):
+        word = match.group().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) < 2 or word in STOP_WORDS or (word.isdigit() and len(word) != 4):
+            continue
+        words.append(stem(word))
+    return words
+
+
+def stem(word: str) -> str:
+    """Fold plural forms together ("troops" and "troop"), leaving other words alone."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def headline_features(words: list[str], pair_weight: float) -> dict[str, float]:
+    """Unigram and biterm features of a headline, before IDF weighting."""
+    unique = list(dict.fromkeys(words))
+    features = dict.fromkeys(unique, 1.0)
+    if pair_weight > 0:
+        for first, second in combinations(sorted(unique), 2):
+            features[f"{first} {second}"] = pair_weight
+    return features
+
+
+def body_features(words: list[str], weight: float, limit: int) -> dict[str, float]:
+    """Sub-linear term weights of an article body: its ``limit`` most frequent words."""
+    counts = Counter(words)
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    return {word: weight * (1.0 + math.log(count)) for word, count in top}
+
+
+def entity_features(names: Iterable[str], weight: float) -> dict[str, float]:
+    """One feature per entity name; entities say who and where, which topics do not."""
+    return {f"@{name.casefold()}": weight for name in names}

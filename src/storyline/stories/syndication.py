@@ -1,0 +1,81 @@
+"""Near-duplicate detection, so that a syndicated copy counts once in a story.
+
+Wire stories appear on many sites with small edits (a different headline, a trimmed last
+paragraph). Each text is reduced to a bottom-k sketch of its hashed word 5-shingles; two
+texts whose estimated Jaccard similarity reaches the threshold are copies. Short texts
+(headlines) have too few shingles for that and must match word for word instead.
+Candidates are found through the few smallest hashes, so a lookup is not a scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+_WORD = re.compile(r"[^\W_]+")
+SHINGLE = 5
+SKETCH = 64
+BANDS = 8
+MIN_WORDS = 40
+
+
+def sketch(text: str, words: list[str] | None = None) -> tuple[int, ...]:
+    """The ``SKETCH`` smallest 64-bit hashes of the text's word shingles (sorted)."""
+    words = _WORD.findall(text.casefold()) if words is None else words
+    if len(words) < MIN_WORDS:
+        return ()
+    hashes = {
+        _hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)
+    }
+    return tuple(sorted(hashes)[:SKETCH])
+
+
+def similarity(first: tuple[int, ...], second: tuple[int, ...]) -> float:
+    """Estimated Jaccard similarity of the two shingle sets behind two sketches."""
+    if not first or not second:
+        return 0.0
+    union = sorted(set(first) | set(second))[:SKETCH]
+    both = set(first) & set(second)
+    return sum(1 for h in union if h in both) / len(union)
+
+
+class SyndicationIndex:
+    """Remembers the texts seen so far and tells which earlier one a new text copies."""
+
+    def __init__(self, threshold: float = 0.8) -> None:
+        self.threshold = threshold
+        self._exact: dict[str, str] = {}
+        self._sketches: dict[str, tuple[int, ...]] = {}
+        self._bands: dict[int, list[str]] = {}
+        self._order: dict[str, int] = {}
+
+    def match_and_add(self, key: str, text: str) -> str | None:
+        """The key of the earliest stored copy of ``text``, or None; stores ``text`` too."""
+        words = _WORD.findall(text.casefold())
+        signature = sketch(text, words)
+        if not signature:
+            normal = " ".join(words)
+            if not normal:
+                return None
+            original = self._exact.get(normal)
+            if original is None:
+                self._exact[normal] = key
+            return original
+        candidates: dict[str, None] = {}
+        for value in signature[:BANDS]:
+            for other in self._bands.get(value, ()):
+                candidates[other] = None
+        copies = [
+            c for c in candidates if similarity(signature, self._sketches[c]) >= self.threshold
+        ]
+        if copies:
+            return min(copies, key=self._order.__getitem__)
+        self._order[key] = len(self._order)
+        self._sketches[key] = signature
+        for value in signature[:BANDS]:
+            self._bands.setdefault(value, []).append(key)
+        return None
+
+
+def _hash(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")

@@ -1,0 +1,307 @@
+"""Online threading: each arriving article joins a live story or starts a new one.
+
+The algorithm is a single pass over the stream, deterministic for a given input order:
+
+1. The item becomes a TF-IDF vector (IDF from the items seen so far): headline words and
+   headline word pairs, the most frequent body words, and entity names.
+2. Every story sharing a feature with it is scored: cosine with the story's centroid, times
+   a size prior ``1 + size_prior * ln(size)`` (a story with many articles is more likely to
+   get the next one), times a fade ``0.5 ** (age / half_life)`` (old stories stop
+   attracting articles).
+3. The best story wins if its score reaches ``threshold``; otherwise a new story starts.
+4. Stories converge: after an assignment, any close runner-up whose centroid has cosine
+   ``>= merge_threshold`` with the winner's is merged into the older of the two.
+
+Syndicated copies (the same wire story on several sites) and new versions of an article
+already seen join the original's story without counting again.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from storyline.model import Article, Entity
+from storyline.stories.features import (
+    body_features,
+    entity_features,
+    headline_features,
+    tokenize,
+)
+from storyline.stories.syndication import SyndicationIndex
+
+RANKED = 5  # candidates kept per item: the winner and the runners-up that may merge
+
+
+@dataclass(frozen=True)
+class ThreadingOptions:
+    """Hyper-parameters of the threader; the defaults were chosen on one headline stream."""
+
+    threshold: float = 0.13
+    merge_threshold: float = 0.15
+    merge_candidate: float = 0.08
+    pair_weight: float = 1.0
+    size_prior: float = 0.6
+    half_life: float | None = None
+    body_weight: float = 0.35
+    body_terms: int = 60
+    entity_weight: float = 0.8
+    duplicate_similarity: float = 0.8
+
+
+@dataclass
+class ThreadItem:
+    """One article (or headline) to thread; ``key`` is its URL or any unique id."""
+
+    key: str
+    title: str
+    body: str = ""
+    time: float = 0.0
+    entities: tuple[str, ...] = ()
+
+
+@dataclass
+class _Story:
+    centroid: dict[str, float] = field(default_factory=dict)
+    norm2: float = 0.0
+    size: int = 0
+    last_time: float = 0.0
+    weight: float = 0.0  # size prior / centroid norm: a candidate's score is dot * weight
+
+
+class StoryThreader:
+    """Threads items into stories one at a time; ``story_of`` and ``stories`` read results."""
+
+    def __init__(self, options: ThreadingOptions | None = None) -> None:
+        self.options = options or ThreadingOptions()
+        self._df: dict[str, int] = {}
+        self._seen = 0
+        self._stories: dict[int, _Story] = {}
+        self._postings: dict[str, dict[int, dict[str, float]]] = {}
+        self._pairs: dict[int, dict[int, float]] = {}
+        self._parent: dict[int, int] = {}
+        self._item_story: dict[str, int] = {}
+        self._item_vector: dict[str, dict[str, float]] = {}
+        self._syndication = SyndicationIndex(self.options.duplicate_similarity)
+        self._next_id = 1
+        self._logs: list[float] = []
+        self.merges: list[tuple[int, int]] = []
+
+    def add(self, item: ThreadItem) -> int:
+        """Thread ``item`` using only what came before it; returns its story's id."""
+        if item.key in self._item_story:
+            return self._revise(item)
+        original = self._syndication.match_and_add(item.key, f"{item.title}\n{item.body}")
+        if original is not None:
+            story = self.story_of(original)
+            self._item_story[item.key] = story
+            self._touch(story, item.time)
+            return story
+        vector = self._vectorize(item)
+        dots = self._dots(vector)
+        ranked = self._rank(dots, item.time)
+        if ranked and ranked[0][0] >= self.options.threshold:
+            story = ranked[0][1]
+        else:
+            story = self._new_story(item.time)
+        self._absorb(story, vector, dots, item.time)
+        self._item_story[item.key] = story
+        self._item_vector[item.key] = vector
+        return self._merge_converging(story, ranked)
+
+    def story_of(self, key: str) -> int:
+        """The story an item belongs to now (after any merges)."""
+        return self._find(self._item_story[key])
+
+    def stories(self) -> dict[int, list[str]]:
+        """Every story id with its item keys, in arrival order."""
+        result: dict[int, list[str]] = {}
+        for key, story in self._item_story.items():
+            result.setdefault(self._find(story), []).append(key)
+        return result
+
+    def _vectorize(self, item: ThreadItem) -> dict[str, float]:
+        options = self.options
+        raw = headline_features(tokenize(item.title), options.pair_weight)
+        if item.body:
+            for word, weight in body_features(
+                tokenize(item.body), options.body_weight, options.body_terms
+            ).items():
+                raw[word] = raw.get(word, 0.0) + weight
+        raw.update(entity_features(item.entities, options.entity_weight))
+        self._seen += 1
+        df = self._df
+        for feature in raw:
+            df[feature] = df.get(feature, 0) + 1
+        log = self._log_table(self._seen + 1)
+        scale = log[self._seen + 1]
+        vector = {f: w * (scale - log[df[f] + 1]) + 1e-9 for f, w in raw.items()}
+        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        return {f: w / norm for f, w in vector.items()}
+
+    def _log_table(self, largest: int) -> list[float]:
+        """Natural logs of 0..largest, kept between calls (IDF needs thousands per item)."""
+        table = self._logs
+        while len(table) <= largest:
+            table.append(math.log(len(table)) if table else 0.0)
+        return table
+
+    def _dots(self, vector: dict[str, float]) -> dict[int, float]:
+        """Dot product of ``vector`` with every story centroid it shares a feature with."""
+        dots: dict[int, float] = defaultdict(float)
+        postings = self._postings
+        for feature, weight in vector.items():
+            posting = postings.get(feature)
+            if posting:
+                for story, centroid in posting.items():
+                    dots[story] += weight * centroid[feature]
+        return dots
+
+    def _rank(self, dots: dict[int, float], now: float) -> list[tuple[float, int]]:
+        """The best few candidate stories by score, best first (ties: the older story)."""
+        half_life = self.options.half_life
+        stories = self._stories
+        if half_life:
+            scored = (
+                (dot * stories[s].weight * 0.5 ** (max(0.0, now - stories[s].last_time)
+                                                   / half_life), -s)
+                for s, dot in dots.items()
+            )
+        else:
+            scored = ((dot * stories[s].weight, -s) for s, dot in dots.items())
+        return [(score, -negated) for score, negated in heapq.nlargest(RANKED, scored)]
+
+    def _new_story(self, now: float) -> int:
+        story_id = self._next_id
+        self._next_id += 1
+        self._stories[story_id] = _Story(last_time=now)
+        self._parent[story_id] = story_id
+        self._pairs[story_id] = {}
+        return story_id
+
+    def _absorb(self, story_id: int, vector: dict[str, float], dots: dict[int, float],
+                now: float, sign: int = 1) -> None:
+        """Add (or, with ``sign=-1``, remove) ``vector`` to a story's centroid.
+
+        ``dots`` holds the vector's dot products with every centroid, so the story's norm
+        and its dot products with other stories (used to decide merges) stay exact
+        without touching whole centroids.
+        """
+        story = self._stories[story_id]
+        story.norm2 = max(story.norm2 + sign * 2.0 * dots.get(story_id, 0.0) + 1.0, 1e-12)
+        pairs, mine = self._pairs, self._pairs[story_id]
+        for other, dot in dots.items():
+            if other != story_id:
+                value = mine.get(other, 0.0) + sign * dot
+                mine[other] = pairs[other][story_id] = value
+        centroid = story.centroid
+        for feature, weight in vector.items():
+            if feature not in centroid:
+                centroid[feature] = 0.0
+                self._postings.setdefault(feature, {})[story_id] = centroid
+            centroid[feature] += sign * weight
+        story.size += sign
+        self._reweigh(story)
+        self._touch(story_id, now)
+
+    def _reweigh(self, story: _Story) -> None:
+        prior = 1.0 + self.options.size_prior * math.log(max(story.size, 1))
+        story.weight = prior / math.sqrt(story.norm2)
+
+    def _touch(self, story_id: int, now: float) -> None:
+        story = self._stories[self._find(story_id)]
+        story.last_time = max(story.last_time, now)
+
+    def _revise(self, item: ThreadItem) -> int:
+        """A new version of a known item replaces its old vector in the same story."""
+        story = self.story_of(item.key)
+        old = self._item_vector.get(item.key)
+        vector = self._vectorize(item)
+        if old is not None:
+            self._absorb(story, old, self._dots(old), item.time, sign=-1)
+            self._absorb(story, vector, self._dots(vector), item.time)
+            self._item_vector[item.key] = vector
+        else:
+            self._touch(story, item.time)
+        return story
+
+    def _merge_converging(self, story_id: int, ranked: list[tuple[float, int]]) -> int:
+        options = self.options
+        for score, other in ranked:
+            if other == story_id or score < options.merge_candidate or other not in self._stories:
+                continue
+            if self._centroid_cosine(story_id, other) >= options.merge_threshold:
+                story_id = self._merge(story_id, other)
+        return story_id
+
+    def _centroid_cosine(self, first: int, second: int) -> float:
+        dot = self._pairs[first].get(second, 0.0)
+        return dot / math.sqrt(self._stories[first].norm2 * self._stories[second].norm2)
+
+    def _merge(self, first: int, second: int) -> int:
+        """Fold the younger story into the older one; returns the survivor."""
+        keep, gone = min(first, second), max(first, second)
+        kept, lost = self._stories[keep], self._stories.pop(gone)
+        pairs = self._pairs
+        kept.norm2 += lost.norm2 + 2.0 * pairs[keep].pop(gone, 0.0)
+        lost_pairs = pairs.pop(gone)
+        lost_pairs.pop(keep, None)
+        for other, dot in lost_pairs.items():
+            del pairs[other][gone]
+            pairs[keep][other] = pairs[keep].get(other, 0.0) + dot
+            pairs[other][keep] = pairs[keep][other]
+        for feature, weight in lost.centroid.items():
+            posting = self._postings[feature]
+            del posting[gone]
+            if feature not in kept.centroid:
+                kept.centroid[feature] = 0.0
+                posting[keep] = kept.centroid
+            kept.centroid[feature] += weight
+        kept.size += lost.size
+        kept.last_time = max(kept.last_time, lost.last_time)
+        self._reweigh(kept)
+        self._parent[gone] = keep
+        self.merges.append((keep, gone))
+        return keep
+
+    def _find(self, story_id: int) -> int:
+        root = story_id
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[story_id] != root:
+            self._parent[story_id], story_id = root, self._parent[story_id]
+        return root
+
+
+def thread_item(
+    article: Article, entities: Sequence[Entity] = (), key: str | None = None,
+    seen_at: datetime | None = None, entity_limit: int = 12,
+) -> ThreadItem:
+    """A ``ThreadItem`` for an article: its headline, body, best-known time and top entities.
+
+    Time is the publication time (midnight UTC for a date alone), else ``seen_at``, in
+    seconds, so ``ThreadingOptions.half_life`` is in seconds too for articles.
+    """
+    moment = _moment(article.published) or seen_at
+    top = sorted(entities, key=lambda e: -e.mentions)[:entity_limit]
+    return ThreadItem(
+        key=key or article.canonical_url or article.url or article.content_hash(),
+        title=article.title or "",
+        body=article.body_text,
+        time=moment.timestamp() if moment else 0.0,
+        entities=tuple(e.name for e in top),
+    )
+
+
+def _moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,49 @@
+"""A story's title: the most central of its headlines, cleaned; no text is generated.
+
+"Central" means sharing the most words with the other headlines (summed Jaccard
+similarity), so the title is the headline that best says what the articles have in
+common, not the first or the loudest. Labels ("UPDATE:", "BREAKING:") and a trailing
+site name (" - BBC News", " | Reuters") are taken off first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from storyline.stories.features import tokenize
+
+_LABEL = re.compile(
+    r"^\s*(?:(?:update[sd]?|breaking(?: news)?|live|watch|exclusive|opinion|analysis|"
+    r"video|photos?|explainer|just in)\s*[:|–—-]\s*)+",
+    re.IGNORECASE,
+)
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
+
+
+def clean_headline(title: str) -> str:
+    """The headline without leading labels or a trailing " | Site name"."""
+    text = " ".join(title.split())
+    text = _LABEL.sub("", text)
+    stripped = _SITE_SUFFIX.sub("", text)
+    if len(stripped.split()) >= 3:
+        text = stripped
+    return text.strip()
+
+
+def story_title(headlines: Sequence[str]) -> str:
+    """The most central headline of a story, cleaned (ties: the earliest); "" if none."""
+    cleaned = [clean_headline(h) for h in headlines if h and h.strip()]
+    if not cleaned:
+        return ""
+    words = [set(tokenize(h)) for h in cleaned]
+    best, best_score = 0, -1.0
+    for index, mine in enumerate(words):
+        score = sum(
+            len(mine & theirs) / len(mine | theirs)
+            for other, theirs in enumerate(words)
+            if other != index and (mine or theirs)
+        )
+        if score > best_score:
+            best, best_score = index, score
+    return cleaned[best]

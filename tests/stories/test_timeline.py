@@ -1,0 +1,60 @@
+"""A story's timeline from the seed, its earlier version, and their revision history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from storyline.model import TimelineEntry, Version
+from storyline.stories.timeline import build_timeline, order_and_dedupe
+
+
+def _find(entries: list[TimelineEntry], date: str, words: str, kind: str = "statement"):
+    return [e for e in entries if e.date == date and e.kind == kind and words in e.text]
+
+
+def test_seed_timeline(seed):
+    entries = build_timeline([seed])
+    assert _find(entries, "2014", "military presence in Mali")
+    assert _find(entries, "2021-05", "voted in favour of sending troops to Mali")
+    assert _find(entries, "2021-12", "Kofod criticised")
+    assert _find(entries, "2021", "military coup last year")
+    assert _find(entries, "2022-01-26", "reiterated its desire")
+    assert _find(entries, "2022-01-27", "decided to withdraw its troops", kind="update")
+    assert _find(entries, "2022-01-27", "Danish troops leaving Mali", kind="published")
+    dates = [e.date for e in entries]
+    assert dates == sorted(dates)
+
+
+def test_statements_told_twice_are_kept_once(make_seed):
+    entries = build_timeline([make_seed(updated=False), make_seed()])
+    coup = [e for e in entries if e.kind == "statement" and "coup" in e.text and e.date == "2021"]
+    assert len(coup) == 1
+    since = [e for e in entries if e.kind == "statement" and e.date == "2014"]
+    assert len(since) == 1 and since[0].end == "2022-01-27"  # the later telling extends it
+
+
+def test_revision_history_dates_the_update_when_seen(make_seed):
+    old, new = make_seed(updated=False), make_seed()
+    old.published = new.published = None  # only the history can date the update now
+    seen = [datetime(2022, 1, 25, 9, tzinfo=UTC), datetime(2022, 1, 27, 8, tzinfo=UTC)]
+    history = [
+        Version(url=new.url, fetched_at=seen[1], content_hash=new.content_hash(), article=new,
+                number=2),
+        Version(url=old.url, fetched_at=seen[0], content_hash=old.content_hash(), article=old,
+                number=1),
+    ]
+    entries = build_timeline([new], history)
+    updates = [e for e in entries if e.kind == "update"]
+    assert len(updates) == 1
+    assert updates[0].date.startswith("2022-01-27T08:00")
+    assert "decided to withdraw" in updates[0].text
+
+
+def test_order_and_dedupe_is_stable():
+    entries = [
+        TimelineEntry("2021", "statement", "A coup took place last year in Mali.", "u1"),
+        TimelineEntry("2020", "statement", "Troops arrived.", "u1"),
+        TimelineEntry("2021", "statement", "A military coup took place last year in Mali.", "u2"),
+    ]
+    kept = order_and_dedupe(entries)
+    assert [(e.date, e.url) for e in kept] == [("2020", "u1"), ("2021", "u1")]
