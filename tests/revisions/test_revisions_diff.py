@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import copy
 import json
+import time
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.model import Article, Paragraph, Section
-from storyline.revisions import article_diff, render_terminal, word_diff
+from storyline.revisions import (
+    article_diff,
+    compare_articles,
+    render_terminal,
+    split_sentences,
+    summarize_changes,
+    word_diff,
+)
 
 RED, GREEN = "\x1b[31m", "\x1b[32m"
 
@@ -187,8 +196,6 @@ _ARTICLE = st.builds(
 @settings(deadline=None, max_examples=50)
 @given(_ARTICLE, _ARTICLE)
 def test_article_diff_shows_every_sentence_of_both_versions_once(old, new):
-    from storyline.revisions import compare_articles, split_sentences, summarize_changes
-
     diff = article_diff(old, new)
     lines = [line for s in diff.sections for line in s.lines]
     new_side = [_sides(line.segments)[1] for line in lines if line.op != "removed"]
@@ -203,3 +210,16 @@ def test_article_diff_shows_every_sentence_of_both_versions_once(old, new):
     render_terminal(diff, color=True)
     summarize_changes(compare_articles(old, new))
     assert (compare_articles(old, new) == []) == (not diff.changed)
+
+
+def test_word_diff_of_two_whole_articles_stays_fast():
+    truth = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "extraction"
+    bodies = json.loads((truth / "ground-truth.json").read_text(encoding="utf-8")).values()
+    words = " ".join(b["articleBody"] for b in bodies).split()
+    before = " ".join(words[:2000])
+    after = before.replace(" the ", " teh ", 5).replace("said", "told", 3)
+    start = time.process_time()
+    segments = word_diff(before, after)
+    assert time.process_time() - start < 0.25  # whitespace tokens made this ~0.6 s
+    assert _sides(segments) == (before, after)
+    assert sum(op == "delete" for op, _ in segments) == 8

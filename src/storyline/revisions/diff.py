@@ -19,7 +19,7 @@ from storyline.revisions.sentences import SentenceRef, article_sentences
 
 Segment = tuple[str, str]  # (op, text), op in "equal", "insert", "delete"
 
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+_TOKEN = re.compile(r"(\s*)(\w+|[^\w\s])")  # whitespace before, then a word or one mark
 _RED, _GREEN, _DIM, _BOLD, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 _STRIKE = "\x1b[9m"
 _SECTION_LABELS = {
@@ -32,36 +32,55 @@ _SECTION_LABELS = {
 
 
 def word_diff(before: str, after: str) -> list[Segment]:
-    """Word-level diff: joining equal+delete gives ``before``, equal+insert gives ``after``."""
-    a, b = _TOKEN.findall(before), _TOKEN.findall(after)
+    """Word-level diff: joining equal+delete gives ``before``, equal+insert gives ``after``.
+
+    Words and punctuation marks are compared; the whitespace before each travels with
+    it, so matching stays fast on long texts (whitespace as tokens of its own would make
+    every gap a match candidate) and a change of spacing alone is still shown.
+    """
+    a, seps_a, tail_a = _tokens(before)
+    b, seps_b, tail_b = _tokens(after)
     raw: list[Segment] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
-            raw.append(("equal", "".join(a[i1:i2])))
+            for i, j in zip(range(i1, i2), range(j1, j2), strict=True):
+                if seps_a[i] != seps_b[j]:
+                    raw += [("delete", seps_a[i]), ("insert", seps_b[j])]
+                raw.append(("equal", seps_b[j] + a[i] if seps_a[i] == seps_b[j] else a[i]))
             continue
-        if i2 > i1:
-            raw.append(("delete", "".join(a[i1:i2])))
-        if j2 > j1:
-            raw.append(("insert", "".join(b[j1:j2])))
-    return _coalesce(_absorb_lone_spaces(raw))
+        if tag == "replace" and seps_a[i1] == seps_b[j1]:  # "The goverment": keep the space
+            raw.append(("equal", seps_a[i1]))
+            seps_a[i1] = seps_b[j1] = ""
+        raw.append(("delete", "".join(seps_a[i] + a[i] for i in range(i1, i2))))
+        raw.append(("insert", "".join(seps_b[j] + b[j] for j in range(j1, j2))))
+    raw += [("equal", tail_a)] if tail_a == tail_b else [("delete", tail_a), ("insert", tail_b)]
+    return _slide_spaces(_coalesce([seg for seg in raw if seg[1]]))
 
 
-def _absorb_lone_spaces(segments: list[Segment]) -> list[Segment]:
-    """Fold a whitespace-only match between two changes into both sides of the change."""
-    out: list[Segment] = []
-    for k, (op, text) in enumerate(segments):
-        between_changes = (
-            op == "equal"
-            and not text.strip()
-            and 0 < k < len(segments) - 1
-            and segments[k - 1][0] != "equal"
-            and segments[k + 1][0] != "equal"
-        )
-        if between_changes:
-            out += [("delete", text), ("insert", text)]
-        else:
-            out.append((op, text))
-    return out
+def _tokens(text: str) -> tuple[list[str], list[str], str]:
+    """Words and marks, the whitespace before each, and the whitespace at the end."""
+    words: list[str] = []
+    seps: list[str] = []
+    end = 0
+    for match in _TOKEN.finditer(text):
+        seps.append(match.group(1))
+        words.append(match.group(2))
+        end = match.end()
+    return words, seps, text[end:]
+
+
+def _slide_spaces(segments: list[Segment]) -> list[Segment]:
+    """Move a lone change's leading space to its end: "troops [-may be -]leaving"."""
+    out = list(segments)
+    for k in range(1, len(out) - 1):
+        (op0, left), (op, text), (op2, right) = out[k - 1], out[k], out[k + 1]
+        if op0 == op2 == "equal" and op != "equal" and text[:1].isspace():
+            space = text[0]
+            if right.startswith(space):
+                out[k - 1] = (op0, left + space)
+                out[k] = (op, text[1:] + space)
+                out[k + 1] = (op2, right[1:])
+    return [seg for seg in out if seg[1]]
 
 
 def _coalesce(segments: list[Segment]) -> list[Segment]:
