@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from fixtures.newsroom import newsroom_settings
 
+from sources.fakes import FakeClock
 from storyline.sources.fetch import Fetcher
 
 PUBLIC_IP = "93.184.215.14"
-
-
-class FakeClock:
-    """Time that only moves when someone sleeps; every sleep is recorded."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-        self.start = datetime(2026, 1, 1, tzinfo=UTC)
-        self.sleeps: list[float] = []
-
-    def monotonic(self) -> float:
-        return self.t
-
-    def now(self) -> datetime:
-        return self.start + timedelta(seconds=self.t - 1000.0)
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.t += max(seconds, 0.0)
 
 
 def public_resolver(host: str) -> list[str]:

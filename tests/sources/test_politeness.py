@@ -134,3 +134,25 @@ def test_check_public_host_checks_every_resolved_address():
         check_public_host("mixed.example", lambda host: ["8.8.8.8", "10.0.0.1"])
     with pytest.raises(FetchError, match="no address"):
         check_public_host("empty.example", lambda host: [])
+
+
+def test_throttle_makes_threads_take_turns():
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sources.fakes import FakeClock
+
+    from storyline.sources.throttle import Throttle
+
+    class YieldingClock(FakeClock):
+        def sleep(self, seconds: float) -> None:
+            super().sleep(seconds)
+            time.sleep(0.002)  # let the other threads run while this one "sleeps"
+
+    clock = YieldingClock()
+    throttle = Throttle(2.0, clock)
+    with ThreadPoolExecutor(5) as pool:
+        list(pool.map(lambda _: throttle.wait("news.example"), range(10)))
+        list(pool.map(lambda _: throttle.wait("other.example"), range(3)))
+    # waits of 2, 4, 6... would overlap if two threads read the same last start
+    assert clock.sleeps == [2.0] * 11
