@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 
+from sources.fakes import FakeClock
 from storyline.errors import BlockedError, FetchError
 from storyline.sources.addresses import check_public_host, is_public_address
 from storyline.sources.retry import (
@@ -15,7 +18,7 @@ from storyline.sources.retry import (
     parse_retry_after,
 )
 from storyline.sources.robots import agent_token, robots_url, robots_verdict
-from storyline.sources.throttle import MAX_CRAWL_DELAY, host_delay, wait_time
+from storyline.sources.throttle import MAX_CRAWL_DELAY, Throttle, host_delay, wait_time
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -137,13 +140,6 @@ def test_check_public_host_checks_every_resolved_address():
 
 
 def test_throttle_makes_threads_take_turns():
-    import time
-    from concurrent.futures import ThreadPoolExecutor
-
-    from sources.fakes import FakeClock
-
-    from storyline.sources.throttle import Throttle
-
     class YieldingClock(FakeClock):
         def sleep(self, seconds: float) -> None:
             super().sleep(seconds)
