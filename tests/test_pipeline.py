@@ -154,3 +154,17 @@ def test_reextract_replaces_articles_from_the_stored_pages(newsroom, store, fetc
     assert pipeline.reextract(store) == 1
     assert store.version_by_id(version.id).article.title == "Danish troops may be leaving Mali"
     assert pipeline.reextract(store) == 0
+
+
+def test_sitemap_pages_older_than_the_revisit_window_are_left_out(
+    newsroom, store, fetcher, settings
+):
+    from fixtures.newsroom_pages import BASE_DATE
+
+    source = pipeline.follow(store, fetcher, newsroom.url("/sitemap-index.xml"))
+    assert source.kind == "sitemap"
+    today = pipeline.poll(store, fetcher, settings, now=datetime.now(UTC))
+    assert today.sources_polled == 1 and today.new_pages == 0  # the 2022 pages are too old
+    store.update_source_fetch(source.id, next_visit_at=BASE_DATE, etag=None, last_modified=None)
+    back_then = pipeline.poll(store, fetcher, settings, now=BASE_DATE + timedelta(days=1))
+    assert back_then.new_pages == len(newsroom.article_urls())

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storyline.config import Settings
@@ -35,12 +35,24 @@ log = logging.getLogger(__name__)
 MAX_CHILD_SITEMAPS = 20
 
 
-def poll_source(store: Store, fetcher: Fetcher, source: SourceRow, now: datetime) -> int:
-    """Read a feed or sitemap and start following the pages it lists; return how many are new."""
+def poll_source(
+    store: Store,
+    fetcher: Fetcher,
+    source: SourceRow,
+    now: datetime,
+    settings: Settings | None = None,
+) -> int:
+    """Read a feed or sitemap and start following the pages it lists; return how many are new.
+
+    Sitemap pages last modified longer ago than ``revisit_max_age`` are left out: a site's
+    full sitemap lists years of articles that will not change any more.
+    """
+    settings = settings or fetcher.settings
+    oldest = now - timedelta(seconds=settings.revisit_max_age)
     try:
         result = fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
         entries, title = (
-            ([], None) if result.not_modified else _source_entries(fetcher, source, result)
+            ([], None) if result.not_modified else _source_entries(fetcher, source, result, oldest)
         )
     except StoreError:
         raise
@@ -72,19 +84,31 @@ def poll_source(store: Store, fetcher: Fetcher, source: SourceRow, now: datetime
 
 
 def _source_entries(
-    fetcher: Fetcher, source: SourceRow, result: FetchResult
+    fetcher: Fetcher, source: SourceRow, result: FetchResult, oldest: datetime
 ) -> tuple[list[tuple[str, str | None]], str | None]:
     if source.kind == "feed":
         feed = parse_feed(result.content, result.final_url)
         return [(e.url, e.title) for e in feed.entries if e.url], feed.title
     if source.kind == "sitemap":
         sitemap = parse_sitemap(result.content, result.final_url)
-        entries = [(p.url, p.title) for p in sitemap.pages]
+        pages = list(sitemap.pages)
         for child in sitemap.sitemaps[:MAX_CHILD_SITEMAPS]:
-            child_map = parse_sitemap(fetcher.fetch(child).content, child)
-            entries += [(p.url, p.title) for p in child_map.pages]
-        return entries, None
+            pages += parse_sitemap(fetcher.fetch(child).content, child).pages
+        return [(p.url, p.title) for p in pages if _recent(p.lastmod or p.published, oldest)], None
     raise FeedError(f"source {source.url} is of kind {source.kind!r}, which has no page list")
+
+
+def _recent(stamp: str | None, oldest: datetime) -> bool:
+    """True unless ``stamp`` is a readable date older than ``oldest``."""
+    if not stamp:
+        return True
+    try:
+        when = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when >= oldest
 
 
 def poll(
@@ -120,7 +144,7 @@ def _poll_sources(
     stop: threading.Event,
 ) -> None:
     def one(source: SourceRow) -> int:
-        return 0 if stop.is_set() else poll_source(store, fetcher, source, now)
+        return 0 if stop.is_set() else poll_source(store, fetcher, source, now, settings)
 
     with ThreadPoolExecutor(max_workers=max(1, settings.poll_workers)) as pool:
         futures = {pool.submit(one, source): source for source in sources}
