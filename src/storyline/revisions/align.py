@@ -6,8 +6,9 @@ Three passes, each cheaper than a full pairwise comparison:
 2. The longest increasing run of those matches (patience sorting, O(n log n)) stays in
    place: ``same``. An exact match outside it was reordered: ``moved``.
 3. The sentences left on both sides are paired by similarity: candidate pairs come from
-   an index of their rarer words (prefix filtering), a token-set Dice score drops weak
-   ones, difflib's ratio over the word sequences scores the rest, and pairs are taken
+   an index of their rarer words (prefix filtering), a word-multiset Dice score (an
+   upper bound of the ratio) drops weak ones, difflib's ratio over the word sequences
+   scores the rest, and pairs are taken
    greedily best first above a threshold: ``edited``. Lines of a few words (headings,
    captions) are also compared letter by letter, since a typo in a one-word line leaves
    no word in common. What is left is ``added`` or ``removed``. Pairing is global rather
@@ -36,9 +37,6 @@ OPS = ("same", "edited", "moved", "added", "removed")
 # 0.5 keeps "Denmark has about 90 soldiers" ~ "Denmark has about 100 soldiers" (0.86)
 # and a sentence with a clause rewritten, but not two sentences that share a subject.
 EDIT_THRESHOLD = 0.5
-# Candidates need this share of the threshold as token-set Dice: a cheap proxy for the
-# sequence ratio, with a margin because repeated words count once in a set.
-_PREFILTER = 0.75
 # Lines of at most this many words are also compared letter by letter, at this ratio.
 _SHORT_WORDS = 4
 _SHORT_THRESHOLD = 0.8
@@ -149,9 +147,9 @@ def _word_scores(
     words_before: dict[int, list[str]], words_after: dict[int, list[str]], threshold: float
 ) -> list[tuple[float, int, int]]:
     """(ratio, i, j) of pairs whose word-sequence ratio reaches ``threshold``."""
-    sets_before = {i: frozenset(w) for i, w in words_before.items()}
-    sets_after = {j: frozenset(w) for j, w in words_after.items()}
-    dice = threshold * _PREFILTER
+    sets_before = {i: _occurrences(w) for i, w in words_before.items()}
+    sets_after = {j: _occurrences(w) for j, w in words_after.items()}
+    dice = threshold
     scored: list[tuple[float, int, int]] = []
     for i, j in _candidates(sets_before, sets_after, dice):
         set_b, set_a = sets_before[i], sets_after[j]
@@ -161,6 +159,22 @@ def _word_scores(
         if score >= threshold:
             scored.append((score, i, j))
     return scored
+
+
+def _occurrences(words: list[str]) -> frozenset[str]:
+    """The words as a set that keeps repeats apart ("the", "the#1"): a multiset.
+
+    The Dice score of two such sets bounds difflib's ratio from above (every matched
+    word pairs one occurrence on each side), so filtering on it at the threshold itself
+    never drops a pair the ratio would keep.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for word in words:
+        k = seen.get(word, 0)
+        seen[word] = k + 1
+        out.append(f"{word}#{k}" if k else word)
+    return frozenset(out)
 
 
 def _short_scores(
