@@ -265,3 +265,26 @@ def test_dateline_named_update_is_no_update_box():
     page = _UPDATE_BOX_PAGE.replace('class="story-update"', 'class="story-lede"')
     article = extract_article(page)
     assert {s.kind for s in article.sections} == {"body"}
+
+
+_LD_LIVE_PAGE = """<html><head><title>Live: Election night</title>
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+ {"@type": "LiveBlogPosting", "headline": "Live: Election night", "liveBlogUpdate": [
+  {"@type": "BlogPosting", "datePublished": "2022-11-01T21:40:00+01:00",
+   "articleBody": "The first results from Copenhagen show a close race between the blocs.
+ More to come."},
+  {"@type": "BlogPosting", "datePublished": "2022-11-01T21:05:00+01:00",
+   "articleBody": "Turnout is higher than at the last election, the interior ministry says."}
+ ]}]}</script></head><body><article><h1>Live: Election night</h1>
+<p>Follow the results as they come in from all over the country tonight.</p>
+<p>The first results from Copenhagen show a close race between the blocs.</p><p>More to come.</p>
+<p>Turnout is higher than at the last election, the interior ministry says.</p>
+</article></body></html>"""
+
+
+def test_html_live_blog_entries_from_json_ld():
+    article = extract_article(_LD_LIVE_PAGE)
+    assert [(s.kind, s.timestamp) for s in article.sections] == [
+        ("body", None), ("live_entry", "2022-11-01T21:40:00+01:00"),
+        ("live_entry", "2022-11-01T21:05:00+01:00")]
+    assert [p.text for p in article.sections[1].paragraphs][-1] == "More to come."
