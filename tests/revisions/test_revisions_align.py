@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.revisions import align_sentences, split_sentences
+from storyline.revisions.align import EDIT_THRESHOLD
 
 A = "The government has decided to withdraw its troops from Mali."
 B = "Denmark has about 90 soldiers and a team of surgeons in Mali."
@@ -197,3 +200,23 @@ def test_a_2000_word_pair_aligns_in_well_under_10_ms():
         timings.append(time.process_time() - start)
     # CPU time, best of five: other work on a shared machine does not count against it.
     assert min(timings) < 0.010
+
+
+def _word_ratio(a: str, b: str) -> float:
+    wa, wb = re.findall(r"\w+", a.lower()), re.findall(r"\w+", b.lower())
+    return SequenceMatcher(None, wa, wb, autojunk=False).ratio()
+
+
+@settings(deadline=None, max_examples=60)
+@given(st.lists(_SENTENCE, max_size=20), st.lists(_SENTENCE, max_size=20))
+def test_no_similar_pair_is_left_as_removed_plus_added(before, after):
+    """The candidate index never hides a pair: what stays apart is below the threshold."""
+    steps = align_sentences(before, after)
+    removed = [s.before for s in steps if s.op == "removed"]
+    added = [s.after for s in steps if s.op == "added"]
+    for r in removed:
+        for a in added:
+            assert _word_ratio(r, a) < EDIT_THRESHOLD
+    for s in steps:
+        if s.op == "edited" and len(re.findall(r"\w+", s.after)) > 4:
+            assert s.similarity == _word_ratio(s.before, s.after) >= EDIT_THRESHOLD
