@@ -1,5 +1,8 @@
 """The JSON API under ``/api``: the same data functions as the pages, described by OpenAPI.
 
+The data functions return JSON-ready dicts, so endpoints hand them to ``JSONResponse``
+directly instead of through FastAPI's per-field encoder, which costs more than the query.
+
 Lists are cursor-paged (``limit``, ``cursor`` → ``next_cursor``). Writes (follow,
 unfollow) need ``Authorization: Bearer <STORYLINE_TOKEN>`` when a token is set, and are
 refused in read-only mode. Every error has the one shape in ``errors.ERROR_SCHEMA``.
@@ -10,6 +13,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from storyline.store import Store
@@ -56,62 +60,63 @@ def _store(request: Request) -> Store:
 
 
 @router.get("/stories", summary="Developing stories, most recently changed first")
-def api_stories(request: Request, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
-    return ds.stories_data(_store(request), request.app.state.clock(), limit, cursor)
+def api_stories(request: Request, limit: Limit = 50, cursor: Cursor = None) -> JSONResponse:
+    data = ds.stories_data(_store(request), request.app.state.clock(), limit, cursor)
+    return JSONResponse(data)
 
 
 @router.get("/stories/{story_id}", summary="One story: timeline, articles by source, entities")
-def api_story(request: Request, story_id: Id) -> dict[str, Any]:
-    return ds.story_data(_store(request), story_id, request.app.state.clock())
+def api_story(request: Request, story_id: Id) -> JSONResponse:
+    return JSONResponse(ds.story_data(_store(request), story_id, request.app.state.clock()))
 
 
 @router.get("/articles", summary="Articles (latest version of each page), newest change first")
 def api_articles(request: Request, limit: Limit = 50, cursor: Cursor = None,
-                 changed_only: bool = False) -> dict[str, Any]:
-    return d.articles_data(_store(request), limit, cursor, changed_only)
+                 changed_only: bool = False) -> JSONResponse:
+    return JSONResponse(d.articles_data(_store(request), limit, cursor, changed_only))
 
 
 @router.get("/articles/{page_id}", summary="One article: current version, structured, and history")
-def api_article(request: Request, page_id: Id) -> dict[str, Any]:
-    return d.article_data(_store(request), page_id)
+def api_article(request: Request, page_id: Id) -> JSONResponse:
+    return JSONResponse(d.article_data(_store(request), page_id))
 
 
 @router.get("/articles/{page_id}/versions", summary="An article's versions with their changes")
-def api_versions(request: Request, page_id: Id) -> dict[str, Any]:
-    return d.versions_data(_store(request), page_id)
+def api_versions(request: Request, page_id: Id) -> JSONResponse:
+    return JSONResponse(d.versions_data(_store(request), page_id))
 
 
 @router.get("/articles/{page_id}/versions/{number}", summary="One version of an article")
 def api_version(request: Request, page_id: Id,
-                number: Annotated[int, Path(ge=-10_000, le=10_000)]) -> dict[str, Any]:
-    return d.article_data(_store(request), page_id, number)
+                number: Annotated[int, Path(ge=-10_000, le=10_000)]) -> JSONResponse:
+    return JSONResponse(d.article_data(_store(request), page_id, number))
 
 
 @router.get("/articles/{page_id}/diff", summary="Word-level diff between two versions")
 def api_diff(request: Request, page_id: Id, a: Number = None, b: Number = None
-             ) -> dict[str, Any]:
-    return d.diff_data(_store(request), page_id, a, b)
+             ) -> JSONResponse:
+    return JSONResponse(d.diff_data(_store(request), page_id, a, b))
 
 
 @router.get("/sources", summary="Followed feeds and pages with their health")
-def api_sources(request: Request, limit: Limit = 200, cursor: Cursor = None) -> dict[str, Any]:
-    return d.sources_data(_store(request), limit, cursor)
+def api_sources(request: Request, limit: Limit = 200, cursor: Cursor = None) -> JSONResponse:
+    return JSONResponse(d.sources_data(_store(request), limit, cursor))
 
 
 @router.post("/sources", status_code=201, summary="Follow a URL",
              responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody},
                         502: {"model": ErrorBody}})
-def api_follow(request: Request, body: FollowRequest) -> dict[str, Any]:
+def api_follow(request: Request, body: FollowRequest) -> JSONResponse:
     check_write(request.app.state.policy, request)
     source = request.app.state.follow(body.url, body.every)
-    return d.source_dict(source)
+    return JSONResponse(d.source_dict(source), status_code=201)
 
 
 @router.delete("/sources/{source_id}", summary="Stop following a source",
                responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody}})
-def api_unfollow(request: Request, source_id: Id) -> dict[str, Any]:
+def api_unfollow(request: Request, source_id: Id) -> JSONResponse:
     check_write(request.app.state.policy, request)
-    return d.source_dict(d.unfollow(_store(request), source_id))
+    return JSONResponse(d.source_dict(d.unfollow(_store(request), source_id)))
 
 
 @router.get("/search", summary="Full-text search over articles, with filters")
@@ -122,5 +127,6 @@ def api_search(request: Request,
                until: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
                entity: Annotated[str, Query(max_length=200)] = "",
                limit: Annotated[int, Query(ge=1, le=100)] = 20,
-               cursor: Cursor = None) -> dict[str, Any]:
-    return search_data(_store(request), q, source, since, until, entity, limit, cursor)
+               cursor: Cursor = None) -> JSONResponse:
+    data = search_data(_store(request), q, source, since, until, entity, limit, cursor)
+    return JSONResponse(data)

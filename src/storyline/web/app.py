@@ -10,11 +10,13 @@ Routes live by job: ``pages.py`` (HTML and ``.json`` twins), ``api.py`` (``/api`
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import anyio
 import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -28,6 +30,7 @@ from storyline.web.errors import install_error_handlers
 from storyline.web.security import SECURITY_HEADERS, WritePolicy, check_public_url
 from storyline.web.templating import STATIC_DIR, make_templates
 
+WORKER_THREADS = 8
 Follow = Callable[[str, float | None], SourceRow]
 Clock = Callable[[], datetime]
 
@@ -45,6 +48,7 @@ def create_app(store: Store, settings: Settings, *, read_only: bool = False,
     app = FastAPI(
         title="storyline", version=_version(), docs_url=None, redoc_url=None,
         description="Developing news stories: articles, every revision, stories, sources.",
+        lifespan=_lifespan,
     )
     app.state.store = store
     app.state.settings = settings
@@ -60,6 +64,14 @@ def create_app(store: Store, settings: Settings, *, read_only: bool = False,
     app.include_router(pages.router)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Run sync endpoints on a few threads, not anyio's default 40: they share the GIL and
+    a small database pool, so more threads only add contention and connection churn."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
 
 
 def _follower(store: Store, settings: Settings, client: httpx.Client | None) -> Follow:

@@ -1,45 +1,200 @@
-"""The data behind the home page and the story pages (provisional until story storage lands)."""
+"""The data behind the home page and the story pages, and the story Atom feed.
+
+Stories come from the stories stage's storage (``storyline.store.stories``); the
+functions ``_all_stories``, ``_one_story`` and ``_story_of_url`` are the only places that
+call it. Everything else here joins a story's article URLs with the stored pages, so the
+home page can say what changed last ("headline changed 12 min ago") and draw activity.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup
 
 from storyline.errors import NotFoundError
+from storyline.model import Story
 from storyline.store import Store
 from storyline.web import queries as q
-from storyline.web.data import line_dict
+from storyline.web.charts import ChartEvent, activity_counts, timeline_svg
+from storyline.web.data import change_summary, iso, line_dict, site_of
+from storyline.web.feeds_atom import AtomEntry, AtomFeed
+from storyline.web.templating import parse_time
+from storyline.web.updates import revision_entries
 
-HOME_ARTICLES = 20
+HOME_STORIES = 20
+HOME_ARTICLES = 15
+ACTIVITY_SPAN = timedelta(days=7)
 
 
 def home_data(store: Store, now: datetime) -> dict[str, Any]:
     """Developing stories, most recently changed first, and the latest changed articles."""
+    stories = stories_data(store, now, HOME_STORIES)
     with store.engine.connect() as conn:
         lines, _ = q.article_lines(conn, HOME_ARTICLES)
         changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
-    return {"stories": [], "stories_available": False,
+    return {"stories": stories["items"], "stories_available": stories["available"],
             "articles": [line_dict(ln, changes.get(ln.version_id, [])) for ln in lines]}
-
-
-def story_of_page(store: Store, page_id: int) -> dict[str, Any] | None:
-    return None
-
-
-def story_data(store: Store, story_id: int, now: datetime) -> dict[str, Any]:
-    raise NotFoundError(f"there is no story {story_id}")
-
-
-def story_chart(data: dict[str, Any]) -> Markup:
-    return Markup("")
 
 
 def stories_data(store: Store, now: datetime, limit: int = 50, cursor: str | None = None
                  ) -> dict[str, Any]:
-    return {"items": [], "next_cursor": None}
+    """Stories by their last change, newest first, a page at a time, with activity."""
+    stories = _all_stories(store)
+    if stories is None:
+        return {"items": [], "next_cursor": None, "available": False}
+    stories.sort(key=lambda s: (_aware(s.last_updated), s.id or 0), reverse=True)
+    if cursor:
+        at, story_id = q.decode_cursor(cursor)
+        stories = [s for s in stories if (_aware(s.last_updated), s.id or 0) < (at, story_id)]
+    limit = max(1, min(int(limit), 200))
+    page = stories[:limit]
+    items = _summaries(store, page, now)
+    more = len(stories) > limit
+    last = page[-1] if page else None
+    next_cursor = q.encode_cursor(_aware(last.last_updated), last.id or 0) if more and last \
+        else None
+    return {"items": items, "next_cursor": next_cursor, "available": True}
 
 
-def story_feed(store, story_id, base, now):
-    raise NotFoundError(f"there is no story {story_id}")
+def _summaries(store: Store, stories: list[Story], now: datetime) -> list[dict[str, Any]]:
+    urls = sorted({u for s in stories for u in s.articles})
+    with store.engine.connect() as conn:
+        ids = q.page_ids_for_urls(conn, urls)
+        page_ids = sorted(set(ids.values()))
+        lines, _ = q.article_lines(conn, max(1, len(page_ids)), page_ids=page_ids)
+        changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
+        times = q.version_times(conn, page_ids, now - ACTIVITY_SPAN)
+    latest = {ln.page_id: ln for ln in lines}
+    items = []
+    for story in stories:
+        mine = [ids[u] for u in story.articles if u in ids]
+        newest = max((latest[p] for p in mine if p in latest), key=lambda ln: ln.fetched_at,
+                     default=None)
+        moments = [t for p in mine for t in times.get(p, [])]
+        items.append({
+            "id": story.id, "title": story.title, "href": f"/stories/{story.id}",
+            "article_count": len(story.articles),
+            "sources": sorted({site_of(u) for u in story.articles}),
+            "first_seen": iso(story.first_seen), "last_updated": iso(story.last_updated),
+            "last_change": change_summary(changes.get(newest.version_id, []),
+                                          newest.version_count) if newest else None,
+            "last_change_article": newest.title if newest else None,
+            "activity": activity_counts(moments, now, 28, ACTIVITY_SPAN),
+        })
+    return items
+
+
+def story_data(store: Store, story_id: int, now: datetime) -> dict[str, Any]:
+    """One story: its timeline, its articles grouped by source, and its entities."""
+    story = _one_story(store, story_id)
+    with store.engine.connect() as conn:
+        ids = q.page_ids_for_urls(conn, list(story.articles))
+        page_ids = sorted(set(ids.values()))
+        lines, _ = q.article_lines(conn, max(1, len(page_ids)), page_ids=page_ids)
+        changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
+    articles = [line_dict(ln, changes.get(ln.version_id, [])) for ln in lines]
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for article in articles:
+        groups[article["site"]].append(article)
+    href_of = {url: f"/articles/{pid}" for url, pid in ids.items()}
+    return {
+        "id": story.id, "title": story.title, "href": f"/stories/{story.id}",
+        "first_seen": iso(story.first_seen), "last_updated": iso(story.last_updated),
+        "urls": list(story.articles),
+        "articles": articles,
+        "sources": [{"site": site, "articles": items} for site, items in sorted(groups.items())],
+        "entities": [asdict(e) for e in story.entities],
+        "timeline": [{**asdict(e), "href": href_of.get(e.url or "")} for e in story.timeline],
+    }
+
+
+def story_chart(data: dict[str, Any]) -> Markup:
+    """The story's timeline as an inline SVG chart (events with a usable date)."""
+    events = []
+    for entry in data["timeline"]:
+        moment = parse_time(_full_date(entry["date"]))
+        if moment is not None:
+            events.append(ChartEvent(moment, entry["kind"], entry["text"][:80]))
+    return timeline_svg(events)
+
+
+def story_of_page(store: Store, page_id: int) -> dict[str, Any] | None:
+    """The story an article belongs to (id, title, link), or None when it has none yet."""
+    with store.engine.connect() as conn:
+        url = q.page_by_id(conn, page_id).url
+    story = _story_of_url(store, url)
+    if story is None:
+        return None
+    return {"id": story.id, "title": story.title, "href": f"/stories/{story.id}"}
+
+
+def story_feed(store: Store, story_id: int, base_url: str, now: datetime) -> AtomFeed:
+    """A story's feed: its articles as they arrive, and every change to them."""
+    data = story_data(store, story_id, now)
+    page_ids = [int(a["id"]) for a in data["articles"]]
+    entries = revision_entries(store, base_url, page_ids)
+    for article in data["articles"]:
+        entries.append(AtomEntry(
+            id=f"{base_url}/articles/{article['id']}/versions/1",
+            title=f"New article: {article['title']}",
+            updated=parse_time(article["first_seen"]) or now,
+            link=f"{base_url}{article['href']}", summary=f"{article['site']}: {article['title']}",
+            categories=("article",)))
+    entries.sort(key=lambda e: e.updated, reverse=True)
+    return AtomFeed(
+        id=f"{base_url}/stories/{story_id}/feed.atom", title=f"storyline: {data['title']}",
+        subtitle="New articles in this story, and every change to them",
+        self_url=f"{base_url}/stories/{story_id}/feed.atom",
+        html_url=f"{base_url}/stories/{story_id}",
+        updated=entries[0].updated if entries else (parse_time(data["last_updated"]) or now),
+        entries=entries[:100])
+
+
+def _full_date(value: str) -> str:
+    """"2021" → "2021-01-01", "2021-05" → "2021-05-01": dates the chart can place."""
+    value = (value or "").strip()
+    if len(value) == 4 and value.isdigit():
+        return f"{value}-01-01"
+    if len(value) == 7 and value[:4].isdigit() and value[4] == "-":
+        return f"{value}-01"
+    return value
+
+
+def _aware(moment: datetime | None) -> datetime:
+    found = parse_time(moment) if moment else None
+    return found or datetime.min.replace(tzinfo=UTC)
+
+
+# --- the stories stage's storage: the only calls into it ------------------------------
+
+
+def _all_stories(store: Store) -> list[Story] | None:
+    """Every stored story, or None when this storyline has no story storage."""
+    try:
+        from storyline.store import stories as story_store
+    except ImportError:
+        return None
+    return list(story_store.stories(store))
+
+
+def _one_story(store: Store, story_id: int) -> Story:
+    if not 0 < story_id < 2**62:
+        raise NotFoundError(f"there is no story {story_id}; / lists the stories")
+    try:
+        from storyline.store import stories as story_store
+    except ImportError:
+        raise NotFoundError(f"there is no story {story_id}: stories are not stored "
+                            "by this storyline") from None
+    return story_store.story(store, story_id)
+
+
+def _story_of_url(store: Store, url: str) -> Story | None:
+    try:
+        from storyline.store import stories as story_store
+    except ImportError:
+        return None
+    return story_store.story_of(store, url)

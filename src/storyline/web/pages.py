@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from storyline.errors import InputError, StorylineError
 from storyline.store import Store
@@ -41,8 +41,8 @@ def _next_url(request: Request, cursor: str | None) -> str | None:
 
 
 @router.get("/index.json")
-def home_json(request: Request) -> dict[str, Any]:
-    return ds.home_data(_store(request), request.app.state.clock())
+def home_json(request: Request) -> JSONResponse:
+    return JSONResponse(ds.home_data(_store(request), request.app.state.clock()))
 
 
 @router.get("/")
@@ -53,8 +53,8 @@ def home_page(request: Request) -> Response:
 
 @router.get("/articles.json")
 def articles_json(request: Request, cursor: str | None = None, changed_only: bool = False,
-                  limit: int = 50) -> dict[str, Any]:
-    return d.articles_data(_store(request), limit, cursor, changed_only)
+                  limit: int = 50) -> JSONResponse:
+    return JSONResponse(d.articles_data(_store(request), limit, cursor, changed_only))
 
 
 @router.get("/articles")
@@ -66,8 +66,8 @@ def articles_page(request: Request, cursor: str | None = None, changed_only: boo
 
 
 @router.get("/articles/{page_id:int}.json")
-def article_json(request: Request, page_id: int) -> dict[str, Any]:
-    return d.article_data(_store(request), page_id)
+def article_json(request: Request, page_id: int) -> JSONResponse:
+    return JSONResponse(d.article_data(_store(request), page_id))
 
 
 @router.get("/articles/{page_id:int}")
@@ -78,8 +78,8 @@ def article_page(request: Request, page_id: int) -> Response:
 
 
 @router.get("/articles/{page_id:int}/versions/{number:int}.json")
-def version_json(request: Request, page_id: int, number: int) -> dict[str, Any]:
-    return d.article_data(_store(request), page_id, number)
+def version_json(request: Request, page_id: int, number: int) -> JSONResponse:
+    return JSONResponse(d.article_data(_store(request), page_id, number))
 
 
 @router.get("/articles/{page_id:int}/versions/{number:int}")
@@ -91,8 +91,8 @@ def version_page(request: Request, page_id: int, number: int) -> Response:
 
 @router.get("/articles/{page_id:int}/diff.json")
 def diff_json(request: Request, page_id: int, a: int | None = None, b: int | None = None
-              ) -> dict[str, Any]:
-    return d.diff_data(_store(request), page_id, a, b)
+              ) -> JSONResponse:
+    return JSONResponse(d.diff_data(_store(request), page_id, a, b))
 
 
 @router.get("/articles/{page_id:int}/diff")
@@ -105,8 +105,8 @@ def diff_page(request: Request, page_id: int, a: int | None = None, b: int | Non
 
 
 @router.get("/stories/{story_id:int}.json")
-def story_json(request: Request, story_id: int) -> dict[str, Any]:
-    return ds.story_data(_store(request), story_id, request.app.state.clock())
+def story_json(request: Request, story_id: int) -> JSONResponse:
+    return JSONResponse(ds.story_data(_store(request), story_id, request.app.state.clock()))
 
 
 @router.get("/stories/{story_id:int}")
@@ -119,8 +119,9 @@ def story_page(request: Request, story_id: int) -> Response:
 @router.get("/search.json")
 def search_json(request: Request, q: str = "", source: str = "", since: str = "",
                 until: str = "", entity: str = "", cursor: str | None = None
-                ) -> dict[str, Any]:
-    return search_data(_store(request), q, source, since, until, entity, cursor=cursor)
+                ) -> JSONResponse:
+    data = search_data(_store(request), q, source, since, until, entity, cursor=cursor)
+    return JSONResponse(data)
 
 
 @router.get("/search")
@@ -133,8 +134,8 @@ def search_page(request: Request, q: str = "", source: str = "", since: str = ""
 
 
 @router.get("/sources.json")
-def sources_json(request: Request) -> dict[str, Any]:
-    return d.sources_data(_store(request))
+def sources_json(request: Request) -> JSONResponse:
+    return JSONResponse(d.sources_data(_store(request)))
 
 
 @router.get("/sources")

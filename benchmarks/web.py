@@ -1,0 +1,359 @@
+"""Web benchmark: page and API latency under concurrent clients, on a big realistic store.
+
+Builds (or reuses) a SQLite database with N pages and M versions by bulk insert: bodies
+are the shared extraction pages' real article texts, headlines the shared story headlines;
+later versions get the edits news pages get (UPDATE headline and block, a copy edit, an
+added paragraph), with the matching change rows and the full-text index. Then it starts
+``storyline serve --read-only`` in a subprocess on 127.0.0.1 and, for each target (home,
+story, article, search pages; the JSON API), runs C client threads (httpx, keep-alive)
+until R requests are done or T seconds pass, and reports p50/p95 latency and throughput.
+
+Usage:
+    .venv/bin/python benchmarks/web.py [--pages 10000] [--versions 50000] [--clients 20]
+        [--requests 600] [--seconds 30] [--db PATH] [--write docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import insert, select
+
+from storyline.model import Article, Paragraph, Section
+from storyline.store import Store, schema
+from storyline.store.search import create_search_index
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared" / "data"
+COMMAND = ".venv/bin/python benchmarks/web.py --write docs/benchmarks.md"
+SECTION = "## Web"
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+# ----------------------------------------------------------------------------- the data
+
+
+def _texts() -> tuple[list[list[str]], list[str]]:
+    truth = json.loads((SHARED / "extraction" / "ground-truth.json").read_text("utf-8"))
+    bodies = [[p.strip() for p in v["articleBody"].split("\n") if p.strip()]
+              for _, v in sorted(truth.items())]
+    bodies = [b for b in bodies if len(b) >= 3]
+    heads = []
+    with (SHARED / "stories" / "googlenews-titles.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            text = json.loads(line)["textCleaned"].strip()
+            if text:
+                heads.append(text[0].upper() + text[1:])
+    return bodies, heads
+
+
+def _edit(article: Article, step: int, rng: random.Random) -> tuple[Article, list[dict]]:
+    """The next version of ``article`` and its change rows, by the kind of edit news gets."""
+    sections = [Section(s.kind, list(s.paragraphs), s.heading) for s in article.sections]
+    body = sections[-1]
+    kind = ("headline", "update_added", "copy_edit", "added")[step % 4]
+    title = article.title or ""
+    if kind == "headline":
+        new_title = f"UPDATE: {title}" if not title.startswith("UPDATE") else title + " (video)"
+        change = {"kind": "headline", "before": title, "after": new_title}
+        title = new_title
+    elif kind == "update_added":
+        text = f"Officials gave new figures on day {step}: {rng.randint(2, 90)} in all."
+        sections.insert(0, Section("update", [Paragraph(text)]))
+        change = {"kind": "update_added", "after": text, "section": "update"}
+    elif kind == "copy_edit":
+        i = rng.randrange(len(body.paragraphs))
+        old = body.paragraphs[i].text
+        new = old.replace(" the ", " a ", 1) if " the " in old else old + "."
+        body.paragraphs[i] = Paragraph(new)
+        change = {"kind": "copy_edit", "before": old, "after": new, "section": "body"}
+    else:
+        text = f"This paragraph was added in revision {step + 1} with more detail on the events."
+        body.paragraphs.append(Paragraph(text))
+        change = {"kind": "added", "after": text, "section": "body"}
+    new = Article(url=article.url, title=title, sections=sections, authors=article.authors,
+                  published=article.published, site_name=article.site_name)
+    return new, [change]
+
+
+def build_database(path: Path, n_pages: int, n_versions: int, seed: int = 7) -> dict[str, int]:
+    """Fill ``path`` with ``n_pages`` pages and about ``n_versions`` versions (bulk insert)."""
+    rng = random.Random(seed)
+    bodies, heads = _texts()
+    store = Store.open(path)
+    n_sites = 40
+    with store.engine.begin() as conn:
+        conn.execute(insert(schema.sources), [
+            {"id": s + 1, "url": f"https://site{s}.example/rss.xml", "kind": "feed",
+             "title": f"Site {s}", "interval_s": 900.0, "added_at": NOW - timedelta(days=40),
+             "next_visit_at": NOW + timedelta(minutes=s), "last_visit_at": NOW, "failures": 0,
+             "last_status": 200} for s in range(n_sites)])
+    extra = n_versions - n_pages
+    counts = [1] * n_pages
+    for _ in range(max(0, extra)):
+        counts[min(int(rng.paretovariate(1.2)) - 1 + rng.randrange(n_pages // 2), n_pages - 1)] += 1
+    version_id = change_id = 0
+    batch_p: list[dict] = []
+    batch_v: list[dict] = []
+    batch_c: list[dict] = []
+    for page in range(n_pages):
+        site = page % n_sites
+        url = f"https://site{site}.example/news/{page}"
+        first_seen = NOW - timedelta(minutes=rng.randrange(30 * 24 * 60))
+        article = Article(url=url, title=heads[page % len(heads)], site_name=f"Site {site}",
+                          sections=[Section("body", [Paragraph(t) for t in
+                                                     bodies[page % len(bodies)]])],
+                          published=first_seen.date().isoformat())
+        at = first_seen
+        for step in range(counts[page]):
+            changes: list[dict] = []
+            if step:
+                article, changes = _edit(article, step, rng)
+                at = min(NOW, at + timedelta(minutes=rng.randrange(10, 600)))
+            version_id += 1
+            batch_v.append({"id": version_id, "page_id": page + 1, "fetched_at": at,
+                            "content_hash": article.content_hash(), "title": article.title,
+                            "text_length": len(article.body_text),
+                            "article_json": json.dumps(article.to_dict(), ensure_ascii=False)})
+            for pos, change in enumerate(changes):
+                change_id += 1
+                batch_c.append({"id": change_id, "version_id": version_id, "position": pos,
+                                "kind": change["kind"], "section": change.get("section"),
+                                "before": change.get("before"), "after": change.get("after")})
+        batch_p.append({"id": page + 1, "url": url, "source_id": site + 1,
+                        "first_seen": first_seen, "title": article.title,
+                        "next_visit_at": at + timedelta(hours=3), "last_visit_at": at,
+                        "failures": 0, "last_status": 200, "latest_version_id": version_id,
+                        "version_count": counts[page]})
+        if len(batch_v) > 5000 or page == n_pages - 1:
+            _flush(store, batch_p, batch_v, batch_c)
+    with store.engine.begin() as conn:
+        conn.execute(insert(schema.captures).from_select(
+            ["page_id", "fetched_at", "content_hash"],
+            select(schema.versions.c.page_id, schema.versions.c.fetched_at,
+                   schema.versions.c.content_hash)))
+        create_search_index(conn)
+    _build_stories(store, n_pages, rng)
+    counts_now = store.counts()
+    store.close()
+    return counts_now
+
+
+def _flush(store: Store, pages: list[dict], versions: list[dict], changes: list[dict]) -> None:
+    with store.engine.begin() as conn:
+        if pages:
+            conn.execute(insert(schema.pages), pages)
+        conn.execute(insert(schema.versions), versions)
+        if changes:
+            conn.execute(insert(schema.changes), changes)
+    pages.clear(), versions.clear(), changes.clear()
+
+
+def _build_stories(store: Store, n_pages: int, rng: random.Random) -> None:
+    """Stories over the pages, when this storyline stores stories (see web.data_stories)."""
+    from storyline.web import data_stories
+
+    builder = getattr(data_stories, "bulk_stories", None)
+    if builder is not None:
+        builder(store, n_pages, rng)
+
+
+# ----------------------------------------------------------------------------- the load
+
+
+@dataclass
+class Target:
+    """One thing to measure: a name and a function giving the next URL path."""
+
+    name: str
+    kind: str  # "page" or "api"
+    path: Callable[[random.Random], str]
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+
+def run_target(base: str, target: Target, clients: int, requests: int, seconds: float) -> None:
+    """``clients`` threads request ``target`` until ``requests`` are done or time is up."""
+    lock = threading.Lock()
+    remaining = [requests]
+    deadline = time.monotonic() + seconds
+
+    def worker(index: int) -> None:
+        rng = random.Random(index)
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while time.monotonic() < deadline:
+                with lock:
+                    if remaining[0] <= 0:
+                        return
+                    remaining[0] -= 1
+                path = target.path(rng)
+                start = time.perf_counter()
+                try:
+                    failed = client.get(path).status_code >= 400
+                except httpx.HTTPError:
+                    failed = True
+                took = time.perf_counter() - start
+                with lock:
+                    target.latencies.append(took * 1000)
+                    target.errors += failed
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    target.elapsed = time.perf_counter() - started
+
+
+def targets(n_pages: int, n_stories: int, words: list[str]) -> list[Target]:
+    """The pages and API calls measured, each drawing random ids and words."""
+    found = [
+        Target("home page `/`", "page", lambda r: "/"),
+        Target("article page `/articles/{id}`", "page",
+               lambda r: f"/articles/{r.randint(1, n_pages)}"),
+        Target("search page `/search?q=...`", "page",
+               lambda r: f"/search?q={r.choice(words)}"),
+        Target("API `/api/articles?limit=50`", "api", lambda r: "/api/articles?limit=50"),
+        Target("API `/api/articles/{id}`", "api",
+               lambda r: f"/api/articles/{r.randint(1, n_pages)}"),
+        Target("API `/api/search?q=...`", "api", lambda r: f"/api/search?q={r.choice(words)}"),
+    ]
+    if n_stories:
+        found.insert(1, Target("story page `/stories/{id}`", "page",
+                               lambda r: f"/stories/{r.randint(1, n_stories)}"))
+        found.append(Target("API `/api/stories/{id}`", "api",
+                            lambda r: f"/api/stories/{r.randint(1, n_stories)}"))
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(db: Path) -> tuple[subprocess.Popen, str]:
+    """``storyline serve --read-only`` in a subprocess; returns it and its base URL."""
+    port = _free_port()
+    env = {**os.environ, "STORYLINE_TOKEN": ""}
+    log = db.with_suffix(".serve.log").open("wb")  # a file: a full pipe would stall the server
+    proc = subprocess.Popen([sys.executable, "-m", "storyline", "serve", "--db", str(db),
+                             "--port", str(port), "--read-only"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(base + "/api/sources", timeout=2)
+            return proc, base
+        except httpx.TransportError:
+            if proc.poll() is not None:
+                raise SystemExit(f"server failed; see {log.name}") from None
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("server did not start in 60 s")
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def table(results: list[Target], clients: int) -> str:
+    """The results as a markdown table, with the targets' pass/fail."""
+    lines = [f"| target ({clients} concurrent clients) | requests | errors | p50 ms | p95 ms "
+             "| req/s | goal p95 |", "|---|---|---|---|---|---|---|"]
+    for t in results:
+        goal = 100 if t.kind == "page" else 50
+        p50, p95 = statistics.median(t.latencies), _percentile(t.latencies, 0.95)
+        mark = "met" if p95 < goal else "missed"
+        lines.append(f"| {t.name} | {len(t.latencies)} | {t.errors} | {p50:.1f} | {p95:.1f} | "
+                     f"{len(t.latencies) / t.elapsed:.0f} | < {goal} ms ({mark}) |")
+    return "\n".join(lines)
+
+
+def write_section(path: Path, body: str) -> None:
+    """Replace (or add) the ``## Web`` section of ``path``."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start = text.find(f"\n{SECTION}\n")
+    block = f"\n{SECTION}\n\n{body.strip()}\n"
+    if start < 0:
+        text = text.rstrip("\n") + "\n" + block
+    else:
+        end = text.find("\n## ", start + len(SECTION) + 2)
+        text = text[:start] + block + (text[end:] if end >= 0 else "")
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--versions", type=int, default=50_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=600, help="per target")
+    parser.add_argument("--seconds", type=float, default=30.0, help="per target, at most")
+    parser.add_argument("--db", type=Path, default=ROOT / ".benchmarks" / "web.db")
+    parser.add_argument("--write", type=Path, default=None)
+    args = parser.parse_args()
+    marker = args.db.with_suffix(f".{args.pages}-{args.versions}.ok")
+    if not marker.exists():
+        for stale in args.db.parent.glob(args.db.name + "*"):
+            stale.unlink()
+        args.db.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        counts = build_database(args.db, args.pages, args.versions)
+        print(f"built {counts} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        marker.write_text(json.dumps(counts))
+    counts = json.loads(marker.read_text())
+    n_stories = counts.get("stories", 0)
+    _, heads = _texts()
+    words = sorted({w for h in heads[:2000] for w in h.lower().split() if len(w) > 4})
+    proc, base = start_server(args.db)
+    results = []
+    try:
+        for target in targets(args.pages, n_stories, words):
+            run_target(base, target, 2, 20, 10)  # warm up
+            target.latencies.clear()
+            target.errors = 0
+            run_target(base, target, args.clients, args.requests, args.seconds)
+            results.append(target)
+            print(f"{target.name}: done", file=sys.stderr)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    report = table(results, args.clients)
+    print(report)
+    if args.write:
+        write_section(args.write, _section(report, counts, args))
+
+
+def _section(report: str, counts: dict[str, int], args: argparse.Namespace) -> str:
+    cpu = os.cpu_count()
+    return (f"Command: `{COMMAND}`\n\n"
+            f"Database: SQLite, {counts['pages']:,} articles, {counts['versions']:,} versions, "
+            f"{counts['changes']:,} changes (bulk-built from the shared pages' real article "
+            f"texts and the shared headlines). Server: `storyline serve --read-only` (one "
+            f"uvicorn process) on 127.0.0.1; load: {args.clients} client threads (httpx, "
+            f"keep-alive) in the benchmark process, at most {args.requests} requests or "
+            f"{args.seconds:.0f} s per target, after a short warm-up; machine: {cpu} cores "
+            "shared with other work, so figures vary from run to run.\n\n" + report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""Full-text search: the FTS5 index follows stored versions; filters; paging; snippets."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from storyline.model import Article, Paragraph, Section
+from storyline.store import Store
+from storyline.store.search import SearchQuery, fts_expression, search_articles
+from storyline.web.data_search import search_data, snippet_parts
+
+T = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+def _article(url: str, title: str, *texts: str) -> Article:
+    return Article(url=url, title=title, sections=[Section("body", [Paragraph(t) for t in texts])])
+
+
+def _store(tmp_path) -> Store:
+    store = Store.open(tmp_path / "search.db")
+    store.store_version("https://a.example/1", T, _article(
+        "https://a.example/1", "Harbour bridge reopens", "The bridge reopened on Monday."))
+    store.store_version("https://www.b.example/2", T + timedelta(days=2), _article(
+        "https://www.b.example/2", "Council budget approved", "Jeppe Kofod welcomed the budget.",
+        "The harbour fund grows."))
+    return store
+
+
+def test_search_finds_the_current_text_and_follows_new_versions(tmp_path):
+    with _store(tmp_path) as store:
+        assert [h["title"] for h in search_data(store, "bridge")["items"]] == [
+            "Harbour bridge reopens"]
+        first = _article("https://a.example/1", "Harbour bridge reopens", "The bridge reopened.")
+        store.store_version("https://a.example/1", T + timedelta(hours=5), replace(
+            first, title="Ferry replaces the bridge", sections=[Section("body", [
+                Paragraph("A ferry runs while engineers inspect the span.")])]))
+        found = search_data(store, "ferry")["items"]
+        assert [h["url"] for h in found] == ["https://a.example/1"]
+        assert search_data(store, "reopened")["items"] == []  # old text is not current
+
+
+def test_headline_matches_rank_first_and_snippets_mark_the_words(tmp_path):
+    with _store(tmp_path) as store:
+        items = search_data(store, "harbour")["items"]
+        assert [h["title"] for h in items] == ["Harbour bridge reopens", "Council budget approved"]
+        marked = [p["text"] for p in items[1]["snippet"] if p["match"]]
+        assert marked == ["harbour"]
+
+
+def test_filters_by_site_date_and_entity(tmp_path):
+    with _store(tmp_path) as store:
+        assert [h["site"] for h in search_data(store, "harbour", source="b.example")["items"]] \
+            == ["b.example"]
+        since = (T + timedelta(days=1)).date().isoformat()
+        assert [h["site"] for h in search_data(store, "harbour", since=since)["items"]] \
+            == ["b.example"]
+        until = T.date().isoformat()
+        assert [h["site"] for h in search_data(store, "harbour", until=until)["items"]] \
+            == ["a.example"]
+        by_entity = search_data(store, "", entity="Jeppe Kofod")["items"]
+        assert [h["title"] for h in by_entity] == ["Council budget approved"]
+        assert search_data(store, "", entity="Kofod Jeppe")["items"] == []  # a phrase
+
+
+def test_filters_alone_list_the_newest_articles(tmp_path):
+    with _store(tmp_path) as store:
+        result = search_data(store, "", source="a.example")
+        assert result["engine"] == "like"
+        assert [h["site"] for h in result["items"]] == ["a.example"]
+
+
+def test_paging_with_a_cursor(tmp_path):
+    with _store(tmp_path) as store:
+        first = search_data(store, "harbour", limit=1)
+        assert len(first["items"]) == 1 and first["next_cursor"] == "o1"
+        second = search_data(store, "harbour", limit=1, cursor=first["next_cursor"])
+        assert second["next_cursor"] is None
+        assert first["items"][0]["id"] != second["items"][0]["id"]
+
+
+def test_query_syntax_cannot_break_the_fts_expression(tmp_path):
+    with _store(tmp_path) as store:
+        for nasty in ('"', "harbour OR", "NEAR(", "a* AND -b", "'; DROP TABLE pages; --", "*"):
+            search_data(store, nasty)  # no error
+        assert fts_expression(["harbour", "fund"], []) == '"harbour" AND "fund"*'
+        with store.engine.connect() as conn:
+            found = search_articles(conn, SearchQuery(words="harb"))
+        assert len(found.hits) == 2  # the last word is a prefix
+
+
+def test_snippet_parts():
+    assert snippet_parts("a \x02b\x03 c") == [
+        {"text": "a ", "match": False}, {"text": "b", "match": True},
+        {"text": " c", "match": False}]
+
+
+def test_search_page_escapes_and_pages(client):
+    page = client.get("/search?q=Mali")
+    assert page.status_code == 200 and "<mark>" in page.text
+    assert "Danish troops" in page.text
