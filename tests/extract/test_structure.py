@@ -6,6 +6,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline import extract_article
 from storyline.extract import patterns
@@ -288,3 +290,27 @@ def test_html_live_blog_entries_from_json_ld():
         ("body", None), ("live_entry", "2022-11-01T21:40:00+01:00"),
         ("live_entry", "2022-11-01T21:05:00+01:00")]
     assert [p.text for p in article.sections[1].paragraphs][-1] == "More to come."
+
+
+_BLOCKS = st.builds(
+    Block,
+    text=st.one_of(st.text(max_size=80), st.sampled_from([
+        "UPDATE: x", "Original story", "Correction:", "READ ALSO: y", "14:32 GMT",
+        "Related articles", "Read more about the story below.", "A plain sentence.",
+        "Teaser title", "2019-11-19T14:05:00Z"])),
+    kind=st.sampled_from(["paragraph", "heading", "list_item", "quote"]),
+    link_density=st.floats(0, 1),
+    url=st.none() | st.just("https://example.com/a"),
+    hints=st.sets(st.sampled_from(["update", "timestamp", "rail"]), max_size=2),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_BLOCKS, max_size=20), st.lists(st.builds(Teaser, st.text(max_size=30)),
+                                                max_size=3))
+def test_arbitrary_blocks_never_crash_and_body_comes_from_the_blocks(blocks, known):
+    texts = " ".join(b.text for b in blocks)
+    body = structure_blocks(blocks, known)
+    for section in body.sections:
+        for paragraph in section.paragraphs:
+            assert paragraph.text.strip() and paragraph.text in texts

@@ -177,3 +177,11 @@ def test_arbitrary_news_shaped_text_never_crashes_or_loses_body_words(parts):
                                 "live_entry")
         for paragraph in section.paragraphs:
             assert paragraph.text and paragraph.text in body
+
+
+def test_page_furniture_above_the_headline_is_navigation():
+    article = extract_text("Skip to content\n\nAdvertisement\n\nStorm closes bridges\n\n"
+                           "The Great Belt bridge closed on Sunday night.\n")
+    assert article.title == "Storm closes bridges"
+    assert article.navigation == ["Skip to content", "Advertisement"]
+    assert article.body_text == "The Great Belt bridge closed on Sunday night."

@@ -41,8 +41,9 @@ def extract_text(text: str, url: str | None = None) -> Article:
     if len(text) > MAX_TEXT_CHARS:
         raise InputError(f"text is {len(text):,} characters, over the {MAX_TEXT_CHARS:,} cap")
     blocks = text_blocks(text)
+    furniture, blocks = _take_leading_furniture(blocks)
     if not blocks:
-        return Article(url=url, no_article=True)
+        return Article(url=url, navigation=furniture, no_article=True)
     title, blocks = _take_title(blocks)
     standfirst, blocks = _take_standfirst(blocks)
     authors, blocks = _take_byline(blocks)
@@ -56,7 +57,7 @@ def extract_text(text: str, url: str | None = None) -> Article:
         sections=body.sections,
         promos=body.promos,
         related=body.related,
-        navigation=body.navigation,
+        navigation=furniture + body.navigation,
         no_article=not body.sections,
     )
 
@@ -122,6 +123,14 @@ def _plain(line: str) -> bool:
     """Not a label, promo or navigation line, which have their own rules."""
     return not (block_label(line) or promo_kind(line) or is_navigation(line)
                 or is_rail_heading(line))
+
+
+def _take_leading_furniture(blocks: list[Block]) -> tuple[list[str], list[Block]]:
+    """'Skip to content', 'Advertisement' and the like above the headline of a copied page."""
+    for i, block in enumerate(blocks):
+        if not is_navigation(block.text):
+            return [b.text for b in blocks[:i]], blocks[i:]
+    return [b.text for b in blocks], []
 
 
 def _take_title(blocks: list[Block]) -> tuple[str | None, list[Block]]:
