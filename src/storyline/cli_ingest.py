@@ -20,19 +20,27 @@ from storyline.sources.captures import KEPT_KINDS, PROBLEM_KINDS
 if TYPE_CHECKING:
     from storyline.ingest import IngestReport
 
-_DB_HELP = "Database file or SQLAlchemy URL (default: $STORYLINE_DB, the db setting, or the " \
+_DB_HELP = (
+    "Database file or SQLAlchemy URL (default: $STORYLINE_DB, the db setting, or the "
     "user data dir)."
+)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
-              help="Extraction processes (default: the ingest_workers setting, else all cores).")
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction processes (default: the ingest_workers setting, else all cores).",
+)
 @click.option("--db", default=None, help=_DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int | None, db: str | None,
-           as_json: bool) -> None:
+def ingest(
+    ctx: click.Context, paths: tuple[Path, ...], workers: int | None, db: str | None, as_json: bool
+) -> None:
     """Store every page in WARC/ARC files, folders of .html/.html.gz, or JSONL files.
 
     Each record becomes a version of its URL at its capture time, so several captures of
@@ -47,8 +55,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int | None, db:
     settings = settings_from(ctx)
     console = Console(stderr=True)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    with Store.open(db, settings) as store, Progress(
-            *columns, console=console, disable=as_json or not console.is_terminal) as bar:
+    with (
+        Store.open(db, settings) as store,
+        Progress(*columns, console=console, disable=as_json or not console.is_terminal) as bar,
+    ):
         task = bar.add_task("starting", total=None)
 
         def show(report: IngestReport) -> None:
@@ -66,8 +76,10 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], workers: int | None, db:
 
 def _progress_line(report: IngestReport, elapsed: float | None) -> str:
     rate = report.records / elapsed if elapsed else 0.0
-    return (f"{report.records:,} records, {report.stored:,} new versions, "
-            f"{sum(report.problems.values()):,} problems, {rate:,.1f} pages/s")
+    return (
+        f"{report.records:,} records, {report.stored:,} new versions, "
+        f"{sum(report.problems.values()):,} problems, {rate:,.1f} pages/s"
+    )
 
 
 def _summary(report: IngestReport) -> str:
@@ -115,16 +127,33 @@ def duplicates(ctx: click.Context, db: str | None, as_json: bool) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]),
-              default="jsonl", show_default=True, help="Output format (docs/export.md).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    default="jsonl",
+    show_default=True,
+    help="Output format (docs/export.md).",
+)
 @click.option("--versions", is_flag=True, help="One row per version instead of per page.")
 @click.option("--since", default=None, help="Only versions captured at or after this ISO time.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Output file (default: standard output).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output file (default: standard output).",
+)
 @click.option("--db", default=None, help=_DB_HELP)
 @click.pass_context
-def export(ctx: click.Context, fmt: str, versions: bool, since: str | None,
-           output: Path | None, db: str | None) -> None:
+def export(
+    ctx: click.Context,
+    fmt: str,
+    versions: bool,
+    since: str | None,
+    output: Path | None,
+    db: str | None,
+) -> None:
     """Export stored articles as JSON Lines, CSV or Parquet, streaming.
 
     Example: storyline export --format parquet --versions -o articles.parquet

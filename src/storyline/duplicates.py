@@ -48,8 +48,10 @@ class LshParams:
     def for_threshold(cls, threshold: float) -> LshParams:
         """Band count and width that datasketch finds optimal for ``threshold``."""
         if not 0.0 < threshold < 1.0:
-            raise ConfigError(f"setting 'duplicate_threshold' must be between 0 and 1 "
-                              f"(exclusive), got {threshold}")
+            raise ConfigError(
+                f"setting 'duplicate_threshold' must be between 0 and 1 "
+                f"(exclusive), got {threshold}"
+            )
         lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         return cls(threshold, lsh.b, lsh.r)
 
@@ -78,8 +80,9 @@ class Fingerprinter:
         words = _WORD.findall(text.lower())
         if len(words) < MIN_WORDS:
             return None
-        shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in
-                    range(len(words) - SHINGLE_WORDS + 1)}
+        shingles = {
+            " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
+        }
         minhash = MinHash(num_perm=NUM_PERM, permutations=self._permutations, scheme=_SCHEME)
         minhash.update_batch([s.encode("utf-8") for s in shingles])
         return minhash.hashvalues.astype("<u4").tobytes()
@@ -94,19 +97,26 @@ def similarity(a: bytes, b: bytes) -> float:
 
 
 def band_keys(signature: bytes, params: LshParams) -> list[int]:
-    """One signed 64-bit key per band: pages sharing any key are candidate copies."""
+    """One signed 64-bit key per band (the band's number is hashed in, so one indexed
+    column holds every band): pages sharing any key are candidate copies."""
     width = params.rows * 4
-    return [int.from_bytes(hashlib.blake2b(signature[i * width:(i + 1) * width],
-                                           digest_size=8).digest(), "big", signed=True)
-            for i in range(params.bands)]
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                signature[i * width : (i + 1) * width], digest_size=8, salt=i.to_bytes(16, "big")
+            ).digest(),
+            "big",
+            signed=True,
+        )
+        for i in range(params.bands)
+    ]
 
 
 def duplicate_groups(store: Store) -> list[DuplicateGroup]:
     """Every group of near-duplicate pages, largest first."""
     from storyline.store import duplicates as tables
 
-    return [DuplicateGroup(gid, members[0], members)
-            for gid, members in tables.groups(store)]
+    return [DuplicateGroup(gid, members[0], members) for gid, members in tables.groups(store)]
 
 
 def canonical_of(store: Store, url: str) -> str:
@@ -118,5 +128,6 @@ def canonical_of(store: Store, url: str) -> str:
 
 def canonical_map(store: Store) -> dict[str, str]:
     """Every grouped page mapped to its group's canonical page (canonicals map to themselves)."""
-    return {member: group.canonical for group in duplicate_groups(store)
-            for member in group.members}
+    return {
+        member: group.canonical for group in duplicate_groups(store) for member in group.members
+    }

@@ -34,21 +34,40 @@ BATCH = 1000
 _PAGE = 200
 
 _PARAGRAPH = pa.struct([("text", pa.string()), ("kind", pa.string())])
-_SECTION = pa.struct([("kind", pa.string()), ("paragraphs", pa.list_(_PARAGRAPH)),
-                      ("heading", pa.string()), ("timestamp", pa.string())])
+_SECTION = pa.struct(
+    [
+        ("kind", pa.string()),
+        ("paragraphs", pa.list_(_PARAGRAPH)),
+        ("heading", pa.string()),
+        ("timestamp", pa.string()),
+    ]
+)
 _PROMO = pa.struct([("text", pa.string()), ("url", pa.string()), ("kind", pa.string())])
 _TEASER = pa.struct([("title", pa.string()), ("summary", pa.string()), ("url", pa.string())])
-SCHEMA = pa.schema([
-    ("url", pa.string()), ("version", pa.int32()), ("fetched_at", pa.timestamp("us", "UTC")),
-    ("content_hash", pa.string()), ("copy_of", pa.string()),
-    ("canonical_url", pa.string()), ("site_name", pa.string()), ("title", pa.string()),
-    ("labels", pa.list_(pa.string())), ("standfirst", pa.string()),
-    ("authors", pa.list_(pa.string())), ("published", pa.string()), ("modified", pa.string()),
-    ("language", pa.string()), ("sections", pa.list_(_SECTION)),
-    ("promos", pa.list_(_PROMO)), ("related", pa.list_(_TEASER)),
-    ("navigation", pa.list_(pa.string())), ("no_article", pa.bool_()),
-    ("body_text", pa.string()),
-])
+SCHEMA = pa.schema(
+    [
+        ("url", pa.string()),
+        ("version", pa.int32()),
+        ("fetched_at", pa.timestamp("us", "UTC")),
+        ("content_hash", pa.string()),
+        ("copy_of", pa.string()),
+        ("canonical_url", pa.string()),
+        ("site_name", pa.string()),
+        ("title", pa.string()),
+        ("labels", pa.list_(pa.string())),
+        ("standfirst", pa.string()),
+        ("authors", pa.list_(pa.string())),
+        ("published", pa.string()),
+        ("modified", pa.string()),
+        ("language", pa.string()),
+        ("sections", pa.list_(_SECTION)),
+        ("promos", pa.list_(_PROMO)),
+        ("related", pa.list_(_TEASER)),
+        ("navigation", pa.list_(pa.string())),
+        ("no_article", pa.bool_()),
+        ("body_text", pa.string()),
+    ]
+)
 COLUMNS = tuple(SCHEMA.names)
 _NESTED = ("labels", "authors", "sections", "promos", "related", "navigation")
 
@@ -71,9 +90,7 @@ def export_rows(
         cursor = page.next_cursor
 
 
-def write_export(
-    rows: Iterator[dict[str, Any]], fmt: str, out: IO[bytes]
-) -> int:
+def write_export(rows: Iterator[dict[str, Any]], fmt: str, out: IO[bytes]) -> int:
     """Write rows to a binary stream in ``fmt``; return how many were written."""
     if fmt == "jsonl":
         return _write_jsonl(rows, out)
@@ -85,7 +102,10 @@ def write_export(
 
 
 def export(
-    store: Store, fmt: str, out: IO[bytes], versions: bool = False,
+    store: Store,
+    fmt: str,
+    out: IO[bytes],
+    versions: bool = False,
     since: datetime | None = None,
 ) -> int:
     """Export the store's articles (or every version) to ``out``; return the row count."""
@@ -96,9 +116,13 @@ def export(
 
 def _row(url: str, version: Version, canonical: str | None) -> dict[str, Any]:
     data = version.article.to_dict()
-    row = {"url": url, "version": version.number, "fetched_at": version.fetched_at,
-           "content_hash": version.content_hash,
-           "copy_of": canonical if canonical and canonical != url else None}
+    row = {
+        "url": url,
+        "version": version.number,
+        "fetched_at": version.fetched_at,
+        "content_hash": version.content_hash,
+        "copy_of": canonical if canonical and canonical != url else None,
+    }
     row.update({k: data.get(k) for k in COLUMNS if k not in row})
     return row
 

@@ -60,17 +60,22 @@ class IngestReport:
         self.problems[problem.kind] += 1
         shown = self.examples.setdefault(problem.kind, [])
         if len(shown) < _EXAMPLES:
-            shown.append(f"{problem.origin}: {problem.detail}" if problem.detail
-                         else problem.origin)
+            shown.append(
+                f"{problem.origin}: {problem.detail}" if problem.detail else problem.origin
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (``ingest --json``)."""
         return {
-            "records": self.records, "stored": self.stored, "unchanged": self.unchanged,
-            "skipped": self.skipped, "copies": self.copies,
+            "records": self.records,
+            "stored": self.stored,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "copies": self.copies,
             "problems": dict(sorted(self.problems.items())),
             "skipped_problems": sum(n for k, n in self.problems.items() if k not in KEPT_KINDS),
-            "examples": self.examples, "seconds": round(self.seconds, 3),
+            "examples": self.examples,
+            "seconds": round(self.seconds, 3),
             "records_per_second": round(self.records_per_second, 1),
             "interrupted": self.interrupted,
         }
@@ -80,7 +85,10 @@ Progress = Callable[[IngestReport], None]
 
 
 def ingest(
-    store: Store, paths: Iterable[str | Path], settings: Settings, workers: int | None = None,
+    store: Store,
+    paths: Iterable[str | Path],
+    settings: Settings,
+    workers: int | None = None,
     on_progress: Progress | None = None,
 ) -> IngestReport:
     """Store every capture found under ``paths``; bad records are counted, never fatal.
@@ -133,12 +141,22 @@ class _Run:
             self.report.note(problem)
         if result.article is not None:
             raw = capture.html if capture.kind == "html" else None
-            stored = self.store.store_version(capture.url, capture.fetched_at, result.article,
-                                              raw_html=raw, raw_type="text/html" if raw else None)
+            stored = self.store.store_version(
+                capture.url,
+                capture.fetched_at,
+                result.article,
+                raw_html=raw,
+                raw_type="text/html" if raw else None,
+            )
             if stored.created:
                 self.report.stored += 1
-                if result.signature and dup_index.add_signature(
-                        self.store, capture.url, result.signature, self.params) is not None:
+                if (
+                    result.signature
+                    and dup_index.add_signature(
+                        self.store, capture.url, result.signature, self.params
+                    )
+                    is not None
+                ):
                     self.report.copies += 1
             else:
                 self.report.unchanged += 1
@@ -179,9 +197,7 @@ def _extract_inline(captures: Iterable[Capture]) -> Iterator[tuple[Capture, Extr
         yield capture, extract_capture(capture)
 
 
-def _extract_pool(
-    captures: Iterable[Capture], workers: int
-) -> Iterator[tuple[Capture, Extracted]]:
+def _extract_pool(captures: Iterable[Capture], workers: int) -> Iterator[tuple[Capture, Extracted]]:
     """Extract in ``workers`` processes, at most ``4 × workers`` captures in flight."""
     pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=ignore_sigint)
     limit = workers * 4

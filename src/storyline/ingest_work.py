@@ -73,8 +73,13 @@ def _article(capture: Capture, notes: list[Rejected]) -> Article:
     if decoded is not None:
         page = decoded
     elif not clean:
-        notes.append(Rejected("encoding", capture.origin,
-                              f"{capture.url}: bytes match no declared charset nor UTF-8"))
+        notes.append(
+            Rejected(
+                "encoding",
+                capture.origin,
+                f"{capture.url}: bytes match no declared charset nor UTF-8",
+            )
+        )
     return extract_article(page, url=capture.url)
 
 

@@ -35,15 +35,23 @@ def write_warc(path: Path, records: list[Rec], compress: bool = True) -> Path:
         for rec in records:
             if rec.revisit:
                 record = writer.create_revisit_record(
-                    rec.url, digest="sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                    refers_to_uri=rec.url, refers_to_date=rec.date)
+                    rec.url,
+                    digest="sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                    refers_to_uri=rec.url,
+                    refers_to_date=rec.date,
+                )
                 record.rec_headers.replace_header("WARC-Date", rec.date)
             else:
-                headers = StatusAndHeaders(rec.status, [("Content-Type", rec.content_type)],
-                                           protocol="HTTP/1.1")
+                headers = StatusAndHeaders(
+                    rec.status, [("Content-Type", rec.content_type)], protocol="HTTP/1.1"
+                )
                 record = writer.create_warc_record(
-                    rec.url, "response", payload=io.BytesIO(rec.body), http_headers=headers,
-                    warc_headers_dict={"WARC-Date": rec.date})
+                    rec.url,
+                    "response",
+                    payload=io.BytesIO(rec.body),
+                    http_headers=headers,
+                    warc_headers_dict={"WARC-Date": rec.date},
+                )
             writer.write_record(record)
     return path
 
@@ -51,10 +59,12 @@ def write_warc(path: Path, records: list[Rec], compress: bool = True) -> Path:
 def article_html(title: str, paragraphs: list[str]) -> bytes:
     """A small but complete news page, enough for the extractor to find the article."""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
-            f"<body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
-            f"<article><h1>{title}</h1>{body}</article>"
-            f"<footer>© Example News</footer></body></html>").encode("utf-8")
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+        f"<body><nav><a href='/'>Home</a> <a href='/world'>World</a></nav>"
+        f"<article><h1>{title}</h1>{body}</article>"
+        f"<footer>© Example News</footer></body></html>"
+    ).encode()
 
 
 def shared_pages(count: int) -> list[tuple[str, bytes]]:

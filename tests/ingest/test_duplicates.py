@@ -32,16 +32,22 @@ def _copies() -> list[tuple[str, bytes]]:
     """The same agency story on three sites: own boilerplate, a trimmed and an edited copy."""
     story = _story()
     original = article_html("NASA finds water plumes", story)
-    trimmed = article_html("Water plumes spotted on Europa",
-                           ["(AP) —" + story[0], *story[1:-2],
-                            "Copyright 2019 The Associated Press. All rights reserved.",
-                            "Sign up for our science newsletter for more stories like this."])
-    edited = [p.replace("NASA", "the US space agency").replace("water", "H2O", 1)
-              for p in story]
+    trimmed = article_html(
+        "Water plumes spotted on Europa",
+        [
+            "(AP) —" + story[0],
+            *story[1:-2],
+            "Copyright 2019 The Associated Press. All rights reserved.",
+            "Sign up for our science newsletter for more stories like this.",
+        ],
+    )
+    edited = [p.replace("NASA", "the US space agency").replace("water", "H2O", 1) for p in story]
     edited[3] = "UPDATE: this story has been updated with comments from the researchers."
-    return [("https://agency.example/europa", original),
-            ("https://paper-one.example/world/europa-plumes", trimmed),
-            ("https://paper-two.example/science/2019/europa", article_html("Europa", edited))]
+    return [
+        ("https://agency.example/europa", original),
+        ("https://paper-one.example/world/europa-plumes", trimmed),
+        ("https://paper-two.example/science/2019/europa", article_html("Europa", edited)),
+    ]
 
 
 @pytest.fixture

@@ -23,13 +23,26 @@ SETTINGS = load_settings(environ={})
 
 @pytest.fixture
 def store(tmp_path):
-    crawl = write_warc(tmp_path / "crawl.warc.gz", [
-        Rec("https://news.example/a", "2024-03-02T10:00:00Z", article_html("Troops leave", LOREM)),
-        Rec("https://news.example/a", "2024-03-01T09:00:00Z",
-            article_html("Troops to leave", LOREM[:3])),
-        Rec("https://news.example/b", "2024-03-05T11:00:00Z",
-            article_html("Minister speaks", LOREM[::-1])),
-    ])
+    crawl = write_warc(
+        tmp_path / "crawl.warc.gz",
+        [
+            Rec(
+                "https://news.example/a",
+                "2024-03-02T10:00:00Z",
+                article_html("Troops leave", LOREM),
+            ),
+            Rec(
+                "https://news.example/a",
+                "2024-03-01T09:00:00Z",
+                article_html("Troops to leave", LOREM[:3]),
+            ),
+            Rec(
+                "https://news.example/b",
+                "2024-03-05T11:00:00Z",
+                article_html("Minister speaks", LOREM[::-1]),
+            ),
+        ],
+    )
     with Store.open(tmp_path / "source.db") as opened:
         ingest(opened, [crawl], SETTINGS, workers=1)
         yield opened
@@ -37,8 +50,10 @@ def store(tmp_path):
 
 def _history(store: Store) -> dict[str, list[tuple]]:
     urls = [row.page.url for row in store.articles(limit=1000).rows]
-    return {url: [(v.fetched_at, v.content_hash, v.article) for v in store.versions(url)]
-            for url in urls}
+    return {
+        url: [(v.fetched_at, v.content_hash, v.article) for v in store.versions(url)]
+        for url in urls
+    }
 
 
 def test_jsonl_export_ingested_again_gives_the_same_articles(tmp_path, store):
@@ -72,33 +87,43 @@ def test_every_format_has_the_documented_columns(store):
 
 def test_since_keeps_recent_versions_only(store):
     out = io.BytesIO()
-    assert export(store, "jsonl", out, versions=True,
-                  since=datetime(2024, 3, 2, tzinfo=UTC)) == 2
+    assert export(store, "jsonl", out, versions=True, since=datetime(2024, 3, 2, tzinfo=UTC)) == 2
     kept = [json.loads(line)["fetched_at"] for line in out.getvalue().decode().splitlines()]
     assert sorted(kept) == ["2024-03-02T10:00:00+00:00", "2024-03-05T11:00:00+00:00"]
 
 
 def test_cli_ingest_export_and_duplicates(tmp_path):
-    crawl = write_warc(tmp_path / "c.warc", [
-        Rec("https://a.example/x", "2024-01-01T00:00:00Z", article_html("Same", LOREM)),
-        Rec("https://b.example/y", "2024-01-02T00:00:00Z", article_html("Same story", LOREM)),
-        Rec("https://a.example/404", "2024-01-01T00:00:00Z", b"no", status="404 Not Found"),
-    ], compress=False)
+    crawl = write_warc(
+        tmp_path / "c.warc",
+        [
+            Rec("https://a.example/x", "2024-01-01T00:00:00Z", article_html("Same", LOREM)),
+            Rec("https://b.example/y", "2024-01-02T00:00:00Z", article_html("Same story", LOREM)),
+            Rec("https://a.example/404", "2024-01-01T00:00:00Z", b"no", status="404 Not Found"),
+        ],
+        compress=False,
+    )
     db = str(tmp_path / "cli.db")
     runner = CliRunner()
     result = runner.invoke(cli, ["ingest", "--db", db, "-w", "1", str(crawl)], obj={})
     assert result.exit_code == 0, result.output
     assert "3 records" in result.output and "http_error" in result.output
     result = runner.invoke(cli, ["duplicates", "--db", db, "--json"], obj={})
-    assert json.loads(result.output) == [{"id": 1, "canonical": "https://a.example/x",
-                                          "members": ["https://a.example/x",
-                                                      "https://b.example/y"]}]
+    assert json.loads(result.output) == [
+        {
+            "id": 1,
+            "canonical": "https://a.example/x",
+            "members": ["https://a.example/x", "https://b.example/y"],
+        }
+    ]
     out = tmp_path / "out.parquet"
-    result = runner.invoke(cli, ["export", "--db", db, "--format", "parquet", "-o", str(out)],
-                           obj={})
+    result = runner.invoke(
+        cli, ["export", "--db", db, "--format", "parquet", "-o", str(out)], obj={}
+    )
     assert result.exit_code == 0, result.output
     rows = pq.read_table(out).to_pylist()
     assert {r["url"]: r["copy_of"] for r in rows} == {
-        "https://a.example/x": None, "https://b.example/y": "https://a.example/x"}
+        "https://a.example/x": None,
+        "https://b.example/y": "https://a.example/x",
+    }
     result = runner.invoke(cli, ["ingest", "--db", db, str(tmp_path / "missing.warc")], obj={})
     assert result.exit_code == 1 and "no such file" in result.output

@@ -30,16 +30,29 @@ def store(tmp_path):
 
 def _crawl(path: Path) -> Path:
     """Responses, a revisit, a 404, a PDF, and two captures of one URL stored late-first."""
-    return write_warc(path, [
-        Rec("https://news.example/a", "2024-03-02T10:00:00Z", PAGE),
-        Rec("https://news.example/missing", "2024-03-02T10:01:00Z", b"<html>gone</html>",
-            status="404 Not Found"),
-        Rec("https://news.example/report.pdf", "2024-03-02T10:02:00Z", b"%PDF-1.7 ...",
-            content_type="application/pdf"),
-        Rec("https://news.example/a", "2024-03-01T09:00:00Z", EARLIER),
-        Rec("https://news.example/a", "2024-03-03T09:00:00Z", revisit=True),
-        Rec("https://news.example/b", "2024-03-02T11:00:00Z", article_html("Other", LOREM[::-1])),
-    ])
+    return write_warc(
+        path,
+        [
+            Rec("https://news.example/a", "2024-03-02T10:00:00Z", PAGE),
+            Rec(
+                "https://news.example/missing",
+                "2024-03-02T10:01:00Z",
+                b"<html>gone</html>",
+                status="404 Not Found",
+            ),
+            Rec(
+                "https://news.example/report.pdf",
+                "2024-03-02T10:02:00Z",
+                b"%PDF-1.7 ...",
+                content_type="application/pdf",
+            ),
+            Rec("https://news.example/a", "2024-03-01T09:00:00Z", EARLIER),
+            Rec("https://news.example/a", "2024-03-03T09:00:00Z", revisit=True),
+            Rec(
+                "https://news.example/b", "2024-03-02T11:00:00Z", article_html("Other", LOREM[::-1])
+            ),
+        ],
+    )
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -50,7 +63,9 @@ def test_warc_captures_become_versions_in_capture_order(tmp_path, store, setting
     assert "news.example/missing: HTTP 404" in report.examples["http_error"][0]
     versions = store.versions("https://news.example/a")
     assert [v.fetched_at.isoformat() for v in versions] == [
-        "2024-03-01T09:00:00+00:00", "2024-03-02T10:00:00+00:00"]
+        "2024-03-01T09:00:00+00:00",
+        "2024-03-02T10:00:00+00:00",
+    ]
     assert "Monday" in versions[0].article.body_text
     assert "Tuesday" in versions[1].article.body_text
     assert store.raw_html(versions[1].id) == PAGE
@@ -66,19 +81,21 @@ def test_a_rerun_skips_what_is_stored(tmp_path, store, settings):
 
 
 def test_a_repeated_payload_adds_a_capture_but_no_version(tmp_path, store, settings):
-    crawl = write_warc(tmp_path / "repeat.warc.gz", [
-        Rec("https://news.example/a", "2024-03-01T09:00:00Z", PAGE),
-        Rec("https://news.example/a", "2024-03-01T21:00:00Z", PAGE),
-        Rec("https://news.example/a", "2024-03-02T09:00:00Z", EARLIER),
-    ])
+    crawl = write_warc(
+        tmp_path / "repeat.warc.gz",
+        [
+            Rec("https://news.example/a", "2024-03-01T09:00:00Z", PAGE),
+            Rec("https://news.example/a", "2024-03-01T21:00:00Z", PAGE),
+            Rec("https://news.example/a", "2024-03-02T09:00:00Z", EARLIER),
+        ],
+    )
     report = ingest(store, [crawl], settings, workers=1)
     assert (report.stored, report.unchanged) == (2, 1)
     assert store.counts()["captures"] == 3
     assert len(store.versions("https://news.example/a")) == 2
 
 
-def test_truncated_archive_stores_the_readable_part_and_reports_the_rest(
-        tmp_path, store, settings):
+def test_truncated_archive_stores_the_readable_part_and_reports_the_rest(tmp_path, store, settings):
     whole = _crawl(tmp_path / "whole.warc.gz").read_bytes()
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(whole[: int(len(whole) * 0.55)])
@@ -92,12 +109,23 @@ def test_truncated_archive_stores_the_readable_part_and_reports_the_rest(
 def test_jsonl_with_a_bad_line(tmp_path, store, settings):
     path = tmp_path / "scrape.jsonl.gz"
     lines = [
-        json.dumps({"url": "https://a.example/1", "html": PAGE.decode(),
-                    "fetched_at": "2024-05-01T08:00:00Z"}),
+        json.dumps(
+            {
+                "url": "https://a.example/1",
+                "html": PAGE.decode(),
+                "fetched_at": "2024-05-01T08:00:00Z",
+            }
+        ),
         '{"url": "https://a.example/broken", "html": "<p>unterminated',
-        json.dumps({"url": "https://a.example/2", "title": "Troops to leave by June",
-                    "text": "\n\n".join(LOREM), "published": "2024-05-02T07:00:00Z",
-                    "source": "Agency"}),
+        json.dumps(
+            {
+                "url": "https://a.example/2",
+                "title": "Troops to leave by June",
+                "text": "\n\n".join(LOREM),
+                "published": "2024-05-02T07:00:00Z",
+                "source": "Agency",
+            }
+        ),
     ]
     path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
     report = ingest(store, [path], settings, workers=1)
@@ -113,9 +141,11 @@ def test_folder_with_non_utf8_pages(tmp_path, store, settings):
     folder = tmp_path / "saved"
     folder.mkdir()
     body = "".join(f"<p>{p} Café au lait in Århus.</p>" for p in LOREM)
-    latin = (f"<html><head><meta charset='iso-8859-1'><title>Café</title>"
-             f"<link rel='canonical' href='https://site.example/latin'></head>"
-             f"<body><article><h1>Café</h1>{body}</article></body></html>")
+    latin = (
+        f"<html><head><meta charset='iso-8859-1'><title>Café</title>"
+        f"<link rel='canonical' href='https://site.example/latin'></head>"
+        f"<body><article><h1>Café</h1>{body}</article></body></html>"
+    )
     (folder / "latin.html").write_bytes(latin.encode("latin-1"))
     lying = latin.replace("iso-8859-1", "utf-8").replace("/latin'", "/lying'")
     (folder / "lying.html").write_bytes(lying.encode("latin-1"))

@@ -24,19 +24,33 @@ def _captures(db) -> int:
 
 
 def _ingest(db, warc) -> list[str]:
-    return [sys.executable, "-m", "storyline", "ingest", "--json", "--db", str(db),
-            "--workers", "2", str(warc)]
+    return [
+        sys.executable,
+        "-m",
+        "storyline",
+        "ingest",
+        "--json",
+        "--db",
+        str(db),
+        "--workers",
+        "2",
+        str(warc),
+    ]
 
 
 @pytest.mark.slow
 def test_interrupted_ingest_resumes_and_stores_each_page_once(tmp_path):
     pages = shared_pages(40)
-    records = [Rec(f"{url}?copy={n}", f"2024-01-01T00:{n:02d}:00Z", html)
-               for n in range(COPIES) for url, html in pages]
+    records = [
+        Rec(f"{url}?copy={n}", f"2024-01-01T00:{n:02d}:00Z", html)
+        for n in range(COPIES)
+        for url, html in pages
+    ]
     warc = write_warc(tmp_path / "crawl.warc.gz", records)
     db = tmp_path / "interrupted.db"
-    first = subprocess.Popen(_ingest(db, warc), cwd=ROOT, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        _ingest(db, warc), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 60
     while _captures(db) < 10 and first.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -47,15 +61,16 @@ def test_interrupted_ingest_resumes_and_stores_each_page_once(tmp_path):
     assert before["interrupted"] and 0 < before["stored"] < len(records)
     assert _captures(db) == before["stored"]  # nothing half-written
 
-    rerun = subprocess.run(_ingest(db, warc), cwd=ROOT, capture_output=True, text=True,
-                           timeout=120)
+    rerun = subprocess.run(_ingest(db, warc), cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     after = json.loads(rerun.stdout)
     assert after["skipped"] == before["stored"]
     assert after["stored"] + after["skipped"] + sum(after["problems"].values()) == len(records)
     with sqlite3.connect(db) as con:
-        per_page = con.execute("SELECT p.url, count(v.id) FROM pages p JOIN versions v "
-                               "ON v.page_id = p.id GROUP BY p.url").fetchall()
+        per_page = con.execute(
+            "SELECT p.url, count(v.id) FROM pages p JOIN versions v "
+            "ON v.page_id = p.id GROUP BY p.url"
+        ).fetchall()
         captures = con.execute("SELECT count(*) FROM captures").fetchone()[0]
     assert {n for _, n in per_page} == {1}
     assert len(per_page) == captures == before["stored"] + after["stored"]

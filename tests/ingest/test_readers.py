@@ -21,22 +21,44 @@ PAGE = article_html("Troops leave", LOREM)
 
 def _read(*paths: Path) -> tuple[list[Capture], list[Rejected]]:
     items = list(read_captures(input_files(paths), MAX))
-    return ([i for i in items if isinstance(i, Capture)],
-            [i for i in items if isinstance(i, Rejected)])
+    return (
+        [i for i in items if isinstance(i, Capture)],
+        [i for i in items if isinstance(i, Rejected)],
+    )
 
 
 def _mixed_warc(path: Path, compress: bool = True) -> Path:
-    return write_warc(path, [
-        Rec("https://news.example/a", "2024-03-02T10:00:00Z", PAGE),
-        Rec("https://news.example/missing", "2024-03-02T10:01:00Z", b"<html>gone</html>",
-            status="404 Not Found"),
-        Rec("https://news.example/report.pdf", "2024-03-02T10:02:00Z", b"%PDF-1.7 ...",
-            content_type="application/pdf"),
-        Rec("https://news.example/a", "2024-03-01T09:00:00Z", PAGE.replace(b"Tuesday", b"Monday")),
-        Rec("https://news.example/a", "2024-03-03T09:00:00Z", revisit=True),
-        Rec("https://news.example/b", "2024-03-02T11:00:00Z", PAGE,
-            content_type="text/html; charset=iso-8859-1"),
-    ], compress)
+    return write_warc(
+        path,
+        [
+            Rec("https://news.example/a", "2024-03-02T10:00:00Z", PAGE),
+            Rec(
+                "https://news.example/missing",
+                "2024-03-02T10:01:00Z",
+                b"<html>gone</html>",
+                status="404 Not Found",
+            ),
+            Rec(
+                "https://news.example/report.pdf",
+                "2024-03-02T10:02:00Z",
+                b"%PDF-1.7 ...",
+                content_type="application/pdf",
+            ),
+            Rec(
+                "https://news.example/a",
+                "2024-03-01T09:00:00Z",
+                PAGE.replace(b"Tuesday", b"Monday"),
+            ),
+            Rec("https://news.example/a", "2024-03-03T09:00:00Z", revisit=True),
+            Rec(
+                "https://news.example/b",
+                "2024-03-02T11:00:00Z",
+                PAGE,
+                content_type="text/html; charset=iso-8859-1",
+            ),
+        ],
+        compress,
+    )
 
 
 @pytest.mark.parametrize("compress", [True, False])
@@ -67,9 +89,9 @@ def test_truncated_warc_gz_keeps_what_was_readable(tmp_path):
 def test_damaged_gzip_member_in_the_middle_is_skipped_and_reading_resumes(tmp_path):
     path = _mixed_warc(tmp_path / "crawl.warc.gz")
     data = bytearray(path.read_bytes())
-    starts = [i for i in range(len(data)) if data[i:i + 3] == b"\x1f\x8b\x08"]
+    starts = [i for i in range(len(data)) if data[i : i + 3] == b"\x1f\x8b\x08"]
     second = starts[1]  # the 404 record's member: garble its deflate stream
-    data[second + 20:second + 60] = b"\xff" * 40
+    data[second + 20 : second + 60] = b"\xff" * 40
     path.write_bytes(bytes(data))
     captures, rejected = _read(path)
     assert [c.url for c in captures] == ["https://news.example/a"] * 2 + ["https://news.example/b"]
@@ -85,29 +107,46 @@ def test_arc_files_are_read_through_warcio(tmp_path):
     captures, rejected = _read(tmp_path / "old.arc.gz")
     assert rejected == []
     assert [(c.url, c.fetched_at) for c in captures] == [
-        ("http://old.example/p", datetime(2004, 1, 5, 12, 30, tzinfo=UTC))]
+        ("http://old.example/p", datetime(2004, 1, 5, 12, 30, tzinfo=UTC))
+    ]
     assert captures[0].html == PAGE
 
 
 def test_jsonl_accepts_html_and_text_lines_and_reports_a_bad_line(tmp_path):
     lines = [
-        json.dumps({"url": "https://a.example/1", "html": PAGE.decode(),
-                    "fetched_at": "2024-05-01T08:00:00Z"}),
+        json.dumps(
+            {
+                "url": "https://a.example/1",
+                "html": PAGE.decode(),
+                "fetched_at": "2024-05-01T08:00:00Z",
+            }
+        ),
         "{not json",
-        json.dumps({"url": "https://a.example/2", "title": "Headline", "text": "Body.",
-                    "published": "2024-05-02T07:00:00+02:00", "source": "Agency"}),
+        json.dumps(
+            {
+                "url": "https://a.example/2",
+                "title": "Headline",
+                "text": "Body.",
+                "published": "2024-05-02T07:00:00+02:00",
+                "source": "Agency",
+            }
+        ),
         "",
         json.dumps({"html": "<p>no url</p>"}),
     ]
     path = tmp_path / "scrape.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     captures, rejected = _read(path)
-    assert [(c.url, c.kind) for c in captures] == [("https://a.example/1", "html"),
-                                                   ("https://a.example/2", "text")]
+    assert [(c.url, c.kind) for c in captures] == [
+        ("https://a.example/1", "html"),
+        ("https://a.example/2", "text"),
+    ]
     assert captures[1].fetched_at == datetime(2024, 5, 2, 5, 0, tzinfo=UTC)
     assert captures[1].fields["source"] == "Agency"
     assert [(r.kind, r.origin) for r in rejected] == [
-        ("bad_json", f"{path}:2"), ("bad_json", f"{path}:5")]
+        ("bad_json", f"{path}:2"),
+        ("bad_json", f"{path}:5"),
+    ]
 
 
 def test_folder_pages_get_their_url_from_a_sidecar_or_the_canonical_link(tmp_path):
@@ -116,20 +155,27 @@ def test_folder_pages_get_their_url_from_a_sidecar_or_the_canonical_link(tmp_pat
     (folder / "one.html").write_bytes(PAGE)
     (folder / "one.html.url").write_text("https://site.example/one\n")
     (folder / "two.html.gz").write_bytes(gzip.compress(PAGE))
-    (folder / "two.html.gz.json").write_text(json.dumps(
-        {"url": "https://site.example/two", "fetched_at": "2023-12-24T18:00:00Z"}))
-    latin = ("<html><head><link rel='canonical' href='https://site.example/three'>"
-             "<meta charset='iso-8859-1'></head><body><p>Café in Århus</p></body></html>")
+    (folder / "two.html.gz.json").write_text(
+        json.dumps({"url": "https://site.example/two", "fetched_at": "2023-12-24T18:00:00Z"})
+    )
+    latin = (
+        "<html><head><link rel='canonical' href='https://site.example/three'>"
+        "<meta charset='iso-8859-1'></head><body><p>Café in Århus</p></body></html>"
+    )
     (folder / "sub" / "three.htm").write_bytes(latin.encode("latin-1"))
     (folder / "lost.html").write_bytes(b"<html><body><p>no url anywhere</p></body></html>")
     (folder / "notes.txt").write_text("ignored")
     os.utime(folder / "one.html", (1_700_000_000, 1_700_000_000))
     captures, rejected = _read(folder)
     by_url = {c.url: c for c in captures}
-    assert sorted(by_url) == ["https://site.example/one", "https://site.example/three",
-                              "https://site.example/two"]
+    assert sorted(by_url) == [
+        "https://site.example/one",
+        "https://site.example/three",
+        "https://site.example/two",
+    ]
     assert by_url["https://site.example/one"].fetched_at == datetime.fromtimestamp(
-        1_700_000_000, UTC)
+        1_700_000_000, UTC
+    )
     assert by_url["https://site.example/two"].fetched_at == datetime(2023, 12, 24, 18, tzinfo=UTC)
     assert by_url["https://site.example/two"].html == PAGE
     assert [(r.kind, Path(r.origin).name) for r in rejected] == [("no_url", "lost.html")]
@@ -142,7 +188,6 @@ def test_missing_input_is_an_input_error(tmp_path):
 
 def test_parse_time_reads_iso_and_warc_stamps_and_refuses_garbage():
     assert parse_time("20240105123000", "x") == datetime(2024, 1, 5, 12, 30, tzinfo=UTC)
-    assert parse_time("2024-01-05T13:30:00+01:00", "x") == datetime(2024, 1, 5, 12, 30,
-                                                                     tzinfo=UTC)
+    assert parse_time("2024-01-05T13:30:00+01:00", "x") == datetime(2024, 1, 5, 12, 30, tzinfo=UTC)
     with pytest.raises(InputError, match="unreadable time"):
         parse_time("yesterday", "x")

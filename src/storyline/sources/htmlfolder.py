@@ -71,8 +71,9 @@ def read_html_file(path: Path, max_bytes: int) -> Capture | Rejected:
     content_type = str(meta.get("content_type") or "")
     if "charset=" in content_type.lower():
         charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
-    return Capture(url=str(url), fetched_at=fetched_at, kind="html", origin=origin, html=data,
-                   charset=charset)
+    return Capture(
+        url=str(url), fetched_at=fetched_at, kind="html", origin=origin, html=data, charset=charset
+    )
 
 
 def _read_capped(path: Path, max_bytes: int) -> bytes:
@@ -85,8 +86,11 @@ def _sidecar(path: Path) -> dict[str, Any]:
     """The page's sidecar metadata: JSON (url, fetched_at, content_type) or a .url file."""
     base = path.name.removesuffix(".gz")
     stem = base.rsplit(".", 1)[0]
-    for candidate in (path.with_name(path.name + ".json"), path.with_name(base + ".json"),
-                      path.with_name(stem + ".json")):
+    for candidate in (
+        path.with_name(path.name + ".json"),
+        path.with_name(base + ".json"),
+        path.with_name(stem + ".json"),
+    ):
         if candidate.is_file():
             try:
                 data = json.loads(candidate.read_text(encoding="utf-8"))

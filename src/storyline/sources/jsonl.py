@@ -55,7 +55,7 @@ def _from_line(raw: bytes, origin: str, mtime: datetime, max_bytes: int) -> Capt
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return Rejected("bad_json", origin, str(exc))
     if not isinstance(obj, dict) or not isinstance(obj.get("url"), str) or not obj["url"]:
-        return Rejected("bad_json", origin, "each line must be an object with a \"url\"")
+        return Rejected("bad_json", origin, 'each line must be an object with a "url"')
     try:
         fetched_at = _capture_time(obj, origin, mtime)
     except InputError as exc:
@@ -64,12 +64,13 @@ def _from_line(raw: bytes, origin: str, mtime: datetime, max_bytes: int) -> Capt
     if isinstance(obj.get("sections"), list):
         return Capture(url, fetched_at, "article", origin, fields=obj)
     if isinstance(obj.get("html"), str):
-        return Capture(url, fetched_at, "html", origin, html=obj["html"].encode("utf-8"),
-                       charset="utf-8")
+        return Capture(
+            url, fetched_at, "html", origin, html=obj["html"].encode("utf-8"), charset="utf-8"
+        )
     if isinstance(obj.get("text"), str):
         fields = {k: obj.get(k) for k in ("title", "text", "published", "source")}
         return Capture(url, fetched_at, "text", origin, fields=fields)
-    return Rejected("bad_json", origin, "a line needs \"html\", \"text\" or \"sections\"")
+    return Rejected("bad_json", origin, 'a line needs "html", "text" or "sections"')
 
 
 def _capture_time(obj: dict[str, Any], origin: str, mtime: datetime) -> datetime:

@@ -55,8 +55,9 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Capture | Rejected]:
             fh.seek(start)
             last = start - 1
             try:
-                for record in ArchiveIterator(fh, record_types=_WANTED, parse_http=True,
-                                              auto_decode="all"):
+                for record in ArchiveIterator(
+                    fh, record_types=_WANTED, parse_http=True, auto_decode="all"
+                ):
                     last = record.stream_pos
                     yield _from_fastwarc(record, f"{path}@{last}", max_bytes)
                     reported = False
@@ -89,8 +90,11 @@ def read_arc(path: Path, max_bytes: int) -> Iterator[Capture | Rejected]:
 
 def _from_fastwarc(record: Any, origin: str, max_bytes: int) -> Capture | Rejected:
     headers = record.headers
-    kind = "revisit" if record.record_type == WarcRecordType.revisit else (
-        "response" if record.record_type == WarcRecordType.response else "resource")
+    kind = (
+        "revisit"
+        if record.record_type == WarcRecordType.revisit
+        else ("response" if record.record_type == WarcRecordType.response else "resource")
+    )
     if kind == "response":
         http = record.http_headers
         status = http.status_code if http is not None else None
@@ -98,9 +102,15 @@ def _from_fastwarc(record: Any, origin: str, max_bytes: int) -> Capture | Reject
     else:
         status, content_type = None, (headers.get("Content-Type") or "").split(";")[0].strip()
     return _page(
-        url=headers.get("WARC-Target-URI"), date=headers.get("WARC-Date"), kind=kind,
-        status=status, content_type=content_type, charset=record.http_charset,
-        length=record.content_length, read=record.reader.read, origin=origin,
+        url=headers.get("WARC-Target-URI"),
+        date=headers.get("WARC-Date"),
+        kind=kind,
+        status=status,
+        content_type=content_type,
+        charset=record.http_charset,
+        length=record.content_length,
+        read=record.reader.read,
+        origin=origin,
         max_bytes=max_bytes,
     )
 
@@ -116,16 +126,33 @@ def _from_warcio(record: Any, origin: str, max_bytes: int) -> Capture | Rejected
     stream = record.content_stream()
     return _page(
         url=record.rec_headers.get_header("WARC-Target-URI"),
-        date=record.rec_headers.get_header("WARC-Date"), kind=record.rec_type,
-        status=status, content_type=(content_type or "").split(";")[0].strip(),
-        charset=charset, length=length, read=lambda: stream.read(max_bytes + 1),
-        origin=origin, max_bytes=max_bytes, check_length=False,
+        date=record.rec_headers.get_header("WARC-Date"),
+        kind=record.rec_type,
+        status=status,
+        content_type=(content_type or "").split(";")[0].strip(),
+        charset=charset,
+        length=length,
+        read=lambda: stream.read(max_bytes + 1),
+        origin=origin,
+        max_bytes=max_bytes,
+        check_length=False,
     )
 
 
-def _page(*, url: str | None, date: str | None, kind: str, status: int | None,
-          content_type: str | None, charset: str | None, length: int, read: Any, origin: str,
-          max_bytes: int, check_length: bool = True) -> Capture | Rejected:
+def _page(
+    *,
+    url: str | None,
+    date: str | None,
+    kind: str,
+    status: int | None,
+    content_type: str | None,
+    charset: str | None,
+    length: int,
+    read: Any,
+    origin: str,
+    max_bytes: int,
+    check_length: bool = True,
+) -> Capture | Rejected:
     """One archive record → a capture, or the reason it is not one."""
     if not url:
         return Rejected("truncated", origin, "record header cut short (no WARC-Target-URI)")
@@ -150,8 +177,9 @@ def _page(*, url: str | None, date: str | None, kind: str, status: int | None,
         return Rejected("too_large", origin, f"{url}: over {max_bytes:,} bytes")
     if check_length and len(data) < length:
         return Rejected("truncated", origin, f"{url}: {len(data):,} of {length:,} bytes")
-    return Capture(url=url, fetched_at=fetched_at, kind="html", origin=origin, html=data,
-                   charset=charset)
+    return Capture(
+        url=url, fetched_at=fetched_at, kind="html", origin=origin, html=data, charset=charset
+    )
 
 
 def _next_magic(fh: IO[bytes], offset: int, magic: bytes) -> int | None:
@@ -163,6 +191,6 @@ def _next_magic(fh: IO[bytes], offset: int, magic: bytes) -> int | None:
         found = window.find(magic)
         if found >= 0:
             return position - len(tail) + found
-        tail = window[-(len(magic) - 1):]
+        tail = window[-(len(magic) - 1) :]
         position += len(chunk)
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, MetaData, and_, delete, insert, or_, select, update
+from sqlalchemy import Connection, MetaData, bindparam, delete, insert, select, update
 
 from storyline.duplicates import LshParams, band_keys, similarity
 from storyline.store import schema
@@ -34,48 +34,52 @@ def _writing(store: Store, what: str) -> Iterator[Connection]:
         yield conn
 
 
+# Statements built once: SQLAlchemy then reuses their compiled form for every page.
+_PAGE_ID = select(_p.c.id).where(_p.c.url == bindparam("url"))
+_OLD = select(signatures.c.signature, signatures.c.group_id).where(
+    signatures.c.page_id == bindparam("page_id")
+)
+_CANDIDATES = select(signatures.c.page_id, signatures.c.signature, signatures.c.group_id).where(
+    signatures.c.page_id.in_(
+        select(bands.c.page_id).where(
+            bands.c.key.in_(bindparam("keys", expanding=True)),
+            bands.c.page_id != bindparam("page_id"),
+        )
+    )
+)
+
+
 def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -> int | None:
     """Index the page's signature and group it with its near-duplicates; return its group id
     (None when no stored page is a copy). Re-indexing a page replaces its old signature."""
     keys = band_keys(signature, params)
     with _writing(store, f"indexing copies of {url}") as conn:
-        page_id = conn.execute(select(_p.c.id).where(_p.c.url == url)).scalar_one_or_none()
+        page_id = conn.execute(_PAGE_ID, {"url": url}).scalar_one_or_none()
         if page_id is None:
             return None
-        old = conn.execute(select(signatures).where(signatures.c.page_id == page_id)).first()
+        old = conn.execute(_OLD, {"page_id": page_id}).first()
         if old is not None and old.signature == signature:
             return old.group_id
-        matches = _matches(conn, page_id, keys, signature, params.threshold)
-        conn.execute(delete(bands).where(bands.c.page_id == page_id))
-        conn.execute(
-            insert(bands), [{"band": i, "key": k, "page_id": page_id} for i, k in enumerate(keys)]
-        )
-        group = old.group_id if old is not None else None
+        rows = conn.execute(_CANDIDATES, {"keys": keys, "page_id": page_id}).all()
+        matches = {
+            r.page_id: r.group_id
+            for r in rows
+            if similarity(r.signature, signature) >= params.threshold
+        }
         if old is None:
             conn.execute(insert(signatures).values(page_id=page_id, signature=signature))
         else:
+            conn.execute(delete(bands).where(bands.c.page_id == page_id))
             conn.execute(
                 update(signatures)
                 .where(signatures.c.page_id == page_id)
                 .values(signature=signature)
             )
+        conn.execute(insert(bands), [{"key": k, "page_id": page_id} for k in keys])
+        group = old.group_id if old is not None else None
         if matches:
             group = _merge(conn, page_id, group, matches)
         return group
-
-
-def _matches(
-    conn: Connection, page_id: int, keys: list[int], signature: bytes, threshold: float
-) -> dict[int, int | None]:
-    """Pages sharing a band with ``signature`` and similar enough: page id → group id."""
-    same_band = or_(*[and_(bands.c.band == i, bands.c.key == k) for i, k in enumerate(keys)])
-    candidates = select(bands.c.page_id).where(same_band, bands.c.page_id != page_id).distinct()
-    rows = conn.execute(
-        select(signatures.c.page_id, signatures.c.signature, signatures.c.group_id).where(
-            signatures.c.page_id.in_(candidates)
-        )
-    ).all()
-    return {r.page_id: r.group_id for r in rows if similarity(r.signature, signature) >= threshold}
 
 
 def _merge(

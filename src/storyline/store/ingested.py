@@ -8,9 +8,10 @@ capture's extracted article. Both are reads on the Store's engine; writes stay i
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from storyline.model import Article
 from storyline.store import schema
@@ -20,16 +21,19 @@ from storyline.store.engine import store_errors
 _p, _c, _v = schema.pages, schema.captures, schema.versions
 
 
+# Built once, so SQLAlchemy reuses the compiled statement: this runs for every record.
+_CAPTURED = (
+    select(_c.c.id)
+    .join(_p, _p.c.id == _c.c.page_id)
+    .where(_p.c.url == bindparam("url"), _c.c.fetched_at == bindparam("at"))
+    .limit(1)
+)
+
+
 def is_captured(store: Store, url: str, fetched_at: datetime) -> bool:
     """True when a capture of ``url`` at ``fetched_at`` is stored (a re-run skips it)."""
-    query = (
-        select(_c.c.id)
-        .join(_p, _p.c.id == _c.c.page_id)
-        .where(_p.c.url == url, _c.c.fetched_at == fetched_at)
-        .limit(1)
-    )
     with store_errors(f"checking {url}"), store.engine.connect() as conn:
-        return conn.execute(query).first() is not None
+        return conn.execute(_CAPTURED, {"url": url, "at": fetched_at}).first() is not None
 
 
 def article_with_hash(store: Store, url: str, content_hash: str) -> Article | None:
@@ -44,6 +48,4 @@ def article_with_hash(store: Store, url: str, content_hash: str) -> Article | No
         found = conn.execute(query).scalar_one_or_none()
     if found is None:
         return None
-    import json
-
     return Article.from_dict(json.loads(found))

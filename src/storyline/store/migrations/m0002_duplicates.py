@@ -40,10 +40,9 @@ def build_tables(metadata: MetaData) -> dict[str, Table]:
     bands = Table(
         "dup_bands",
         metadata,
-        Column("band", Integer, nullable=False),
-        Column("key", BigInteger, nullable=False),
+        Column("key", BigInteger, nullable=False),  # hash of (band number, band values)
         Column("page_id", Integer, ForeignKey("pages.id", ondelete="CASCADE"), nullable=False),
-        Index("ix_dup_bands_key", "band", "key"),
+        Index("ix_dup_bands_key", "key"),
         Index("ix_dup_bands_page", "page_id"),
     )
     return {t.name: t for t in (signatures, bands)}

@@ -1,0 +1,287 @@
+"""Batch ingest benchmark: ``storyline ingest`` against trafilatura alone, in one run.
+
+Builds a WARC from the shared extraction pages (``../shared/data/extraction``, URLs from
+ground-truth.json) repeated to ``--records`` records: most are distinct pages (the URL
+gets ``?copy=N``, so every copy is also a syndicated duplicate of its siblings), one in
+twenty re-captures an earlier URL unchanged (adds no version) and one in twenty
+re-captures it with an update paragraph (a new version, aligned against the old one).
+
+Then, on the same file:
+
+- ``storyline ingest --workers W``, run as a subprocess: wall time, and the peak RSS of
+  its whole process tree (parent, forkserver and workers, sampled from /proc every 0.1 s;
+  a sum over processes, so shared pages count more than once: an upper bound);
+- trafilatura alone: the parent streams the same WARC and a W-process pool runs
+  ``trafilatura.extract`` on each page, nothing stored, same timing and RSS sampling.
+
+Usage:
+    .venv/bin/python benchmarks/ingest.py [--records 10000] [--workers 2]
+        [--keep DIR] [--write docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".." / "shared" / "data" / "extraction"
+SECTION = "## Ingest"
+UPDATE = (
+    b"<p>UPDATE: Officials confirmed the figures on Monday and said a fuller "
+    b"statement would follow later in the week.</p>"
+)
+
+
+@dataclass
+class Result:
+    """One pipeline's run over the WARC."""
+
+    name: str
+    records: int
+    seconds: float
+    peak_rss: int
+    notes: str
+
+    @property
+    def rate(self) -> float:
+        return self.records / self.seconds
+
+
+def load_pages() -> list[tuple[str, bytes]]:
+    """(url, html) of every shared page, in a fixed order."""
+    truth = json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))
+    return [
+        (truth[k]["url"], gzip.decompress((DATA / "html" / f"{k}.html.gz").read_bytes()))
+        for k in sorted(truth)
+    ]
+
+
+def plan(pages: list[tuple[str, bytes]], count: int) -> Iterator[tuple[str, datetime, bytes]]:
+    """The records: distinct copies, plus unchanged and updated re-captures."""
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    fresh: list[tuple[str, bytes]] = []
+    for i in range(count):
+        when = start + timedelta(seconds=i)
+        if i % 20 == 19 and len(fresh) > 10:
+            url, html = fresh[-10]
+            yield url, when, html
+        elif i % 20 == 9 and len(fresh) > 5:
+            url, html = fresh[-5]
+            yield url, when, html.replace(b"<p>", UPDATE + b"<p>", 1)
+        else:
+            page_url, html = pages[len(fresh) % len(pages)]
+            sep = "&" if "?" in page_url else "?"
+            url = f"{page_url}{sep}copy={len(fresh) // len(pages)}"
+            fresh.append((url, html))
+            yield url, when, html
+
+
+def write_warc(path: Path, records: Iterator[tuple[str, datetime, bytes]]) -> int:
+    """Write the records as a gzipped WARC (one member per record); return the count."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    count = 0
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, when, html in records:
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1"
+            )
+            record = writer.create_warc_record(
+                url,
+                "response",
+                payload=io.BytesIO(html),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": when.strftime("%Y-%m-%dT%H:%M:%SZ")},
+            )
+            writer.write_record(record)
+            count += 1
+    return count
+
+
+def tree_rss(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants, in bytes (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        children = [p for p, parent in parents.items() if parent == pid and p not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def measure(run: Callable[[], str], pid: Callable[[], int | None]) -> tuple[float, int, str]:
+    """Time ``run`` while sampling the RSS of the process tree at ``pid()``."""
+    peak, stop = [0], threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            if (root := pid()) is not None:
+                peak[0] = max(peak[0], tree_rss(root))
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    try:
+        notes = run()
+    finally:
+        elapsed = time.perf_counter() - started
+        stop.set()
+        sampler.join()
+    return elapsed, peak[0], notes
+
+
+def run_storyline(warc: Path, db: Path, workers: int, records: int) -> Result:
+    """``storyline ingest`` as a user runs it, in a subprocess."""
+    command = [
+        sys.executable,
+        "-m",
+        "storyline",
+        "ingest",
+        "--json",
+        "--db",
+        str(db),
+        "--workers",
+        str(workers),
+        str(warc),
+    ]
+    proc: list[subprocess.Popen[str]] = []
+
+    def run() -> str:
+        proc.append(subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True))
+        out, _ = proc[0].communicate()
+        if proc[0].returncode != 0:
+            raise SystemExit(f"storyline ingest failed ({proc[0].returncode})")
+        report = json.loads(out)
+        from storyline.duplicates import duplicate_groups
+        from storyline.store.db import Store
+
+        with Store.open(db) as store:
+            groups = len(duplicate_groups(store))
+        return (
+            f"{report['stored']:,} versions, {report['unchanged']:,} unchanged, "
+            f"{report['copies']:,} copies in {groups} groups, "
+            f"{sum(report['problems'].values())} problems"
+        )
+
+    seconds, peak, notes = measure(run, lambda: proc[0].pid if proc else None)
+    return Result(f"storyline ingest --workers {workers}", records, seconds, peak, notes)
+
+
+def _trafilatura(html: bytes) -> int:
+    import trafilatura
+
+    return len(trafilatura.extract(html) or "")
+
+
+def _read_pages(warc: Path) -> Iterator[bytes]:
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    with warc.open("rb") as fh:
+        for record in ArchiveIterator(fh, record_types=WarcRecordType.response):
+            yield record.reader.read()
+
+
+def run_trafilatura(warc: Path, workers: int, records: int) -> Result:
+    """trafilatura.extract over the same WARC in a ``workers``-process pool, nothing stored."""
+
+    def run() -> str:
+        with multiprocessing.get_context("forkserver").Pool(workers) as pool:
+            chars = sum(pool.imap_unordered(_trafilatura, _read_pages(warc), chunksize=4))
+        return f"{chars:,} characters extracted, nothing stored"
+
+    seconds, peak, notes = measure(run, os.getpid)
+    return Result(f"trafilatura alone, {workers}-process pool", records, seconds, peak, notes)
+
+
+def table(results: list[Result], command: str) -> str:
+    """The results as a markdown table with the command that produced them."""
+    base = results[-1].rate
+    lines = [
+        f"Command: `{command}` ({os.cpu_count()} cores, {datetime.now(UTC):%Y-%m-%d}).",
+        "",
+        "| pipeline | records | seconds | pages/s | vs trafilatura | peak RSS | result |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r.name} | {r.records:,} | {r.seconds:.1f} | {r.rate:.1f} | "
+            f"{r.rate / base:.2f}× | {r.peak_rss / 2**20:,.0f} MiB | {r.notes} |"
+        )
+    return "\n".join(lines)
+
+
+def write_section(doc: Path, text: str) -> None:
+    """Replace (or add) the ``## Ingest`` section of ``doc``, leaving the others alone."""
+    content = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
+    body = f"{SECTION}\n\n{text}\n"
+    if SECTION in content:
+        head, rest = content.split(SECTION, 1)
+        nxt = rest.find("\n## ")
+        tail = rest[nxt + 1 :] if nxt >= 0 else ""
+        content = head + body + ("\n" + tail if tail else "")
+    else:
+        content = content.rstrip("\n") + "\n\n" + body
+    doc.write_text(content, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", type=Path, default=None, help="Keep the WARC and DB here.")
+    parser.add_argument("--write", type=Path, default=None, help="Update this markdown file.")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="storyline-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    warc, db = folder / f"bench-{args.records}.warc.gz", folder / "bench.db"
+    if not warc.exists():
+        print(f"writing {warc} ...", file=sys.stderr)
+        write_warc(warc, plan(load_pages(), args.records))
+    for stale in folder.glob("bench.db*"):
+        stale.unlink()
+    print("running storyline ingest ...", file=sys.stderr)
+    ours = run_storyline(warc, db, args.workers, args.records)
+    print("running trafilatura alone ...", file=sys.stderr)
+    theirs = run_trafilatura(warc, args.workers, args.records)
+    command = " ".join(["benchmarks/ingest.py", *sys.argv[1:]])
+    text = table([ours, theirs], f".venv/bin/python {command}")
+    print(text)
+    if args.write:
+        write_section(args.write, text)
+
+
+if __name__ == "__main__":
+    main()
