@@ -168,3 +168,15 @@ def test_sitemap_pages_older_than_the_revisit_window_are_left_out(
     store.update_source_fetch(source.id, next_visit_at=BASE_DATE, etag=None, last_modified=None)
     back_then = pipeline.poll(store, fetcher, settings, now=BASE_DATE + timedelta(days=1))
     assert back_then.new_pages == len(newsroom.article_urls())
+
+
+def test_a_feed_that_breaks_is_reported_and_backed_off(newsroom, store, fetcher, settings):
+    good = pipeline.follow(store, fetcher, newsroom.url("/feeds/rss.xml"))
+    broken = store.add_source(newsroom.url("/feeds/broken.xml"), "feed", 900)
+    now = datetime.now(UTC)
+    report = pipeline.poll(store, fetcher, settings, now=now)
+    assert [url for url, _ in report.failures if "broken" in url] == [broken.url]
+    assert report.sources_polled == 2 and report.new_pages == len(newsroom.article_urls())
+    after = store.source(broken.url)
+    assert after.failures == 1 and after.next_visit_at > now and after.last_error
+    assert store.source(good.url).failures == 0
