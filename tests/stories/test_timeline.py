@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from storyline.model import TimelineEntry, Version
-from storyline.stories.timeline import build_timeline, order_and_dedupe
+from storyline.stories.timeline import build_timeline, changes_between, order_and_dedupe
 
 
 def _find(entries: list[TimelineEntry], date: str, words: str, kind: str = "statement"):
@@ -43,7 +43,7 @@ def test_revision_history_dates_the_update_when_seen(make_seed):
         Version(url=old.url, fetched_at=seen[0], content_hash=old.content_hash(), article=old,
                 number=1),
     ]
-    entries = build_timeline([new], history)
+    entries = build_timeline([new], changes_between(history))
     updates = [e for e in entries if e.kind == "update"]
     assert len(updates) == 1
     assert updates[0].date.startswith("2022-01-27T08:00")

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from storyline.model import Article, TimelineEntry, Version
+from storyline.model import Article, Change, TimelineEntry, Version
 from storyline.revisions.changes import compare_articles
 from storyline.revisions.sentences import split_sentences
 from storyline.stories.dates import find_dates
@@ -28,15 +28,18 @@ DUPLICATE_OVERLAP = 0.5
 MAX_TEXT = 400
 
 
+Revision = tuple[Version, Sequence[Change]]  # a version and the changes that led to it
+
+
 def build_timeline(
-    articles: Sequence[Article], history: Iterable[Version] = ()
+    articles: Sequence[Article], revisions: Iterable[Revision] = ()
 ) -> list[TimelineEntry]:
-    """Every dated event of a story's articles (latest versions) and their history."""
+    """Every dated event of a story's articles (latest versions) and their revisions."""
     ordered = sorted(articles, key=lambda a: (a.published or "", a.url or ""))
     entries: list[TimelineEntry] = []
     for article in ordered:
         entries.extend(article_events(article))
-    entries.extend(revision_events(history))
+    entries.extend(revision_events(revisions))
     return order_and_dedupe(entries)
 
 
@@ -61,20 +64,28 @@ def article_events(article: Article) -> list[TimelineEntry]:
     return entries
 
 
-def revision_events(history: Iterable[Version]) -> list[TimelineEntry]:
-    """Updates and corrections that revisions added, dated when storyline saw them."""
+def changes_between(history: Iterable[Version]) -> list[Revision]:
+    """Each version after the first with what changed since the one before (same URL)."""
     by_url: dict[str, list[Version]] = {}
     for version in history:
         by_url.setdefault(version.url, []).append(version)
-    entries = []
-    for url, versions in by_url.items():
+    revisions: list[Revision] = []
+    for versions in by_url.values():
         versions.sort(key=lambda v: (v.number or 0, v.fetched_at))
         for old, new in zip(versions, versions[1:], strict=False):
-            for change in compare_articles(old.article, new.article):
-                kind = {"update_added": "update", "correction": "correction"}.get(change.kind)
-                if kind and change.after:
-                    entries.append(TimelineEntry(
-                        date=_when(new), kind=kind, text=_lead(change.after), url=url))
+            revisions.append((new, compare_articles(old.article, new.article)))
+    return revisions
+
+
+def revision_events(revisions: Iterable[Revision]) -> list[TimelineEntry]:
+    """Updates and corrections that revisions added, dated when storyline saw them."""
+    entries = []
+    for version, changes in revisions:
+        for change in changes:
+            kind = {"update_added": "update", "correction": "correction"}.get(change.kind)
+            if kind and change.after:
+                entries.append(TimelineEntry(
+                    date=_when(version), kind=kind, text=_lead(change.after), url=version.url))
     return entries
 
 

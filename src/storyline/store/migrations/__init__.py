@@ -16,7 +16,12 @@ from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Ta
 
 from storyline.errors import StoreError
 from storyline.store.coltypes import UTCDateTime
-from storyline.store.migrations import m0001_initial, m0002_duplicates, m0003_search
+from storyline.store.migrations import (
+    m0001_initial,
+    m0002_duplicates,
+    m0003_search,
+    m0004_stories,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _from_module(1, m0001_initial),
     _from_module(2, m0002_duplicates),
     _from_module(3, m0003_search),
+    _from_module(4, m0004_stories),
 )
 
 _meta = MetaData()
