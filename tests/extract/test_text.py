@@ -185,3 +185,21 @@ def test_page_furniture_above_the_headline_is_navigation():
     assert article.title == "Storm closes bridges"
     assert article.navigation == ["Skip to content", "Advertisement"]
     assert article.body_text == "The Great Belt bridge closed on Sunday night."
+
+
+def test_update_label_above_the_article_is_one_block_and_the_rest_stays_body():
+    article = extract_text(
+        "Fire at the harbour\n\n"
+        "UPDATE 14:30: The fire is now under control, police say.\n\n"
+        "A warehouse caught fire on Tuesday morning.\n\n"
+        "Firefighters are at the scene.\n"
+    )
+    assert [(s.kind, len(s.paragraphs)) for s in article.sections] == [("update", 1), ("body", 2)]
+    assert article.section("update").timestamp == "14:30"
+
+
+def test_bare_update_label_takes_the_next_block():
+    article = extract_text("Fire at the harbour\n\nUpdate (19 Nov)\n\n"
+                           "The fire is out.\n\nA warehouse caught fire on Tuesday.\n")
+    assert [(s.kind, s.heading, s.timestamp) for s in article.sections] == [
+        ("update", "Update (19 Nov)", "--11-19"), ("body", None, None)]

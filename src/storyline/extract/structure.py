@@ -107,7 +107,8 @@ def _sections(content: list[tuple[Block, str]]) -> list[Section]:
     stamps = [_live_stamp(b) for b, _ in content]
     live = sum(s is not None for s in stamps) >= LIVE_MIN_ENTRIES
     builder = _SectionBuilder()
-    for (block, role), stamp in zip(content, stamps, strict=True):
+    ahead = _original_ahead(content)
+    for (block, role), stamp, original_ahead in zip(content, stamps, ahead, strict=True):
         if "timestamp" in block.hints and not live:
             continue  # a stamp from the page's markup, not words of the article
         if role == "to_original":
@@ -116,8 +117,19 @@ def _sections(content: list[tuple[Block, str]]) -> list[Section]:
             builder.start("live_entry", timestamp=stamp[0])
             builder.add(stamp[1], block.kind)
         else:
-            builder.block(block)
+            builder.block(block, original_ahead)
     return builder.finish()
+
+
+def _original_ahead(content: list[tuple[Block, str]]) -> list[bool]:
+    """For each block: does an 'Original story' marker (or navigation to it) come later?"""
+    ahead: list[bool] = []
+    seen = False
+    for block, role in reversed(content):
+        ahead.append(seen)
+        label = patterns.block_label(block.text)
+        seen = seen or role == "to_original" or (label is not None and label.kind == "original")
+    return ahead[::-1]
 
 
 def _live_stamp(block: Block) -> tuple[str, str] | None:
@@ -162,7 +174,8 @@ class _SectionBuilder:
         if text:
             self.current.paragraphs.append(Paragraph(text, _paragraph_kind(kind)))
 
-    def block(self, block: Block) -> None:
+    def block(self, block: Block, original_ahead: bool = False) -> None:
+        """Add one block of the article's text, opening sections at its labels."""
         if self.resume_kind and not self.note_open:
             self.start(self.resume_kind)
             self.resume_kind = None
@@ -175,7 +188,7 @@ class _SectionBuilder:
         if label is None and note is None:
             self._follow_update_box(block)
         if label is not None:
-            self._labelled(label, block)
+            self._labelled(label, block, original_ahead)
         elif note is not None:
             self._one_block(note, None)
             self.add(block.text, block.kind)
@@ -192,22 +205,26 @@ class _SectionBuilder:
             self.start("body")
             self.in_update_box = False
 
-    def _labelled(self, label: patterns.Label, block: Block) -> None:
+    def _labelled(self, label: patterns.Label, block: Block, original_ahead: bool) -> None:
+        """A labelled block. An update above the article with no 'Original story' below
+        is that one block (or the one after a bare label); elsewhere it runs on."""
         self.in_update_box = False
-        if label.kind in _ONE_BLOCK_KINDS:
-            self._one_block(label.kind, label.label)
+        stamp = iso_timestamp(label.when) if label.when else None
+        top_update = (label.kind == "update" and not original_ahead
+                      and not any(s.paragraphs for s in self.sections))
+        if label.kind in _ONE_BLOCK_KINDS or top_update:
+            self._one_block(label.kind, label.label, stamp)
             self.note_open = not label.rest
         else:
-            stamp = iso_timestamp(label.when) if label.when else None
             if label.kind == self.current.kind == "original" and not self.current.heading:
                 self.current.heading = label.label
             else:
                 self.start(label.kind, heading=label.label, timestamp=stamp)
         self.add(label.rest, block.kind)
 
-    def _one_block(self, kind: str, heading: str | None) -> None:
+    def _one_block(self, kind: str, heading: str | None, timestamp: str | None = None) -> None:
         previous = self.current.kind
-        self.start(kind, heading=heading)
+        self.start(kind, heading=heading, timestamp=timestamp)
         self.resume_kind = previous if previous not in _ONE_BLOCK_KINDS else "body"
 
     def _promote_update(self) -> None:
