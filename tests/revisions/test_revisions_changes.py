@@ -136,6 +136,30 @@ def test_a_grown_update_reports_only_the_new_text():
     assert compare_articles(old, new) == [Change("update_added", None, second, "update")]
 
 
+def test_an_inline_update_paragraph_and_its_follow_up_are_one_update():
+    update = "UPDATE 2, 14:00: The last troops will leave by April."
+    follow = "The defence minister confirmed the timetable."
+    changes = compare_articles(_article(P1, P2), _article(update, follow, P1, P2))
+    assert changes == [Change("update_added", None, f"{update}\n{follow}", "body")]
+
+
+def test_an_inline_update_stops_at_old_text_and_at_a_correction():
+    update = "Updated at 14:00 GMT: the last troops will leave by April."
+    note = "Correction: an earlier version misstated the number of soldiers."
+    added = "Sweden said it would keep its troops in place."
+    changes = compare_articles(_article(P1, P2), _article(update, P1, added, note, P2))
+    assert [(c.kind, c.after) for c in changes] == [
+        ("update_added", update),
+        ("added", added),
+        ("correction", note),
+    ]
+
+
+def test_a_sentence_merely_starting_with_update_is_not_an_update():
+    text = "Updates to the law were debated for hours."
+    assert [c.kind for c in compare_articles(_article(P1), _article(P1, text))] == ["added"]
+
+
 def test_the_original_story_label_is_not_news():
     old = _article(P1, P2)
     new = Article(

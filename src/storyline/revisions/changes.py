@@ -7,7 +7,9 @@ The rules, in the order they are applied:
   so text that moved from the body into an "Original story" section is unchanged.
 - ``update_added``: sentences added inside an ``update`` or ``live_entry`` section, one
   change per section, with the added text (paragraphs joined by newlines) as ``after``.
-  This covers a new update block and an update that grew.
+  This covers a new update block and an update that grew. A new paragraph opening with
+  "UPDATE:", "Update 2:" or "Updated at 14:00:" inside an ordinary section, with the new
+  paragraphs right after it, is an update too (extraction may not have split it off).
 - ``correction``: sentences added inside a ``correction`` or ``editors_note`` section, or
   a paragraph whose first sentence starts like a correction note ("Correction:", "An
   earlier version of this article ..."); one change per such section or paragraph.
@@ -45,6 +47,7 @@ _CORRECTION_START = re.compile(
     r"this (?:article|story|report) (?:has been|was) (?:corrected|amended|updated to correct))",
     re.IGNORECASE,
 )
+_UPDATE_START = re.compile(r"^\W*update[ds]?\b(?:\s+\d+)?\s*(?:[:,(\-–—]|at\s+\d)", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 
 
@@ -55,7 +58,7 @@ def compare_articles(old: Article, new: Article) -> list[Change]:
         changes.append(Change("headline", before=old.title, after=new.title))
     old_refs, new_refs = article_sentences(old), article_sentences(new)
     steps = align_sentences([r.text for r in old_refs], [r.text for r in new_refs])
-    correction_paragraphs = _correction_paragraphs(steps, new_refs)
+    marked = _marked_paragraphs(steps, new_refs)
     blocks: dict[tuple[str, int], tuple[Change, list[SentenceRef]]] = {}
     for step in steps:
         if step.op == "same":
@@ -70,7 +73,7 @@ def compare_articles(old: Article, new: Article) -> list[Change]:
             if old_ref is not None:
                 changes.append(Change("removed", step.before, None, old_ref.section))
             if new_ref is not None:
-                _add_sentence(changes, blocks, new_ref, correction_paragraphs)
+                _add_sentence(changes, blocks, new_ref, marked)
     for change, refs in blocks.values():
         change.after = _join(refs)
     return changes
@@ -91,32 +94,60 @@ def is_copy_edit(before: str | None, after: str | None) -> bool:
     return SequenceMatcher(None, before, after, autojunk=False).ratio() >= COPY_EDIT_MIN_RATIO
 
 
-def _correction_paragraphs(steps: list[Alignment], new_refs: list[SentenceRef]) -> set[int]:
-    """New paragraphs whose first sentence is an added correction note."""
-    first_of: dict[int, int] = {}
+def _marked_paragraphs(steps: list[Alignment], new_refs: list[SentenceRef]) -> dict[int, str]:
+    """New paragraphs that open an update or a correction inside an ordinary section.
+
+    A paragraph counts when its first sentence is new and starts like a note ("UPDATE:",
+    "Correction:"). An update goes on through the wholly new paragraphs right after it in
+    the same section; a correction note is the one paragraph.
+    """
+    new_sentences = {s.after_index for s in steps if s.op in ("added", "edited")}
+    paragraphs: dict[int, list[int]] = {}  # paragraph -> its sentence indexes
     for index, ref in enumerate(new_refs):
-        first_of.setdefault(ref.paragraph_index, index)
-    added = {s.after_index for s in steps if s.op == "added" or s.op == "edited"}
-    return {
-        paragraph
-        for paragraph, index in first_of.items()
-        if index in added and _CORRECTION_START.match(new_refs[index].text)
-    }
+        paragraphs.setdefault(ref.paragraph_index, []).append(index)
+
+    def opening(paragraph: int) -> str | None:
+        first = paragraphs[paragraph][0]
+        if first not in new_sentences:
+            return None
+        if _CORRECTION_START.match(new_refs[first].text):
+            return "correction"
+        return "update_added" if _UPDATE_START.match(new_refs[first].text) else None
+
+    marks: dict[int, str] = {}
+    for paragraph in paragraphs:
+        kind = marks.get(paragraph) or opening(paragraph)
+        if kind is None:
+            continue
+        marks[paragraph] = kind
+        following = paragraph + 1
+        if kind == "update_added" and following in paragraphs and opening(following) is None:
+            section = new_refs[paragraphs[paragraph][0]].section_index
+            sentences = paragraphs[following]
+            if new_refs[sentences[0]].section_index == section and all(
+                i in new_sentences for i in sentences
+            ):
+                marks[following] = kind
+    return marks
 
 
 def _add_sentence(
     changes: list[Change],
     blocks: dict[tuple[str, int], tuple[Change, list[SentenceRef]]],
     ref: SentenceRef,
-    correction_paragraphs: set[int],
+    marked: dict[int, str],
 ) -> None:
     """Record one added sentence: into an update or correction block, or on its own."""
     if ref.section in _UPDATE_SECTIONS:
         key, kind = ("section", ref.section_index), "update_added"
     elif ref.section in _CORRECTION_SECTIONS:
         key, kind = ("section", ref.section_index), "correction"
-    elif ref.paragraph_index in correction_paragraphs:
-        key, kind = ("paragraph", ref.paragraph_index), "correction"
+    elif ref.paragraph_index in marked:
+        kind = marked[ref.paragraph_index]
+        first = ref.paragraph_index  # an update run is one change, keyed by where it opens
+        while kind == "update_added" and marked.get(first - 1) == kind:
+            first -= 1
+        key = ("paragraph", first)
     elif (
         ref.section == "original"
         and ref.paragraph_kind == "heading"
