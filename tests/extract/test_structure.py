@@ -118,6 +118,8 @@ def test_credits_are_labels_and_notices_written_as_sentences_stay():
     ("Follow us on Twitter @Spacedotcom and on Facebook.", "follow"),
     ("Reach the reporters on Twitter at http://twitter.com/someone", "follow"),
     ("Watch: The moment the bridge closed", "media"),
+    ("ALSO READ | Storm closes bridges", "read_also"),
+    ("Also read", "read_also"),
 ])
 def test_promo_patterns(text, kind):
     assert patterns.promo_kind(text) == kind
@@ -133,6 +135,13 @@ def test_promo_patterns(text, kind):
 ])
 def test_sentences_that_mention_promo_words_are_not_promos(text):
     assert patterns.promo_kind(text) is None
+
+
+def test_card_titles_lose_their_age():
+    assert patterns.strip_card_age("Canada beats U.S. at Davis Cup 15 hours ago") == (
+        "Canada beats U.S. at Davis Cup")
+    assert patterns.strip_card_age("Storm lukker broer for 2 timer siden") == "Storm lukker broer"
+    assert patterns.strip_card_age("Ten years ago today") == "Ten years ago today"
 
 
 def test_timestamps_as_iso():

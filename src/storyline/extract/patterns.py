@@ -162,6 +162,14 @@ SERVICE_LINK = re.compile(
     _I,
 )
 
+# "13 hours ago", "1 day ago", "for 2 timer siden" after a card title.
+CARD_AGE = re.compile(
+    r"\s*[|·•-]?\s*(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
+    r"months?|sekunder|minutter|timer|dage|uger|måneder)\s+(?:ago|siden)\s*$|"
+    r"\s*[|·•-]?\s*for\s+\d+\s+(?:minutter|timer|dage)\s+siden\s*$",
+    _I,
+)
+
 # Headings that open a rail of related-article cards, not a part of the article.
 RAIL_HEADING = re.compile(
     r"^\s*(?:related(?: articles?| stories| news| posts| content| coverage| reading)?|"
@@ -318,6 +326,11 @@ def points_to_original(text: str) -> bool:
 def is_service_link(text: str) -> bool:
     """True for a link to the site's services (subscribe, log in), not to an article."""
     return bool(SERVICE_LINK.match(text)) or promo_kind(text) is not None
+
+
+def strip_card_age(title: str) -> str:
+    """A card title without the '13 hours ago' a rail prints after it."""
+    return CARD_AGE.sub("", title).strip()
 
 
 def is_rail_heading(text: str) -> bool:

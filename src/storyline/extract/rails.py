@@ -22,7 +22,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from storyline.extract.blocks import Block
-from storyline.extract.patterns import is_rail_heading, is_service_link
+from storyline.extract.patterns import is_rail_heading, is_service_link, strip_card_age
 from storyline.extract.teasers import dedupe, norm
 from storyline.model import Teaser
 
@@ -118,7 +118,7 @@ def _cards(container: HtmlElement) -> list[Teaser]:
     holders = Counter(a for t in titles for a in t.iterancestors())
     cards: list[Teaser] = []
     for node in titles:
-        title = _text(node) or _alt_text(node)
+        title = strip_card_age(_text(node) or _alt_text(node))
         if (not MIN_TITLE_WORDS <= _words(title) <= MAX_TITLE_WORDS or is_rail_heading(title)
                 or is_service_link(title)):
             continue
