@@ -130,3 +130,10 @@ def test_arbitrary_markup_never_crashes(parts):
     except InputError:
         return
     assert article.no_article or article.body_text
+
+
+def test_extract_article_uses_the_http_charset_for_bytes():
+    data = _page(body="<p>Москва, 19 ноября: в городе выпал первый снег, и движение на "
+                      "дорогах замедлилось на несколько часов.</p>").encode("cp1251")
+    article = extract_article(data, content_type="text/html; charset=windows-1251")
+    assert "Москва, 19 ноября" in article.body_text

@@ -35,10 +35,17 @@ _HTML_KIND = {"h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading"
 
 
 def extract_article(
-    html: str | bytes, url: str | None = None, *, max_bytes: int = MAX_PAGE_BYTES
+    html: str | bytes, url: str | None = None, *, max_bytes: int = MAX_PAGE_BYTES,
+    content_type: str | None = None,
 ) -> Article:
-    """Extract the article and its metadata from an HTML page (text or bytes)."""
-    text = decode_html(html, max_bytes=max_bytes)
+    """Extract the article and its metadata from an HTML page (text or bytes).
+
+    ``content_type`` is the HTTP header, when known: its charset is one of the hints used
+    to decode bytes. Raises ``InputError`` for input that is not HTML and
+    ``PageTooLargeError`` over ``max_bytes``; a page without an article gives an
+    ``Article`` with ``no_article=True``.
+    """
+    text = decode_html(html, content_type, max_bytes=max_bytes)
     if not text.strip():
         return Article(url=url, no_article=True)
     tree = parse_html(text)
