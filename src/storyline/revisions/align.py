@@ -168,6 +168,9 @@ def _occurrences(words: list[str]) -> frozenset[str]:
     word pairs one occurrence on each side), so filtering on it at the threshold itself
     never drops a pair the ratio would keep.
     """
+    unique = frozenset(words)
+    if len(unique) == len(words):
+        return unique
     seen: dict[str, int] = {}
     out = []
     for word in words:

@@ -121,6 +121,7 @@ class DiffLine:
     new_paragraph: bool = False
 
     def to_dict(self) -> dict[str, Any]:
+        """``{"op", "new_paragraph", "segments": [{"op", "text"}, ...]}``."""
         return {
             "op": self.op,
             "new_paragraph": self.new_paragraph,
@@ -137,6 +138,7 @@ class SectionDiff:
     lines: list[DiffLine] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """``{"kind", "heading", "lines": [...]}``."""
         return {
             "kind": self.kind,
             "heading": self.heading,
