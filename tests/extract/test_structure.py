@@ -85,6 +85,15 @@ def test_rail_heading_takes_its_cards_but_a_normal_subheading_does_not():
     assert not any("Storm" in text for _, text in kinds)
 
 
+def test_an_ambiguous_rail_name_without_cards_stays_a_subheading():
+    blocks = [Block(BODY), Block("More from the hearing", "heading"),
+              Block("The committee will meet again on Thursday, its chair said."),
+              Block("Most read", "heading")]
+    body = structure_blocks(blocks)
+    assert [p.text for p in body.sections[0].paragraphs][1] == "More from the hearing"
+    assert body.navigation == ["Most read"]
+
+
 def test_blocks_repeating_dom_cards_are_taken_out_and_dom_only_cards_kept():
     known = [Teaser("Storm closes bridges across Denmark", "Wind speeds reached record levels "
                     "on Funen on Sunday night.", "https://x/1"),

@@ -184,6 +184,10 @@ RAIL_HEADING = re.compile(
     _I,
 )
 
+AMBIGUOUS_RAIL_HEADING = re.compile(
+    r"^\s*(?:more|latest|top|up next|read next|flere|mere|seneste)\b", _I
+)
+
 # Corrections and editor's notes: a labelled paragraph or a tell-tale first sentence.
 CORRECTION = re.compile(
     r"^\s*\[?(?P<label>corrections?|clarifications?|rettelse|rettelser|korrektion|"
@@ -333,9 +337,15 @@ def strip_card_age(title: str) -> str:
     return CARD_AGE.sub("", title).strip()
 
 
-def is_rail_heading(text: str) -> bool:
-    """True for a heading that opens a rail of related-article cards."""
-    return len(text) <= 80 and bool(RAIL_HEADING.match(text))
+def is_rail_heading(text: str, alone: bool = False) -> bool:
+    """True for a heading that opens a rail of related-article cards.
+
+    ``alone``: the heading has no cards under it. Then only the unambiguous names count;
+    "More from the hearing" or "Top stories of the year" may be an article's subheading.
+    """
+    if len(text) > 80 or not RAIL_HEADING.match(text):
+        return False
+    return not (alone and AMBIGUOUS_RAIL_HEADING.match(text))
 
 
 def strip_bullet(text: str) -> str:

@@ -161,7 +161,7 @@ def _headed_rails(blocks: list[Block], roles: list[str]) -> list[Teaser]:
         if block.kind == "paragraph" and ends_sentence(block.text.rstrip(":")):
             continue
         run = _rail_run(blocks, roles, i + 1)
-        if run or block.kind == "heading":
+        if run or (block.kind == "heading" and is_rail_heading(block.text, alone=True)):
             roles[i] = "rail_heading"
         cards += run
     return cards
