@@ -82,6 +82,7 @@ def extract(source: str, as_json: bool, url: str | None, as_text_input: bool) ->
 import storyline.cli_follow  # noqa: E402,F401
 import storyline.cli_ingest  # noqa: E402,F401
 import storyline.cli_sources  # noqa: E402,F401
+import storyline.cli_stories  # noqa: E402,F401
 import storyline.cli_web  # noqa: E402,F401
 
 

@@ -2,8 +2,9 @@
 
 The algorithm is a single pass over the stream, deterministic for a given input order:
 
-1. The item becomes a TF-IDF vector (IDF from the items seen so far): headline words and
-   headline word pairs, the most frequent body words, and entity names.
+1. The item becomes a TF-IDF vector (IDF from the items seen so far, plus ``idf_prior``
+   pseudo-documents so the first few items are not compared on a meaningless IDF):
+   headline words and headline word pairs, the most frequent body words, entity names.
 2. Every story sharing a feature with it is scored: cosine with the story's centroid, times
    a size prior ``1 + size_prior * ln(size)`` (a story with many articles is more likely to
    get the next one), times a fade ``0.5 ** (age / half_life)`` (old stories stop
@@ -51,6 +52,7 @@ class ThreadingOptions:
     body_terms: int = 60
     entity_weight: float = 0.8
     duplicate_similarity: float = 0.8
+    idf_prior: int = 100  # pseudo-documents: early items are not judged on a tiny IDF
 
 
 @dataclass
@@ -137,8 +139,8 @@ class StoryThreader:
         df = self._df
         for feature in raw:
             df[feature] = df.get(feature, 0) + 1
-        log = self._log_table(self._seen + 1)
-        scale = log[self._seen + 1]
+        log = self._log_table(self._seen + self.options.idf_prior + 1)
+        scale = log[self._seen + self.options.idf_prior + 1]
         vector = {f: w * (scale - log[df[f] + 1]) + 1e-9 for f, w in raw.items()}
         norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
         return {f: w / norm for f, w in vector.items()}
