@@ -109,6 +109,7 @@ def test_unchanged_article_adds_no_version_and_changes_are_kept(store):
     ]
     assert store.counts()["captures"] == 3
     assert store.page(URL).version_count == 2
+    assert store.change_times(store.page(URL).id) == [T0 + timedelta(hours=2)]
 
 
 def test_storing_the_same_capture_twice_is_idempotent(store):

@@ -26,6 +26,7 @@ from storyline.sources.feeds import parse_feed
 from storyline.sources.fetch import Fetcher, FetchResult
 from storyline.sources.schedule import (
     backoff_after_failure,
+    interleave_hosts,
     next_feed_visit,
 )
 from storyline.sources.sitemaps import parse_sitemap
@@ -180,7 +181,8 @@ def _visit_all(
             return VisitResult(page.url, "failed", error=f"internal error: {err!r}")
 
     with ThreadPoolExecutor(max_workers=max(1, settings.poll_workers)) as pool:
-        futures = [pool.submit(one, page) for page in pages]
+        # host by host, every worker would queue behind one host's throttle
+        futures = [pool.submit(one, page) for page in interleave_hosts(pages, lambda p: p.url)]
         for done, future in enumerate(as_completed(futures), 1):
             result = future.result()
             if result.outcome != "skipped":

@@ -183,14 +183,14 @@ class Store(FollowState):
         return _versions.version_from_row(row, row.page_url, number)
 
     def change_times(self, page_id: int) -> list[datetime]:
-        """When the page's article changed (the times of its versions), oldest first."""
+        """When the page's article changed: the times of its versions after the first, oldest
+        first (what ``sources.schedule.next_article_visit`` expects)."""
         v = schema.versions
         with self._read(f"reading page {page_id}") as conn:
-            return list(
-                conn.execute(
-                    select(v.c.fetched_at).where(v.c.page_id == page_id).order_by(v.c.fetched_at)
-                ).scalars()
-            )
+            times = conn.execute(
+                select(v.c.fetched_at).where(v.c.page_id == page_id).order_by(v.c.fetched_at)
+            ).scalars()
+            return list(times)[1:]
 
     def changes(self, version_id: int) -> list[Change]:
         """What changed from the previous version to this one (empty for a first version)."""
