@@ -3,7 +3,8 @@
 The newsroom (a local HTTP server) is followed and polled twice through the real pipeline,
 so the seed story gains its UPDATE version, one article a correction and one a typo fix.
 Real shared news pages are stored beside them (two with a later, changed version), and
-one article whose headline is a script tag, to prove it is shown as text everywhere.
+one article whose headline is a script tag, to prove it is shown as text everywhere. Then
+every page is threaded into stories by the stories stage (``rethread``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from storyline.config import Settings
 from storyline.model import Article, Paragraph, Section
 from storyline.sources.fetch import Fetcher
 from storyline.store import Store
+from storyline.store.stories import rethread
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 EXTRACTION = SHARED / "data" / "extraction"
@@ -103,6 +105,7 @@ def news_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewsDb]:
         _fill_from_newsroom(store, room)
         shared_ids = _fill_shared(store)
         xss_id = _fill_xss(store)
+        rethread(store)
         seed_id = store.page(room.url(SEED_PATH)).id
         yield NewsDb(path, seed_id, xss_id, shared_ids, room.base())
 

@@ -94,11 +94,14 @@ def test_home_to_article_to_diff(browser, server, news_db):
     browser.get(server + "/")
     assert "Developing stories" in browser.find_element(By.TAG_NAME, "h1").text
     _shot(browser, "home")
-    stories = browser.find_elements(By.CSS_SELECTOR, ".story-card h3 a")
-    if stories:  # threaded stories: go through the story page
-        stories[0].click()
-        _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".timeline")))
-        _shot(browser, "story")
+    mali = [a for a in browser.find_elements(By.CSS_SELECTOR, ".story-card h3 a")
+            if "Mali" in a.text]
+    assert len(mali) == 1, "the seed's story is on the home page"
+    mali[0].click()
+    _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".timeline")))
+    assert browser.find_element(By.CSS_SELECTOR, "svg.timeline-chart").is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, ".timeline li.ev-update")
+    _shot(browser, "story")
     browser.find_element(By.LINK_TEXT, "UPDATE: Danish troops leaving Mali").click()
     _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, "section.sec-update")))
     assert browser.current_url.endswith(f"/articles/{news_db.seed_id}")

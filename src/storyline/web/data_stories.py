@@ -1,16 +1,16 @@
 """The data behind the home page and the story pages, and the story Atom feed.
 
-Stories come from the stories stage's storage (``storyline.store.stories``); the
-functions ``_all_stories``, ``_one_story`` and ``_story_of_url`` are the only places that
-call it. Everything else here joins a story's article URLs with the stored pages, so the
-home page can say what changed last ("headline changed 12 min ago") and draw activity.
+Stories are threaded and stored by the stories stage (``storyline.store.stories``). Lists
+read only the stories' summary columns (``queries.story_lines``) and join their pages'
+latest versions, so the home page can say what changed last ("headline changed 12 min
+ago") and draw each story's activity without loading every timeline.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup
@@ -36,56 +36,39 @@ def home_data(store: Store, now: datetime) -> dict[str, Any]:
     with store.engine.connect() as conn:
         lines, _ = q.article_lines(conn, HOME_ARTICLES)
         changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
-    return {"stories": stories["items"], "stories_available": stories["available"],
+    return {"stories": stories["items"],
             "articles": [line_dict(ln, changes.get(ln.version_id, [])) for ln in lines]}
 
 
 def stories_data(store: Store, now: datetime, limit: int = 50, cursor: str | None = None
                  ) -> dict[str, Any]:
     """Stories by their last change, newest first, a page at a time, with activity."""
-    stories = _all_stories(store)
-    if stories is None:
-        return {"items": [], "next_cursor": None, "available": False}
-    stories.sort(key=lambda s: (_aware(s.last_updated), s.id or 0), reverse=True)
-    if cursor:
-        at, story_id = q.decode_cursor(cursor)
-        stories = [s for s in stories if (_aware(s.last_updated), s.id or 0) < (at, story_id)]
     limit = max(1, min(int(limit), 200))
-    page = stories[:limit]
-    items = _summaries(store, page, now)
-    more = len(stories) > limit
-    last = page[-1] if page else None
-    next_cursor = q.encode_cursor(_aware(last.last_updated), last.id or 0) if more and last \
-        else None
-    return {"items": items, "next_cursor": next_cursor, "available": True}
-
-
-def _summaries(store: Store, stories: list[Story], now: datetime) -> list[dict[str, Any]]:
-    urls = sorted({u for s in stories for u in s.articles})
     with store.engine.connect() as conn:
-        ids = q.page_ids_for_urls(conn, urls)
-        page_ids = sorted(set(ids.values()))
+        stories, next_cursor = q.story_lines(conn, limit, cursor)
+        members = q.story_members(conn, [s.id for s in stories])
+        page_ids = sorted({pid for found in members.values() for pid, _ in found})
         lines, _ = q.article_lines(conn, max(1, len(page_ids)), page_ids=page_ids)
         changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
         times = q.version_times(conn, page_ids, now - ACTIVITY_SPAN)
     latest = {ln.page_id: ln for ln in lines}
     items = []
     for story in stories:
-        mine = [ids[u] for u in story.articles if u in ids]
-        newest = max((latest[p] for p in mine if p in latest), key=lambda ln: ln.fetched_at,
-                     default=None)
-        moments = [t for p in mine for t in times.get(p, [])]
+        mine = members.get(story.id, [])
+        newest = max((latest[pid] for pid, _ in mine if pid in latest),
+                     key=lambda ln: ln.fetched_at, default=None)
         items.append({
             "id": story.id, "title": story.title, "href": f"/stories/{story.id}",
-            "article_count": len(story.articles),
-            "sources": sorted({site_of(u) for u in story.articles}),
+            "article_count": story.article_count,
+            "sources": sorted({site_of(url) for _, url in mine}),
             "first_seen": iso(story.first_seen), "last_updated": iso(story.last_updated),
             "last_change": change_summary(changes.get(newest.version_id, []),
                                           newest.version_count) if newest else None,
             "last_change_article": newest.title if newest else None,
-            "activity": activity_counts(moments, now, 28, ACTIVITY_SPAN),
+            "activity": activity_counts([t for pid, _ in mine for t in times.get(pid, [])],
+                                        now, 28, ACTIVITY_SPAN),
         })
-    return items
+    return {"items": items, "next_cursor": next_cursor}
 
 
 def story_data(store: Store, story_id: int, now: datetime) -> dict[str, Any]:
@@ -125,11 +108,10 @@ def story_chart(data: dict[str, Any]) -> Markup:
 def story_of_page(store: Store, page_id: int) -> dict[str, Any] | None:
     """The story an article belongs to (id, title, link), or None when it has none yet."""
     with store.engine.connect() as conn:
-        url = q.page_by_id(conn, page_id).url
-    story = _story_of_url(store, url)
-    if story is None:
+        found = q.story_of_page(conn, page_id)
+    if found is None:
         return None
-    return {"id": story.id, "title": story.title, "href": f"/stories/{story.id}"}
+    return {"id": found.id, "title": found.title, "href": f"/stories/{found.id}"}
 
 
 def story_feed(store: Store, story_id: int, base_url: str, now: datetime) -> AtomFeed:
@@ -164,37 +146,10 @@ def _full_date(value: str) -> str:
     return value
 
 
-def _aware(moment: datetime | None) -> datetime:
-    found = parse_time(moment) if moment else None
-    return found or datetime.min.replace(tzinfo=UTC)
-
-
-# --- the stories stage's storage: the only calls into it ------------------------------
-
-
-def _all_stories(store: Store) -> list[Story] | None:
-    """Every stored story, or None when this storyline has no story storage."""
-    try:
-        from storyline.store import stories as story_store
-    except ImportError:
-        return None
-    return list(story_store.stories(store))
-
-
 def _one_story(store: Store, story_id: int) -> Story:
+    """One story with its entities and timeline, from the stories stage's storage."""
+    from storyline.store import stories as story_store
+
     if not 0 < story_id < 2**62:
         raise NotFoundError(f"there is no story {story_id}; / lists the stories")
-    try:
-        from storyline.store import stories as story_store
-    except ImportError:
-        raise NotFoundError(f"there is no story {story_id}: stories are not stored "
-                            "by this storyline") from None
     return story_store.story(store, story_id)
-
-
-def _story_of_url(store: Store, url: str) -> Story | None:
-    try:
-        from storyline.store import stories as story_store
-    except ImportError:
-        return None
-    return story_store.story_of(store, url)

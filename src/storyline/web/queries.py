@@ -183,3 +183,61 @@ def version_number_of(conn: Connection, page_id: int, fetched_at: datetime,
         or_(_v.c.fetched_at < fetched_at,
             and_(_v.c.fetched_at == fetched_at, _v.c.content_hash <= content_hash)))
     return int(conn.execute(earlier).scalar_one())
+
+
+@dataclass(frozen=True)
+class StoryLine:
+    """One story in a list: its summary columns, without entities or timeline."""
+
+    id: int
+    title: str
+    article_count: int
+    first_seen: datetime | None
+    last_updated: datetime | None
+
+
+def story_lines(conn: Connection, limit: int, cursor: str | None = None
+                ) -> tuple[list[StoryLine], str | None]:
+    """Stories by last update, newest first, keyset-paged; with the next cursor."""
+    from storyline.store.stories import stories_table as st
+
+    query = select(st.c.id, st.c.title, st.c.article_count, st.c.first_seen, st.c.last_updated)
+    if cursor:
+        at, story_id = decode_cursor(cursor)
+        query = query.where(or_(st.c.last_updated < at,
+                                and_(st.c.last_updated == at, st.c.id < story_id)))
+    rows = conn.execute(query.order_by(st.c.last_updated.desc(), st.c.id.desc())
+                        .limit(limit + 1)).all()
+    lines = [StoryLine(r.id, r.title, r.article_count, r.first_seen, r.last_updated)
+             for r in rows[:limit]]
+    last = lines[-1] if lines else None
+    more = len(rows) > limit and last is not None and last.last_updated is not None
+    return lines, encode_cursor(last.last_updated, last.id) if more and last else None  # type: ignore[arg-type]
+
+
+def story_members(conn: Connection, story_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """(page id, URL) of each story's articles, in arrival order."""
+    from storyline.store.stories import items
+
+    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if not story_ids:
+        return found
+    rows = conn.execute(select(items.c.story_id, _p.c.id, _p.c.url)
+                        .join(_p, _p.c.id == items.c.page_id)
+                        .where(items.c.story_id.in_(story_ids)).order_by(items.c.seq)).all()
+    for r in rows:
+        found[r.story_id].append((r.id, r.url))
+    return found
+
+
+def story_of_page(conn: Connection, page_id: int) -> StoryLine | None:
+    """The story a page is in, or None when it is not threaded yet."""
+    from storyline.store.stories import items
+    from storyline.store.stories import stories_table as st
+
+    row = conn.execute(select(st.c.id, st.c.title, st.c.article_count, st.c.first_seen,
+                              st.c.last_updated)
+                       .join(items, items.c.story_id == st.c.id)
+                       .where(items.c.page_id == page_id)).first()
+    return StoryLine(row.id, row.title, row.article_count, row.first_seen,
+                     row.last_updated) if row else None

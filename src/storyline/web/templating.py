@@ -40,6 +40,7 @@ def make_templates() -> Jinja2Templates:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["ago"] = _ago
     env.filters["dt"] = _dt
+    env.filters["day"] = _day
     env.filters["spark"] = sparkline_svg
     env.filters["safe_html"] = lambda html: Markup(sanitize_html(html or ""))
     env.globals["section_titles"] = SECTION_TITLES
@@ -106,3 +107,12 @@ def _ago(context: Context, value: Any) -> str:
 def _dt(value: Any) -> str:
     moment = parse_time(value)
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else str(value or "")
+
+
+def _day(value: Any) -> str:
+    """A timeline date as written ("2021-05"), or a full timestamp shortened to the minute."""
+    text = str(value or "")
+    if "T" not in text:
+        return text
+    moment = parse_time(text)
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else text
