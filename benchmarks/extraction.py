@@ -58,12 +58,12 @@ class Result:
 
 def load_pages(data_dir: Path) -> list[Page]:
     """Read ``ground-truth.json`` and the gzipped pages it names."""
+    from storyline.extract.decode import decode_html
+
     truth = json.loads((data_dir / "ground-truth.json").read_text(encoding="utf-8"))
     pages = []
     for page_id in sorted(truth):
         raw = gzip.decompress((data_dir / "html" / f"{page_id}.html.gz").read_bytes())
-        from storyline.extract.decode import decode_html
-
         pages.append(Page(page_id, decode_html(raw), truth[page_id].get("url"),
                           truth[page_id]["articleBody"]))
     return pages
@@ -181,6 +181,10 @@ def table(results: list[Result], n_pages: int) -> str:
     for res in sorted(results, key=lambda r: -r.f1):
         lines.append(f"| {res.name} | {res.f1:.3f} | {res.precision:.3f} | {res.recall:.3f} "
                      f"| {res.pages_per_cpu_s:.1f} |")
+    speeds = {r.name: r.pages_per_cpu_s for r in results}
+    if "storyline" in speeds and speeds.get("trafilatura"):
+        ratio = speeds["storyline"] / speeds["trafilatura"]
+        lines += ["", f"storyline's speed in this run: {ratio:.2f}× trafilatura's pages / CPU-s."]
     return "\n".join(lines)
 
 

@@ -115,7 +115,7 @@ def _run_trafilatura(tree: HtmlElement, url: str | None, fast: bool) -> Extracti
 def _complete_split_body(result: Extraction, paragraphs: list[Paragraph]) -> None:
     """Add paragraphs from sibling containers of the one trafilatura's text came from."""
     assert result.body is not None
-    extracted = {normalise(" ".join(el.itertext())) for el in result.body.iter("p")}
+    extracted = {normalise("".join(el.itertext())) for el in result.body.iter("p")}
     matched = [p for p in paragraphs if p.good and p.text in extracted]
     if len(matched) < 2:
         return
