@@ -10,6 +10,7 @@ import sys
 import time
 
 import httpx
+import pytest
 from click.testing import CliRunner
 
 from storyline.cli import cli
@@ -42,6 +43,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_answers_over_http_read_only(news_db):
     port = _free_port()
     env = {**os.environ, "STORYLINE_TOKEN": ""}

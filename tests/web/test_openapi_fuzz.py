@@ -24,6 +24,7 @@ def api_schema(news_db, web_settings):
     store.close()
 
 
+@pytest.mark.slow
 def test_no_generated_request_causes_a_server_error(api_schema):
     seen = []
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from storyline.model import Article, Paragraph, Section
 from storyline.store import Store
 from storyline.store.search import SearchQuery, fts_expression, search_articles
+from storyline.store.stories import rethread
 from storyline.web.data_search import search_data, snippet_parts
 
 T = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -58,9 +59,18 @@ def test_filters_by_site_date_and_entity(tmp_path):
         until = T.date().isoformat()
         assert [h["site"] for h in search_data(store, "harbour", until=until)["items"]] \
             == ["a.example"]
+
+
+def test_entity_filter_uses_the_threaded_pages_entities(tmp_path):
+    with _store(tmp_path) as store:
+        assert search_data(store, "", entity="Jeppe Kofod")["items"] == []  # not threaded yet
+        rethread(store)
         by_entity = search_data(store, "", entity="Jeppe Kofod")["items"]
         assert [h["title"] for h in by_entity] == ["Council budget approved"]
-        assert search_data(store, "", entity="Kofod Jeppe")["items"] == []  # a phrase
+        both = search_data(store, "harbour", entity="jeppe kofod")["items"]
+        assert [h["id"] for h in both] == [h["id"] for h in by_entity]
+        assert search_data(store, "bridge", entity="Jeppe Kofod")["items"] == []
+        assert search_data(store, "", entity="Kofod Jeppe")["items"] == []
 
 
 def test_filters_alone_list_the_newest_articles(tmp_path):
@@ -83,7 +93,7 @@ def test_query_syntax_cannot_break_the_fts_expression(tmp_path):
     with _store(tmp_path) as store:
         for nasty in ('"', "harbour OR", "NEAR(", "a* AND -b", "'; DROP TABLE pages; --", "*"):
             search_data(store, nasty)  # no error
-        assert fts_expression(["harbour", "fund"], []) == '"harbour" AND "fund"*'
+        assert fts_expression(["harbour", "fund"]) == '"harbour" AND "fund"*'
         with store.engine.connect() as conn:
             found = search_articles(conn, SearchQuery(words="harb"))
         assert len(found.hits) == 2  # the last word is a prefix

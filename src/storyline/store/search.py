@@ -10,17 +10,19 @@ case-insensitive LIKE over the latest version's headline and text.
 Words are matched as whole tokens, all of them (AND); the last one also as a prefix.
 Results are ranked by BM25 with the headline weighted up (FTS5's own ``rank``
 ordering, so snippets are made only for the rows returned); filters: site, first-seen date
-range, and an entity name (matched as a phrase in the text).
+range, and an entity: pages whose recognised entities (``story_items.entities_json``,
+written when the stories stage threads a page) have that name or alias.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, or_, select, text
+from sqlalchemy import Connection, and_, bindparam, column, func, or_, select, table, text
 
 from storyline.store import schema
 from storyline.store.coltypes import UTCDateTime
@@ -28,6 +30,7 @@ from storyline.store.coltypes import UTCDateTime
 FTS_TABLE = "search_fts"
 MARK_START, MARK_END = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
+_story_items = table("story_items", column("page_id"), column("entities_json"))
 
 _DDL = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
@@ -102,30 +105,32 @@ def create_search_index(conn: Connection) -> None:
 def search_articles(conn: Connection, query: SearchQuery) -> SearchResult:
     """Articles matching ``query``, best first (or newest first when no words are given)."""
     terms = _terms(query.words)
-    phrase = _terms(query.entity or "")
-    if conn.dialect.name == "sqlite" and (terms or phrase):
-        return _fts(conn, query, terms, phrase)
-    return _like(conn, query, terms + phrase)
+    if conn.dialect.name == "sqlite" and terms:
+        return _fts(conn, query, terms)
+    return _like(conn, query, terms)
 
 
-def fts_expression(terms: list[str], phrase: list[str]) -> str:
-    """An FTS5 MATCH expression: every term (the last also as a prefix), and the phrase."""
+def fts_expression(terms: list[str]) -> str:
+    """An FTS5 MATCH expression: every term, the last also as a prefix (search-as-you-type)."""
     parts = [f'"{t}"' for t in terms[:-1]]
     if terms:
         parts.append(f'"{terms[-1]}"*')
-    if phrase:
-        parts.append('"' + " ".join(phrase) + '"')
     return " AND ".join(parts)
+
+
+def entity_pattern(name: str) -> str:
+    """A LIKE pattern finding ``name`` as a whole JSON string (an entity's name or alias)."""
+    quoted = json.dumps(name.strip(), ensure_ascii=False)
+    return "%" + quoted.replace("%", "").replace("_", "") + "%"
 
 
 def _terms(words: str) -> list[str]:
     return _WORD.findall(words)[:20]
 
 
-def _fts(conn: Connection, query: SearchQuery, terms: list[str], phrase: list[str]
-         ) -> SearchResult:
+def _fts(conn: Connection, query: SearchQuery, terms: list[str]) -> SearchResult:
     where, params = _filters_sql(query)
-    params.update(match=fts_expression(terms, phrase), limit=query.limit + 1,
+    params.update(match=fts_expression(terms), limit=query.limit + 1,
                   offset=query.offset, a=MARK_START, b=MARK_END)
     sql = text(
         f"SELECT p.id, p.url, v.title, v.fetched_at, "
@@ -149,6 +154,10 @@ def _filters_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
         clauses.append("(p.url LIKE :site1 OR p.url LIKE :site2 OR p.url LIKE :site3 "
                        "OR p.url LIKE :site4)")
         params.update(_site_patterns(query.site))
+    if query.entity:
+        clauses.append("p.id IN (SELECT page_id FROM story_items WHERE entities_json LIKE "
+                       ":entity)")
+        params["entity"] = entity_pattern(query.entity)
     if query.since:
         clauses.append("p.first_seen >= :since")
         params["since"] = query.since
@@ -166,19 +175,22 @@ def _site_patterns(site: str) -> dict[str, str]:
 
 def _like(conn: Connection, query: SearchQuery, words: list[str]) -> SearchResult:
     p, v = schema.pages, schema.versions
-    stmt = (select(p.c.id, p.c.url, v.c.title, v.c.fetched_at)
-            .join(v, v.c.id == p.c.latest_version_id))
+    stmt = (select(p.c.id, p.c.url, v.c.title, v.c.fetched_at).select_from(v)
+            .join(p, p.c.id == v.c.page_id).where(p.c.latest_version_id == v.c.id))
     for word in words:
         pattern = f"%{word.lower()}%"
         stmt = stmt.where(or_(func.lower(v.c.title).like(pattern),
                               func.lower(v.c.article_json).like(pattern)))
     if query.site:
         stmt = stmt.where(or_(*(p.c.url.like(pat) for pat in _site_patterns(query.site).values())))
+    if query.entity:
+        stmt = stmt.where(p.c.id.in_(select(_story_items.c.page_id).where(
+            _story_items.c.entities_json.like(entity_pattern(query.entity)))))
     if query.since:
         stmt = stmt.where(p.c.first_seen >= query.since)
     if query.until:
         stmt = stmt.where(and_(p.c.first_seen < query.until))
-    rows = conn.execute(stmt.order_by(v.c.fetched_at.desc(), p.c.id.desc())
+    rows = conn.execute(stmt.order_by(v.c.fetched_at.desc(), v.c.page_id.desc())
                         .limit(query.limit + 1).offset(query.offset)).all()
     hits = [SearchHit(r.id, r.url, r.title, r.fetched_at) for r in rows[:query.limit]]
     return SearchResult(hits, len(rows) > query.limit, "like")
