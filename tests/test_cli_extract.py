@@ -152,3 +152,30 @@ def test_python_dash_m_entry_point(tmp_path, env):
                              capture_output=True, text=True, env=env, timeout=60)
     assert missing.returncode == 1
     assert missing.stderr.startswith("error: ") and "no such file" in missing.stderr
+
+
+def test_directory_and_corrupt_gzip_exit_1(tmp_path, env):
+    result = _run(["extract", str(tmp_path)], env)
+    assert result.exit_code == 1 and "is a directory" in result.output
+    broken = tmp_path / "broken.html.gz"
+    broken.write_bytes(b"\x1f\x8b\x08\x00not really gzip")
+    result = _run(["extract", str(broken)], env)
+    assert result.exit_code == 1 and "cannot read" in result.output
+
+
+def test_plain_text_file_is_read_as_text(tmp_path, env):
+    path = tmp_path / "story.txt"
+    path.write_text("Danish troops leaving Mali\n\n" + "\n\n".join(PARAGRAPHS), encoding="utf-8")
+    result = _run(["extract", str(path), "--json"], env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["title"] == "Danish troops leaving Mali"
+    assert PARAGRAPHS[2] in data["body_text"]
+
+
+def test_page_without_an_article_says_so(tmp_path, env):
+    path = tmp_path / "menu.html"
+    path.write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>", encoding="utf-8")
+    result = _run(["extract", str(path)], env)
+    assert result.exit_code == 0
+    assert "(no article found on this page)" in result.output
