@@ -21,7 +21,7 @@ from storyline.extract.decode import MAX_PAGE_BYTES, decode_html
 from storyline.extract.dom import read_page_structure
 from storyline.extract.metadata import Metadata, extract_metadata
 from storyline.extract.patterns import headline_labels
-from storyline.extract.structure import structure_blocks
+from storyline.extract.structure import StructuredBody, structure_blocks
 from storyline.model import Article
 
 __all__ = ["MAX_PAGE_BYTES", "MIN_ARTICLE_CHARS", "decode_html", "extract_article", "parse_html"]
@@ -162,7 +162,7 @@ def _loose(text: str) -> str:
     return re.sub(r"\W+", " ", text).strip().casefold()
 
 
-def _article(url: str | None, meta: Metadata, body, no_article: bool) -> Article:
+def _article(url: str | None, meta: Metadata, body: StructuredBody, no_article: bool) -> Article:
     return Article(
         url=url or meta.canonical_url,
         canonical_url=meta.canonical_url,
