@@ -67,6 +67,27 @@ def test_a_typo_fix_in_the_seed_original_story(seed_updated):
     assert "goverment" in changes[0].before and "government" in changes[0].after
 
 
+def test_a_sentence_split_in_two_is_one_copy_edit():
+    first = "The government has decided to withdraw its troops from Mali."
+    second = "It follows several days of accusations from the Malian military government."
+    changes = compare_articles(_article(P1, P2), _article(f"{first} {second}", P2))
+    assert changes == [Change("copy_edit", P1, f"{first} {second}", "body")]
+
+
+def test_two_sentences_merged_into_one_are_one_copy_edit():
+    merged = "Denmark has about 90 soldiers and a team of surgeons in Mali, where the "
+    merged += "decision to withdraw came in the wake of a meeting in Parliament."
+    changes = compare_articles(_article(P3, P2, P1), _article(merged, P1))
+    assert changes == [Change("copy_edit", f"{P3} {P2}", merged, "body")]
+
+
+def test_a_new_sentence_next_to_a_typo_fix_stays_news():
+    extra = "Sweden stays."
+    old = _article(P1.replace("government has", "goverment has"), P2)
+    changes = compare_articles(old, _article(f"{P1} {extra}", P2))
+    assert [c.kind for c in changes] == ["copy_edit", "added"]
+
+
 def test_a_rewrite_is_reported_as_removed_then_added():
     rewrite = "Officials in Bamako declined to comment on the Danish decision on Friday."
     changes = compare_articles(_article(P1, P2, P3), _article(P1, rewrite, P3))

@@ -14,7 +14,8 @@ The rules, in the order they are applied:
   a paragraph whose first sentence starts like a correction note ("Correction:", "An
   earlier version of this article ..."); one change per such section or paragraph.
 - ``copy_edit``: an edited sentence whose edit is small: at most 3 words changed on
-  either side, or a character-level similarity of at least 0.9.
+  either side, or a character-level similarity of at least 0.9. A sentence split in two,
+  or two merged into one, is one copy edit when the joined text passes the same test.
 - A larger edit is a rewrite: reported as ``removed`` (the old sentence) immediately
   followed by ``added`` (the new one), so each kind keeps one meaning: copy edits are the
   only changes with both sides, besides ``headline`` and ``moved``.
@@ -59,15 +60,21 @@ def compare_articles(old: Article, new: Article) -> list[Change]:
     old_refs, new_refs = article_sentences(old), article_sentences(new)
     steps = align_sentences([r.text for r in old_refs], [r.text for r in new_refs])
     marked = _marked_paragraphs(steps, new_refs)
+    small = {k for k, s in enumerate(steps) if s.op == "edited" and is_copy_edit(s.before, s.after)}
+    rejoined, consumed = _splits_and_merges(steps, small, old_refs, new_refs)
     blocks: dict[tuple[str, int], tuple[Change, list[SentenceRef]]] = {}
-    for step in steps:
+    for position, step in enumerate(steps):
+        if position in consumed:
+            if position in rejoined:
+                changes.append(rejoined[position])
+            continue
         if step.op == "same":
             continue
         new_ref = new_refs[step.after_index] if step.after_index is not None else None
         old_ref = old_refs[step.before_index] if step.before_index is not None else None
         if step.op == "moved" and new_ref:
             changes.append(Change("moved", step.before, step.after, new_ref.section))
-        elif step.op == "edited" and new_ref and is_copy_edit(step.before, step.after):
+        elif position in small and new_ref:
             changes.append(Change("copy_edit", step.before, step.after, new_ref.section))
         else:  # removed, added, or edited beyond a copy edit (a rewrite)
             if old_ref is not None:
@@ -83,6 +90,10 @@ def is_copy_edit(before: str | None, after: str | None) -> bool:
     """Whether editing ``before`` into ``after`` is a small fix rather than a rewrite."""
     if before is None or after is None:
         return False
+    words_apart = abs(len(_WORD.findall(before)) - len(_WORD.findall(after)))
+    longest_share = 2 * min(len(before), len(after)) / max(1, len(before) + len(after))
+    if words_apart > COPY_EDIT_MAX_WORDS and longest_share < COPY_EDIT_MIN_RATIO:
+        return False  # neither test can pass: skip the diffs
     deleted = inserted = 0
     for op, text in word_diff(before, after):
         if op == "delete":
@@ -92,6 +103,62 @@ def is_copy_edit(before: str | None, after: str | None) -> bool:
     if max(deleted, inserted) <= COPY_EDIT_MAX_WORDS:
         return True
     return SequenceMatcher(None, before, after, autojunk=False).ratio() >= COPY_EDIT_MIN_RATIO
+
+
+def _splits_and_merges(
+    steps: list[Alignment],
+    small: set[int],
+    old_refs: list[SentenceRef],
+    new_refs: list[SentenceRef],
+) -> tuple[dict[int, Change], set[int]]:
+    """Sentences split in two, or two merged into one, with the words barely changed.
+
+    Sentence by sentence these look like a rewrite plus an added (or removed) sentence;
+    read together they are a copy edit. Looks at runs of two or three neighbouring steps
+    that are rewrites, additions or removals (not copy edits already: joining a new
+    sentence to a typo fix would hide news). Returns each run's copy edit by the position
+    of its first step, and the positions the runs cover.
+    """
+    open_ = [
+        s.op in ("added", "removed") or (s.op == "edited" and k not in small)
+        for k, s in enumerate(steps)
+    ]
+    rejoined: dict[int, Change] = {}
+    consumed: set[int] = set()
+    for position in range(len(steps) - 1):
+        if position in consumed or not (open_[position] and open_[position + 1]):
+            continue
+        for size in (2, 3):
+            window = steps[position : position + size]
+            if len(window) < size or not all(open_[position : position + size]):
+                break
+            if len({s.op for s in window}) == 1:
+                continue  # only additions or only removals: nothing was split or merged
+            change = _rejoin(window, old_refs, new_refs)
+            if change is not None:
+                rejoined[position] = change
+                consumed.update(range(position, position + size))
+                break
+    return rejoined, consumed
+
+
+def _rejoin(
+    window: list[Alignment], old_refs: list[SentenceRef], new_refs: list[SentenceRef]
+) -> Change | None:
+    """The copy edit a run of steps amounts to when read as one, or ``None``."""
+    olds = sorted(s.before_index for s in window if s.before_index is not None)
+    news = sorted(s.after_index for s in window if s.after_index is not None)
+    if sorted((len(olds), len(news))) != [1, 2]:
+        return None
+    if olds[-1] - olds[0] != len(olds) - 1 or news[-1] - news[0] != len(news) - 1:
+        return None
+    if len({new_refs[j].section_index for j in news}) > 1:
+        return None
+    before = " ".join(old_refs[i].text for i in olds)
+    after = " ".join(new_refs[j].text for j in news)
+    if not is_copy_edit(before, after):
+        return None
+    return Change("copy_edit", before, after, new_refs[news[0]].section)
 
 
 def _marked_paragraphs(steps: list[Alignment], new_refs: list[SentenceRef]) -> dict[int, str]:
