@@ -46,6 +46,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("allow_private", bool, False,
             "Allow requests to private, loopback and link-local addresses (tests, intranets)."),
     Setting("throttle_delay", float, 2.0, "Seconds between two requests to the same host."),
+    Setting("throttle_adaptive", bool, True,
+            "Space requests to a host by its response time too, so a slow site gets fewer."),
     Setting("robots_obey", bool, True, "Obey robots.txt (RFC 9309)."),
     Setting("feed_interval", float, 900.0, "Seconds between two polls of a feed."),
     Setting("db_timeout", float, 30.0,

@@ -507,3 +507,17 @@ def test_any_robots_txt_gives_a_verdict(text):
     verdict = cache.check("https://a.example/x/y", lambda url: (200, body))
     assert verdict in ("allowed", "forbidden")
     cache.crawl_delay("https://a.example/")
+
+
+def test_slow_host_is_given_more_time_when_adaptive(make_fetcher, clock):
+    def slow(request):
+        clock.sleep(7.0)  # the answer takes 7 s
+        return httpx.Response(200, html="<p>finally</p>")
+
+    fetcher = make_fetcher(site(pages={"/slow": slow}), throttle_delay=1.0, throttle_adaptive=True)
+    fetcher.fetch("https://news.example/slow")
+    assert fetcher.throttle.delay_for("news.example") == 4.0  # (1 + 7) / 2
+    assert fetcher.throttle.delay_for("other.example") == 1.0
+    calm = make_fetcher(site(pages={"/slow": slow}), throttle_delay=1.0, throttle_adaptive=False)
+    calm.fetch("https://news.example/slow")
+    assert calm.throttle.delay_for("news.example") == 1.0

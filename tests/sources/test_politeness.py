@@ -18,7 +18,13 @@ from storyline.sources.retry import (
     parse_retry_after,
 )
 from storyline.sources.robots import agent_token, robots_url, robots_verdict
-from storyline.sources.throttle import MAX_CRAWL_DELAY, Throttle, host_delay, wait_time
+from storyline.sources.throttle import (
+    MAX_CRAWL_DELAY,
+    Throttle,
+    adapt_delay,
+    host_delay,
+    wait_time,
+)
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -152,3 +158,27 @@ def test_throttle_makes_threads_take_turns():
         list(pool.map(lambda _: throttle.wait("other.example"), range(3)))
     # waits of 2, 4, 6... would overlap if two threads read the same last start
     assert clock.sleeps == [2.0] * 11
+
+
+def test_adapt_delay_follows_latency_and_is_clamped():
+    assert adapt_delay(2.0, 6.0, 200, floor=2.0) == 4.0
+    assert adapt_delay(4.0, 0.1, 200, floor=2.0) == 2.05
+    assert adapt_delay(2.0, 0.0, 200, floor=2.0) == 2.0  # never below throttle_delay
+    assert adapt_delay(8.0, 1.0, 503, floor=2.0) == 8.0  # an error never lowers it
+    assert adapt_delay(2.0, 10.0, 503, floor=2.0) == 6.0  # but may raise it
+    assert adapt_delay(50.0, 500.0, 200, floor=2.0) == MAX_CRAWL_DELAY
+    assert adapt_delay(1.0, 0.2, 304, floor=0.0) == 0.6
+
+
+def test_throttle_learns_per_host_only_when_adaptive():
+    clock = FakeClock()
+    fixed, learning = Throttle(1.0, clock), Throttle(1.0, clock, adaptive=True)
+    for throttle in (fixed, learning):
+        throttle.record("slow.example", 9.0, 200)
+    assert fixed.delay_for("slow.example") == 1.0
+    assert learning.delay_for("slow.example") == 5.0
+    assert learning.delay_for("fast.example") == 1.0
+    assert learning.delay_for("slow.example", crawl_delay=7.0) == 7.0
+    learning.wait("slow.example")
+    learning.wait("slow.example")
+    assert clock.sleeps == [5.0]

@@ -6,7 +6,7 @@ One ``Fetcher.fetch(url)`` call walks each redirect hop itself, and on every hop
   2. asks the origin's robots.txt (``robots.py``, RFC 9309, cached) unless ``robots_obey``
      is off;
   3. waits its turn for the host (``throttle.py``: ``throttle_delay``, or the site's
-     Crawl-delay if longer);
+     Crawl-delay, or with ``throttle_adaptive`` the host's own response time, if longer);
   4. sends a conditional GET (If-None-Match / If-Modified-Since) with an honest
      User-Agent, retrying 5xx, 429 and network errors with backoff (``retry.py``);
 then checks the content type and streams the body up to ``fetch_max_bytes``.
@@ -130,7 +130,9 @@ class Fetcher:
         self._clock: Clock = clock or SystemClock()
         self._resolver = resolver or system_resolver
         self.robots = RobotsCache(self.user_agent, self._clock) if settings.robots_obey else None
-        self.throttle = Throttle(settings.throttle_delay, self._clock)
+        self.throttle = Throttle(
+            settings.throttle_delay, self._clock, adaptive=settings.throttle_adaptive
+        )
         self.retry = RetryPolicy(settings.fetch_retries, settings.fetch_retry_max_wait)
         self.stats: Counter[str] = Counter()
         self._stats_lock = threading.Lock()
@@ -245,6 +247,7 @@ class Fetcher:
     ) -> tuple[int | None, httpx.Response | None, Exception | None]:
         """Send one request: (status, open streaming response) or (None, None, error)."""
         request = self._client.build_request("GET", url, headers=headers, timeout=self._timeout)
+        started = self._clock.monotonic()
         try:
             response = self._client.send(request, stream=True, follow_redirects=False)
         except httpx.TimeoutException as exc:
@@ -256,6 +259,8 @@ class Fetcher:
         except httpx.HTTPError as exc:
             raise FetchError(f"cannot request {url}: {exc}", url) from exc
         self._count(f"{kind}/{response.status_code}")
+        latency = self._clock.monotonic() - started  # until the headers arrived
+        self.throttle.record(urlsplit(url).netloc, latency, response.status_code)
         return response.status_code, response, None
 
     def _wait_turn(self, url: str) -> None:

@@ -1,7 +1,10 @@
 """Per-host rate limit: at most one request every ``delay`` seconds to one host.
 
-The policy is two pure functions (``host_delay``, ``wait_time``); ``Throttle`` only keeps
-when each host's last request started, and sleeps. The wait happens under a per-host
+The policy is three pure functions: ``host_delay`` (ours or the site's Crawl-delay),
+``adapt_delay`` (with ``throttle_adaptive``: a host that answers slowly is given more
+time, so a pool of workers keeps about one request in flight there) and ``wait_time``.
+``Throttle`` only keeps when each host's last request started and what it learned, and
+sleeps. The wait happens under a per-host
 lock and the start time is taken after it, so the spacing holds between the moments
 requests really start, even when a thread wakes late; threads fetching different hosts
 never wait for each other.
@@ -25,6 +28,18 @@ def host_delay(base: float, crawl_delay: float | None, cap: float = MAX_CRAWL_DE
     return wanted
 
 
+def adapt_delay(
+    old: float, latency: float, status: int, floor: float, ceiling: float = MAX_CRAWL_DELAY
+) -> float:
+    """The next delay for a host that took ``latency`` seconds to answer (Scrapy's
+    AutoThrottle rule, aiming at one request in flight): the latency averaged with the
+    old delay, clamped to [floor, ceiling]; an error answer never lowers it."""
+    new = (old + max(latency, 0.0)) / 2
+    if status not in (200, 304) and new < old:
+        new = old
+    return min(max(new, floor), max(ceiling, floor))
+
+
 def wait_time(now: float, last_start: float, delay: float) -> float:
     """Seconds to wait before a request may start, ``delay`` after the last one started."""
     return max(last_start + delay - now, 0.0)
@@ -33,16 +48,30 @@ def wait_time(now: float, last_start: float, delay: float) -> float:
 class Throttle:
     """Makes requests to one host wait their turn."""
 
-    def __init__(self, delay: float, clock: Clock) -> None:
+    def __init__(self, delay: float, clock: Clock, adaptive: bool = False) -> None:
         self.delay = delay
+        self.adaptive = adaptive
         self._clock = clock
+        self._learned: dict[str, float] = {}  # per-host delay learned from response times
         self._last_start: dict[str, float] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
+    def delay_for(self, host: str, crawl_delay: float | None = None) -> float:
+        """The delay now applied to ``host``: ours, its Crawl-delay, or what it taught us."""
+        return max(host_delay(self.delay, crawl_delay), self._learned.get(host, 0.0))
+
+    def record(self, host: str, latency: float, status: int) -> None:
+        """Learn from one answer how slow ``host`` is (when adaptive)."""
+        if not self.adaptive:
+            return
+        with self._guard:
+            old = self._learned.get(host, self.delay)
+            self._learned[host] = adapt_delay(old, latency, status, self.delay)
+
     def wait(self, host: str, crawl_delay: float | None = None) -> float:
         """Block until a request to ``host`` may start; returns the seconds waited."""
-        delay = host_delay(self.delay, crawl_delay)
+        delay = self.delay_for(host, crawl_delay)
         with self._guard:
             lock = self._locks.setdefault(host, threading.Lock())
         with lock:  # one waiter per host at a time; other hosts are not held up
