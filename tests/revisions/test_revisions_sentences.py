@@ -27,6 +27,7 @@ from storyline.revisions.sentences import article_sentences
         ("Wow! Really? Yes.", ["Wow!", "Really?", "Yes."]),
         ("The cat sat. Then it slept.", ["The cat sat.", "Then it slept."]),
         ("It was e.g. fine, i.e. good.", ["It was e.g. fine, i.e. good."]),
+        ("Pens, paper, etc. The rest was gone.", ["Pens, paper, etc.", "The rest was gone."]),
         ("The vote was 52 to 48. 2021 was calmer.", ["The vote was 52 to 48.", "2021 was calmer."]),
         ("A heading\nThe first line.", ["A heading", "The first line."]),
         ("He said so. — Я всегда любила готовить.", ["He said so.", "— Я всегда любила готовить."]),

@@ -28,11 +28,12 @@ _CJK_STOPS = frozenset("。！？")
 _OPENERS = "\"'“‘«([¿¡"
 _DOTTED_ACRONYM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 
-# Words that end with a period without ending the sentence. Left out on purpose: words
-# that are also ordinary words ending a sentence ("sat", "sun", "wed", "mar", "may").
+# Words that end with a period without ending the sentence (before a capital: before a
+# lower-case word nothing ends anyway). Left out on purpose: words that also end
+# sentences ("sat", "sun", "wed", "mar", "may") and "etc.", which mostly does.
 _ABBREVIATIONS = frozenset(
     """mr mrs ms mx dr prof gen col lt sgt capt cmdr adm maj gov sen rep rev hon pres supt
-    st jr sr inc ltd co corp bros plc llc vs etc al fig vol pp eds approx dept univ ave
+    st jr sr inc ltd co corp bros plc llc vs al fig vol pp eds approx dept univ ave
     blvd rd mt ft jan feb apr jun jul aug sept oct nov dec tues thurs""".split()
 )
 # Abbreviations only before a number ("No. 10", "Art. 5").
