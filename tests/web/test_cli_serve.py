@@ -67,3 +67,22 @@ def test_serve_answers_over_http_read_only(news_db):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_workers_refuse_watch(news_db):
+    result = CliRunner().invoke(cli, ["serve", "--db", str(news_db.path), "--workers", "2",
+                                      "--watch"])
+    assert result.exit_code == 2 and "storyline watch" in result.output
+
+
+def test_worker_processes_build_their_app_from_the_environment(news_db, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from storyline.web.server import app_from_environment
+
+    monkeypatch.setenv("STORYLINE_SERVE_DB", f"sqlite:///{news_db.path}")
+    monkeypatch.setenv("STORYLINE_SERVE_READ_ONLY", "1")
+    with TestClient(app_from_environment()) as client:
+        assert client.get(f"/api/articles/{news_db.seed_id}").status_code == 200
+        assert client.post("/api/sources", json={"url": "http://127.0.0.1:1/"}).status_code \
+            == 403

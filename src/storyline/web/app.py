@@ -37,11 +37,12 @@ Clock = Callable[[], datetime]
 
 def create_app(store: Store, settings: Settings, *, read_only: bool = False,
                token: str | None = None, client: httpx.Client | None = None,
-               clock: Clock | None = None) -> FastAPI:
+               clock: Clock | None = None, close_store: bool = False) -> FastAPI:
     """The storyline web app over ``store``.
 
     ``token`` (default: $STORYLINE_TOKEN) is required for writes when set; ``read_only``
-    refuses every write; ``client`` is the HTTP client the follow action fetches with.
+    refuses every write; ``client`` is the HTTP client the follow action fetches with;
+    ``close_store`` closes the store when the app shuts down (an app that opened it).
     """
     if token is None:
         token = os.environ.get("STORYLINE_TOKEN") or None
@@ -51,6 +52,7 @@ def create_app(store: Store, settings: Settings, *, read_only: bool = False,
         lifespan=_lifespan,
     )
     app.state.store = store
+    app.state.close_store = close_store
     app.state.settings = settings
     app.state.policy = WritePolicy(read_only=read_only, token=token)
     app.state.templates = make_templates()
@@ -72,6 +74,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     a small database pool, so more threads only add contention and connection churn."""
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     yield
+    if app.state.close_store:
+        app.state.store.close()
 
 
 def _follower(store: Store, settings: Settings, client: httpx.Client | None) -> Follow:

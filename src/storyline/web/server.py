@@ -3,6 +3,7 @@
 ``serve`` can run ``pipeline.watch`` in a thread beside the server (``storyline serve
 --watch``, what ``make run`` uses), so one process follows the feeds and serves them; the
 watcher stops, finishing the pages in progress, when the server shuts down.
+``serve_workers`` runs several server processes (``--workers N``) for more throughput.
 """
 
 from __future__ import annotations
@@ -10,17 +11,21 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import os
 import threading
 from dataclasses import dataclass
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
-from storyline.config import Settings
+from storyline.config import Settings, load_settings
 from storyline.store import Store
 from storyline.web.app import create_app
 
 log = logging.getLogger(__name__)
+_ENV_DB = "STORYLINE_SERVE_DB"
+_ENV_READ_ONLY = "STORYLINE_SERVE_READ_ONLY"
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def is_loopback(host: str) -> bool:
 
 def serve(store: Store, settings: Settings, host: str = "127.0.0.1", port: int = 8000, *,
           read_only: bool = False, watch: bool = False, token: str | None = None) -> None:
-    """Serve the app until interrupted; with ``watch``, poll the sources beside it."""
+    """Serve the app in this process until interrupted; with ``watch``, poll beside it."""
     app = create_app(store, settings, read_only=read_only, token=token)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning",
                             proxy_headers=False, server_header=False)
@@ -72,6 +77,32 @@ def serve(store: Store, settings: Settings, host: str = "127.0.0.1", port: int =
         stop.set()
         if watcher is not None:
             watcher.join(timeout=60)
+
+
+def serve_workers(target: str, host: str, port: int, workers: int, *, read_only: bool,
+                  allow_private: bool, config_path: str | None) -> None:
+    """Serve with ``workers`` processes (uvicorn's supervisor), each with its own Store.
+
+    The workers build their app with ``app_from_environment``; the options travel in
+    environment variables, since uvicorn starts them by import path.
+    """
+    os.environ[_ENV_DB] = target
+    os.environ[_ENV_READ_ONLY] = "1" if read_only else ""
+    if allow_private:
+        os.environ["STORYLINE_ALLOW_PRIVATE"] = "1"
+    if config_path:
+        os.environ["STORYLINE_CONFIG"] = config_path
+    uvicorn.run("storyline.web.server:app_from_environment", factory=True, host=host,
+                port=port, workers=workers, log_level="warning", proxy_headers=False,
+                server_header=False)
+
+
+def app_from_environment() -> FastAPI:
+    """The app for one worker process of ``serve_workers`` (reads its environment)."""
+    settings = load_settings()
+    store = Store.open(os.environ[_ENV_DB], settings)
+    return create_app(store, settings, read_only=bool(os.environ.get(_ENV_READ_ONLY)),
+                      close_store=True)
 
 
 def _start_watch(store: Store, settings: Settings, stop: threading.Event) -> threading.Thread:
