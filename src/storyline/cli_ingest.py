@@ -6,8 +6,13 @@ in ``storyline.ingest``, ``storyline.duplicates`` and ``storyline.export``.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
@@ -64,7 +69,8 @@ def ingest(
         def show(report: IngestReport) -> None:
             bar.update(task, description=_progress_line(report, bar.tasks[task].elapsed))
 
-        report = run_ingest(store, paths, settings, workers=workers, on_progress=show)
+        with _stop_on_sigint() as stop:
+            report = run_ingest(store, paths, settings, workers, show, stop)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -72,6 +78,24 @@ def ingest(
     if report.interrupted:
         click.echo("interrupted: run the same command again to continue", err=True)
         ctx.exit(130)
+
+
+@contextlib.contextmanager
+def _stop_on_sigint() -> Iterator[threading.Event]:
+    """Turn the first Ctrl-C into a request to stop after the current page; a second one
+    interrupts at once (still safe: each page is one transaction)."""
+    stop = threading.Event()
+    previous = signal.getsignal(signal.SIGINT)
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, handle)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _progress_line(report: IngestReport, elapsed: float | None) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -90,11 +91,14 @@ def ingest(
     settings: Settings,
     workers: int | None = None,
     on_progress: Progress | None = None,
+    stop: threading.Event | None = None,
 ) -> IngestReport:
     """Store every capture found under ``paths``; bad records are counted, never fatal.
 
     ``workers`` processes extract pages (default: the ``ingest_workers`` setting, 0 = one
-    per core; 1 extracts in this process). Ctrl-C stops cleanly: the report comes back with
+    per core; 1 extracts in this process). Setting ``stop`` (the CLI does on Ctrl-C) ends
+    the run between two captures; a KeyboardInterrupt also stops it, and each capture is
+    one transaction, so nothing is half-written. Either way the report comes back with
     ``interrupted`` set and a re-run picks up where this one stopped.
     """
     files = input_files(paths)
@@ -106,6 +110,9 @@ def ingest(
     try:
         for capture, result in extracted:
             run.write(capture, result)
+            if stop is not None and stop.is_set():
+                run.report.interrupted = True
+                break
     except KeyboardInterrupt:
         run.report.interrupted = True
     finally:

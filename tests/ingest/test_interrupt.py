@@ -59,7 +59,7 @@ def test_interrupted_ingest_resumes_and_stores_each_page_once(tmp_path):
     assert first.returncode == 130, err
     before = json.loads(out)
     assert before["interrupted"] and 0 < before["stored"] < len(records)
-    assert _captures(db) == before["stored"]  # nothing half-written
+    assert _captures(db) == before["stored"]  # stopped between pages, nothing half-written
 
     rerun = subprocess.run(_ingest(db, warc), cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
