@@ -181,6 +181,29 @@ def test_a_sentence_merely_starting_with_update_is_not_an_update():
     assert [c.kind for c in compare_articles(_article(P1), _article(P1, text))] == ["added"]
 
 
+def test_each_new_live_entry_is_one_update():
+    def entry(*texts):
+        return Section("live_entry", [Paragraph(t) for t in texts], timestamp="2022-01-27T10:00")
+
+    old = Article(title="Live: Mali", sections=[entry(P1)])
+    new = Article(
+        title="Live: Mali", sections=[entry(P3, P2), entry(P2.replace("in", "at")), entry(P1)]
+    )
+    changes = compare_articles(old, new)
+    assert [(c.kind, c.section) for c in changes] == [
+        ("update_added", "live_entry"),
+        ("update_added", "live_entry"),
+    ]
+    assert changes[0].after == f"{P3}\n{P2}"
+    assert summarize_changes(changes) == "2 updates added"
+
+
+def test_a_sentence_fixed_and_moved_is_a_copy_edit():
+    fixed = P1.replace("government has", "goverment has")
+    changes = compare_articles(_article(fixed, P2, P3), _article(P2, P3, P1))
+    assert changes == [Change("copy_edit", fixed, P1, "body")]
+
+
 def test_the_original_story_label_is_not_news():
     old = _article(P1, P2)
     new = Article(
