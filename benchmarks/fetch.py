@@ -10,7 +10,9 @@ host on 127.0.0.1), then fetches every generated article from a thread pool thro
 - pass 3 (conditional): nothing changed since pass 2, so every page should answer 304.
 
 Politeness is checked from the server's own request log: the smallest gap between two
-requests to one host must not be below ``throttle_delay``. Then the parsers are timed
+requests to one host must not be below ``throttle_delay``. A host that answers in 0.5 s
+is then read by 4 workers with the adaptive throttle off and on, counting how many
+requests wait on it at once. Then the parsers are timed
 (CPU time, median of ``--repeat``): ``parse_feed`` on one host's RSS and Atom feeds,
 ``parse_sitemap`` on its sitemap, and ``detect_kind`` on the 82 real pages in
 ``../shared/data/extraction`` (all of them are articles).
@@ -95,7 +97,7 @@ def cpu_median(fn, repeat: int) -> float:
 
 
 def network_rows(args: argparse.Namespace) -> list[tuple[str, str]]:
-    settings = newsroom_settings(throttle_delay=args.delay, fetch_retries=0)
+    settings = newsroom_settings(throttle_delay=args.delay, throttle_adaptive=True, fetch_retries=0)
     rows = []
     sent: list[tuple[str, float]] = []
 
@@ -145,6 +147,51 @@ def network_rows(args: argparse.Namespace) -> list[tuple[str, str]]:
     ):
         ms = cpu_median(fn, args.repeat) * 1000
         rows.append((f"{label} ({n_entries} entries)", f"{ms:.1f} ms CPU"))
+    return rows
+
+
+class Spans:
+    """Records when each request went out and when its answer's headers came back."""
+
+    def __init__(self) -> None:
+        self.starts: dict[int, float] = {}
+        self.spans: list[tuple[float, float]] = []
+
+    def sent(self, request: httpx.Request) -> None:
+        self.starts[id(request)] = time.monotonic()
+
+    def answered(self, response: httpx.Response) -> None:
+        self.spans.append((self.starts[id(response.request)], time.monotonic()))
+
+    def mean_in_flight(self) -> float:
+        """Requests waiting for an answer, on average over the whole run."""
+        wall = max(e for _, e in self.spans) - min(s for s, _ in self.spans)
+        return sum(e - s for s, e in self.spans) / wall
+
+
+def slow_host_rows(pages: int = 12, workers: int = 4) -> list[tuple[str, str]]:
+    """A host that takes 0.5 s per answer, read by a pool: how many requests pile up."""
+    rows = []
+    with Newsroom(slow_delay=0.5) as room:
+        host = room.url("/").split("//")[1].rstrip("/")
+        for adaptive in (False, True):
+            spans = Spans()
+            hooks = {"request": [spans.sent], "response": [spans.answered]}
+            settings = newsroom_settings(throttle_delay=0.1, throttle_adaptive=adaptive)
+            with httpx.Client(event_hooks=hooks) as client, Fetcher(settings, client) as f:
+                started = time.perf_counter()
+                with ThreadPoolExecutor(workers) as pool:
+                    list(pool.map(f.fetch, [room.url("/slow")] * pages))
+                wall = time.perf_counter() - started
+                learned = f.throttle.delay_for(host)
+            rows.append(
+                (
+                    f"slow host (0.5 s answers), {workers} workers, throttle_delay 0.1 s, "
+                    f"throttle_adaptive {str(adaptive).lower()}",
+                    f"{spans.mean_in_flight():.1f} requests in flight on average; {pages} pages "
+                    f"in {wall:.1f} s; delay at the end {learned:.2f} s",
+                )
+            )
     return rows
 
 
@@ -208,7 +255,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args()
-    body = table(network_rows(args) + detect_rows(args.repeat), args)
+    body = table(network_rows(args) + slow_host_rows() + detect_rows(args.repeat), args)
     print(body)
     if args.write:
         write_section(args.write, body)
