@@ -28,6 +28,10 @@ def test_a_script_headline_is_text_on_every_page(client, news_db):
         assert "<script>alert" not in html, path
         assert "onerror=alert" not in html.replace("onerror=alert(2)&gt;", ""), path
         assert ESCAPED in html, path
+    story = re.search(r'story <a href="(/stories/\d+)"', client.get(f"/articles/{pid}").text)
+    assert story, "the article is threaded into a story"
+    for path in (story.group(1), story.group(1) + "/feed.atom", "/api/docs"):
+        assert "<script>alert" not in client.get(path).text, path
     scripts = re.findall(r"<script[^>]*>", client.get(f"/articles/{pid}").text)
     assert scripts == ['<script src="/static/app.js" defer>']
 
