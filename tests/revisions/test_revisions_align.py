@@ -51,6 +51,11 @@ def test_a_sentence_out_of_order_is_moved_and_the_rest_stay():
     assert (moved.before, moved.before_index, moved.after_index) == (A, 0, 3)
 
 
+def test_a_removed_sentence_stays_where_it_was_when_its_neighbour_moves():
+    steps = align_sentences([A, B, C, D], [C, D, A])
+    assert _ops(steps) == [("removed", 1, None), ("same", 2, 0), ("same", 3, 1), ("moved", 0, 2)]
+
+
 def test_an_edited_sentence_pairs_with_its_old_self():
     edited = B.replace("90", "100")
     steps = align_sentences([A, B, C], [A, edited, C])

@@ -279,10 +279,15 @@ def _candidates(
 
 
 def _reading_order(steps: list[Alignment], n_before: int) -> list[Alignment]:
-    """Sort by the new version's order; removed sentences follow their old predecessor."""
+    """Sort by the new version's order; removed sentences follow their old predecessor.
+
+    The predecessor is the nearest earlier sentence that stayed in place (same or
+    edited): one that moved away would drag the removed sentence along with it.
+    """
     after_of_before: list[int | None] = [None] * n_before
     for step in steps:
-        if step.before_index is not None and step.after_index is not None:
+        if step.op in ("same", "edited"):
+            assert step.before_index is not None and step.after_index is not None
             after_of_before[step.before_index] = step.after_index
     anchor = -1  # the new position of the nearest kept sentence before, in the old order
     anchors: list[int] = []
