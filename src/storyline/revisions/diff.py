@@ -219,7 +219,8 @@ def _section_keys(
     """Which output section each step goes to: ("new", index) or ("old", index)."""
     key_of_old: dict[int, tuple[str, int]] = {}
     for step in steps:
-        if step.before_index is not None and step.after_index is not None:
+        if step.op in ("same", "edited"):  # as in align: a moved sentence is no anchor
+            assert step.before_index is not None and step.after_index is not None
             key_of_old[step.before_index] = ("new", new_refs[step.after_index].section_index)
     # For each old sentence: the key of the nearest kept sentence of its own old section,
     # looking back first, then forward.
