@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import combinations
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
@@ -35,15 +36,18 @@ STOP_WORDS = frozenset(
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased content words of ``text``, stop words and short numbers removed."""
-    words = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group().replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
-        if len(word) < 2 or word in STOP_WORDS or (word.isdigit() and len(word) != 4):
-            continue
-        words.append(stem(word))
-    return words
+    return [word for word in map(_content_word, _WORD.findall(text.lower())) if word]
+
+
+@lru_cache(maxsize=65536)
+def _content_word(word: str) -> str:
+    """The stemmed form of one lower-case word, or "" for a stop word (memoised: pure)."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) < 2 or word in STOP_WORDS or (word.isdigit() and len(word) != 4):
+        return ""
+    return stem(word)
 
 
 def stem(word: str) -> str:

@@ -19,7 +19,6 @@ already seen join the original's story without counting again.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -68,7 +67,7 @@ class ThreadItem:
 
 @dataclass
 class _Story:
-    centroid: dict[str, float] = field(default_factory=dict)
+    features: set[str] = field(default_factory=set)  # its centroid weights live in _columns
     norm2: float = 0.0
     size: int = 0
     last_time: float = 0.0
@@ -80,11 +79,13 @@ class StoryThreader:
 
     def __init__(self, options: ThreadingOptions | None = None) -> None:
         self.options = options or ThreadingOptions()
-        self._df: dict[str, int] = {}
+        self._df: defaultdict[str, int] = defaultdict(int)
         self._seen = 0
         self._stories: dict[int, _Story] = {}
-        self._postings: dict[str, dict[int, dict[str, float]]] = {}
-        self._pairs: dict[int, dict[int, float]] = {}
+        # The centroids, stored by feature: {feature: {story id: weight}}. Scoring an item
+        # then reads one small dict per feature of the item.
+        self._columns: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        self._pairs: dict[int, defaultdict[int, float]] = {}
         self._parent: dict[int, int] = {}
         self._item_story: dict[str, int] = {}
         self._item_vector: dict[str, dict[str, float]] = {}
@@ -138,11 +139,11 @@ class StoryThreader:
         self._seen += 1
         df = self._df
         for feature in raw:
-            df[feature] = df.get(feature, 0) + 1
-        log = self._log_table(self._seen + self.options.idf_prior + 1)
-        scale = log[self._seen + self.options.idf_prior + 1]
+            df[feature] += 1
+        log = self._log_table(self._seen + options.idf_prior + 1)
+        scale = log[self._seen + options.idf_prior + 1]
         vector = {f: w * (scale - log[df[f] + 1]) + 1e-9 for f, w in raw.items()}
-        norm = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        norm = math.hypot(*vector.values()) or 1.0
         return {f: w / norm for f, w in vector.items()}
 
     def _log_table(self, largest: int) -> list[float]:
@@ -155,12 +156,12 @@ class StoryThreader:
     def _dots(self, vector: dict[str, float]) -> dict[int, float]:
         """Dot product of ``vector`` with every story centroid it shares a feature with."""
         dots: dict[int, float] = defaultdict(float)
-        postings = self._postings
+        columns = self._columns
         for feature, weight in vector.items():
-            posting = postings.get(feature)
-            if posting:
-                for story, centroid in posting.items():
-                    dots[story] += weight * centroid[feature]
+            column = columns.get(feature)
+            if column:
+                for story, value in column.items():
+                    dots[story] += weight * value
         return dots
 
     def _rank(self, dots: dict[int, float], now: float) -> list[tuple[float, int]]:
@@ -168,21 +169,22 @@ class StoryThreader:
         half_life = self.options.half_life
         stories = self._stories
         if half_life:
-            scored = (
-                (dot * stories[s].weight * 0.5 ** (max(0.0, now - stories[s].last_time)
-                                                   / half_life), -s)
+            scored = [
+                (dot * stories[s].weight
+                 * 0.5 ** (max(0.0, now - stories[s].last_time) / half_life), -s)
                 for s, dot in dots.items()
-            )
+            ]
         else:
-            scored = ((dot * stories[s].weight, -s) for s, dot in dots.items())
-        return [(score, -negated) for score, negated in heapq.nlargest(RANKED, scored)]
+            scored = [(dot * stories[s].weight, -s) for s, dot in dots.items()]
+        scored.sort(reverse=True)
+        return [(score, -negated) for score, negated in scored[:RANKED]]
 
     def _new_story(self, now: float) -> int:
         story_id = self._next_id
         self._next_id += 1
         self._stories[story_id] = _Story(last_time=now)
         self._parent[story_id] = story_id
-        self._pairs[story_id] = {}
+        self._pairs[story_id] = defaultdict(float)
         return story_id
 
     def _absorb(self, story_id: int, vector: dict[str, float], dots: dict[int, float],
@@ -198,14 +200,12 @@ class StoryThreader:
         pairs, mine = self._pairs, self._pairs[story_id]
         for other, dot in dots.items():
             if other != story_id:
-                value = mine.get(other, 0.0) + sign * dot
-                mine[other] = pairs[other][story_id] = value
-        centroid = story.centroid
+                mine[other] += sign * dot
+                pairs[other][story_id] = mine[other]
+        columns = self._columns
         for feature, weight in vector.items():
-            if feature not in centroid:
-                centroid[feature] = 0.0
-                self._postings.setdefault(feature, {})[story_id] = centroid
-            centroid[feature] += sign * weight
+            columns[feature][story_id] += sign * weight
+        story.features.update(vector)
         story.size += sign
         self._reweigh(story)
         self._touch(story_id, now)
@@ -254,15 +254,12 @@ class StoryThreader:
         lost_pairs.pop(keep, None)
         for other, dot in lost_pairs.items():
             del pairs[other][gone]
-            pairs[keep][other] = pairs[keep].get(other, 0.0) + dot
+            pairs[keep][other] += dot
             pairs[other][keep] = pairs[keep][other]
-        for feature, weight in lost.centroid.items():
-            posting = self._postings[feature]
-            del posting[gone]
-            if feature not in kept.centroid:
-                kept.centroid[feature] = 0.0
-                posting[keep] = kept.centroid
-            kept.centroid[feature] += weight
+        for feature in lost.features:
+            column = self._columns[feature]
+            column[keep] += column.pop(gone)
+        kept.features |= lost.features
         kept.size += lost.size
         kept.last_time = max(kept.last_time, lost.last_time)
         self._reweigh(kept)
