@@ -521,3 +521,33 @@ def test_slow_host_is_given_more_time_when_adaptive(make_fetcher, clock):
     calm = make_fetcher(site(pages={"/slow": slow}), throttle_delay=1.0, throttle_adaptive=False)
     calm.fetch("https://news.example/slow")
     assert calm.throttle.delay_for("news.example") == 1.0
+
+
+@pytest.mark.parametrize("url", ["http://example.com:99999/", "http://[::1", "http:///nohost"])
+def test_malformed_urls_raise_fetch_error(make_fetcher, url):
+    with pytest.raises(FetchError):
+        make_fetcher(site()).fetch(url)
+
+
+def test_robots_redirect_to_a_bad_url_counts_as_unreachable(make_fetcher):
+    pages = {}
+
+    def handler(request):
+        if request.url.path == "/robots.txt":
+            return httpx.Response(301, headers={"location": "http://[broken"})
+        return site(pages=pages)(request)
+
+    with pytest.raises(BlockedError, match="did not answer"):
+        make_fetcher(handler).fetch("https://news.example/a")
+
+
+def test_redirect_to_a_bad_port_is_a_fetch_error(make_fetcher):
+    fetcher = make_fetcher(site(pages={"/a": redirect("http://news.example:70000/")}))
+    with pytest.raises(FetchError, match="not a valid URL"):
+        fetcher.fetch("https://news.example/a")
+
+
+def test_redirect_to_a_malformed_url_is_a_fetch_error(make_fetcher):
+    fetcher = make_fetcher(site(pages={"/a": redirect("http://[broken")}))
+    with pytest.raises(FetchError, match="malformed"):
+        fetcher.fetch("https://news.example/a")

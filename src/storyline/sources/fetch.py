@@ -12,17 +12,17 @@ One ``Fetcher.fetch(url)`` call walks each redirect hop itself, and on every hop
 then checks the content type and streams the body up to ``fetch_max_bytes``.
 Each outcome is counted in ``Fetcher.stats`` ("robots/forbidden", "fetch/304",
 "fetch/retry", "throttle/waited"...). httpx errors become ``FetchError`` here and nowhere
-else. The ``httpx.Client`` is passed in (tests use ``httpx.MockTransport``); one Fetcher
-can serve a small thread pool.
+else. ``FetchResult`` and the URL and content-type rules live in ``fetched.py`` (and are
+importable from here). The ``httpx.Client`` is passed in (tests use
+``httpx.MockTransport``); one Fetcher can serve a small thread pool.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -30,6 +30,13 @@ from storyline.config import Settings
 from storyline.errors import BlockedError, FetchError, PageTooLargeError
 from storyline.sources.addresses import Resolver, check_public_host, system_resolver
 from storyline.sources.clock import Clock, SystemClock
+from storyline.sources.fetched import (
+    FetchResult,
+    check_url,
+    is_allowed_content_type,
+    media_type,
+    redirect_target,
+)
 from storyline.sources.retry import RetryPolicy, is_retryable, parse_retry_after
 from storyline.sources.robots import (
     FORBIDDEN,
@@ -48,67 +55,6 @@ DEFAULT_ACCEPT = (
 )
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 2.3.1.2
-_ALLOWED_TYPES = frozenset(
-    {
-        "text/html",
-        "application/xhtml+xml",
-        "text/xml",
-        "application/xml",
-        "application/json",
-        "text/plain",
-        # compressed sitemaps (sitemap.xml.gz) are XML too; parse_sitemap decompresses them
-        "application/gzip",
-        "application/x-gzip",
-    }
-)
-
-
-def media_type(content_type: str) -> str:
-    """The bare media type of a Content-Type header ("text/html; charset=x" → "text/html")."""
-    return content_type.split(";", 1)[0].strip().lower()
-
-
-def is_allowed_content_type(media: str) -> bool:
-    """True for HTML, XML (incl. RSS/Atom), JSON, plain text, or no stated type at all."""
-    return not media or media in _ALLOWED_TYPES or media.endswith(("+xml", "+json"))
-
-
-@dataclass
-class FetchResult:
-    """One fetched URL. ``content_type`` is the bare media type; ``headers`` has lower-case
-    names; ``not_modified`` is True (and ``content`` empty) when the server answered 304."""
-
-    url: str
-    final_url: str
-    status: int
-    content: bytes
-    headers: dict[str, str]
-    content_type: str
-    etag: str | None
-    last_modified: str | None
-    fetched_at: datetime
-    not_modified: bool
-
-    @property
-    def charset(self) -> str | None:
-        """The charset the Content-Type header names, if any."""
-        for param in self.headers.get("content-type", "").split(";")[1:]:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "charset" and value.strip():
-                return value.strip().strip("\"'")
-        return None
-
-
-def check_url(url: str) -> str:
-    """``url`` without its fragment, or FetchError if it is not an absolute http(s) URL."""
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-    except ValueError as exc:
-        raise FetchError(f"{url!r} is not a valid URL: {exc}", url) from exc
-    if parts.scheme not in ("http", "https") or not host:
-        raise FetchError(f"{url!r} is not an absolute http(s) URL", url)
-    return urldefrag(url.strip())[0]
 
 
 class Fetcher:
@@ -185,7 +131,7 @@ class Fetcher:
                 return current, response
             response.close()
             self._count("fetch/redirect")
-            current = check_url(urljoin(current, location))
+            current = redirect_target(current, location)
         self._count("fetch/too_many_redirects")
         raise FetchError(
             f"{url} redirected more than {self.settings.fetch_max_redirects} times "
@@ -246,7 +192,10 @@ class Fetcher:
         self, url: str, headers: dict[str, str], kind: str
     ) -> tuple[int | None, httpx.Response | None, Exception | None]:
         """Send one request: (status, open streaming response) or (None, None, error)."""
-        request = self._client.build_request("GET", url, headers=headers, timeout=self._timeout)
+        try:
+            request = self._client.build_request("GET", url, headers=headers, timeout=self._timeout)
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"{url!r} is not a valid URL: {exc}", url) from exc
         started = self._clock.monotonic()
         try:
             response = self._client.send(request, stream=True, follow_redirects=False)
@@ -350,13 +299,19 @@ class Fetcher:
                 except FetchError:
                     return None, b""
             self._wait_turn(current)
-            status, response, _error = self._attempt(current, headers, "robots")
+            try:
+                status, response, _error = self._attempt(current, headers, "robots")
+            except FetchError:  # a redirect to a URL that cannot be requested
+                return None, b""
             if response is None or status is None:
                 return None, b""
             try:
                 location = response.headers.get("location")
                 if status in REDIRECT_STATUSES and location:
-                    current = urljoin(current, location)
+                    try:
+                        current = redirect_target(current, location)
+                    except FetchError:  # a target that cannot be requested
+                        return None, b""
                     continue
                 body = _read_prefix(response, ROBOTS_MAX_BYTES) if status < 300 else b""
                 return (None if body is None else status), body or b""
