@@ -40,7 +40,7 @@ def _ingest(db, warc) -> list[str]:
 
 @pytest.mark.slow
 def test_interrupted_ingest_resumes_and_stores_each_page_once(tmp_path):
-    pages = shared_pages(40)
+    pages = shared_pages(30)
     records = [
         Rec(f"{url}?copy={n}", f"2024-01-01T00:{n:02d}:00Z", html)
         for n in range(COPIES)
