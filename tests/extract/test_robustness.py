@@ -137,3 +137,14 @@ def test_extract_article_uses_the_http_charset_for_bytes():
                       "дорогах замедлилось на несколько часов.</p>").encode("cp1251")
     article = extract_article(data, content_type="text/html; charset=windows-1251")
     assert "Москва, 19 ноября" in article.body_text
+
+
+@pytest.mark.parametrize("html", ["<!DOCTYPE html>", "<!-- nothing -->\n", '<?xml version="1.0"?>'])
+def test_markup_without_elements_is_an_empty_page(html):
+    assert extract_article(html).no_article is True
+
+
+def test_html_fragment_without_html_and_body_tags_is_extracted():
+    fragment = "<div>" + "<p>The ferry resumed service on Monday after the storm passed.</p>" * 4
+    article = extract_article(fragment + "</div>")
+    assert "ferry resumed service" in article.body_text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -28,6 +29,8 @@ __all__ = ["MAX_PAGE_BYTES", "MIN_ARTICLE_CHARS", "decode_html", "extract_articl
 
 # Less body text than this (characters, headings aside) means the page has no article.
 MIN_ARTICLE_CHARS = 80
+_NOTHING = re.compile(r"\s*(?:(?:<!--.*?-->|<!doctype[^>]*>|<\?xml[^>]*>)\s*)*",
+                      re.IGNORECASE | re.DOTALL)
 _MARKUP = re.compile(r"<(?:!doctype|!--|[a-zA-Z][a-zA-Z0-9-]*[\s/>])", re.IGNORECASE)
 _TEXT_KIND = {"p": "paragraph", "head": "heading", "quote": "quote", "code": "paragraph"}
 _HTML_KIND = {"h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
@@ -46,8 +49,8 @@ def extract_article(
     ``Article`` with ``no_article=True``.
     """
     text = decode_html(html, content_type, max_bytes=max_bytes)
-    if not text.strip():
-        return Article(url=url, no_article=True)
+    if _NOTHING.fullmatch(text):
+        return Article(url=url, no_article=True)  # empty, or only a doctype and comments
     tree = parse_html(text)
     meta = extract_metadata(tree, url)
     extraction = extract_main(tree, url)
@@ -73,9 +76,12 @@ def parse_html(text: str) -> HtmlElement:
         )
     from trafilatura.utils import load_html
 
-    tree = load_html(text)
+    tree = load_html(text)  # repairs what libxml2 chokes on; refuses lone fragments
     if tree is None:
-        raise InputError("input could not be parsed as HTML")
+        try:
+            tree = lxml.html.document_fromstring(text)
+        except (etree.ParserError, ValueError) as exc:
+            raise InputError(f"input could not be parsed as HTML: {exc}") from exc
     return tree
 
 
