@@ -20,12 +20,14 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storyline.config import Settings
 from storyline.duplicates import LshParams
+from storyline.errors import StorylineError
 from storyline.ingest_work import Extracted, extract_capture, ignore_sigint
 from storyline.sources.archives import input_files, read_captures
 from storyline.sources.captures import KEPT_KINDS, Capture, Rejected
@@ -103,20 +105,26 @@ def ingest(
     """
     files = input_files(paths)
     count = workers or settings.ingest_workers or os.cpu_count() or 1
-    run = _Run(store, LshParams.for_threshold(settings.duplicate_threshold), on_progress)
+    params = LshParams.for_threshold(settings.duplicate_threshold)
+    run = _Run(store, params, on_progress, stop or threading.Event())
     started = time.monotonic()
     todo = run.pending(read_captures(files, settings.fetch_max_bytes))
     extracted = _extract_inline(todo) if count == 1 else _extract_pool(todo, count)
     try:
         for capture, result in extracted:
             run.write(capture, result)
-            if stop is not None and stop.is_set():
-                run.report.interrupted = True
+            if run.stop.is_set():
                 break
     except KeyboardInterrupt:
-        run.report.interrupted = True
+        run.stop.set()
+    except BrokenProcessPool as exc:
+        raise StorylineError(
+            f"an extraction worker died ({exc}); the machine may be out of memory: run "
+            "again with fewer --workers (what is stored is skipped)"
+        ) from exc
     finally:
         extracted.close()  # stops the pool now, whether we finished or were interrupted
+    run.report.interrupted = run.stop.is_set()
     run.report.seconds = time.monotonic() - started
     return run.report
 
@@ -124,14 +132,18 @@ def ingest(
 class _Run:
     """The parent's side of one ingest: filter what is new, then write results."""
 
-    def __init__(self, store: Store, params: LshParams, on_progress: Progress | None):
-        self.store, self.params, self.on_progress = store, params, on_progress
+    def __init__(
+        self, store: Store, params: LshParams, on_progress: Progress | None, stop: threading.Event
+    ):
+        self.store, self.params, self.on_progress, self.stop = store, params, on_progress, stop
         self.report = IngestReport()
         self._digests: OrderedDict[tuple[str, bytes], str] = OrderedDict()
 
     def pending(self, records: Iterable[Capture | Rejected]) -> Iterator[Capture]:
         """Captures that still need extracting; refusals, repeats and stored ones are settled."""
         for item in records:
+            if self.stop.is_set():
+                return
             self.report.records += 1
             if isinstance(item, Rejected):
                 self.report.note(item)

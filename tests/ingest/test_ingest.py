@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,22 @@ def test_folder_with_non_utf8_pages(tmp_path, store, settings):
     assert "lying.html" in report.examples["encoding"][0]
     for url in ("https://site.example/latin", "https://site.example/lying"):
         assert "Café au lait in " in store.versions(url)[0].article.body_text
+
+
+def test_stop_event_ends_the_run_between_pages_and_a_rerun_finishes(tmp_path, store, settings):
+    crawl = write_warc(
+        tmp_path / "many.warc.gz",
+        [Rec(f"https://news.example/{n}", "2024-03-01T09:00:00Z", PAGE) for n in range(6)],
+    )
+    stop = threading.Event()
+
+    def stop_after_two(report):
+        if report.stored == 2:
+            stop.set()
+
+    first = ingest(store, [crawl], settings, workers=1, on_progress=stop_after_two, stop=stop)
+    assert first.interrupted and first.stored == 2
+    second = ingest(store, [crawl], settings, workers=1)
+    assert not second.interrupted
+    assert (second.skipped, second.stored) == (2, 4)
+    assert store.counts()["versions"] == 6
