@@ -8,16 +8,8 @@ import httpx
 import pytest
 from fixtures.newsroom import newsroom_settings
 
-from sources.fakes import FakeClock
+from sources.fakes import FakeClock, public_resolver
 from storyline.sources.fetch import Fetcher
-
-PUBLIC_IP = "93.184.215.14"
-
-
-def public_resolver(host: str) -> list[str]:
-    """Every name resolves to one public address, except names starting with "internal"."""
-    return ["10.1.2.3"] if host.startswith("internal") else [PUBLIC_IP]
-
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

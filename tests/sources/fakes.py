@@ -1,4 +1,5 @@
-"""A fake clock for the politeness tests: time moves only when someone sleeps."""
+"""Fakes for the sources tests: a clock whose time moves only when someone sleeps, and a
+resolver that answers without DNS."""
 
 from __future__ import annotations
 
@@ -22,3 +23,11 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         self.t += max(seconds, 0.0)
+
+
+PUBLIC_IP = "93.184.215.14"
+
+
+def public_resolver(host: str) -> list[str]:
+    """Every name resolves to one public address, except names starting with "internal"."""
+    return ["10.1.2.3"] if host.startswith("internal") else [PUBLIC_IP]

@@ -7,11 +7,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from fixtures.newsroom import newsroom_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storyline.errors import BlockedError, FetchError, PageTooLargeError
-from storyline.sources.fetch import is_allowed_content_type, media_type
+from sources.fakes import public_resolver
+from storyline.errors import BlockedError, FetchError, PageTooLargeError, StorylineError
+from storyline.sources.fetch import Fetcher, is_allowed_content_type, media_type
 
 HTML = {"content-type": "text/html; charset=utf-8"}
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
@@ -551,3 +553,19 @@ def test_redirect_to_a_malformed_url_is_a_fetch_error(make_fetcher):
     fetcher = make_fetcher(site(pages={"/a": redirect("http://[broken")}))
     with pytest.raises(FetchError, match="malformed"):
         fetcher.fetch("https://news.example/a")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.from_regex(r"https?://[^\s]{0,40}", fullmatch=True)))
+def test_any_url_string_gives_a_result_or_a_storyline_error(url):
+    from storyline.sources.clock import SystemClock
+
+    client = httpx.Client(transport=httpx.MockTransport(site()))
+    settings_ = newsroom_settings(allow_private=False, robots_obey=True)
+    fetcher = Fetcher(settings_, client, clock=SystemClock(), resolver=public_resolver)
+    try:
+        fetcher.fetch(url)
+    except StorylineError:
+        pass
+    finally:
+        client.close()
