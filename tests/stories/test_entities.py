@@ -111,3 +111,13 @@ def test_merge_across_articles():
 def test_a_missing_model_is_a_config_error():
     with pytest.raises(ConfigError, match="not installed"):
         load_pipeline("xx_no_such_pipeline")
+
+
+def test_country_aliases_become_the_country():
+    from storyline.stories.canonical import Candidate, resolve
+
+    found = resolve([Candidate("U.S", "place"), Candidate("the United States", "organisation"),
+                     Candidate("Americans", "nationality"), Candidate("Jordan", "person")])
+    names = {e.name: e for e in found}
+    assert names["United States"].mentions == 3 and names["United States"].kind == "place"
+    assert {"U.S.", "Americans"} <= set(names["United States"].aliases)

@@ -31,6 +31,7 @@ KINDS = ("person", "organisation", "place", "party")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LEADING_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 @dataclass
@@ -49,11 +50,15 @@ class Candidate:
 
 
 def clean(surface: str) -> str:
-    """A mention's surface without leading "the", possessive or surrounding punctuation."""
+    """A mention's surface without leading "the", possessive or surrounding punctuation
+    (a dotted acronym keeps its last dot: "U.S.")."""
     text = " ".join(surface.split())
     text = _LEADING_ARTICLE.sub("", text)
     text = _POSSESSIVE.sub("", text)
-    return _EDGE.sub("", text)
+    cleaned = _EDGE.sub("", text)
+    if _DOTTED.fullmatch(cleaned + "."):
+        return cleaned + "."
+    return cleaned
 
 
 def normalise(candidate: Candidate) -> Candidate | None:

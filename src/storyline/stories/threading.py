@@ -65,7 +65,7 @@ class ThreadItem:
     entities: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Story:
     features: set[str] = field(default_factory=set)  # its centroid weights live in _columns
     norm2: float = 0.0
