@@ -121,3 +121,20 @@ def test_country_aliases_become_the_country():
     names = {e.name: e for e in found}
     assert names["United States"].mentions == 3 and names["United States"].kind == "place"
     assert {"U.S.", "Americans"} <= set(names["United States"].aliases)
+
+
+def test_seed_through_the_text_extractor(recognizer):
+    """The acceptance checks again, on the seed as ``extract_text`` reads it."""
+    from pathlib import Path
+
+    from storyline import extract_text
+    from storyline.stories.timeline import build_timeline
+
+    seed = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed"
+    article = extract_text((seed / "danish-troops-leaving-mali.txt").read_text(encoding="utf-8"))
+    article.published = "2022-01-27"
+    names = {e.name for e in extract_entities(article, recognizer)}
+    assert set(SEED_ENTITIES) <= names, sorted(set(SEED_ENTITIES) - names)
+    timeline = build_timeline([article])
+    assert {"2014", "2021", "2021-05", "2021-12", "2022-01-26"} <= {e.date for e in timeline}
+    assert any("withdraw" in e.text and e.date == "2022-01-27" for e in timeline)
