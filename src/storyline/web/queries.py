@@ -12,10 +12,10 @@ import base64
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, String, and_, func, or_, select, type_coerce
 
 from storyline.errors import InputError, NotFoundError
 from storyline.model import Article, Change, Version
@@ -72,16 +72,18 @@ def article_lines(conn: Connection, limit: int, cursor: str | None = None,
                   changed_only: bool = False, page_ids: list[int] | None = None,
                   ) -> tuple[list[ArticleLine], str | None]:
     """Articles by latest change, newest first, keyset-paged; with the next cursor."""
-    # Walk versions newest first (index on fetched_at) and keep each page's latest: with
-    # LIMIT this stops after a page of rows instead of sorting every page.
-    query = (select(_p.c.id, _p.c.url, _p.c.source_id, _p.c.version_count, _p.c.first_seen,
-                    _v.c.id.label("version_id"), _v.c.title, _v.c.fetched_at)
-             .select_from(_v).join(_p, _p.c.id == _v.c.page_id)
-             .where(_p.c.latest_version_id == _v.c.id))
+    columns = (_p.c.id, _p.c.url, _p.c.source_id, _p.c.version_count, _p.c.first_seen,
+               _v.c.id.label("version_id"), _v.c.title, _v.c.fetched_at)
+    if page_ids is None:
+        # Walk versions newest first (index on fetched_at) and keep each page's latest:
+        # with LIMIT this stops after a page of rows instead of sorting every page.
+        query = (select(*columns).select_from(_v).join(_p, _p.c.id == _v.c.page_id)
+                 .where(_p.c.latest_version_id == _v.c.id))
+    else:  # a few known pages: start from them
+        query = (select(*columns).select_from(_p)
+                 .join(_v, _v.c.id == _p.c.latest_version_id).where(_p.c.id.in_(page_ids)))
     if changed_only:
         query = query.where(_p.c.version_count > 1)
-    if page_ids is not None:
-        query = query.where(_p.c.id.in_(page_ids))
     if cursor:
         at, page_id = decode_cursor(cursor)
         query = query.where(or_(_v.c.fetched_at < at,
@@ -151,11 +153,19 @@ def version_times(conn: Connection, page_ids: list[int], since: datetime
     found: dict[int, list[datetime]] = defaultdict(list)
     if not page_ids:
         return found
-    rows = conn.execute(select(_v.c.page_id, _v.c.fetched_at)
+    # Read the times as stored and parse them with fromisoformat: SQLAlchemy's SQLite
+    # DateTime parser costs more than the query itself when a week has many versions.
+    raw = type_coerce(_v.c.fetched_at, String).label("at")
+    rows = conn.execute(select(_v.c.page_id, raw)
                         .where(_v.c.page_id.in_(page_ids), _v.c.fetched_at >= since)).all()
     for r in rows:
-        found[r.page_id].append(r.fetched_at)
+        found[r.page_id].append(_utc(r.at))
     return found
+
+
+def _utc(value: Any) -> datetime:
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def recent_revisions(conn: Connection, limit: int, page_ids: list[int] | None = None
