@@ -147,3 +147,35 @@ def test_date_in_the_url_when_the_page_states_none():
     html = "<html><head><title>Quiet page</title></head><body><p>Text.</p></body></html>"
     meta = extract_metadata(parse_html(html), "https://example.com/2021/03/09/quiet-page/")
     assert meta.published == "2021-03-09"
+
+
+_SAMPLES = {
+    "en": "The government has decided to withdraw its troops from Mali following several days "
+          "of accusations from the military government, the foreign minister said on Thursday.",
+    "da": "Regeringen har besluttet at trække de danske soldater hjem fra Mali efter flere dages "
+          "beskyldninger fra militærregeringen. Det oplyser udenrigsministeren, som siger at "
+          "beslutningen blev truffet i aftes efter et møde i Folketinget.",
+    "nb": "Regjeringen har besluttet å trekke de norske soldatene hjem fra Mali etter flere dager "
+          "med beskyldninger fra militærregjeringen. Det opplyser utenriksministeren, som sier at "
+          "beslutningen ble tatt i går kveld etter et møte på Stortinget.",
+    "de": "Die Regierung hat beschlossen, die dänischen Soldaten aus Mali abzuziehen, nachdem die "
+          "Militärregierung sie mehrere Tage lang beschuldigt hatte. Das teilte der Außenminister "
+          "mit, der sagte, dass die Entscheidung am Abend getroffen wurde.",
+    "ja": "デンマーク政府は、マリの軍事政権からの非難を受けて、"
+          "部隊を撤退させることを決定したと外務大臣が述べた。",
+}
+
+
+@pytest.mark.parametrize("code", sorted(_SAMPLES))
+def test_language_is_guessed_from_function_words_when_undeclared(code):
+    from storyline.extract.language import guess_language
+
+    assert guess_language(_SAMPLES[code] * 2) == code
+
+
+def test_undeclared_page_gets_a_guessed_language_and_short_text_none():
+    from storyline.extract.language import guess_language
+
+    html = "<html><body><article>" + f"<p>{_SAMPLES['da']}</p>" * 3 + "</article></body></html>"
+    assert extract_article(html).language == "da"
+    assert guess_language("Mali troops") is None

@@ -20,6 +20,7 @@ from storyline.extract.blocks import Block
 from storyline.extract.content import extract_main, normalise
 from storyline.extract.decode import MAX_PAGE_BYTES, decode_html
 from storyline.extract.dom import read_page_structure
+from storyline.extract.language import guess_language
 from storyline.extract.metadata import Metadata, extract_metadata
 from storyline.extract.patterns import headline_labels
 from storyline.extract.structure import StructuredBody, structure_blocks
@@ -64,6 +65,8 @@ def extract_article(
     body = structure_blocks(blocks, teasers)
     if meta.standfirst and _is_lede(meta.standfirst, blocks):
         meta.standfirst = None  # a description that only repeats the first paragraph
+    if meta.language is None and body.sections:
+        meta.language = guess_language(" ".join(s.text for s in body.sections))
     return _article(url, meta, body, no_article=not body.sections)
 
 
