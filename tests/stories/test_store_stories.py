@@ -74,6 +74,9 @@ def test_unchanged_pages_are_not_threaded_again(store):
     story_store.thread_new_versions(store, urls, recognizer=NoEntities())
     again = story_store.thread_new_versions(store, urls, recognizer=NoEntities())
     assert again.pages_added == again.pages_updated == again.stories_written == 0
+    _store(store, [_headline("https://b.example/2", "europa plumes confirmed by nasa")], T0)
+    every = story_store.thread_new_versions(store, recognizer=NoEntities())  # no URLs: all
+    assert (every.pages_added, every.pages_threaded, every.stories) == (1, 2, 1)
 
 
 def test_seed_story_with_revision_entities_and_timeline(store, make_seed, recognizer):

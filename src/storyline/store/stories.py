@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
+from sqlalchemy import Connection, MetaData, delete, func, insert, or_, select, update
 
 from storyline.config import SETTINGS, Settings
 from storyline.errors import NotFoundError
@@ -68,25 +68,23 @@ class _Item:
 
 
 def thread_new_versions(
-    store: Store, urls: Iterable[str], settings: Settings | None = None,
+    store: Store, urls: Iterable[str] | None = None, settings: Settings | None = None,
     recognizer: EntityRecognizer | None = None,
 ) -> ThreadReport:
-    """Thread the latest versions of these pages (new or changed) into the stories.
+    """Thread the latest versions of these pages (default: every stored page) into stories.
 
-    Call it after storing versions, with the URLs that got a new one (``poll``, ``watch``
-    and ``ingest`` do). Pages whose latest version is already threaded are skipped.
+    Pages whose latest version is already threaded are skipped after one cheap query, so
+    ``poll``, ``watch`` and ``ingest`` can call it after each pass with the pages they
+    visited, or with no URLs at all. Pass a ``recognizer`` to reuse a loaded spaCy model.
     """
     started = time.perf_counter()
     settings = settings or _default_settings()
     report = ThreadReport()
-    with store_errors("reading pages to thread"), store.engine.connect() as conn:
-        latest = _latest_rows(conn, list(dict.fromkeys(urls)))
-        known = {r.page_id: r.version_id for r in conn.execute(select(items)).all()}
-    fresh = [row for row in latest if known.get(row.page_id) != row.version_id]
+    fresh = _pending(store, urls)
     if fresh:
         recognizer = recognizer or SpacyRecognizer(settings.entities_model)
-        report.pages_added, report.pages_updated = _record_items(store, fresh, known, recognizer)
-        _rebuild(store, settings, {row.page_id for row in fresh}, report)
+        report.pages_added, report.pages_updated = _record_items(store, fresh, recognizer)
+        _rebuild(store, settings, {row.page_id for row, _ in fresh}, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -98,13 +96,10 @@ def rethread(
     started = time.perf_counter()
     settings = settings or _default_settings()
     report = ThreadReport()
-    with store_errors("reading pages to thread"), store.engine.connect() as conn:
-        latest = _latest_rows(conn, None)
-        known = {r.page_id: r.version_id for r in conn.execute(select(items)).all()}
-    fresh = [row for row in latest if known.get(row.page_id) != row.version_id]
+    fresh = _pending(store, None)
     if fresh:
         recognizer = recognizer or SpacyRecognizer(settings.entities_model)
-        report.pages_added, report.pages_updated = _record_items(store, fresh, known, recognizer)
+        report.pages_added, report.pages_updated = _record_items(store, fresh, recognizer)
     _rebuild(store, settings, None, report)
     report.seconds = time.perf_counter() - started
     return report
@@ -146,20 +141,37 @@ def _default_settings() -> Settings:
     return Settings({s.name: s.default for s in SETTINGS})
 
 
-def _latest_rows(conn: Connection, urls: list[str] | None) -> list[Any]:
-    """Pages with their latest version (id, time, article JSON), first seen first."""
+def _pending(store: Store, urls: Iterable[str] | None) -> list[Any]:
+    """Pages (of ``urls``, or all) whose latest version is not the one threaded, with
+    that version's article, first seen first. Only those articles are read."""
     query = (
-        select(_p.c.id.label("page_id"), _p.c.url, _p.c.first_seen,
-               _v.c.id.label("version_id"), _v.c.fetched_at, _v.c.article_json)
-        .join(_v, _v.c.id == _p.c.latest_version_id)
+        select(_p.c.id.label("page_id"), _p.c.first_seen,
+               _p.c.latest_version_id.label("version_id"), items.c.page_id.label("known"))
+        .outerjoin(items, items.c.page_id == _p.c.id)
+        .where(_p.c.latest_version_id.is_not(None),
+               or_(items.c.version_id.is_(None), items.c.version_id != _p.c.latest_version_id))
         .order_by(_p.c.first_seen, _p.c.id)
     )
-    if urls is None:
-        return list(conn.execute(query).all())
-    found: list[Any] = []
-    for start in range(0, len(urls), 500):
-        found.extend(conn.execute(query.where(_p.c.url.in_(urls[start:start + 500]))).all())
-    return sorted(found, key=lambda r: (r.first_seen, r.page_id))
+    with store_errors("reading pages to thread"), store.engine.connect() as conn:
+        if urls is None:
+            rows = list(conn.execute(query).all())
+        else:
+            wanted, rows = list(dict.fromkeys(urls)), []
+            for start in range(0, len(wanted), 500):
+                chunk = query.where(_p.c.url.in_(wanted[start:start + 500]))
+                rows.extend(conn.execute(chunk).all())
+            rows.sort(key=lambda r: (r.first_seen, r.page_id))
+        articles = _articles(conn, [r.version_id for r in rows])
+    return [(row, articles[row.version_id]) for row in rows]
+
+
+def _articles(conn: Connection, version_ids: list[int]) -> dict[int, Article]:
+    found = {}
+    for start in range(0, len(version_ids), 500):
+        chunk = version_ids[start:start + 500]
+        for row in conn.execute(select(_v.c.id, _v.c.article_json).where(_v.c.id.in_(chunk))):
+            found[row.id] = Article.from_dict(json.loads(row.article_json))
+    return found
 
 
 def _threadable(article: Article) -> bool:
@@ -167,13 +179,12 @@ def _threadable(article: Article) -> bool:
 
 
 def _record_items(
-    store: Store, rows: Sequence[Any], known: dict[int, int], recognizer: EntityRecognizer
+    store: Store, pending: Sequence[tuple[Any, Article]], recognizer: EntityRecognizer
 ) -> tuple[int, int]:
     """Store entities and thread time of new or changed pages; returns (added, updated)."""
     added = updated = 0
     prepared = []
-    for row in rows:
-        article = Article.from_dict(json.loads(row.article_json))
+    for row, article in pending:
         entities = extract_entities(article, recognizer) if _threadable(article) else []
         moment = thread_item(article, seen_at=row.first_seen).time
         prepared.append((row, moment, json.dumps([asdict(e) for e in entities])))
@@ -182,7 +193,7 @@ def _record_items(
         for row, moment, entities_json in prepared:
             values = {"version_id": row.version_id, "thread_time": moment,
                       "entities_json": entities_json}
-            if row.page_id in known:
+            if row.known is not None:
                 conn.execute(update(items).where(items.c.page_id == row.page_id).values(**values))
                 updated += 1
             else:
