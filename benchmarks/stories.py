@@ -127,16 +127,22 @@ def tfidf_baseline(texts: list[str], threshold: float = BASELINE_THRESHOLD) -> l
     return labels
 
 
-def evaluate(name: str, clusterer: Clusterer, order: str, texts: list[str],
-             gold: list[int]) -> Result:
+def evaluate(
+    name: str, clusterer: Clusterer, order: str, texts: list[str], gold: list[int]
+) -> Result:
     """Run one clusterer over one order and score it."""
     start = time.process_time()
     predicted = clusterer(texts)
     elapsed = max(time.process_time() - start, 1e-9)
     precision, recall, f1 = bcubed(predicted, gold)
     return Result(
-        name=name, order=order, nmi=normalized_mutual_info_score(gold, predicted),
-        precision=precision, recall=recall, f1=f1, stories=len(set(predicted)),
+        name=name,
+        order=order,
+        nmi=normalized_mutual_info_score(gold, predicted),
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        stories=len(set(predicted)),
         per_second=len(texts) / elapsed,
     )
 
@@ -188,7 +194,7 @@ def write_section(path: Path, text: str) -> None:
         content = content.rstrip("\n") + "\n\n" + text
     else:
         end = content.find("\n## ", start + len(SECTION))
-        tail = content[end + 1:] if end >= 0 else ""
+        tail = content[end + 1 :] if end >= 0 else ""
         content = content[:start] + text + ("\n" + tail if tail else "")
     path.write_text(content, encoding="utf-8")
 
@@ -196,15 +202,22 @@ def write_section(path: Path, text: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--write", type=Path, default=None,
-                        help="Also put the table into this markdown file's ## Stories section.")
+    parser.add_argument(
+        "--write",
+        type=Path,
+        default=None,
+        help="Also put the table into this markdown file's ## Stories section.",
+    )
     args = parser.parse_args(argv)
     options = ThreadingOptions()
     clusterers: dict[str, Clusterer] = {
-        f"storyline, half-life {FADING_HALF_LIFE:,.0f}":
-            threader(replace(options, half_life=FADING_HALF_LIFE)),
-        **{f"storyline, half-life {h:,.0f}": threader(replace(options, half_life=h))
-           for h in SENSITIVITY},
+        f"storyline, half-life {FADING_HALF_LIFE:,.0f}": threader(
+            replace(options, half_life=FADING_HALF_LIFE)
+        ),
+        **{
+            f"storyline, half-life {h:,.0f}": threader(replace(options, half_life=h))
+            for h in SENSITIVITY
+        },
         "storyline, no fading": threader(options),
         "TF-IDF baseline": tfidf_baseline,
     }

@@ -20,8 +20,12 @@ from storyline.model import Story, TimelineEntry
 
 @cli.command("stories")
 @db_option
-@click.option("--since", default=None, metavar="TIME",
-              help="Only stories updated since TIME: a date, a date-time, or 2h / 3d ago.")
+@click.option(
+    "--since",
+    default=None,
+    metavar="TIME",
+    help="Only stories updated since TIME: a date, a date-time, or 2h / 3d ago.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON, with each story's URLs.")
 @click.pass_context
 def stories_command(ctx: click.Context, db: str | None, since: str | None, as_json: bool) -> None:
@@ -41,8 +45,10 @@ def stories_command(ctx: click.Context, db: str | None, since: str | None, as_js
     for story in found:
         summary = story_summary(story)
         click.echo(f"#{story.id}  {story.title}")
-        click.echo(f"    {summary['article_count']} article(s) from "
-                   f"{', '.join(summary['sources'])}; updated {_when(story.last_updated)}")
+        click.echo(
+            f"    {summary['article_count']} article(s) from "
+            f"{', '.join(summary['sources'])}; updated {_when(story.last_updated)}"
+        )
 
 
 @cli.command("story")
@@ -114,9 +120,11 @@ def rethread_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     if as_json:
         print_json(asdict(report))
         return
-    click.echo(f"{report.pages_threaded} article(s) in {report.stories} stories "
-               f"({report.pages_added} newly threaded, {report.merges} merge(s)) "
-               f"in {report.seconds:.1f} s")
+    click.echo(
+        f"{report.pages_threaded} article(s) in {report.stories} stories "
+        f"({report.pages_added} newly threaded, {report.merges} merge(s)) "
+        f"in {report.seconds:.1f} s"
+    )
 
 
 def story_summary(story: Story) -> dict[str, Any]:

@@ -28,7 +28,7 @@ def seed_article(updated: bool = True) -> Article:
     update = rest[:split]
     original: list[str] = []
     promos: list[Promo] = []
-    for line in rest[split + 1:]:
+    for line in rest[split + 1 :]:
         if line.startswith("•"):
             break
         if line.startswith("READ ALSO:"):
@@ -37,13 +37,23 @@ def seed_article(updated: bool = True) -> Article:
             original.append(line)
     original_section = Section("original", [Paragraph(text) for text in original])
     if not updated:
-        return Article(url=SEED_URL, title=re.sub(r"^UPDATE:\s*", "", title),
-                       site_name="The Local Denmark", published="2022-01-25",
-                       language="en", sections=[Section("body", original_section.paragraphs)],
-                       promos=promos)
+        return Article(
+            url=SEED_URL,
+            title=re.sub(r"^UPDATE:\s*", "", title),
+            site_name="The Local Denmark",
+            published="2022-01-25",
+            language="en",
+            sections=[Section("body", original_section.paragraphs)],
+            promos=promos,
+        )
     return Article(
-        url=SEED_URL, title=title, labels=["UPDATE"], standfirst=standfirst,
-        site_name="The Local Denmark", published="2022-01-27", language="en",
+        url=SEED_URL,
+        title=title,
+        labels=["UPDATE"],
+        standfirst=standfirst,
+        site_name="The Local Denmark",
+        published="2022-01-27",
+        language="en",
         sections=[Section("update", [Paragraph(text) for text in update]), original_section],
         promos=promos,
     )

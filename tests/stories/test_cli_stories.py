@@ -35,8 +35,12 @@ def run(tmp_path, monkeypatch):
     monkeypatch.setenv("STORYLINE_CONFIG", str(tmp_path / "absent.toml"))
     with Store.open(db) as store:
         for offset, (url, title) in enumerate(HEADLINES.items()):
-            article = Article(url=url, title=title, published="2022-01-27",
-                              sections=[Section("body", [Paragraph(title + " last night.")])])
+            article = Article(
+                url=url,
+                title=title,
+                published="2022-01-27",
+                sections=[Section("body", [Paragraph(title + " last night.")])],
+            )
             store.store_version(url, T0 + timedelta(minutes=offset), article)
         story_store.thread_new_versions(store, list(HEADLINES), recognizer=NoEntities())
     runner = CliRunner()

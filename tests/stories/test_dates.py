@@ -28,29 +28,32 @@ def test_each_date_keeps_its_sentence(seed):
     assert coup.sentence.startswith("Since DF, SF and Radikale")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("It happened yesterday.", [("2022-01-26", None)]),
-    ("The vote is today.", [("2022-01-27", None)]),
-    ("They met on Monday.", [("2022-01-24", None)]),  # 27 January 2022 was a Thursday
-    ("They met last Thursday.", [("2022-01-20", None)]),
-    ("It rose last week.", [("2022-01-17", "2022-01-23")]),
-    ("It fell last month.", [("2021-12", None)]),
-    ("Two weeks ago it fell.", [("2022-01-13", None)]),
-    ("Three years ago it fell.", [("2019", None)]),
-    ("It opened on 5 January 2022.", [("2022-01-05", None)]),
-    ("It opened on March 3, 2020.", [("2020-03-03", None)]),
-    ("It opened on Jan. 9.", [("2022-01-09", None)]),
-    ("It opened on December 20.", [("2021-12-20", None)]),  # a December before late January
-    ("It began in March.", [("2021-03", None)]),
-    ("It began last December.", [("2021-12", None)]),
-    ("Prices rose between 2014 and 2016.", [("2014", "2016")]),
-    ("The 2021-22 season ended.", [("2021", "2022")]),
-    ("Popular in the 1990s.", [("1990", "1999")]),
-    ("Elected on 2020-11-03.", [("2020-11-03", None)]),
-    ("Earlier this year, it rained.", [("2022", None)]),
-    ("It may rain. We may go.", []),
-    ("He scored 2014 points.", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It happened yesterday.", [("2022-01-26", None)]),
+        ("The vote is today.", [("2022-01-27", None)]),
+        ("They met on Monday.", [("2022-01-24", None)]),  # 27 January 2022 was a Thursday
+        ("They met last Thursday.", [("2022-01-20", None)]),
+        ("It rose last week.", [("2022-01-17", "2022-01-23")]),
+        ("It fell last month.", [("2021-12", None)]),
+        ("Two weeks ago it fell.", [("2022-01-13", None)]),
+        ("Three years ago it fell.", [("2019", None)]),
+        ("It opened on 5 January 2022.", [("2022-01-05", None)]),
+        ("It opened on March 3, 2020.", [("2020-03-03", None)]),
+        ("It opened on Jan. 9.", [("2022-01-09", None)]),
+        ("It opened on December 20.", [("2021-12-20", None)]),  # a December before late January
+        ("It began in March.", [("2021-03", None)]),
+        ("It began last December.", [("2021-12", None)]),
+        ("Prices rose between 2014 and 2016.", [("2014", "2016")]),
+        ("The 2021-22 season ended.", [("2021", "2022")]),
+        ("Popular in the 1990s.", [("1990", "1999")]),
+        ("Elected on 2020-11-03.", [("2020-11-03", None)]),
+        ("Earlier this year, it rained.", [("2022", None)]),
+        ("It may rain. We may go.", []),
+        ("He scored 2014 points.", []),
+    ],
+)
 def test_expressions(text, expected):
     assert _dates(text) == expected
 

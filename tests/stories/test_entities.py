@@ -18,8 +18,16 @@ from storyline.stories.entities import (
 )
 
 SEED_ENTITIES = [
-    "Denmark", "Mali", "Jeppe Kofod", "France", "Task Force Takuba", "Wagner Group",
-    "Dansk Folkeparti", "Socialistisk Folkeparti", "Radikale", "Anne Valentina Berthelsen",
+    "Denmark",
+    "Mali",
+    "Jeppe Kofod",
+    "France",
+    "Task Force Takuba",
+    "Wagner Group",
+    "Dansk Folkeparti",
+    "Socialistisk Folkeparti",
+    "Radikale",
+    "Anne Valentina Berthelsen",
     "TV2 News",
 ]
 
@@ -71,23 +79,38 @@ def test_seed_has_no_fragments_or_noise(seed_entities):
 
 
 def test_acronym_definitions():
-    text = "Dansk Folkeperti (DF) and Socialistisk Folkeparti (SF) met the World Health " \
-           "Organization (WHO) but not the (EU) or Mette Frederiksen (PM)."
+    text = (
+        "Dansk Folkeperti (DF) and Socialistisk Folkeparti (SF) met the World Health "
+        "Organization (WHO) but not the (EU) or Mette Frederiksen (PM)."
+    )
     assert find_acronyms(text) == {
-        "DF": "Dansk Folkeperti", "SF": "Socialistisk Folkeparti",
+        "DF": "Dansk Folkeperti",
+        "SF": "Socialistisk Folkeparti",
         "WHO": "World Health Organization",
     }
 
 
 def test_resolution_rules_without_a_model():
     recognizer = ListRecognizer(
-        [("Jeppe Kofod", "person"), ("the Malian", "nationality"),
-         ("Takuba Task Force", "organisation")],
-        [("Kofod", "organisation"), ("Mali", "person"), ("Task Force Takuba", "organisation"),
-         ("west African", "nationality"), ("Dansk Folkeperti", "person"), ("DF", "place")],
+        [
+            ("Jeppe Kofod", "person"),
+            ("the Malian", "nationality"),
+            ("Takuba Task Force", "organisation"),
+        ],
+        [
+            ("Kofod", "organisation"),
+            ("Mali", "person"),
+            ("Task Force Takuba", "organisation"),
+            ("west African", "nationality"),
+            ("Dansk Folkeperti", "person"),
+            ("DF", "place"),
+        ],
     )
-    found = _by_name(entities_of_texts(
-        ["Jeppe Kofod said the Malian junta...", "Kofod... Dansk Folkeperti (DF)"], recognizer))
+    found = _by_name(
+        entities_of_texts(
+            ["Jeppe Kofod said the Malian junta...", "Kofod... Dansk Folkeperti (DF)"], recognizer
+        )
+    )
     assert found["Jeppe Kofod"].mentions == 2 and found["Jeppe Kofod"].kind == "person"
     assert found["Mali"].kind == "place" and found["Mali"].mentions == 2
     assert found["Dansk Folkeparti"].kind == "party" and found["Dansk Folkeparti"].mentions == 2
@@ -97,9 +120,11 @@ def test_resolution_rules_without_a_model():
 
 def test_merge_across_articles():
     first = [Entity("Jeppe Kofod", "person", [], 3), Entity("SF", "party", [], 1)]
-    second = [Entity("Kofod", "person", [], 2),
-              Entity("Socialistisk Folkeparti", "party", ["SF"], 2),
-              Entity("Radikale Venstre", "party", [], 1)]
+    second = [
+        Entity("Kofod", "person", [], 2),
+        Entity("Socialistisk Folkeparti", "party", ["SF"], 2),
+        Entity("Radikale Venstre", "party", [], 1),
+    ]
     third = [Entity("Radikale", "party", [], 4)]
     merged = _by_name(merge_entities([first, second, third]))
     assert merged["Jeppe Kofod"].mentions == 5
@@ -116,8 +141,14 @@ def test_a_missing_model_is_a_config_error():
 def test_country_aliases_become_the_country():
     from storyline.stories.canonical import Candidate, resolve
 
-    found = resolve([Candidate("U.S", "place"), Candidate("the United States", "organisation"),
-                     Candidate("Americans", "nationality"), Candidate("Jordan", "person")])
+    found = resolve(
+        [
+            Candidate("U.S", "place"),
+            Candidate("the United States", "organisation"),
+            Candidate("Americans", "nationality"),
+            Candidate("Jordan", "person"),
+        ]
+    )
     names = {e.name: e for e in found}
     assert names["United States"].mentions == 3 and names["United States"].kind == "place"
     assert {"U.S.", "Americans"} <= set(names["United States"].aliases)

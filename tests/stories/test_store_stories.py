@@ -44,20 +44,27 @@ def _store(store: Store, articles: list[Article], start: datetime) -> list[str]:
 
 
 def test_threading_in_batches_with_a_merge_matches_rethread(store):
-    first = [_headline("https://a.example/1", "latvia prime minister dombrovskis resigns"),
-             _headline("https://b.example/2", "riga supermarket roof collapse kills dozens")]
-    report = story_store.thread_new_versions(store, _store(store, first, T0),
-                                             recognizer=NoEntities())
+    first = [
+        _headline("https://a.example/1", "latvia prime minister dombrovskis resigns"),
+        _headline("https://b.example/2", "riga supermarket roof collapse kills dozens"),
+    ]
+    report = story_store.thread_new_versions(
+        store, _store(store, first, T0), recognizer=NoEntities()
+    )
     assert (report.pages_added, report.stories) == (2, 2)
     second = [
-        _headline("https://c.example/3",
-                  "dombrovskis resigns after riga supermarket roof collapse"),
-        _headline("https://d.example/4",
-                  "latvia prime minister resigns after riga supermarket roof collapse"),
+        _headline(
+            "https://c.example/3", "dombrovskis resigns after riga supermarket roof collapse"
+        ),
+        _headline(
+            "https://d.example/4",
+            "latvia prime minister resigns after riga supermarket roof collapse",
+        ),
         _headline("https://e.example/5", "nasa confirms water plumes on europa"),
     ]
-    report = story_store.thread_new_versions(store, _store(store, second, T0 + timedelta(hours=1)),
-                                             recognizer=NoEntities())
+    report = story_store.thread_new_versions(
+        store, _store(store, second, T0 + timedelta(hours=1)), recognizer=NoEntities()
+    )
     assert report.merges == 1
     batched = _partition(store)
     assert batched == {frozenset(a.url for a in first + second[:2]), frozenset([second[2].url])}
@@ -82,8 +89,9 @@ def test_unchanged_pages_are_not_threaded_again(store):
 def test_seed_story_with_revision_entities_and_timeline(store, make_seed, recognizer):
     earlier, updated = make_seed(updated=False), make_seed()
     other = _headline("https://example.com/europa", "NASA confirms water plumes on Europa")
-    story_store.thread_new_versions(store, _store(store, [earlier, other], T0),
-                                    recognizer=recognizer)
+    story_store.thread_new_versions(
+        store, _store(store, [earlier, other], T0), recognizer=recognizer
+    )
     store.store_version(updated.url, T0 + timedelta(days=2), updated)
     report = story_store.thread_new_versions(store, [updated.url], recognizer=recognizer)
     assert report.pages_updated == 1

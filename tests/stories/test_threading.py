@@ -30,8 +30,9 @@ def _page(prefix: str) -> Article:
     html = gzip.decompress((EXTRACTION / "html" / f"{page_id}.html.gz").read_bytes())
     url = truth[page_id]["url"]
     paragraphs = [Paragraph(p) for p in truth[page_id]["articleBody"].split("\n") if p.strip()]
-    return Article(url=url, title=extract_article(html, url=url).title,
-                   sections=[Section("body", paragraphs)])
+    return Article(
+        url=url, title=extract_article(html, url=url).title, sections=[Section("body", paragraphs)]
+    )
 
 
 def _headlines(threads: StoryThreader, headlines: list[str]) -> list[int]:
@@ -46,17 +47,23 @@ def test_full_articles_on_three_stories_in_interleaved_order(make_seed, recogniz
     earlier = make_seed(updated=False)
     earlier.url += "?version=1"  # the earlier version, as another page would carry it
     stream = [
-        ("mali", earlier), ("europa", _page(PAGES["europa"][0])),
-        ("kidnapping", _page(PAGES["kidnapping"][0])), ("other", _page(PAGES["other"][0])),
-        ("mali", make_seed()), ("europa", _page(PAGES["europa"][1])),
-        ("other", _page(PAGES["other"][1])), ("kidnapping", _page(PAGES["kidnapping"][1])),
+        ("mali", earlier),
+        ("europa", _page(PAGES["europa"][0])),
+        ("kidnapping", _page(PAGES["kidnapping"][0])),
+        ("other", _page(PAGES["other"][0])),
+        ("mali", make_seed()),
+        ("europa", _page(PAGES["europa"][1])),
+        ("other", _page(PAGES["other"][1])),
+        ("kidnapping", _page(PAGES["kidnapping"][1])),
         ("other", _page(PAGES["other"][2])),
     ]
     threads = StoryThreader()
     story_of = {}
     for label, article in stream:
-        story_of[article.url] = (label, threads.add(
-            thread_item(article, extract_entities(article, recognizer))))
+        story_of[article.url] = (
+            label,
+            threads.add(thread_item(article, extract_entities(article, recognizer))),
+        )
     final = {url: (label, threads.story_of(url)) for url, (label, _) in story_of.items()}
     for label in ("mali", "europa", "kidnapping"):
         stories = {story for lab, story in final.values() if lab == label}
@@ -97,8 +104,11 @@ def test_threading_is_deterministic():
 
 def test_syndicated_copies_count_once(make_seed):
     original = make_seed()
-    copy = replace(make_seed(), url="https://example.com/wire/danish-troops",
-                   title="Denmark to withdraw troops from Mali")
+    copy = replace(
+        make_seed(),
+        url="https://example.com/wire/danish-troops",
+        title="Denmark to withdraw troops from Mali",
+    )
     threads = StoryThreader()
     story = threads.add(thread_item(original))
     assert threads.add(thread_item(copy)) == story

@@ -38,10 +38,12 @@ def test_revision_history_dates_the_update_when_seen(make_seed):
     old.published = new.published = None  # only the history can date the update now
     seen = [datetime(2022, 1, 25, 9, tzinfo=UTC), datetime(2022, 1, 27, 8, tzinfo=UTC)]
     history = [
-        Version(url=new.url, fetched_at=seen[1], content_hash=new.content_hash(), article=new,
-                number=2),
-        Version(url=old.url, fetched_at=seen[0], content_hash=old.content_hash(), article=old,
-                number=1),
+        Version(
+            url=new.url, fetched_at=seen[1], content_hash=new.content_hash(), article=new, number=2
+        ),
+        Version(
+            url=old.url, fetched_at=seen[0], content_hash=old.content_hash(), article=old, number=1
+        ),
     ]
     entries = build_timeline([new], changes_between(history))
     updates = [e for e in entries if e.kind == "update"]

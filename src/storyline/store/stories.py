@@ -68,7 +68,9 @@ class _Item:
 
 
 def thread_new_versions(
-    store: Store, urls: Iterable[str] | None = None, settings: Settings | None = None,
+    store: Store,
+    urls: Iterable[str] | None = None,
+    settings: Settings | None = None,
     recognizer: EntityRecognizer | None = None,
 ) -> ThreadReport:
     """Thread the latest versions of these pages (default: every stored page) into stories.
@@ -145,11 +147,17 @@ def _pending(store: Store, urls: Iterable[str] | None) -> list[Any]:
     """Pages (of ``urls``, or all) whose latest version is not the one threaded, with
     that version's article, first seen first. Only those articles are read."""
     query = (
-        select(_p.c.id.label("page_id"), _p.c.first_seen,
-               _p.c.latest_version_id.label("version_id"), items.c.page_id.label("known"))
+        select(
+            _p.c.id.label("page_id"),
+            _p.c.first_seen,
+            _p.c.latest_version_id.label("version_id"),
+            items.c.page_id.label("known"),
+        )
         .outerjoin(items, items.c.page_id == _p.c.id)
-        .where(_p.c.latest_version_id.is_not(None),
-               or_(items.c.version_id.is_(None), items.c.version_id != _p.c.latest_version_id))
+        .where(
+            _p.c.latest_version_id.is_not(None),
+            or_(items.c.version_id.is_(None), items.c.version_id != _p.c.latest_version_id),
+        )
         .order_by(_p.c.first_seen, _p.c.id)
     )
     with store_errors("reading pages to thread"), store.engine.connect() as conn:
@@ -158,7 +166,7 @@ def _pending(store: Store, urls: Iterable[str] | None) -> list[Any]:
         else:
             wanted, rows = list(dict.fromkeys(urls)), []
             for start in range(0, len(wanted), 500):
-                chunk = query.where(_p.c.url.in_(wanted[start:start + 500]))
+                chunk = query.where(_p.c.url.in_(wanted[start : start + 500]))
                 rows.extend(conn.execute(chunk).all())
             rows.sort(key=lambda r: (r.first_seen, r.page_id))
         articles = _articles(conn, [r.version_id for r in rows])
@@ -168,7 +176,7 @@ def _pending(store: Store, urls: Iterable[str] | None) -> list[Any]:
 def _articles(conn: Connection, version_ids: list[int]) -> dict[int, Article]:
     found = {}
     for start in range(0, len(version_ids), 500):
-        chunk = version_ids[start:start + 500]
+        chunk = version_ids[start : start + 500]
         for row in conn.execute(select(_v.c.id, _v.c.article_json).where(_v.c.id.in_(chunk))):
             found[row.id] = Article.from_dict(json.loads(row.article_json))
     return found
@@ -191,8 +199,11 @@ def _record_items(
     with _writing(store, "recording threaded pages") as conn:
         seq = conn.execute(select(func.coalesce(func.max(items.c.seq), 0))).scalar_one()
         for row, moment, entities_json in prepared:
-            values = {"version_id": row.version_id, "thread_time": moment,
-                      "entities_json": entities_json}
+            values = {
+                "version_id": row.version_id,
+                "thread_time": moment,
+                "entities_json": entities_json,
+            }
             if row.known is not None:
                 conn.execute(update(items).where(items.c.page_id == row.page_id).values(**values))
                 updated += 1
@@ -211,15 +222,23 @@ def _load_items(conn: Connection) -> list[_Item]:
         .order_by(items.c.seq)
     )
     return [
-        _Item(r.page_id, r.url, r.first_seen, r.fetched_at, r.version_id,
-              Article.from_dict(json.loads(r.article_json)),
-              [Entity(**e) for e in json.loads(r.entities_json)], r.thread_time)
+        _Item(
+            r.page_id,
+            r.url,
+            r.first_seen,
+            r.fetched_at,
+            r.version_id,
+            Article.from_dict(json.loads(r.article_json)),
+            [Entity(**e) for e in json.loads(r.entities_json)],
+            r.thread_time,
+        )
         for r in conn.execute(query)
     ]
 
 
-def _rebuild(store: Store, settings: Settings, changed: set[int] | None,
-             report: ThreadReport) -> None:
+def _rebuild(
+    store: Store, settings: Settings, changed: set[int] | None, report: ThreadReport
+) -> None:
     """Replay threading over every item; rewrite the stories whose content changed."""
     with store_errors("reading threaded pages"), store.engine.connect() as conn:
         threaded = [i for i in _load_items(conn) if _threadable(i.article)]
@@ -229,15 +248,18 @@ def _rebuild(store: Store, settings: Settings, changed: set[int] | None,
     for item in threaded:
         key = str(item.page_id)
         by_key[key] = item
-        threads.add(replace(thread_item(item.article, item.entities, key=key),
-                            time=item.thread_time))
+        threads.add(
+            replace(thread_item(item.article, item.entities, key=key), time=item.thread_time)
+        )
     groups = {sid: [by_key[k] for k in keys] for sid, keys in threads.stories().items()}
     old_groups: dict[int | None, set[int]] = {}
     for page_id, story_id in before.items():
         old_groups.setdefault(story_id, set()).add(page_id)
     dirty = [
-        sid for sid, members in groups.items()
-        if changed is None or old_groups.get(sid) != {m.page_id for m in members}
+        sid
+        for sid, members in groups.items()
+        if changed is None
+        or old_groups.get(sid) != {m.page_id for m in members}
         or any(m.page_id in changed for m in members)
     ]
     summaries = {sid: _summarise(store, sid, groups[sid]) for sid in dirty}
@@ -287,10 +309,13 @@ def _members(conn: Connection, story_ids: list[int]) -> dict[int, list[str]]:
 
 def _story(row: Any, urls: list[str]) -> Story:
     return Story(
-        id=row.id, title=row.title, articles=urls,
+        id=row.id,
+        title=row.title,
+        articles=urls,
         entities=[Entity(**e) for e in json.loads(row.entities_json)],
         timeline=[TimelineEntry(**t) for t in json.loads(row.timeline_json)],
-        first_seen=row.first_seen, last_updated=row.last_updated,
+        first_seen=row.first_seen,
+        last_updated=row.last_updated,
     )
 
 

@@ -137,8 +137,10 @@ def _link_contained(items: list[Candidate], groups: _Groups) -> None:
 
 
 def _compatible(short_kind: str, long_kind: str) -> bool:
-    return short_kind == long_kind or "other" in (short_kind, long_kind) or (
-        long_kind == "person" and short_kind in ("organisation", "place")
+    return (
+        short_kind == long_kind
+        or "other" in (short_kind, long_kind)
+        or (long_kind == "person" and short_kind in ("organisation", "place"))
     )
 
 

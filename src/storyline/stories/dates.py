@@ -21,10 +21,30 @@ from storyline.errors import InputError
 from storyline.revisions.sentences import split_sentences
 
 MONTHS = {
-    "January": 1, "February": 2, "March": 3, "April": 4, "May": 5, "June": 6, "July": 7,
-    "August": 8, "September": 9, "October": 10, "November": 11, "December": 12,
-    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8, "Sep": 9,
-    "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12,
+    "January": 1,
+    "February": 2,
+    "March": 3,
+    "April": 4,
+    "May": 5,
+    "June": 6,
+    "July": 7,
+    "August": 8,
+    "September": 9,
+    "October": 10,
+    "November": 11,
+    "December": 12,
+    "Jan": 1,
+    "Feb": 2,
+    "Mar": 3,
+    "Apr": 4,
+    "Jun": 6,
+    "Jul": 7,
+    "Aug": 8,
+    "Sep": 9,
+    "Sept": 9,
+    "Oct": 10,
+    "Nov": 11,
+    "Dec": 12,
 }
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
@@ -91,8 +111,14 @@ def find_dates(text: str, published: str | date | datetime | None) -> list[Dated
                     continue
                 taken.append(span)
                 start_date, end_date = resolved
-                hits.append((span[0], DatedExpression(
-                    match.group().strip(), start_date, sentence, end_date, relative)))
+                hits.append(
+                    (
+                        span[0],
+                        DatedExpression(
+                            match.group().strip(), start_date, sentence, end_date, relative
+                        ),
+                    )
+                )
         found.extend(hit for _, hit in sorted(hits, key=lambda pair: pair[0]))
     return found
 
@@ -141,8 +167,11 @@ def _month_alone(match: re.Match[str], base: date | None) -> tuple[str, str | No
     assert base is not None
     month = MONTHS[match["month"]]
     strictly_before = (match["prep"] or "").lower() == "last"
-    year = base.year if month < base.month or (month == base.month and not strictly_before) \
+    year = (
+        base.year
+        if month < base.month or (month == base.month and not strictly_before)
         else base.year - 1
+    )
     return _month(year, month), _since_end(match, base)
 
 
@@ -218,8 +247,18 @@ def _ago(match: re.Match[str], base: date | None) -> tuple[str, None] | None:
 
 
 _NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
 }
 _PREPOSITIONS = "in|since|by|until|from|during|throughout|before|after|early|late|mid"
 _PREP = r"(?:(?P<prep>(?i:" + _PREPOSITIONS + r"|last))-?\s+)?"
@@ -227,8 +266,13 @@ _RULES: list[tuple[re.Pattern[str], Resolver, bool]] = [
     (re.compile(r"\b" + _YEAR + r"-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b"), _iso_date, False),
     (re.compile(r"\b" + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR + r"\b"), _full_date, False),
     (re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b"), _full_date, False),
-    (re.compile(r"\b(?i:from|between)\s+" + _YEAR
-                + r"\s+(?:to|and|until)\s+(?P<to>(?:1[89]|20)\d\d)\b"), _year_range, False),
+    (
+        re.compile(
+            r"\b(?i:from|between)\s+" + _YEAR + r"\s+(?:to|and|until)\s+(?P<to>(?:1[89]|20)\d\d)\b"
+        ),
+        _year_range,
+        False,
+    ),
     (re.compile(r"\b" + _YEAR + r"\s*[-–]\s*(?P<to>(?:1[89]|20)?\d\d)\b"), _year_range, False),
     (re.compile(r"\b" + _PREP + _MONTH + r"\s+" + _YEAR + r"\b"), _month_year, False),
     (re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?!\s*,?\s*\d)"), _day_without_year, True),
@@ -236,15 +280,41 @@ _RULES: list[tuple[re.Pattern[str], Resolver, bool]] = [
     (re.compile(r"\b(?:in\s+)?the\s+(?P<decade>(?:1[89]|20)\d0)s\b"), _decade, False),
     (re.compile(r"\b(?P<prep>(?i:" + _PREPOSITIONS + r"))-?\s+" + _YEAR + r"\b"), _year, False),
     (re.compile(r"\b(?:last night|yesterday)\b", re.I), _days_offset(-1), True),
-    (re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I),
-     _days_offset(0), True),
+    (
+        re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I),
+        _days_offset(0),
+        True,
+    ),
     (re.compile(r"\btomorrow\b", re.I), _days_offset(1), True),
-    (re.compile(r"\b(?P<which>last|this|next|past|previous|earlier this|later this)\s+"
-                r"(?P<unit>week|month|year)\b", re.I), _relative_unit, True),
-    (re.compile(r"\b(?P<count>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-                r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b", re.I), _ago, True),
-    (re.compile(r"\b(?:on\s+)?(?P<last>last\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
-                r"Friday|Saturday|Sunday)\b"), _weekday, True),
-    (re.compile(r"\b(?P<prep>(?i:in|since|by|until|last))\s+" + _MONTH + r"\b(?!\s*,?\s*\d)"),
-     _month_alone, True),
+    (
+        re.compile(
+            r"\b(?P<which>last|this|next|past|previous|earlier this|later this)\s+"
+            r"(?P<unit>week|month|year)\b",
+            re.I,
+        ),
+        _relative_unit,
+        True,
+    ),
+    (
+        re.compile(
+            r"\b(?P<count>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+            r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b",
+            re.I,
+        ),
+        _ago,
+        True,
+    ),
+    (
+        re.compile(
+            r"\b(?:on\s+)?(?P<last>last\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
+            r"Friday|Saturday|Sunday)\b"
+        ),
+        _weekday,
+        True,
+    ),
+    (
+        re.compile(r"\b(?P<prep>(?i:in|since|by|until|last))\s+" + _MONTH + r"\b(?!\s*,?\s*\d)"),
+        _month_alone,
+        True,
+    ),
 ]

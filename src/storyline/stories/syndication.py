@@ -24,9 +24,7 @@ def sketch(text: str, words: list[str] | None = None) -> tuple[int, ...]:
     words = _WORD.findall(text.casefold()) if words is None else words
     if len(words) < MIN_WORDS:
         return ()
-    hashes = {
-        _hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)
-    }
+    hashes = {_hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
     return tuple(sorted(hashes)[:SKETCH])
 
 

@@ -170,8 +170,12 @@ class StoryThreader:
         stories = self._stories
         if half_life:
             scored = [
-                (dot * stories[s].weight
-                 * 0.5 ** (max(0.0, now - stories[s].last_time) / half_life), -s)
+                (
+                    dot
+                    * stories[s].weight
+                    * 0.5 ** (max(0.0, now - stories[s].last_time) / half_life),
+                    -s,
+                )
                 for s, dot in dots.items()
             ]
         else:
@@ -187,8 +191,14 @@ class StoryThreader:
         self._pairs[story_id] = defaultdict(float)
         return story_id
 
-    def _absorb(self, story_id: int, vector: dict[str, float], dots: dict[int, float],
-                now: float, sign: int = 1) -> None:
+    def _absorb(
+        self,
+        story_id: int,
+        vector: dict[str, float],
+        dots: dict[int, float],
+        now: float,
+        sign: int = 1,
+    ) -> None:
         """Add (or, with ``sign=-1``, remove) ``vector`` to a story's centroid.
 
         ``dots`` holds the vector's dot products with every centroid, so the story's norm
@@ -277,8 +287,11 @@ class StoryThreader:
 
 
 def thread_item(
-    article: Article, entities: Sequence[Entity] = (), key: str | None = None,
-    seen_at: datetime | None = None, entity_limit: int = 12,
+    article: Article,
+    entities: Sequence[Entity] = (),
+    key: str | None = None,
+    seen_at: datetime | None = None,
+    entity_limit: int = 12,
 ) -> ThreadItem:
     """A ``ThreadItem`` for an article: its headline, body, best-known time and top entities.
 

@@ -47,20 +47,32 @@ def article_events(article: Article) -> list[TimelineEntry]:
     """One article's publication, its update and correction blocks, its dated statements."""
     entries = []
     if article.published and article.title:
-        entries.append(TimelineEntry(
-            date=article.published, kind="published", text=clean_headline(article.title),
-            url=article.url))
+        entries.append(
+            TimelineEntry(
+                date=article.published,
+                kind="published",
+                text=clean_headline(article.title),
+                url=article.url,
+            )
+        )
     for section in article.sections:
         kind = _block_kind(section.kind)
         when = section.timestamp or article.modified or article.published
         if kind and when and section.paragraphs:
-            entries.append(TimelineEntry(
-                date=when, kind=kind, text=_lead(section.text), url=article.url))
+            entries.append(
+                TimelineEntry(date=when, kind=kind, text=_lead(section.text), url=article.url)
+            )
     for text in [article.standfirst or "", *(s.text for s in article.sections)]:
         for found in find_dates(text, article.published):
-            entries.append(TimelineEntry(
-                date=found.date, kind="statement", text=_trim(found.sentence),
-                url=article.url, end=found.end))
+            entries.append(
+                TimelineEntry(
+                    date=found.date,
+                    kind="statement",
+                    text=_trim(found.sentence),
+                    url=article.url,
+                    end=found.end,
+                )
+            )
     return entries
 
 
@@ -84,8 +96,11 @@ def revision_events(revisions: Iterable[Revision]) -> list[TimelineEntry]:
         for change in changes:
             kind = {"update_added": "update", "correction": "correction"}.get(change.kind)
             if kind and change.after:
-                entries.append(TimelineEntry(
-                    date=_when(version), kind=kind, text=_lead(change.after), url=version.url))
+                entries.append(
+                    TimelineEntry(
+                        date=_when(version), kind=kind, text=_lead(change.after), url=version.url
+                    )
+                )
     return entries
 
 
@@ -104,8 +119,9 @@ def order_and_dedupe(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
         words = set(tokenize(entry.text))
         day = entry.date if entry.kind == "statement" else entry.date[:10]
         previous = seen.setdefault((entry.kind, day), [])
-        match = next((i for other, i in previous if _overlap(words, other) >= DUPLICATE_OVERLAP),
-                     None)
+        match = next(
+            (i for other, i in previous if _overlap(words, other) >= DUPLICATE_OVERLAP), None
+        )
         if match is None:
             previous.append((words, len(kept)))
             kept.append(entry)
