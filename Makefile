@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 run: install
 	$(BIN)/storyline follow --from config/feeds.toml
-	$(BIN)/storyline watch
+	$(BIN)/storyline serve --watch
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -86,3 +86,34 @@ def test_worker_processes_build_their_app_from_the_environment(news_db, monkeypa
         assert client.get(f"/api/articles/{news_db.seed_id}").status_code == 200
         assert client.post("/api/sources", json={"url": "http://127.0.0.1:1/"}).status_code \
             == 403
+
+
+@pytest.mark.slow
+def test_serve_watch_polls_the_followed_sources_beside_the_server(tmp_path, newsroom):
+    """What `make run` does: follow a list, then `serve --watch` fills the store it serves."""
+    from storyline.store import Store
+
+    db = tmp_path / "watch.db"
+    with Store.open(db) as store:
+        store.add_source(newsroom.url("/feeds/rss.xml"), "feed", 900.0)
+    port = _free_port()
+    env = {**os.environ, "STORYLINE_TOKEN": "", "STORYLINE_THROTTLE_DELAY": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "storyline", "serve", "--db", str(db),
+                             "--port", str(port), "--watch", "--allow-private"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 25
+        items: list = []
+        while len(items) < 4:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, f"watch stored {len(items)} articles"
+            time.sleep(0.3)
+            try:
+                items = httpx.get(f"http://127.0.0.1:{port}/api/articles", timeout=2
+                                  ).json()["items"]
+            except httpx.TransportError:
+                continue
+        assert newsroom.visits("/feeds/rss.xml") >= 1
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=20) == 0

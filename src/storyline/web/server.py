@@ -9,10 +9,12 @@ watcher stops, finishing the pages in progress, when the server shuts down.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -72,11 +74,25 @@ def serve(store: Store, settings: Settings, host: str = "127.0.0.1", port: int =
     stop = threading.Event()
     watcher = _start_watch(store, settings, stop) if watch and not read_only else None
     try:
-        uvicorn.Server(config).run()
+        _GracefulServer(config).run()
     finally:
         stop.set()
         if watcher is not None:
             watcher.join(timeout=60)
+
+
+class _GracefulServer(uvicorn.Server):
+    """uvicorn re-raises SIGINT/SIGTERM once it has shut down, which would end the process
+    before ``serve`` stops the watcher; here the shutdown is kept and the re-raise dropped,
+    so the watcher finishes its pages and the process exits normally."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        with super().capture_signals():
+            try:
+                yield
+            finally:
+                self._captured_signals.clear()
 
 
 def serve_workers(target: str, host: str, port: int, workers: int, *, read_only: bool,
