@@ -179,3 +179,14 @@ def test_page_without_an_article_says_so(tmp_path, env):
     result = _run(["extract", str(path)], env)
     assert result.exit_code == 0
     assert "(no article found on this page)" in result.output
+
+
+def test_text_output_shows_update_time_and_site(tmp_path, env):
+    page = PAGE.replace("</head>", '<meta property="article:modified_time" '
+                                   'content="2022-01-28T09:00:00+01:00"></head>')
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    result = _run(["extract", str(path)], env)
+    assert result.exit_code == 0, result.output
+    assert ("By Jane Doe · 2022-01-27T10:00:00+01:00 · updated 2022-01-28T09:00:00+01:00 · "
+            "Example News") in result.output

@@ -26,6 +26,10 @@ def article_as_text(article: Article) -> str:
         meta.append("By " + ", ".join(article.authors))
     if article.published:
         meta.append(article.published)
+    if article.modified and article.modified != article.published:
+        meta.append(f"updated {article.modified}")
+    if article.site_name:
+        meta.append(article.site_name)
     if meta:
         lines.append(" · ".join(meta))
     for section in article.sections:
