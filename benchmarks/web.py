@@ -10,7 +10,7 @@ until R requests are done or T seconds pass, and reports p50/p95 latency and thr
 
 Usage:
     .venv/bin/python benchmarks/web.py [--pages 10000] [--versions 50000] [--clients 20]
-        [--requests 600] [--seconds 30] [--workers 2] [--db PATH] [--write docs/benchmarks.md]
+        [--requests 600] [--seconds 30] [--workers 1] [--db PATH] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -347,7 +347,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=10_000)
     parser.add_argument("--versions", type=int, default=50_000)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2, help="server processes")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--requests", type=int, default=600, help="per target")
     parser.add_argument("--seconds", type=float, default=30.0, help="per target, at most")
     parser.add_argument("--db", type=Path, default=ROOT / ".benchmarks" / "web.db")

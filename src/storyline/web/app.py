@@ -26,6 +26,7 @@ from storyline.config import Settings
 from storyline.store import Store
 from storyline.store.rows import SourceRow
 from storyline.web import api, apidocs, feeds, pages
+from storyline.web.cache import DataCache
 from storyline.web.errors import install_error_handlers
 from storyline.web.security import SECURITY_HEADERS, WritePolicy, check_public_url
 from storyline.web.templating import STATIC_DIR, make_templates
@@ -52,6 +53,7 @@ def create_app(store: Store, settings: Settings, *, read_only: bool = False,
         lifespan=_lifespan,
     )
     app.state.store = store
+    app.state.cache = DataCache(store)
     app.state.close_store = close_store
     app.state.settings = settings
     app.state.policy = WritePolicy(read_only=read_only, token=token)

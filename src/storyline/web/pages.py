@@ -28,10 +28,6 @@ def _store(request: Request) -> Store:
     return request.app.state.store
 
 
-def _size(request: Request) -> int:
-    return int(request.app.state.page_size) if hasattr(request.app.state, "page_size") else 50
-
-
 def _next_url(request: Request, cursor: str | None) -> str | None:
     if not cursor:
         return None
@@ -40,15 +36,19 @@ def _next_url(request: Request, cursor: str | None) -> str | None:
     return f"{request.url.path}?{urlencode(params)}"
 
 
+def _home(request: Request) -> dict[str, Any]:
+    state = request.app.state
+    return state.cache.get("home", lambda: ds.home_data(state.store, state.clock()))
+
+
 @router.get("/index.json")
 def home_json(request: Request) -> JSONResponse:
-    return JSONResponse(ds.home_data(_store(request), request.app.state.clock()))
+    return JSONResponse(_home(request))
 
 
 @router.get("/")
 def home_page(request: Request) -> Response:
-    data = ds.home_data(_store(request), request.app.state.clock())
-    return render(request, "home.html", data, json_url="/index.json")
+    return render(request, "home.html", _home(request), json_url="/index.json")
 
 
 @router.get("/articles.json")

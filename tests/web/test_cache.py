@@ -1,0 +1,57 @@
+"""The home page's short-lived cache is dropped by any write to the database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi.testclient import TestClient
+
+from storyline.model import Article, Paragraph, Section
+from storyline.store import Store
+from storyline.web.app import create_app
+from storyline.web.cache import DataCache
+
+
+def test_cached_until_the_database_changes(tmp_path):
+    with Store.open(tmp_path / "c.db") as store:
+        ticks = iter(range(100))
+        cache = DataCache(store, ttl=50, clock=lambda: float(next(ticks)))
+        calls: list[int] = []
+
+        def compute() -> int:
+            calls.append(1)
+            return len(calls)
+
+        assert cache.get("k", compute) == 1
+        assert cache.get("k", compute) == 1  # unchanged database: cached
+        store.add_source("https://example.com/rss", "feed", 900.0)
+        assert cache.get("k", compute) == 2  # a commit changed the files
+
+
+def test_entries_expire(tmp_path):
+    with Store.open(tmp_path / "c.db") as store:
+        now = [0.0]
+        cache = DataCache(store, ttl=5, clock=lambda: now[0])
+        assert cache.get("k", lambda: "old") == "old"
+        now[0] = 6.0
+        assert cache.get("k", lambda: "new") == "new"
+
+
+def test_an_in_memory_database_is_never_cached():
+    store = Store.open("sqlite://")
+    cache = DataCache(store)
+    values = iter([1, 2])
+    assert cache.get("k", lambda: next(values)) == 1
+    assert cache.get("k", lambda: next(values)) == 2
+    store.close()
+
+
+def test_home_shows_a_new_article_at_once(tmp_path, web_settings):
+    with Store.open(tmp_path / "h.db") as store, \
+            TestClient(create_app(store, web_settings)) as client:
+        assert client.get("/index.json").json()["articles"] == []
+        article = Article(url="https://example.com/a", title="Fresh news",
+                          sections=[Section("body", [Paragraph("Text.")])])
+        store.store_version("https://example.com/a", datetime.now(UTC), article)
+        titles = [a["title"] for a in client.get("/index.json").json()["articles"]]
+        assert titles == ["Fresh news"]
