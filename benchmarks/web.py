@@ -90,6 +90,51 @@ def _edit(article: Article, step: int, rng: random.Random) -> tuple[Article, lis
     return new, [change]
 
 
+@dataclass
+class _Batch:
+    """Rows waiting for one bulk insert; ids are given here so versions and changes link."""
+
+    pages: list[dict] = field(default_factory=list)
+    versions: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+    version_id: int = 0
+    change_id: int = 0
+
+    def add_page(self, page: int, n_sites: int, count: int, heads: list[str],
+                 bodies: list[list[str]], rng: random.Random) -> None:
+        """One page with ``count`` versions, each later one a realistic edit of the last."""
+        site = page % n_sites
+        url = f"https://site{site}.example/news/{page}"
+        first_seen = NOW - timedelta(minutes=rng.randrange(30 * 24 * 60))
+        article = Article(url=url, title=heads[page % len(heads)], site_name=f"Site {site}",
+                          sections=[Section("body", [Paragraph(t) for t in
+                                                     bodies[page % len(bodies)]])],
+                          published=first_seen.date().isoformat())
+        at = first_seen
+        for step in range(count):
+            changes: list[dict] = []
+            if step:
+                article, changes = _edit(article, step, rng)
+                at = min(NOW, at + timedelta(minutes=rng.randrange(10, 600)))
+            self.version_id += 1
+            self.versions.append({
+                "id": self.version_id, "page_id": page + 1, "fetched_at": at,
+                "content_hash": article.content_hash(), "title": article.title,
+                "text_length": len(article.body_text),
+                "article_json": json.dumps(article.to_dict(), ensure_ascii=False)})
+            for pos, change in enumerate(changes):
+                self.change_id += 1
+                self.changes.append({
+                    "id": self.change_id, "version_id": self.version_id, "position": pos,
+                    "kind": change["kind"], "section": change.get("section"),
+                    "before": change.get("before"), "after": change.get("after")})
+        self.pages.append({"id": page + 1, "url": url, "source_id": site + 1,
+                           "first_seen": first_seen, "title": article.title,
+                           "next_visit_at": at + timedelta(hours=3), "last_visit_at": at,
+                           "failures": 0, "last_status": 200,
+                           "latest_version_id": self.version_id, "version_count": count})
+
+
 def build_database(path: Path, n_pages: int, n_versions: int, seed: int = 7) -> dict[str, int]:
     """Fill ``path`` with ``n_pages`` pages and about ``n_versions`` versions (bulk insert)."""
     rng = random.Random(seed)
@@ -106,41 +151,11 @@ def build_database(path: Path, n_pages: int, n_versions: int, seed: int = 7) -> 
     counts = [1] * n_pages
     for _ in range(max(0, extra)):
         counts[min(int(rng.paretovariate(1.2)) - 1 + rng.randrange(n_pages // 2), n_pages - 1)] += 1
-    version_id = change_id = 0
-    batch_p: list[dict] = []
-    batch_v: list[dict] = []
-    batch_c: list[dict] = []
+    batch = _Batch()
     for page in range(n_pages):
-        site = page % n_sites
-        url = f"https://site{site}.example/news/{page}"
-        first_seen = NOW - timedelta(minutes=rng.randrange(30 * 24 * 60))
-        article = Article(url=url, title=heads[page % len(heads)], site_name=f"Site {site}",
-                          sections=[Section("body", [Paragraph(t) for t in
-                                                     bodies[page % len(bodies)]])],
-                          published=first_seen.date().isoformat())
-        at = first_seen
-        for step in range(counts[page]):
-            changes: list[dict] = []
-            if step:
-                article, changes = _edit(article, step, rng)
-                at = min(NOW, at + timedelta(minutes=rng.randrange(10, 600)))
-            version_id += 1
-            batch_v.append({"id": version_id, "page_id": page + 1, "fetched_at": at,
-                            "content_hash": article.content_hash(), "title": article.title,
-                            "text_length": len(article.body_text),
-                            "article_json": json.dumps(article.to_dict(), ensure_ascii=False)})
-            for pos, change in enumerate(changes):
-                change_id += 1
-                batch_c.append({"id": change_id, "version_id": version_id, "position": pos,
-                                "kind": change["kind"], "section": change.get("section"),
-                                "before": change.get("before"), "after": change.get("after")})
-        batch_p.append({"id": page + 1, "url": url, "source_id": site + 1,
-                        "first_seen": first_seen, "title": article.title,
-                        "next_visit_at": at + timedelta(hours=3), "last_visit_at": at,
-                        "failures": 0, "last_status": 200, "latest_version_id": version_id,
-                        "version_count": counts[page]})
-        if len(batch_v) > 5000 or page == n_pages - 1:
-            _flush(store, batch_p, batch_v, batch_c)
+        batch.add_page(page, n_sites, counts[page], heads, bodies, rng)
+        if len(batch.versions) > 5000 or page == n_pages - 1:
+            _flush(store, batch.pages, batch.versions, batch.changes)
     with store.engine.begin() as conn:
         conn.execute(insert(schema.captures).from_select(
             ["page_id", "fetched_at", "content_hash"],
