@@ -49,8 +49,10 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 def _texts() -> tuple[list[list[str]], list[str]]:
     truth = json.loads((SHARED / "extraction" / "ground-truth.json").read_text("utf-8"))
-    bodies = [[p.strip() for p in v["articleBody"].split("\n") if p.strip()]
-              for _, v in sorted(truth.items())]
+    bodies = [
+        [p.strip() for p in v["articleBody"].split("\n") if p.strip()]
+        for _, v in sorted(truth.items())
+    ]
     bodies = [b for b in bodies if len(b) >= 3]
     heads = []
     with (SHARED / "stories" / "googlenews-titles.jsonl").open(encoding="utf-8") as lines:
@@ -85,8 +87,14 @@ def _edit(article: Article, step: int, rng: random.Random) -> tuple[Article, lis
         text = f"This paragraph was added in revision {step + 1} with more detail on the events."
         body.paragraphs.append(Paragraph(text))
         change = {"kind": "added", "after": text, "section": "body"}
-    new = Article(url=article.url, title=title, sections=sections, authors=article.authors,
-                  published=article.published, site_name=article.site_name)
+    new = Article(
+        url=article.url,
+        title=title,
+        sections=sections,
+        authors=article.authors,
+        published=article.published,
+        site_name=article.site_name,
+    )
     return new, [change]
 
 
@@ -100,16 +108,26 @@ class _Batch:
     version_id: int = 0
     change_id: int = 0
 
-    def add_page(self, page: int, n_sites: int, count: int, heads: list[str],
-                 bodies: list[list[str]], rng: random.Random) -> None:
+    def add_page(
+        self,
+        page: int,
+        n_sites: int,
+        count: int,
+        heads: list[str],
+        bodies: list[list[str]],
+        rng: random.Random,
+    ) -> None:
         """One page with ``count`` versions, each later one a realistic edit of the last."""
         site = page % n_sites
         url = f"https://site{site}.example/news/{page}"
         first_seen = NOW - timedelta(minutes=rng.randrange(30 * 24 * 60))
-        article = Article(url=url, title=heads[page % len(heads)], site_name=f"Site {site}",
-                          sections=[Section("body", [Paragraph(t) for t in
-                                                     bodies[page % len(bodies)]])],
-                          published=first_seen.date().isoformat())
+        article = Article(
+            url=url,
+            title=heads[page % len(heads)],
+            site_name=f"Site {site}",
+            sections=[Section("body", [Paragraph(t) for t in bodies[page % len(bodies)]])],
+            published=first_seen.date().isoformat(),
+        )
         at = first_seen
         for step in range(count):
             changes: list[dict] = []
@@ -117,22 +135,45 @@ class _Batch:
                 article, changes = _edit(article, step, rng)
                 at = min(NOW, at + timedelta(minutes=rng.randrange(10, 600)))
             self.version_id += 1
-            self.versions.append({
-                "id": self.version_id, "page_id": page + 1, "fetched_at": at,
-                "content_hash": article.content_hash(), "title": article.title,
-                "text_length": len(article.body_text),
-                "article_json": json.dumps(article.to_dict(), ensure_ascii=False)})
+            self.versions.append(
+                {
+                    "id": self.version_id,
+                    "page_id": page + 1,
+                    "fetched_at": at,
+                    "content_hash": article.content_hash(),
+                    "title": article.title,
+                    "text_length": len(article.body_text),
+                    "article_json": json.dumps(article.to_dict(), ensure_ascii=False),
+                }
+            )
             for pos, change in enumerate(changes):
                 self.change_id += 1
-                self.changes.append({
-                    "id": self.change_id, "version_id": self.version_id, "position": pos,
-                    "kind": change["kind"], "section": change.get("section"),
-                    "before": change.get("before"), "after": change.get("after")})
-        self.pages.append({"id": page + 1, "url": url, "source_id": site + 1,
-                           "first_seen": first_seen, "title": article.title,
-                           "next_visit_at": at + timedelta(hours=3), "last_visit_at": at,
-                           "failures": 0, "last_status": 200,
-                           "latest_version_id": self.version_id, "version_count": count})
+                self.changes.append(
+                    {
+                        "id": self.change_id,
+                        "version_id": self.version_id,
+                        "position": pos,
+                        "kind": change["kind"],
+                        "section": change.get("section"),
+                        "before": change.get("before"),
+                        "after": change.get("after"),
+                    }
+                )
+        self.pages.append(
+            {
+                "id": page + 1,
+                "url": url,
+                "source_id": site + 1,
+                "first_seen": first_seen,
+                "title": article.title,
+                "next_visit_at": at + timedelta(hours=3),
+                "last_visit_at": at,
+                "failures": 0,
+                "last_status": 200,
+                "latest_version_id": self.version_id,
+                "version_count": count,
+            }
+        )
 
 
 def build_database(path: Path, n_pages: int, n_versions: int, seed: int = 7) -> dict[str, int]:
@@ -142,11 +183,24 @@ def build_database(path: Path, n_pages: int, n_versions: int, seed: int = 7) -> 
     store = Store.open(path)
     n_sites = 40
     with store.engine.begin() as conn:
-        conn.execute(insert(schema.sources), [
-            {"id": s + 1, "url": f"https://site{s}.example/rss.xml", "kind": "feed",
-             "title": f"Site {s}", "interval_s": 900.0, "added_at": NOW - timedelta(days=40),
-             "next_visit_at": NOW + timedelta(minutes=s), "last_visit_at": NOW, "failures": 0,
-             "last_status": 200} for s in range(n_sites)])
+        conn.execute(
+            insert(schema.sources),
+            [
+                {
+                    "id": s + 1,
+                    "url": f"https://site{s}.example/rss.xml",
+                    "kind": "feed",
+                    "title": f"Site {s}",
+                    "interval_s": 900.0,
+                    "added_at": NOW - timedelta(days=40),
+                    "next_visit_at": NOW + timedelta(minutes=s),
+                    "last_visit_at": NOW,
+                    "failures": 0,
+                    "last_status": 200,
+                }
+                for s in range(n_sites)
+            ],
+        )
     extra = n_versions - n_pages
     counts = [1] * n_pages
     for _ in range(max(0, extra)):
@@ -157,16 +211,23 @@ def build_database(path: Path, n_pages: int, n_versions: int, seed: int = 7) -> 
         if len(batch.versions) > 5000 or page == n_pages - 1:
             _flush(store, batch.pages, batch.versions, batch.changes)
     with store.engine.begin() as conn:
-        conn.execute(insert(schema.captures).from_select(
-            ["page_id", "fetched_at", "content_hash"],
-            select(schema.versions.c.page_id, schema.versions.c.fetched_at,
-                   schema.versions.c.content_hash)))
+        conn.execute(
+            insert(schema.captures).from_select(
+                ["page_id", "fetched_at", "content_hash"],
+                select(
+                    schema.versions.c.page_id,
+                    schema.versions.c.fetched_at,
+                    schema.versions.c.content_hash,
+                ),
+            )
+        )
         create_search_index(conn)
     _build_stories(store, n_pages, rng)
     counts_now = store.counts()
     with store.engine.connect() as conn:
-        counts_now["stories"] = conn.execute(select(func.count()).select_from(
-            _stories_table())).scalar_one()
+        counts_now["stories"] = conn.execute(
+            select(func.count()).select_from(_stories_table())
+        ).scalar_one()
     store.close()
     return counts_now
 
@@ -193,33 +254,67 @@ def _build_stories(store: Store, n_pages: int, rng: random.Random) -> None:
 
     p, v = schema.pages, schema.versions
     with store.engine.connect() as conn:
-        pages = conn.execute(select(p.c.id, p.c.first_seen, p.c.latest_version_id, v.c.fetched_at,
-                                    v.c.title).join(v, v.c.id == p.c.latest_version_id)
-                             .order_by(p.c.first_seen)).all()
-    entity_pool = ["Denmark", "Mali", "France", "Jeppe Kofod", "European Union", "NATO",
-                   "United Nations", "Wagner Group", "Russia", "Germany"]
+        pages = conn.execute(
+            select(p.c.id, p.c.first_seen, p.c.latest_version_id, v.c.fetched_at, v.c.title)
+            .join(v, v.c.id == p.c.latest_version_id)
+            .order_by(p.c.first_seen)
+        ).all()
+    entity_pool = [
+        "Denmark",
+        "Mali",
+        "France",
+        "Jeppe Kofod",
+        "European Union",
+        "NATO",
+        "United Nations",
+        "Wagner Group",
+        "Russia",
+        "Germany",
+    ]
     story_rows, item_rows, seq, index, story_id = [], [], 0, 0, 0
     while index < len(pages):
         size = min(len(pages) - index, rng.choice((1, 1, 2, 3, 4, 6, 8, 12)))
-        members = pages[index:index + size]
+        members = pages[index : index + size]
         index += size
         story_id += 1
         names = rng.sample(entity_pool, 3)
-        entities = [{"name": n, "kind": "place", "aliases": [], "mentions": rng.randint(1, 9)}
-                    for n in names]
-        timeline = [{"date": m.first_seen.isoformat(), "kind": "published", "text": m.title,
-                     "url": None, "end": None} for m in members]
-        story_rows.append({"id": story_id, "title": members[0].title,
-                           "article_count": size, "first_seen": members[0].first_seen,
-                           "last_updated": max(m.fetched_at for m in members),
-                           "entities_json": json.dumps(entities),
-                           "timeline_json": json.dumps(timeline)})
+        entities = [
+            {"name": n, "kind": "place", "aliases": [], "mentions": rng.randint(1, 9)}
+            for n in names
+        ]
+        timeline = [
+            {
+                "date": m.first_seen.isoformat(),
+                "kind": "published",
+                "text": m.title,
+                "url": None,
+                "end": None,
+            }
+            for m in members
+        ]
+        story_rows.append(
+            {
+                "id": story_id,
+                "title": members[0].title,
+                "article_count": size,
+                "first_seen": members[0].first_seen,
+                "last_updated": max(m.fetched_at for m in members),
+                "entities_json": json.dumps(entities),
+                "timeline_json": json.dumps(timeline),
+            }
+        )
         for member in members:
             seq += 1
-            item_rows.append({"page_id": member.id, "seq": seq,
-                              "version_id": member.latest_version_id,
-                              "thread_time": member.first_seen.timestamp(),
-                              "entities_json": json.dumps(entities), "story_id": story_id})
+            item_rows.append(
+                {
+                    "page_id": member.id,
+                    "seq": seq,
+                    "version_id": member.latest_version_id,
+                    "thread_time": member.first_seen.timestamp(),
+                    "entities_json": json.dumps(entities),
+                    "story_id": story_id,
+                }
+            )
     with store.engine.begin() as conn:
         conn.execute(insert(stories_table), story_rows)
         conn.execute(insert(items), item_rows)
@@ -279,20 +374,32 @@ def targets(n_pages: int, n_stories: int, words: list[str]) -> list[Target]:
     """The pages and API calls measured, each drawing random ids and words."""
     found = [
         Target("home page `/`", "page", lambda r: "/"),
-        Target("article page `/articles/{id}`", "page",
-               lambda r: f"/articles/{r.randint(1, n_pages)}"),
-        Target("search page `/search?q=...`", "page",
-               lambda r: f"/search?q={r.choice(words)}"),
+        Target(
+            "article page `/articles/{id}`", "page", lambda r: f"/articles/{r.randint(1, n_pages)}"
+        ),
+        Target("search page `/search?q=...`", "page", lambda r: f"/search?q={r.choice(words)}"),
         Target("API `/api/articles?limit=50`", "api", lambda r: "/api/articles?limit=50"),
-        Target("API `/api/articles/{id}`", "api",
-               lambda r: f"/api/articles/{r.randint(1, n_pages)}"),
+        Target(
+            "API `/api/articles/{id}`", "api", lambda r: f"/api/articles/{r.randint(1, n_pages)}"
+        ),
         Target("API `/api/search?q=...`", "api", lambda r: f"/api/search?q={r.choice(words)}"),
     ]
     if n_stories:
-        found.insert(1, Target("story page `/stories/{id}`", "page",
-                               lambda r: f"/stories/{r.randint(1, n_stories)}"))
-        found.append(Target("API `/api/stories/{id}`", "api",
-                            lambda r: f"/api/stories/{r.randint(1, n_stories)}"))
+        found.insert(
+            1,
+            Target(
+                "story page `/stories/{id}`",
+                "page",
+                lambda r: f"/stories/{r.randint(1, n_stories)}",
+            ),
+        )
+        found.append(
+            Target(
+                "API `/api/stories/{id}`",
+                "api",
+                lambda r: f"/api/stories/{r.randint(1, n_stories)}",
+            )
+        )
     return found
 
 
@@ -307,10 +414,24 @@ def start_server(db: Path, workers: int) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "STORYLINE_TOKEN": ""}
     log = db.with_suffix(".serve.log").open("wb")  # a file: a full pipe would stall the server
-    proc = subprocess.Popen([sys.executable, "-m", "storyline", "serve", "--db", str(db),
-                             "--port", str(port), "--read-only", "--workers", str(workers)],
-                            env=env,
-                            stdout=subprocess.DEVNULL, stderr=log)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "storyline",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--read-only",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -332,15 +453,20 @@ def _percentile(values: list[float], share: float) -> float:
 
 def table(results: list[Target], clients: int) -> str:
     """The results as a markdown table, with the targets' pass/fail."""
-    lines = [f"| target | 1 client p50 ms | {clients} clients: requests | errors | p50 ms "
-             "| p95 ms | req/s | goal p95 |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"| target | 1 client p50 ms | {clients} clients: requests | errors | p50 ms "
+        "| p95 ms | req/s | goal p95 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for t in results:
         goal = 100 if t.kind == "page" else 50
         p50, p95 = statistics.median(t.latencies), _percentile(t.latencies, 0.95)
         mark = "met" if p95 < goal else "missed"
-        lines.append(f"| {t.name} | {t.alone_p50:.1f} | {len(t.latencies)} | {t.errors} | "
-                     f"{p50:.1f} | {p95:.1f} | "
-                     f"{len(t.latencies) / t.elapsed:.0f} | < {goal} ms ({mark}) |")
+        lines.append(
+            f"| {t.name} | {t.alone_p50:.1f} | {len(t.latencies)} | {t.errors} | "
+            f"{p50:.1f} | {p95:.1f} | "
+            f"{len(t.latencies) / t.elapsed:.0f} | < {goal} ms ({mark}) |"
+        )
     return "\n".join(lines)
 
 
@@ -405,17 +531,19 @@ def main() -> None:
 
 def _section(report: str, counts: dict[str, int], args: argparse.Namespace) -> str:
     cpu = os.cpu_count()
-    return (f"Command: `{COMMAND}`\n\n"
-            f"Database: SQLite, {counts['pages']:,} articles, {counts['versions']:,} versions, "
-            f"{counts['changes']:,} changes (bulk-built from the shared pages' real article "
-            f"texts and the shared headlines), {counts.get('stories', 0):,} stories. Server: "
-            f"`storyline serve --read-only --workers {args.workers}` on 127.0.0.1; load: "
-            f"{args.clients} client threads (httpx, "
-            f"keep-alive) in the benchmark process, at most {args.requests} requests or "
-            f"{args.seconds:.0f} s per target, after a short warm-up; machine: {cpu} cores "
-            "shared with other work, so figures vary from run to run. \"1 client p50\" is the "
-            "latency of one request at a time (no queueing); the other columns are under "
-            "the concurrent load.\n\n" + report)
+    return (
+        f"Command: `{COMMAND}`\n\n"
+        f"Database: SQLite, {counts['pages']:,} articles, {counts['versions']:,} versions, "
+        f"{counts['changes']:,} changes (bulk-built from the shared pages' real article "
+        f"texts and the shared headlines), {counts.get('stories', 0):,} stories. Server: "
+        f"`storyline serve --read-only --workers {args.workers}` on 127.0.0.1; load: "
+        f"{args.clients} client threads (httpx, "
+        f"keep-alive) in the benchmark process, at most {args.requests} requests or "
+        f"{args.seconds:.0f} s per target, after a short warm-up; machine: {cpu} cores "
+        'shared with other work, so figures vary from run to run. "1 client p50" is the '
+        "latency of one request at a time (no queueing); the other columns are under "
+        "the concurrent load.\n\n" + report
+    )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ XSS_URL = "https://evil.example/news/xss"
 T0 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
 
-
 def pytest_configure(config: pytest.Config) -> None:
     # Starlette's TestClient asks for the httpx2 fork; httpx is what the project uses.
     config.addinivalue_line("filterwarnings", "ignore:.*httpx2")
@@ -63,8 +62,12 @@ def shared_pages(count: int) -> list[tuple[str, bytes]]:
 def updated(article: Article, note: str) -> Article:
     """A later version: UPDATE label on the headline and an update block on top."""
     update = Section(kind="update", paragraphs=[Paragraph(note)])
-    return replace(article, title=f"UPDATE: {article.title}", labels=["UPDATE"],
-                   sections=[update, *article.sections])
+    return replace(
+        article,
+        title=f"UPDATE: {article.title}",
+        labels=["UPDATE"],
+        sections=[update, *article.sections],
+    )
 
 
 def _fill_from_newsroom(store: Store, room: Newsroom) -> None:

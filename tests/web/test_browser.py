@@ -20,14 +20,24 @@ from storyline.web.app import create_app
 
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1280,1000")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,1000",
+)
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 if not (shutil.which("chromium") and CHROMEDRIVER.exists()):
-    pytest.skip("chromium and chromium-driver are not installed (apt-get install chromium "
-                "chromium-driver)", allow_module_level=True)
+    pytest.skip(
+        "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
@@ -94,8 +104,9 @@ def test_home_to_article_to_diff(browser, server, news_db):
     browser.get(server + "/")
     assert "Developing stories" in browser.find_element(By.TAG_NAME, "h1").text
     _shot(browser, "home")
-    mali = [a for a in browser.find_elements(By.CSS_SELECTOR, ".story-card h3 a")
-            if "Mali" in a.text]
+    mali = [
+        a for a in browser.find_elements(By.CSS_SELECTOR, ".story-card h3 a") if "Mali" in a.text
+    ]
     assert len(mali) == 1, "the seed's story is on the home page"
     mali[0].click()
     _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".timeline")))
@@ -130,8 +141,7 @@ def test_follow_a_new_source_through_the_form(browser, server, news_db):
     field.send_keys(news_db.room_base + "/feeds/atom.xml")
     browser.find_element(By.NAME, "every").send_keys("20")
     browser.find_element(By.ID, "follow").click()
-    status = _wait(browser).until(
-        ec.presence_of_element_located((By.CSS_SELECTOR, ".flash.ok")))
+    status = _wait(browser).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".flash.ok")))
     assert "Now following" in status.text and "/feeds/atom.xml" in status.text
     rows = browser.find_elements(By.CSS_SELECTOR, "table.sources tbody tr")
     assert any("atom.xml" in row.text and "20 min" in row.text for row in rows)

@@ -47,11 +47,16 @@ def test_an_in_memory_database_is_never_cached():
 
 
 def test_home_shows_a_new_article_at_once(tmp_path, web_settings):
-    with Store.open(tmp_path / "h.db") as store, \
-            TestClient(create_app(store, web_settings)) as client:
+    with (
+        Store.open(tmp_path / "h.db") as store,
+        TestClient(create_app(store, web_settings)) as client,
+    ):
         assert client.get("/index.json").json()["articles"] == []
-        article = Article(url="https://example.com/a", title="Fresh news",
-                          sections=[Section("body", [Paragraph("Text.")])])
+        article = Article(
+            url="https://example.com/a",
+            title="Fresh news",
+            sections=[Section("body", [Paragraph("Text.")])],
+        )
         store.store_version("https://example.com/a", datetime.now(UTC), article)
         titles = [a["title"] for a in client.get("/index.json").json()["articles"]]
         assert titles == ["Fresh news"]

@@ -11,9 +11,13 @@ NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 
 
 def test_activity_counts_buckets_the_last_week():
-    times = [NOW - timedelta(minutes=5), NOW - timedelta(hours=1),
-             NOW - timedelta(days=6, hours=23),
-             NOW - timedelta(days=8), NOW + timedelta(hours=1)]
+    times = [
+        NOW - timedelta(minutes=5),
+        NOW - timedelta(hours=1),
+        NOW - timedelta(days=6, hours=23),
+        NOW - timedelta(days=8),
+        NOW + timedelta(hours=1),
+    ]
     counts = activity_counts(times, NOW, buckets=7)
     assert counts == [1, 0, 0, 0, 0, 0, 2]
 
@@ -26,8 +30,10 @@ def test_sparkline_draws_one_bar_per_bucket_scaled_to_the_top():
 
 
 def test_timeline_chart_places_events_in_time_and_escapes_labels():
-    events = [ChartEvent(NOW - timedelta(days=2), "published", "<b>first</b>"),
-              ChartEvent(NOW, "update", "later")]
+    events = [
+        ChartEvent(NOW - timedelta(days=2), "published", "<b>first</b>"),
+        ChartEvent(NOW, "update", "later"),
+    ]
     svg = str(timeline_svg(events, width=200))
     assert svg.count("<circle") == 2 and 'class="k-update"' in svg
     assert 'cx="16.0"' in svg and 'cx="184.0"' in svg

@@ -18,16 +18,18 @@ from storyline.web.server import is_loopback
 
 
 def test_get_prints_the_json_of_one_request(news_db):
-    result = CliRunner().invoke(cli, ["serve", "--db", str(news_db.path), "--get",
-                                      f"/api/articles/{news_db.seed_id}"])
+    result = CliRunner().invoke(
+        cli, ["serve", "--db", str(news_db.path), "--get", f"/api/articles/{news_db.seed_id}"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["article"]["title"] == "UPDATE: Danish troops leaving Mali"
 
 
 def test_get_exits_non_zero_on_an_error(news_db):
-    result = CliRunner().invoke(cli, ["serve", "--db", str(news_db.path), "--get",
-                                      "/api/articles/999999"])
+    result = CliRunner().invoke(
+        cli, ["serve", "--db", str(news_db.path), "--get", "/api/articles/999999"]
+    )
     assert result.exit_code == 1
     assert json.loads(result.output)["status"] == 404
 
@@ -47,9 +49,22 @@ def _free_port() -> int:
 def test_serve_answers_over_http_read_only(news_db):
     port = _free_port()
     env = {**os.environ, "STORYLINE_TOKEN": ""}
-    proc = subprocess.Popen([sys.executable, "-m", "storyline", "serve", "--db",
-                             str(news_db.path), "--port", str(port), "--read-only"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "storyline",
+            "serve",
+            "--db",
+            str(news_db.path),
+            "--port",
+            str(port),
+            "--read-only",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 15
@@ -70,8 +85,9 @@ def test_serve_answers_over_http_read_only(news_db):
 
 
 def test_workers_refuse_watch(news_db):
-    result = CliRunner().invoke(cli, ["serve", "--db", str(news_db.path), "--workers", "2",
-                                      "--watch"])
+    result = CliRunner().invoke(
+        cli, ["serve", "--db", str(news_db.path), "--workers", "2", "--watch"]
+    )
     assert result.exit_code == 2 and "storyline watch" in result.output
 
 
@@ -84,8 +100,7 @@ def test_worker_processes_build_their_app_from_the_environment(news_db, monkeypa
     monkeypatch.setenv("STORYLINE_SERVE_READ_ONLY", "1")
     with TestClient(app_from_environment()) as client:
         assert client.get(f"/api/articles/{news_db.seed_id}").status_code == 200
-        assert client.post("/api/sources", json={"url": "http://127.0.0.1:1/"}).status_code \
-            == 403
+        assert client.post("/api/sources", json={"url": "http://127.0.0.1:1/"}).status_code == 403
 
 
 @pytest.mark.slow
@@ -98,9 +113,23 @@ def test_serve_watch_polls_the_followed_sources_beside_the_server(tmp_path, news
         store.add_source(newsroom.url("/feeds/rss.xml"), "feed", 900.0)
     port = _free_port()
     env = {**os.environ, "STORYLINE_TOKEN": "", "STORYLINE_THROTTLE_DELAY": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "storyline", "serve", "--db", str(db),
-                             "--port", str(port), "--watch", "--allow-private"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "storyline",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--watch",
+            "--allow-private",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 25
         items: list = []
@@ -109,8 +138,9 @@ def test_serve_watch_polls_the_followed_sources_beside_the_server(tmp_path, news
             assert time.monotonic() < deadline, f"watch stored {len(items)} articles"
             time.sleep(0.3)
             try:
-                items = httpx.get(f"http://127.0.0.1:{port}/api/articles", timeout=2
-                                  ).json()["items"]
+                items = httpx.get(f"http://127.0.0.1:{port}/api/articles", timeout=2).json()[
+                    "items"
+                ]
             except httpx.TransportError:
                 continue
         assert newsroom.visits("/feeds/rss.xml") >= 1

@@ -20,25 +20,28 @@ def assert_error_shape(response, status: int) -> dict:
     return body
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("GET", "/api/articles/999999", 404),
-    ("GET", "/api/articles/999999/versions", 404),
-    ("GET", "/api/articles/999999/diff", 404),
-    ("GET", "/api/stories/999999", 404),
-    ("GET", "/api/articles/abc", 400),
-    ("GET", "/api/articles/0", 400),
-    ("GET", "/api/articles?limit=0", 400),
-    ("GET", "/api/articles?cursor=not-a-cursor", 400),
-    ("GET", "/api/search?q=x&cursor=zzz", 400),
-    ("GET", "/api/search?since=yesterday", 400),
-    ("GET", "/api/no/such/thing", 404),
-    ("PUT", "/api/articles", 405),
-    ("DELETE", "/api/sources/999999", 404),
-    ("POST", "/api/sources", 400),
-    ("GET", "/articles/999999.json", 404),
-    ("GET", "/stories/999999.json", 404),
-    ("GET", "/stories/999999/feed.atom", 404),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/api/articles/999999", 404),
+        ("GET", "/api/articles/999999/versions", 404),
+        ("GET", "/api/articles/999999/diff", 404),
+        ("GET", "/api/stories/999999", 404),
+        ("GET", "/api/articles/abc", 400),
+        ("GET", "/api/articles/0", 400),
+        ("GET", "/api/articles?limit=0", 400),
+        ("GET", "/api/articles?cursor=not-a-cursor", 400),
+        ("GET", "/api/search?q=x&cursor=zzz", 400),
+        ("GET", "/api/search?since=yesterday", 400),
+        ("GET", "/api/no/such/thing", 404),
+        ("PUT", "/api/articles", 405),
+        ("DELETE", "/api/sources/999999", 404),
+        ("POST", "/api/sources", 400),
+        ("GET", "/articles/999999.json", 404),
+        ("GET", "/stories/999999.json", 404),
+        ("GET", "/stories/999999/feed.atom", 404),
+    ],
+)
 def test_every_api_error_has_the_one_shape(client, method, path, status):
     assert_error_shape(client.request(method, path), status)
 

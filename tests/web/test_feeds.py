@@ -36,10 +36,23 @@ def test_updates_feed_has_one_entry_per_changing_version(client, news_db):
 
 def test_render_atom_escapes_and_drops_control_characters():
     when = datetime(2026, 1, 1, 12, tzinfo=UTC)
-    feed = AtomFeed(id="urn:x", title="T & <b>", self_url="http://h/f.atom", html_url="http://h/",
-                    updated=when, entries=[AtomEntry(
-                        id="urn:e1", title="<script>x</script>\x00\x07", updated=when,
-                        link="http://h/a?x=1&y=2", summary="s", content_html="<p>ok</p>")])
+    feed = AtomFeed(
+        id="urn:x",
+        title="T & <b>",
+        self_url="http://h/f.atom",
+        html_url="http://h/",
+        updated=when,
+        entries=[
+            AtomEntry(
+                id="urn:e1",
+                title="<script>x</script>\x00\x07",
+                updated=when,
+                link="http://h/a?x=1&y=2",
+                summary="s",
+                content_html="<p>ok</p>",
+            )
+        ],
+    )
     xml = render_atom(feed)
     parsed = feedparser.parse(xml)
     _required(parsed)

@@ -18,9 +18,15 @@ def test_the_form_follows_a_home_page_through_its_feed(tmp_path, newsroom, web_s
     client, store = _client(tmp_path, web_settings)
     with client, store:
         client.get("/sources")
-        response = client.post("/sources", follow_redirects=False, data={
-            "url": newsroom.url("/"), "every": "30",
-            "csrf_token": client.cookies[CSRF_COOKIE]})
+        response = client.post(
+            "/sources",
+            follow_redirects=False,
+            data={
+                "url": newsroom.url("/"),
+                "every": "30",
+                "csrf_token": client.cookies[CSRF_COOKIE],
+            },
+        )
         assert response.status_code == 303
         page = client.get(response.headers["location"])
         assert "Now following" in page.text and "/feeds/" in page.text
@@ -33,9 +39,14 @@ def test_a_bad_interval_is_explained_on_the_form(tmp_path, newsroom, web_setting
     client, store = _client(tmp_path, web_settings)
     with client, store:
         client.get("/sources")
-        response = client.post("/sources", data={
-            "url": newsroom.url("/feeds/rss.xml"), "every": "soon",
-            "csrf_token": client.cookies[CSRF_COOKIE]})
+        response = client.post(
+            "/sources",
+            data={
+                "url": newsroom.url("/feeds/rss.xml"),
+                "every": "soon",
+                "csrf_token": client.cookies[CSRF_COOKIE],
+            },
+        )
         assert response.status_code == 400
         assert "number of minutes" in response.text
         assert newsroom.url("/feeds/rss.xml") in response.text  # the URL is kept in the form
@@ -45,8 +56,9 @@ def test_a_bad_interval_is_explained_on_the_form(tmp_path, newsroom, web_setting
 def test_the_api_follows_and_unfollows(tmp_path, newsroom, web_settings):
     client, store = _client(tmp_path, web_settings)
     with client, store:
-        created = client.post("/api/sources", json={"url": newsroom.url("/feeds/atom.xml"),
-                                                    "every": 600})
+        created = client.post(
+            "/api/sources", json={"url": newsroom.url("/feeds/atom.xml"), "every": 600}
+        )
         assert created.status_code == 201
         source = created.json()
         assert source["kind"] == "feed" and source["interval_s"] == 600
@@ -71,7 +83,10 @@ def test_the_unfollow_form(tmp_path, newsroom, web_settings):
     with client, store:
         source = client.post("/api/sources", json={"url": newsroom.url("/feeds/rss.xml")}).json()
         client.get("/sources")
-        response = client.post(f"/sources/{source['id']}/unfollow", follow_redirects=True,
-                               data={"csrf_token": client.cookies[CSRF_COOKIE]})
+        response = client.post(
+            f"/sources/{source['id']}/unfollow",
+            follow_redirects=True,
+            data={"csrf_token": client.cookies[CSRF_COOKIE]},
+        )
         assert response.status_code == 200 and "Stopped following" in response.text
         assert store.sources() == []

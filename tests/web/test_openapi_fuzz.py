@@ -28,8 +28,9 @@ def api_schema(news_db, web_settings):
 def test_no_generated_request_causes_a_server_error(api_schema):
     seen = []
 
-    @settings(max_examples=12, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=12, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     def check(case) -> None:
         response = case.call_and_validate(checks=[not_a_server_error])
         seen.append((case.method, case.path, response.status_code))

@@ -39,10 +39,16 @@ def test_json_twin_and_api_return_the_same_data(client, news_db):
     pid = news_db.seed_id
     for html_path, twin, api in (
         (f"/articles/{pid}", f"/articles/{pid}.json", f"/api/articles/{pid}"),
-        (f"/articles/{pid}/diff?a=1&b=2", f"/articles/{pid}/diff.json?a=1&b=2",
-         f"/api/articles/{pid}/diff?a=1&b=2"),
-        (f"/articles/{pid}/versions/1", f"/articles/{pid}/versions/1.json",
-         f"/api/articles/{pid}/versions/1"),
+        (
+            f"/articles/{pid}/diff?a=1&b=2",
+            f"/articles/{pid}/diff.json?a=1&b=2",
+            f"/api/articles/{pid}/diff?a=1&b=2",
+        ),
+        (
+            f"/articles/{pid}/versions/1",
+            f"/articles/{pid}/versions/1.json",
+            f"/api/articles/{pid}/versions/1",
+        ),
         ("/articles", "/articles.json", "/api/articles"),
         ("/sources", "/sources.json", "/api/sources"),
         ("/search?q=Mali", "/search.json?q=Mali", "/api/search?q=Mali"),
@@ -64,7 +70,8 @@ def test_diff_puts_the_headline_first_side_by_side_and_inline(client, news_db):
     data = client.get(f"/api/articles/{pid}/diff?a=1&b=2").json()
     ops = data["diff"]["headline"]
     assert {"op": "insert", "text": "UPDATE: "} in ops or any(
-        o["op"] == "insert" and "UPDATE" in o["text"] for o in ops)
+        o["op"] == "insert" and "UPDATE" in o["text"] for o in ops
+    )
     kinds = [c["kind"] for c in data["changes"]]
     assert "headline" in kinds and "update_added" in kinds
     side = client.get(f"/articles/{pid}/diff?a=1&b=2&view=side").text
@@ -121,6 +128,6 @@ def test_api_docs_page_lists_operations_without_a_cdn(client):
     page = client.get("/api/docs")
     assert page.status_code == 200
     assert "/api/articles/{page_id}/diff" in page.text
-    assert "<script src=\"http" not in page.text
+    assert '<script src="http' not in page.text
     spec = client.get("/openapi.json").json()
     assert "/api/sources" in spec["paths"] and "delete" in spec["paths"]["/api/sources/{source_id}"]

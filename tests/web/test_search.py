@@ -20,22 +20,41 @@ def _article(url: str, title: str, *texts: str) -> Article:
 
 def _store(tmp_path) -> Store:
     store = Store.open(tmp_path / "search.db")
-    store.store_version("https://a.example/1", T, _article(
-        "https://a.example/1", "Harbour bridge reopens", "The bridge reopened on Monday."))
-    store.store_version("https://www.b.example/2", T + timedelta(days=2), _article(
-        "https://www.b.example/2", "Council budget approved", "Jeppe Kofod welcomed the budget.",
-        "The harbour fund grows."))
+    store.store_version(
+        "https://a.example/1",
+        T,
+        _article("https://a.example/1", "Harbour bridge reopens", "The bridge reopened on Monday."),
+    )
+    store.store_version(
+        "https://www.b.example/2",
+        T + timedelta(days=2),
+        _article(
+            "https://www.b.example/2",
+            "Council budget approved",
+            "Jeppe Kofod welcomed the budget.",
+            "The harbour fund grows.",
+        ),
+    )
     return store
 
 
 def test_search_finds_the_current_text_and_follows_new_versions(tmp_path):
     with _store(tmp_path) as store:
         assert [h["title"] for h in search_data(store, "bridge")["items"]] == [
-            "Harbour bridge reopens"]
+            "Harbour bridge reopens"
+        ]
         first = _article("https://a.example/1", "Harbour bridge reopens", "The bridge reopened.")
-        store.store_version("https://a.example/1", T + timedelta(hours=5), replace(
-            first, title="Ferry replaces the bridge", sections=[Section("body", [
-                Paragraph("A ferry runs while engineers inspect the span.")])]))
+        store.store_version(
+            "https://a.example/1",
+            T + timedelta(hours=5),
+            replace(
+                first,
+                title="Ferry replaces the bridge",
+                sections=[
+                    Section("body", [Paragraph("A ferry runs while engineers inspect the span.")])
+                ],
+            ),
+        )
         found = search_data(store, "ferry")["items"]
         assert [h["url"] for h in found] == ["https://a.example/1"]
         assert search_data(store, "reopened")["items"] == []  # old text is not current
@@ -51,14 +70,17 @@ def test_headline_matches_rank_first_and_snippets_mark_the_words(tmp_path):
 
 def test_filters_by_site_date_and_entity(tmp_path):
     with _store(tmp_path) as store:
-        assert [h["site"] for h in search_data(store, "harbour", source="b.example")["items"]] \
-            == ["b.example"]
+        assert [h["site"] for h in search_data(store, "harbour", source="b.example")["items"]] == [
+            "b.example"
+        ]
         since = (T + timedelta(days=1)).date().isoformat()
-        assert [h["site"] for h in search_data(store, "harbour", since=since)["items"]] \
-            == ["b.example"]
+        assert [h["site"] for h in search_data(store, "harbour", since=since)["items"]] == [
+            "b.example"
+        ]
         until = T.date().isoformat()
-        assert [h["site"] for h in search_data(store, "harbour", until=until)["items"]] \
-            == ["a.example"]
+        assert [h["site"] for h in search_data(store, "harbour", until=until)["items"]] == [
+            "a.example"
+        ]
 
 
 def test_entity_filter_uses_the_threaded_pages_entities(tmp_path):
@@ -101,8 +123,10 @@ def test_query_syntax_cannot_break_the_fts_expression(tmp_path):
 
 def test_snippet_parts():
     assert snippet_parts("a \x02b\x03 c") == [
-        {"text": "a ", "match": False}, {"text": "b", "match": True},
-        {"text": " c", "match": False}]
+        {"text": "a ", "match": False},
+        {"text": "b", "match": True},
+        {"text": " c", "match": False},
+    ]
 
 
 def test_search_page_escapes_and_pages(client):

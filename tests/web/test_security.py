@@ -20,9 +20,15 @@ def _app_client(store, settings, **options) -> TestClient:
 
 def test_a_script_headline_is_text_on_every_page(client, news_db):
     pid = news_db.xss_id
-    pages = ["/", "/articles", f"/articles/{pid}", f"/articles/{pid}/versions/2",
-             f"/articles/{pid}/diff?a=1&b=2", f"/articles/{pid}/diff?a=1&b=2&view=inline",
-             "/search?q=attacker"]
+    pages = [
+        "/",
+        "/articles",
+        f"/articles/{pid}",
+        f"/articles/{pid}/versions/2",
+        f"/articles/{pid}/diff?a=1&b=2",
+        f"/articles/{pid}/diff?a=1&b=2&view=inline",
+        "/search?q=attacker",
+    ]
     for path in pages:
         html = client.get(path).text
         assert "<script>alert" not in html, path
@@ -52,8 +58,10 @@ def test_pages_send_a_strict_content_security_policy(client):
 
 
 def test_sanitize_html_keeps_text_and_drops_active_content():
-    dirty = ('<p onclick="x()">Hi <a href="javascript:alert(1)">there</a>'
-             '<script>alert(1)</script><img src=x onerror=alert(1)><b>bold</b></p>')
+    dirty = (
+        '<p onclick="x()">Hi <a href="javascript:alert(1)">there</a>'
+        "<script>alert(1)</script><img src=x onerror=alert(1)><b>bold</b></p>"
+    )
     clean = sanitize_html(dirty)
     assert "script" not in clean and "onerror" not in clean and "onclick" not in clean
     assert "javascript:" not in clean
@@ -76,10 +84,17 @@ def test_the_csrf_cookie_is_http_only_and_strict(client):
     assert cookie.startswith(CSRF_COOKIE) and "HttpOnly" in cookie and "SameSite=strict" in cookie
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:8000/feed.xml", "http://localhost/feed", "http://10.1.2.3/rss",
-    "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://192.168.0.10/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/feed.xml",
+        "http://localhost/feed",
+        "http://10.1.2.3/rss",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "http://192.168.0.10/",
+    ],
+)
 def test_private_targets_are_refused_unless_allowed(store, web_settings, url):
     closed = web_settings.replace(allow_private=False)
     with _app_client(store, closed) as c:
@@ -100,16 +115,19 @@ def test_writes_need_the_token_when_one_is_set(store, web_settings):
     with _app_client(store, web_settings.replace(allow_private=False), token="s3cret") as c:
         assert c.post("/api/sources", json={"url": "http://10.0.0.1/"}).status_code == 401
         wrong = {"Authorization": "Bearer nope"}
-        assert c.post("/api/sources", json={"url": "http://10.0.0.1/"},
-                      headers=wrong).status_code == 401
+        assert (
+            c.post("/api/sources", json={"url": "http://10.0.0.1/"}, headers=wrong).status_code
+            == 401
+        )
         assert c.delete("/api/sources/1", headers=wrong).status_code == 401
         right = {"Authorization": "Bearer s3cret"}
         past_auth = c.post("/api/sources", json={"url": "http://10.0.0.1/"}, headers=right)
         assert past_auth.status_code == 400  # got through to the private-address rule
         page = c.get("/sources").text
         assert 'name="token"' in page
-        form = c.post("/sources", data={"url": "http://10.0.0.1/",
-                                        "csrf_token": c.cookies[CSRF_COOKIE]})
+        form = c.post(
+            "/sources", data={"url": "http://10.0.0.1/", "csrf_token": c.cookies[CSRF_COOKIE]}
+        )
         assert form.status_code == 401
         assert c.get("/api/articles").status_code == 200  # reads stay open
 
@@ -122,6 +140,7 @@ def test_read_only_mode_refuses_every_write(store, web_settings):
         page = c.get("/sources").text
         assert "read-only" in page and 'action="/sources" method="post"' not in page
         c.get("/")
-        form = c.post("/sources", data={"url": "http://127.0.0.1:1/",
-                                        "csrf_token": c.cookies[CSRF_COOKIE]})
+        form = c.post(
+            "/sources", data={"url": "http://127.0.0.1:1/", "csrf_token": c.cookies[CSRF_COOKIE]}
+        )
         assert form.status_code == 403

@@ -53,8 +53,10 @@ _DDL = (
       DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
     END""",
 )
-_BODY = ("coalesce(json_extract(v.article_json, '$.standfirst'), '') || char(10) || "
-         "coalesce(json_extract(v.article_json, '$.body_text'), '')")
+_BODY = (
+    "coalesce(json_extract(v.article_json, '$.standfirst'), '') || char(10) || "
+    "coalesce(json_extract(v.article_json, '$.body_text'), '')"
+)
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,8 @@ def create_search_index(conn: Connection) -> None:
     conn.exec_driver_sql(
         f"INSERT INTO {FTS_TABLE}(rowid, title, body) SELECT p.id, coalesce(v.title, ''), "
         f"{_BODY} FROM pages p JOIN versions v ON v.id = p.latest_version_id "
-        f"WHERE p.id NOT IN (SELECT rowid FROM {FTS_TABLE})")
+        f"WHERE p.id NOT IN (SELECT rowid FROM {FTS_TABLE})"
+    )
 
 
 def search_articles(conn: Connection, query: SearchQuery) -> SearchResult:
@@ -130,20 +133,27 @@ def _terms(words: str) -> list[str]:
 
 def _fts(conn: Connection, query: SearchQuery, terms: list[str]) -> SearchResult:
     where, params = _filters_sql(query)
-    params.update(match=fts_expression(terms), limit=query.limit + 1,
-                  offset=query.offset, a=MARK_START, b=MARK_END)
+    params.update(
+        match=fts_expression(terms),
+        limit=query.limit + 1,
+        offset=query.offset,
+        a=MARK_START,
+        b=MARK_END,
+    )
     sql = text(
         f"SELECT p.id, p.url, v.title, v.fetched_at, "
         f"snippet({FTS_TABLE}, 1, :a, :b, '…', 24) AS snip "
         f"FROM {FTS_TABLE} JOIN pages p ON p.id = {FTS_TABLE}.rowid "
         f"JOIN versions v ON v.id = p.latest_version_id "
         f"WHERE {FTS_TABLE} MATCH :match AND rank MATCH 'bm25(8.0, 1.0)'{where} "
-        f"ORDER BY rank LIMIT :limit OFFSET :offset")
+        f"ORDER BY rank LIMIT :limit OFFSET :offset"
+    )
     typed = [bindparam(k, type_=UTCDateTime) for k in ("since", "until") if k in params]
     sql = sql.bindparams(*typed).columns(fetched_at=UTCDateTime)
     rows = conn.execute(sql, params).all()
-    hits = [SearchHit(r.id, r.url, r.title, r.fetched_at, r.snip or "")
-            for r in rows[:query.limit]]
+    hits = [
+        SearchHit(r.id, r.url, r.title, r.fetched_at, r.snip or "") for r in rows[: query.limit]
+    ]
     return SearchResult(hits, len(rows) > query.limit, "fts5")
 
 
@@ -151,12 +161,12 @@ def _filters_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
     clauses: list[str] = []
     params: dict[str, Any] = {}
     if query.site:
-        clauses.append("(p.url LIKE :site1 OR p.url LIKE :site2 OR p.url LIKE :site3 "
-                       "OR p.url LIKE :site4)")
+        clauses.append(
+            "(p.url LIKE :site1 OR p.url LIKE :site2 OR p.url LIKE :site3 OR p.url LIKE :site4)"
+        )
         params.update(_site_patterns(query.site))
     if query.entity:
-        clauses.append("p.id IN (SELECT page_id FROM story_items WHERE entities_json LIKE "
-                       ":entity)")
+        clauses.append("p.id IN (SELECT page_id FROM story_items WHERE entities_json LIKE :entity)")
         params["entity"] = entity_pattern(query.entity)
     if query.since:
         clauses.append("p.first_seen >= :since")
@@ -169,28 +179,45 @@ def _filters_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
 
 def _site_patterns(site: str) -> dict[str, str]:
     host = site.strip().lower().removeprefix("www.").replace("%", "")
-    return {"site1": f"http://{host}/%", "site2": f"https://{host}/%",
-            "site3": f"http://www.{host}/%", "site4": f"https://www.{host}/%"}
+    return {
+        "site1": f"http://{host}/%",
+        "site2": f"https://{host}/%",
+        "site3": f"http://www.{host}/%",
+        "site4": f"https://www.{host}/%",
+    }
 
 
 def _like(conn: Connection, query: SearchQuery, words: list[str]) -> SearchResult:
     p, v = schema.pages, schema.versions
-    stmt = (select(p.c.id, p.c.url, v.c.title, v.c.fetched_at).select_from(v)
-            .join(p, p.c.id == v.c.page_id).where(p.c.latest_version_id == v.c.id))
+    stmt = (
+        select(p.c.id, p.c.url, v.c.title, v.c.fetched_at)
+        .select_from(v)
+        .join(p, p.c.id == v.c.page_id)
+        .where(p.c.latest_version_id == v.c.id)
+    )
     for word in words:
         pattern = f"%{word.lower()}%"
-        stmt = stmt.where(or_(func.lower(v.c.title).like(pattern),
-                              func.lower(v.c.article_json).like(pattern)))
+        stmt = stmt.where(
+            or_(func.lower(v.c.title).like(pattern), func.lower(v.c.article_json).like(pattern))
+        )
     if query.site:
         stmt = stmt.where(or_(*(p.c.url.like(pat) for pat in _site_patterns(query.site).values())))
     if query.entity:
-        stmt = stmt.where(p.c.id.in_(select(_story_items.c.page_id).where(
-            _story_items.c.entities_json.like(entity_pattern(query.entity)))))
+        stmt = stmt.where(
+            p.c.id.in_(
+                select(_story_items.c.page_id).where(
+                    _story_items.c.entities_json.like(entity_pattern(query.entity))
+                )
+            )
+        )
     if query.since:
         stmt = stmt.where(p.c.first_seen >= query.since)
     if query.until:
         stmt = stmt.where(and_(p.c.first_seen < query.until))
-    rows = conn.execute(stmt.order_by(v.c.fetched_at.desc(), v.c.page_id.desc())
-                        .limit(query.limit + 1).offset(query.offset)).all()
-    hits = [SearchHit(r.id, r.url, r.title, r.fetched_at) for r in rows[:query.limit]]
+    rows = conn.execute(
+        stmt.order_by(v.c.fetched_at.desc(), v.c.page_id.desc())
+        .limit(query.limit + 1)
+        .offset(query.offset)
+    ).all()
+    hits = [SearchHit(r.id, r.url, r.title, r.fetched_at) for r in rows[: query.limit]]
     return SearchResult(hits, len(rows) > query.limit, "like")

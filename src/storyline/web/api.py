@@ -37,15 +37,17 @@ class ErrorBody(BaseModel):
 class FollowRequest(BaseModel):
     """A URL to follow: a feed, sitemap, home page (its feed is found) or one article."""
 
-    url: str = Field(..., min_length=1, max_length=2048,
-                     examples=["https://example.com/news/rss.xml"])
-    every: float | None = Field(None, ge=60, le=7 * 86400,
-                                description="Seconds between visits (default: feed_interval)")
+    url: str = Field(
+        ..., min_length=1, max_length=2048, examples=["https://example.com/news/rss.xml"]
+    )
+    every: float | None = Field(
+        None, ge=60, le=7 * 86400, description="Seconds between visits (default: feed_interval)"
+    )
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "description": text} for code, text in (
-        (400, "Bad request"), (404, "Not found"), (500, "Server error"))
+    code: {"model": ErrorBody, "description": text}
+    for code, text in ((400, "Bad request"), (404, "Not found"), (500, "Server error"))
 }
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
@@ -71,8 +73,9 @@ def api_story(request: Request, story_id: Id) -> JSONResponse:
 
 
 @router.get("/articles", summary="Articles (latest version of each page), newest change first")
-def api_articles(request: Request, limit: Limit = 50, cursor: Cursor = None,
-                 changed_only: bool = False) -> JSONResponse:
+def api_articles(
+    request: Request, limit: Limit = 50, cursor: Cursor = None, changed_only: bool = False
+) -> JSONResponse:
     return JSONResponse(d.articles_data(_store(request), limit, cursor, changed_only))
 
 
@@ -87,14 +90,14 @@ def api_versions(request: Request, page_id: Id) -> JSONResponse:
 
 
 @router.get("/articles/{page_id}/versions/{number}", summary="One version of an article")
-def api_version(request: Request, page_id: Id,
-                number: Annotated[int, Path(ge=-10_000, le=10_000)]) -> JSONResponse:
+def api_version(
+    request: Request, page_id: Id, number: Annotated[int, Path(ge=-10_000, le=10_000)]
+) -> JSONResponse:
     return JSONResponse(d.article_data(_store(request), page_id, number))
 
 
 @router.get("/articles/{page_id}/diff", summary="Word-level diff between two versions")
-def api_diff(request: Request, page_id: Id, a: Number = None, b: Number = None
-             ) -> JSONResponse:
+def api_diff(request: Request, page_id: Id, a: Number = None, b: Number = None) -> JSONResponse:
     return JSONResponse(d.diff_data(_store(request), page_id, a, b))
 
 
@@ -103,30 +106,38 @@ def api_sources(request: Request, limit: Limit = 200, cursor: Cursor = None) -> 
     return JSONResponse(d.sources_data(_store(request), limit, cursor))
 
 
-@router.post("/sources", status_code=201, summary="Follow a URL",
-             responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody},
-                        502: {"model": ErrorBody}})
+@router.post(
+    "/sources",
+    status_code=201,
+    summary="Follow a URL",
+    responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 502: {"model": ErrorBody}},
+)
 def api_follow(request: Request, body: FollowRequest) -> JSONResponse:
     check_write(request.app.state.policy, request)
     source = request.app.state.follow(body.url, body.every)
     return JSONResponse(d.source_dict(source), status_code=201)
 
 
-@router.delete("/sources/{source_id}", summary="Stop following a source",
-               responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody}})
+@router.delete(
+    "/sources/{source_id}",
+    summary="Stop following a source",
+    responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody}},
+)
 def api_unfollow(request: Request, source_id: Id) -> JSONResponse:
     check_write(request.app.state.policy, request)
     return JSONResponse(d.source_dict(d.unfollow(_store(request), source_id)))
 
 
 @router.get("/search", summary="Full-text search over articles, with filters")
-def api_search(request: Request,
-               q: Annotated[str, Query(max_length=500, description="Words to find")] = "",
-               source: Annotated[str, Query(max_length=200, description="Site")] = "",
-               since: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
-               until: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
-               entity: Annotated[str, Query(max_length=200)] = "",
-               limit: Annotated[int, Query(ge=1, le=100)] = 20,
-               cursor: Cursor = None) -> JSONResponse:
+def api_search(
+    request: Request,
+    q: Annotated[str, Query(max_length=500, description="Words to find")] = "",
+    source: Annotated[str, Query(max_length=200, description="Site")] = "",
+    since: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
+    until: Annotated[str, Query(max_length=10, description="YYYY-MM-DD")] = "",
+    entity: Annotated[str, Query(max_length=200)] = "",
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Cursor = None,
+) -> JSONResponse:
     data = search_data(_store(request), q, source, since, until, entity, limit, cursor)
     return JSONResponse(data)

@@ -20,8 +20,14 @@ _METHODS = ("get", "post", "put", "patch", "delete")
 @router.get("/api/docs")
 def api_docs(request: Request) -> Response:
     spec = request.app.openapi()
-    return render(request, "apidocs.html", {}, spec=spec, operations=operations(spec),
-                  json_url="/openapi.json")
+    return render(
+        request,
+        "apidocs.html",
+        {},
+        spec=spec,
+        operations=operations(spec),
+        json_url="/openapi.json",
+    )
 
 
 def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -32,24 +38,31 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             op = item.get(method)
             if op is None:
                 continue
-            found.append({
-                "id": op.get("operationId", f"{method}-{path}"),
-                "method": method.upper(), "path": path,
-                "summary": op.get("summary", ""), "description": op.get("description", ""),
-                "parameters": [_parameter(p) for p in op.get("parameters", [])],
-                "body": _body(spec, op),
-                "responses": sorted(op.get("responses", {})),
-            })
+            found.append(
+                {
+                    "id": op.get("operationId", f"{method}-{path}"),
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": [_parameter(p) for p in op.get("parameters", [])],
+                    "body": _body(spec, op),
+                    "responses": sorted(op.get("responses", {})),
+                }
+            )
     return found
 
 
 def _parameter(param: dict[str, Any]) -> dict[str, Any]:
     schema = param.get("schema", {})
     kinds = [s.get("type") for s in schema.get("anyOf", [])] or [schema.get("type")]
-    return {"name": param.get("name"), "where": param.get("in"),
-            "type": " or ".join(k for k in kinds if k) or "any",
-            "required": param.get("required", False),
-            "description": param.get("description") or schema.get("description", "")}
+    return {
+        "name": param.get("name"),
+        "where": param.get("in"),
+        "type": " or ".join(k for k in kinds if k) or "any",
+        "required": param.get("required", False),
+        "description": param.get("description") or schema.get("description", ""),
+    }
 
 
 def _body(spec: dict[str, Any], op: dict[str, Any]) -> str | None:
@@ -58,6 +71,8 @@ def _body(spec: dict[str, Any], op: dict[str, Any]) -> str | None:
         return None
     ref = content.get("schema", {}).get("$ref", "")
     schema = spec.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[-1], {})
-    fields = ", ".join(f'"{name}": {prop.get("type") or "value"}'
-                       for name, prop in schema.get("properties", {}).items())
+    fields = ", ".join(
+        f'"{name}": {prop.get("type") or "value"}'
+        for name, prop in schema.get("properties", {}).items()
+    )
     return "{" + fields + "}"

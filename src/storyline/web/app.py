@@ -36,9 +36,16 @@ Follow = Callable[[str, float | None], SourceRow]
 Clock = Callable[[], datetime]
 
 
-def create_app(store: Store, settings: Settings, *, read_only: bool = False,
-               token: str | None = None, client: httpx.Client | None = None,
-               clock: Clock | None = None, close_store: bool = False) -> FastAPI:
+def create_app(
+    store: Store,
+    settings: Settings,
+    *,
+    read_only: bool = False,
+    token: str | None = None,
+    client: httpx.Client | None = None,
+    clock: Clock | None = None,
+    close_store: bool = False,
+) -> FastAPI:
     """The storyline web app over ``store``.
 
     ``token`` (default: $STORYLINE_TOKEN) is required for writes when set; ``read_only``
@@ -48,7 +55,10 @@ def create_app(store: Store, settings: Settings, *, read_only: bool = False,
     if token is None:
         token = os.environ.get("STORYLINE_TOKEN") or None
     app = FastAPI(
-        title="storyline", version=_version(), docs_url=None, redoc_url=None,
+        title="storyline",
+        version=_version(),
+        docs_url=None,
+        redoc_url=None,
         description="Developing news stories: articles, every revision, stories, sources.",
         lifespan=_lifespan,
     )

@@ -26,8 +26,9 @@ MAX_ENTRIES = 64
 class DataCache:
     """Results of read-only data functions, by key, valid while the database is unchanged."""
 
-    def __init__(self, store: Store, ttl: float = TTL_SECONDS,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self, store: Store, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic
+    ):
         self._files = _sqlite_files(store)
         self._ttl = ttl
         self._clock = clock

@@ -13,8 +13,9 @@ from html import escape
 from markupsafe import Markup
 
 
-def activity_counts(times: Sequence[datetime], now: datetime, buckets: int = 24,
-                    span: timedelta = timedelta(days=7)) -> list[int]:
+def activity_counts(
+    times: Sequence[datetime], now: datetime, buckets: int = 24, span: timedelta = timedelta(days=7)
+) -> list[int]:
     """How many changes fell into each of ``buckets`` equal slices of the last ``span``."""
     counts = [0] * buckets
     start = now - span
@@ -30,19 +31,25 @@ def sparkline_svg(counts: Sequence[int], width: int = 120, height: int = 24) -> 
     total = sum(counts)
     label = f"{total} change{'s' if total != 1 else ''} in the period shown"
     if not counts:
-        return Markup(f'<svg class="spark" role="img" aria-label="{label}" width="{width}" '
-                      f'height="{height}"></svg>')
+        return Markup(
+            f'<svg class="spark" role="img" aria-label="{label}" width="{width}" '
+            f'height="{height}"></svg>'
+        )
     top = max(counts) or 1
     step = width / len(counts)
     bars = []
     for i, count in enumerate(counts):
         h = 0 if count == 0 else max(2.0, (height - 2) * count / top)
-        bars.append(f'<rect x="{i * step:.1f}" y="{height - h:.1f}" width="{max(step - 1, 1):.1f}"'
-                    f' height="{h:.1f}"/>')
+        bars.append(
+            f'<rect x="{i * step:.1f}" y="{height - h:.1f}" width="{max(step - 1, 1):.1f}"'
+            f' height="{h:.1f}"/>'
+        )
     base = f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" class="base"/>'
-    return Markup(f'<svg class="spark" role="img" aria-label="{label}" width="{width}" '
-                  f'height="{height}" viewBox="0 0 {width} {height}"><title>{label}</title>'
-                  f'{base}{"".join(bars)}</svg>')
+    return Markup(
+        f'<svg class="spark" role="img" aria-label="{label}" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}"><title>{label}</title>'
+        f"{base}{''.join(bars)}</svg>"
+    )
 
 
 @dataclass(frozen=True)
@@ -69,13 +76,18 @@ def timeline_svg(events: Sequence[ChartEvent], width: int = 720, height: int = 9
         y = axis_y - 10 - 14 * (i % 3)
         kind = escape(event.kind.replace(" ", "_"))
         text = escape(f"{event.when:%Y-%m-%d %H:%M} {event.kind}: {event.label}")
-        parts.append(f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{y:.1f}" class="stem"/>'
-                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" class="k-{kind}">'
-                     f'<title>{text}</title></circle>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{y:.1f}" class="stem"/>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" class="k-{kind}">'
+            f"<title>{text}</title></circle>"
+        )
     for moment, anchor, x in ((first, "start", pad), (last, "end", width - pad)):
-        parts.append(f'<text x="{x}" y="{height - 8}" text-anchor="{anchor}">'
-                     f'{moment:%d %b %Y %H:%M}</text>')
+        parts.append(
+            f'<text x="{x}" y="{height - 8}" text-anchor="{anchor}">{moment:%d %b %Y %H:%M}</text>'
+        )
     label = f"timeline of {len(ordered)} events"
-    return Markup(f'<svg class="timeline-chart" role="img" aria-label="{label}" '
-                  f'viewBox="0 0 {width} {height}" width="100%"><title>{label}</title>'
-                  f'{"".join(parts)}</svg>')
+    return Markup(
+        f'<svg class="timeline-chart" role="img" aria-label="{label}" '
+        f'viewBox="0 0 {width} {height}" width="100%"><title>{label}</title>'
+        f"{''.join(parts)}</svg>"
+    )

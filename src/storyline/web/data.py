@@ -55,14 +55,18 @@ def line_dict(line: q.ArticleLine, changes: list[Change]) -> dict[str, Any]:
     }
 
 
-def articles_data(store: Store, limit: int = 50, cursor: str | None = None,
-                  changed_only: bool = False) -> dict[str, Any]:
+def articles_data(
+    store: Store, limit: int = 50, cursor: str | None = None, changed_only: bool = False
+) -> dict[str, Any]:
     """Articles, most recently changed first, a page at a time."""
     with store.engine.connect() as conn:
         lines, next_cursor = q.article_lines(conn, _clamp(limit), cursor, changed_only)
         changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
-    return {"items": [line_dict(ln, changes.get(ln.version_id, [])) for ln in lines],
-            "next_cursor": next_cursor, "changed_only": changed_only}
+    return {
+        "items": [line_dict(ln, changes.get(ln.version_id, [])) for ln in lines],
+        "next_cursor": next_cursor,
+        "changed_only": changed_only,
+    }
 
 
 def article_data(store: Store, page_id: int, number: int | None = None) -> dict[str, Any]:
@@ -84,8 +88,12 @@ def article_data(store: Store, page_id: int, number: int | None = None) -> dict[
         "href": f"/articles/{page_id}",
         "title": version.article.title or page.title or page.url,
         "version_count": len(history),
-        "version": {"number": line.number, "fetched_at": iso(line.fetched_at),
-                    "content_hash": version.content_hash, "is_latest": line.number == latest},
+        "version": {
+            "number": line.number,
+            "fetched_at": iso(line.fetched_at),
+            "content_hash": version.content_hash,
+            "is_latest": line.number == latest,
+        },
         "article": version.article.to_dict(),
         "versions": [_version_dict(page_id, h, changes.get(h.id, [])) for h in reversed(history)],
         "default_a": max(1, line.number - 1),
@@ -99,8 +107,11 @@ def versions_data(store: Store, page_id: int) -> dict[str, Any]:
         page = q.page_by_id(conn, page_id)
         history = q.version_lines(conn, page_id)
         changes = q.changes_for(conn, [h.id for h in history])
-    return {"id": page_id, "url": page.url,
-            "items": [_version_dict(page_id, h, changes.get(h.id, [])) for h in reversed(history)]}
+    return {
+        "id": page_id,
+        "url": page.url,
+        "items": [_version_dict(page_id, h, changes.get(h.id, [])) for h in reversed(history)],
+    }
 
 
 def diff_data(store: Store, page_id: int, a: int | None, b: int | None) -> dict[str, Any]:
@@ -118,10 +129,14 @@ def diff_data(store: Store, page_id: int, a: int | None, b: int | None) -> dict[
     if changes is None:
         changes = compare_articles(old.article, new.article) if a_line != b_line else []
     return {
-        "id": page_id, "url": page.url, "href": f"/articles/{page_id}",
+        "id": page_id,
+        "url": page.url,
+        "href": f"/articles/{page_id}",
         "title": new.article.title or page.url,
-        "a": a_line.number, "b": b_line.number,
-        "a_fetched_at": iso(a_line.fetched_at), "b_fetched_at": iso(b_line.fetched_at),
+        "a": a_line.number,
+        "b": b_line.number,
+        "a_fetched_at": iso(a_line.fetched_at),
+        "b_fetched_at": iso(b_line.fetched_at),
         "numbers": [h.number for h in history],
         "summary": summarize_changes(changes) if changes else "",
         "changes": [asdict(c) for c in changes],
@@ -129,15 +144,16 @@ def diff_data(store: Store, page_id: int, a: int | None, b: int | None) -> dict[
     }
 
 
-def sources_data(store: Store, limit: int = MAX_LIMIT, cursor: str | None = None
-                 ) -> dict[str, Any]:
+def sources_data(store: Store, limit: int = MAX_LIMIT, cursor: str | None = None) -> dict[str, Any]:
     """Followed sources with their health, oldest first, a page at a time."""
     after = int(cursor) if cursor and cursor.isdigit() else 0
     rows = [s for s in store.sources() if s.id > after]
     limit = _clamp(limit)
     page = rows[:limit]
-    return {"items": [source_dict(s) for s in page],
-            "next_cursor": str(page[-1].id) if len(rows) > limit else None}
+    return {
+        "items": [source_dict(s) for s in page],
+        "next_cursor": str(page[-1].id) if len(rows) > limit else None,
+    }
 
 
 def source_dict(source: SourceRow) -> dict[str, Any]:
@@ -155,8 +171,9 @@ def _version_dict(page_id: int, line: q.VersionLine, changes: list[Change]) -> d
         "number": line.number,
         "fetched_at": iso(line.fetched_at),
         "title": line.title,
-        "summary": summarize_changes(changes) if changes else
-                   ("first version" if line.number == 1 else "changed"),
+        "summary": summarize_changes(changes)
+        if changes
+        else ("first version" if line.number == 1 else "changed"),
         "changes": [asdict(c) for c in changes],
         "href": f"/articles/{page_id}/versions/{line.number}",
     }

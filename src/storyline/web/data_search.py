@@ -13,28 +13,51 @@ from storyline.web.data import iso, site_of
 PAGE_SIZE = 20
 
 
-def search_data(store: Store, q: str = "", source: str | None = None,
-                since: str | None = None, until: str | None = None,
-                entity: str | None = None, limit: int = PAGE_SIZE,
-                cursor: str | None = None) -> dict[str, Any]:
+def search_data(
+    store: Store,
+    q: str = "",
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    entity: str | None = None,
+    limit: int = PAGE_SIZE,
+    cursor: str | None = None,
+) -> dict[str, Any]:
     """Articles whose current text matches, with filters by site, date and entity."""
     offset = _offset(cursor)
     limit = max(1, min(int(limit), 100))
-    query = SearchQuery(words=q or "", site=source or None, since=_day(since, "since"),
-                        until=_day(until, "until", end=True), entity=entity or None,
-                        limit=limit, offset=offset)
+    query = SearchQuery(
+        words=q or "",
+        site=source or None,
+        since=_day(since, "since"),
+        until=_day(until, "until", end=True),
+        entity=entity or None,
+        limit=limit,
+        offset=offset,
+    )
     with store.engine.connect() as conn:
         result = search_articles(conn, query)
     return {
         "q": q or "",
-        "filters": {"source": source or None, "since": since or None, "until": until or None,
-                    "entity": entity or None},
+        "filters": {
+            "source": source or None,
+            "since": since or None,
+            "until": until or None,
+            "entity": entity or None,
+        },
         "engine": result.engine,
-        "items": [{
-            "id": hit.page_id, "url": hit.url, "title": hit.title or hit.url,
-            "site": site_of(hit.url), "fetched_at": iso(hit.fetched_at),
-            "href": f"/articles/{hit.page_id}", "snippet": snippet_parts(hit.snippet),
-        } for hit in result.hits],
+        "items": [
+            {
+                "id": hit.page_id,
+                "url": hit.url,
+                "title": hit.title or hit.url,
+                "site": site_of(hit.url),
+                "fetched_at": iso(hit.fetched_at),
+                "href": f"/articles/{hit.page_id}",
+                "snippet": snippet_parts(hit.snippet),
+            }
+            for hit in result.hits
+        ],
         "next_cursor": f"o{offset + limit}" if result.more else None,
         "sources": sorted({site_of(s.url) for s in store.sources()}),
     }
@@ -60,8 +83,9 @@ def _offset(cursor: str | None) -> int:
         return 0
     if cursor.startswith("o") and cursor[1:].isdigit() and int(cursor[1:]) <= 10_000:
         return int(cursor[1:])
-    raise InputError(f"cursor {cursor[:40]!r} was not handed out by this server; "
-                     "start again without a cursor")
+    raise InputError(
+        f"cursor {cursor[:40]!r} was not handed out by this server; start again without a cursor"
+    )
 
 
 def _day(value: str | None, name: str, end: bool = False) -> datetime | None:

@@ -36,12 +36,15 @@ def home_data(store: Store, now: datetime) -> dict[str, Any]:
     with store.engine.connect() as conn:
         lines, _ = q.article_lines(conn, HOME_ARTICLES)
         changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
-    return {"stories": stories["items"],
-            "articles": [line_dict(ln, changes.get(ln.version_id, [])) for ln in lines]}
+    return {
+        "stories": stories["items"],
+        "articles": [line_dict(ln, changes.get(ln.version_id, [])) for ln in lines],
+    }
 
 
-def stories_data(store: Store, now: datetime, limit: int = 50, cursor: str | None = None
-                 ) -> dict[str, Any]:
+def stories_data(
+    store: Store, now: datetime, limit: int = 50, cursor: str | None = None
+) -> dict[str, Any]:
     """Stories by their last change, newest first, a page at a time, with activity."""
     limit = max(1, min(int(limit), 200))
     with store.engine.connect() as conn:
@@ -55,19 +58,31 @@ def stories_data(store: Store, now: datetime, limit: int = 50, cursor: str | Non
     items = []
     for story in stories:
         mine = members.get(story.id, [])
-        newest = max((latest[pid] for pid, _ in mine if pid in latest),
-                     key=lambda ln: ln.fetched_at, default=None)
-        items.append({
-            "id": story.id, "title": story.title, "href": f"/stories/{story.id}",
-            "article_count": story.article_count,
-            "sources": sorted({site_of(url) for _, url in mine}),
-            "first_seen": iso(story.first_seen), "last_updated": iso(story.last_updated),
-            "last_change": change_summary(changes.get(newest.version_id, []),
-                                          newest.version_count) if newest else None,
-            "last_change_article": newest.title if newest else None,
-            "activity": activity_counts([t for pid, _ in mine for t in times.get(pid, [])],
-                                        now, 28, ACTIVITY_SPAN),
-        })
+        newest = max(
+            (latest[pid] for pid, _ in mine if pid in latest),
+            key=lambda ln: ln.fetched_at,
+            default=None,
+        )
+        items.append(
+            {
+                "id": story.id,
+                "title": story.title,
+                "href": f"/stories/{story.id}",
+                "article_count": story.article_count,
+                "sources": sorted({site_of(url) for _, url in mine}),
+                "first_seen": iso(story.first_seen),
+                "last_updated": iso(story.last_updated),
+                "last_change": change_summary(
+                    changes.get(newest.version_id, []), newest.version_count
+                )
+                if newest
+                else None,
+                "last_change_article": newest.title if newest else None,
+                "activity": activity_counts(
+                    [t for pid, _ in mine for t in times.get(pid, [])], now, 28, ACTIVITY_SPAN
+                ),
+            }
+        )
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -85,8 +100,11 @@ def story_data(store: Store, story_id: int, now: datetime) -> dict[str, Any]:
         groups[article["site"]].append(article)
     href_of = {url: f"/articles/{pid}" for url, pid in ids.items()}
     return {
-        "id": story.id, "title": story.title, "href": f"/stories/{story.id}",
-        "first_seen": iso(story.first_seen), "last_updated": iso(story.last_updated),
+        "id": story.id,
+        "title": story.title,
+        "href": f"/stories/{story.id}",
+        "first_seen": iso(story.first_seen),
+        "last_updated": iso(story.last_updated),
         "urls": list(story.articles),
         "articles": articles,
         "sources": [{"site": site, "articles": items} for site, items in sorted(groups.items())],
@@ -120,24 +138,30 @@ def story_feed(store: Store, story_id: int, base_url: str, now: datetime) -> Ato
     page_ids = [int(a["id"]) for a in data["articles"]]
     entries = revision_entries(store, base_url, page_ids)
     for article in data["articles"]:
-        entries.append(AtomEntry(
-            id=f"{base_url}/articles/{article['id']}/versions/1",
-            title=f"New article: {article['title']}",
-            updated=parse_time(article["first_seen"]) or now,
-            link=f"{base_url}{article['href']}", summary=f"{article['site']}: {article['title']}",
-            categories=("article",)))
+        entries.append(
+            AtomEntry(
+                id=f"{base_url}/articles/{article['id']}/versions/1",
+                title=f"New article: {article['title']}",
+                updated=parse_time(article["first_seen"]) or now,
+                link=f"{base_url}{article['href']}",
+                summary=f"{article['site']}: {article['title']}",
+                categories=("article",),
+            )
+        )
     entries.sort(key=lambda e: e.updated, reverse=True)
     return AtomFeed(
-        id=f"{base_url}/stories/{story_id}/feed.atom", title=f"storyline: {data['title']}",
+        id=f"{base_url}/stories/{story_id}/feed.atom",
+        title=f"storyline: {data['title']}",
         subtitle="New articles in this story, and every change to them",
         self_url=f"{base_url}/stories/{story_id}/feed.atom",
         html_url=f"{base_url}/stories/{story_id}",
         updated=entries[0].updated if entries else (parse_time(data["last_updated"]) or now),
-        entries=entries[:100])
+        entries=entries[:100],
+    )
 
 
 def _full_date(value: str) -> str:
-    """"2021" → "2021-01-01", "2021-05" → "2021-05-01": dates the chart can place."""
+    """ "2021" → "2021-01-01", "2021-05" → "2021-05-01": dates the chart can place."""
     value = (value or "").strip()
     if len(value) == 4 and value.isdigit():
         return f"{value}-01-01"

@@ -72,16 +72,20 @@ def wants_json(request: Request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def error_response(request: Request, message: str, status: int,
-                   errors: list[str] | None = None) -> Response:
+def error_response(
+    request: Request, message: str, status: int, errors: list[str] | None = None
+) -> Response:
     """Answer with the JSON shape or the HTML error page, as the request wants."""
     if wants_json(request):
         return JSONResponse(error_body(message, status, errors), status_code=status)
     templates = request.app.state.templates
     try:
         return templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": message,
-                                    "errors": errors or []}, status_code=status)
+            request,
+            "error.html",
+            {"status": status, "message": message, "errors": errors or []},
+            status_code=status,
+        )
     except Exception:  # the error page itself must never fail the error path
         log.exception("error page failed")
         return HTMLResponse(f"<h1>{status}</h1>", status_code=status)

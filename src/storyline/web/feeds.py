@@ -25,6 +25,7 @@ def updates_atom(request: Request) -> Response:
 
 @router.get("/stories/{story_id:int}/feed.atom")
 def story_atom(request: Request, story_id: int) -> Response:
-    feed = ds.story_feed(request.app.state.store, story_id, base_url(request),
-                         request.app.state.clock())
+    feed = ds.story_feed(
+        request.app.state.store, story_id, base_url(request), request.app.state.clock()
+    )
     return Response(render_atom(feed), media_type=ATOM_MEDIA_TYPE)

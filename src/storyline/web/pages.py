@@ -52,17 +52,24 @@ def home_page(request: Request) -> Response:
 
 
 @router.get("/articles.json")
-def articles_json(request: Request, cursor: str | None = None, changed_only: bool = False,
-                  limit: int = 50) -> JSONResponse:
+def articles_json(
+    request: Request, cursor: str | None = None, changed_only: bool = False, limit: int = 50
+) -> JSONResponse:
     return JSONResponse(d.articles_data(_store(request), limit, cursor, changed_only))
 
 
 @router.get("/articles")
-def articles_page(request: Request, cursor: str | None = None, changed_only: bool = False,
-                  limit: int = 50) -> Response:
+def articles_page(
+    request: Request, cursor: str | None = None, changed_only: bool = False, limit: int = 50
+) -> Response:
     data = d.articles_data(_store(request), limit, cursor, changed_only)
-    return render(request, "articles.html", data, next_url=_next_url(request, data["next_cursor"]),
-                  json_url=f"/articles.json?{request.url.query}")
+    return render(
+        request,
+        "articles.html",
+        data,
+        next_url=_next_url(request, data["next_cursor"]),
+        json_url=f"/articles.json?{request.url.query}",
+    )
 
 
 @router.get("/articles/{page_id:int}.json")
@@ -85,23 +92,32 @@ def version_json(request: Request, page_id: int, number: int) -> JSONResponse:
 @router.get("/articles/{page_id:int}/versions/{number:int}")
 def version_page(request: Request, page_id: int, number: int) -> Response:
     data = d.article_data(_store(request), page_id, number)
-    return render(request, "article.html", data,
-                  json_url=f"/articles/{page_id}/versions/{number}.json")
+    return render(
+        request, "article.html", data, json_url=f"/articles/{page_id}/versions/{number}.json"
+    )
 
 
 @router.get("/articles/{page_id:int}/diff.json")
-def diff_json(request: Request, page_id: int, a: int | None = None, b: int | None = None
-              ) -> JSONResponse:
+def diff_json(
+    request: Request, page_id: int, a: int | None = None, b: int | None = None
+) -> JSONResponse:
     return JSONResponse(d.diff_data(_store(request), page_id, a, b))
 
 
 @router.get("/articles/{page_id:int}/diff")
-def diff_page(request: Request, page_id: int, a: int | None = None, b: int | None = None,
-              view: str = "side") -> Response:
+def diff_page(
+    request: Request, page_id: int, a: int | None = None, b: int | None = None, view: str = "side"
+) -> Response:
     data = d.diff_data(_store(request), page_id, a, b)
     view = view if view in ("side", "inline") else "side"
-    return render(request, "diff.html", data, view=view, parts=diff_parts(data["diff"]),
-                  json_url=f"/articles/{page_id}/diff.json?a={data['a']}&b={data['b']}")
+    return render(
+        request,
+        "diff.html",
+        data,
+        view=view,
+        parts=diff_parts(data["diff"]),
+        json_url=f"/articles/{page_id}/diff.json?a={data['a']}&b={data['b']}",
+    )
 
 
 @router.get("/stories/{story_id:int}.json")
@@ -112,25 +128,48 @@ def story_json(request: Request, story_id: int) -> JSONResponse:
 @router.get("/stories/{story_id:int}")
 def story_page(request: Request, story_id: int) -> Response:
     data = ds.story_data(_store(request), story_id, request.app.state.clock())
-    return render(request, "story.html", data, chart=ds.story_chart(data),
-                  json_url=f"/stories/{story_id}.json")
+    return render(
+        request,
+        "story.html",
+        data,
+        chart=ds.story_chart(data),
+        json_url=f"/stories/{story_id}.json",
+    )
 
 
 @router.get("/search.json")
-def search_json(request: Request, q: str = "", source: str = "", since: str = "",
-                until: str = "", entity: str = "", cursor: str | None = None
-                ) -> JSONResponse:
+def search_json(
+    request: Request,
+    q: str = "",
+    source: str = "",
+    since: str = "",
+    until: str = "",
+    entity: str = "",
+    cursor: str | None = None,
+) -> JSONResponse:
     data = search_data(_store(request), q, source, since, until, entity, cursor=cursor)
     return JSONResponse(data)
 
 
 @router.get("/search")
-def search_page(request: Request, q: str = "", source: str = "", since: str = "",
-                until: str = "", entity: str = "", cursor: str | None = None) -> Response:
+def search_page(
+    request: Request,
+    q: str = "",
+    source: str = "",
+    since: str = "",
+    until: str = "",
+    entity: str = "",
+    cursor: str | None = None,
+) -> Response:
     data = search_data(_store(request), q, source, since, until, entity, cursor=cursor)
-    return render(request, "search.html", data, search_q=q,
-                  next_url=_next_url(request, data["next_cursor"]),
-                  json_url=f"/search.json?{request.url.query}")
+    return render(
+        request,
+        "search.html",
+        data,
+        search_q=q,
+        next_url=_next_url(request, data["next_cursor"]),
+        json_url=f"/search.json?{request.url.query}",
+    )
 
 
 @router.get("/sources.json")
@@ -139,8 +178,7 @@ def sources_json(request: Request) -> JSONResponse:
 
 
 @router.get("/sources")
-def sources_page(request: Request, followed: int | None = None, unfollowed: str = ""
-                 ) -> Response:
+def sources_page(request: Request, followed: int | None = None, unfollowed: str = "") -> Response:
     data = d.sources_data(_store(request))
     message = None
     if followed is not None:
@@ -152,8 +190,13 @@ def sources_page(request: Request, followed: int | None = None, unfollowed: str 
 
 
 @router.post("/sources")
-def follow_form(request: Request, url: str = Form(""), every: str = Form(""),
-                csrf_token: str = Form(""), token: str = Form("")) -> Response:
+def follow_form(
+    request: Request,
+    url: str = Form(""),
+    every: str = Form(""),
+    csrf_token: str = Form(""),
+    token: str = Form(""),
+) -> Response:
     try:
         check_csrf(request, csrf_token)
         check_write(request.app.state.policy, request, token)
@@ -161,19 +204,20 @@ def follow_form(request: Request, url: str = Form(""), every: str = Form(""),
         source = request.app.state.follow(url, interval)
     except StorylineError as exc:
         data = d.sources_data(_store(request))
-        return _sources_view(request, data, form_error=str(exc), form_url=url,
-                             status=status_for(exc))
+        return _sources_view(
+            request, data, form_error=str(exc), form_url=url, status=status_for(exc)
+        )
     return RedirectResponse(f"/sources?followed={source.id}", status_code=303)
 
 
 @router.post("/sources/{source_id:int}/unfollow")
-def unfollow_form(request: Request, source_id: int, csrf_token: str = Form(""),
-                  token: str = Form("")) -> Response:
+def unfollow_form(
+    request: Request, source_id: int, csrf_token: str = Form(""), token: str = Form("")
+) -> Response:
     check_csrf(request, csrf_token)
     check_write(request.app.state.policy, request, token)
     removed = d.unfollow(_store(request), source_id)
-    return RedirectResponse(f"/sources?{urlencode({'unfollowed': removed.url})}",
-                            status_code=303)
+    return RedirectResponse(f"/sources?{urlencode({'unfollowed': removed.url})}", status_code=303)
 
 
 @router.get("/docs")
@@ -181,11 +225,19 @@ def docs_redirect() -> Response:
     return RedirectResponse("/api/docs", status_code=308)
 
 
-def _sources_view(request: Request, data: dict[str, Any], status: int = 200,
-                  **extra: Any) -> Response:
+def _sources_view(
+    request: Request, data: dict[str, Any], status: int = 200, **extra: Any
+) -> Response:
     settings = request.app.state.settings
-    return render(request, "sources.html", data, status=status, json_url="/sources.json",
-                  default_interval=settings.feed_interval, **extra)
+    return render(
+        request,
+        "sources.html",
+        data,
+        status=status,
+        json_url="/sources.json",
+        default_interval=settings.feed_interval,
+        **extra,
+    )
 
 
 def _minutes(every: str) -> float | None:
@@ -204,8 +256,14 @@ def _minutes(every: str) -> float | None:
 def diff_parts(diff: dict[str, Any]) -> list[dict[str, Any]]:
     """The diff as display parts (headline first), each a flat list of word operations."""
     headline = diff.get("headline", [])
-    parts = [{"kind": "headline", "label": "Headline", "ops": headline,
-              "changed": any(op["op"] != "equal" for op in headline)}]
+    parts = [
+        {
+            "kind": "headline",
+            "label": "Headline",
+            "ops": headline,
+            "changed": any(op["op"] != "equal" for op in headline),
+        }
+    ]
     for section in diff.get("sections", []):
         ops: list[dict[str, str]] = []
         for i, line in enumerate(section["lines"]):
@@ -213,11 +271,23 @@ def diff_parts(diff: dict[str, Any]) -> list[dict[str, Any]]:
                 ops.append({"op": "equal", "text": "\n\n" if line["new_paragraph"] else " "})
             ops.extend(line["segments"])
         label = section.get("heading") or _SECTION_LABELS.get(section["kind"], "Text")
-        parts.append({"kind": section["kind"], "label": label, "ops": ops,
-                      "changed": any(line["op"] != "same" for line in section["lines"])})
+        parts.append(
+            {
+                "kind": section["kind"],
+                "label": label,
+                "ops": ops,
+                "changed": any(line["op"] != "same" for line in section["lines"]),
+            }
+        )
     return parts
 
 
-_SECTION_LABELS = {"body": "Text", "update": "Update", "original": "Original story",
-                   "correction": "Correction", "editors_note": "Editor's note",
-                   "live_entry": "Live entry", "standfirst": "Standfirst"}
+_SECTION_LABELS = {
+    "body": "Text",
+    "update": "Update",
+    "original": "Original story",
+    "correction": "Correction",
+    "editors_note": "Editor's note",
+    "live_entry": "Live entry",
+    "standfirst": "Standfirst",
+}

@@ -64,34 +64,69 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
             raise ValueError("naive time")
         return moment, int(row_id)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"cursor {cursor[:40]!r} was not handed out by this server; "
-                         "start again without a cursor") from exc
+        raise InputError(
+            f"cursor {cursor[:40]!r} was not handed out by this server; "
+            "start again without a cursor"
+        ) from exc
 
 
-def article_lines(conn: Connection, limit: int, cursor: str | None = None,
-                  changed_only: bool = False, page_ids: list[int] | None = None,
-                  ) -> tuple[list[ArticleLine], str | None]:
+def article_lines(
+    conn: Connection,
+    limit: int,
+    cursor: str | None = None,
+    changed_only: bool = False,
+    page_ids: list[int] | None = None,
+) -> tuple[list[ArticleLine], str | None]:
     """Articles by latest change, newest first, keyset-paged; with the next cursor."""
-    columns = (_p.c.id, _p.c.url, _p.c.source_id, _p.c.version_count, _p.c.first_seen,
-               _v.c.id.label("version_id"), _v.c.title, _v.c.fetched_at)
+    columns = (
+        _p.c.id,
+        _p.c.url,
+        _p.c.source_id,
+        _p.c.version_count,
+        _p.c.first_seen,
+        _v.c.id.label("version_id"),
+        _v.c.title,
+        _v.c.fetched_at,
+    )
     if page_ids is None:
         # Walk versions newest first (index on fetched_at) and keep each page's latest:
         # with LIMIT this stops after a page of rows instead of sorting every page.
-        query = (select(*columns).select_from(_v).join(_p, _p.c.id == _v.c.page_id)
-                 .where(_p.c.latest_version_id == _v.c.id))
+        query = (
+            select(*columns)
+            .select_from(_v)
+            .join(_p, _p.c.id == _v.c.page_id)
+            .where(_p.c.latest_version_id == _v.c.id)
+        )
     else:  # a few known pages: start from them
-        query = (select(*columns).select_from(_p)
-                 .join(_v, _v.c.id == _p.c.latest_version_id).where(_p.c.id.in_(page_ids)))
+        query = (
+            select(*columns)
+            .select_from(_p)
+            .join(_v, _v.c.id == _p.c.latest_version_id)
+            .where(_p.c.id.in_(page_ids))
+        )
     if changed_only:
         query = query.where(_p.c.version_count > 1)
     if cursor:
         at, page_id = decode_cursor(cursor)
-        query = query.where(or_(_v.c.fetched_at < at,
-                                and_(_v.c.fetched_at == at, _v.c.page_id < page_id)))
-    rows = conn.execute(query.order_by(_v.c.fetched_at.desc(), _v.c.page_id.desc())
-                        .limit(limit + 1)).all()
-    lines = [ArticleLine(r.id, r.url, r.source_id, r.version_count, r.first_seen,
-                         r.version_id, r.title, r.fetched_at) for r in rows[:limit]]
+        query = query.where(
+            or_(_v.c.fetched_at < at, and_(_v.c.fetched_at == at, _v.c.page_id < page_id))
+        )
+    rows = conn.execute(
+        query.order_by(_v.c.fetched_at.desc(), _v.c.page_id.desc()).limit(limit + 1)
+    ).all()
+    lines = [
+        ArticleLine(
+            r.id,
+            r.url,
+            r.source_id,
+            r.version_count,
+            r.first_seen,
+            r.version_id,
+            r.title,
+            r.fetched_at,
+        )
+        for r in rows[:limit]
+    ]
     more = len(rows) > limit and lines
     return lines, encode_cursor(lines[-1].fetched_at, lines[-1].page_id) if more else None
 
@@ -108,8 +143,11 @@ def page_ids_for_urls(conn: Connection, urls: list[str]) -> dict[str, int]:
     """Page ids of the stored pages among ``urls`` (by URL or canonical URL)."""
     if not urls:
         return {}
-    rows = conn.execute(select(_p.c.id, _p.c.url, _p.c.canonical_url)
-                        .where(or_(_p.c.url.in_(urls), _p.c.canonical_url.in_(urls)))).all()
+    rows = conn.execute(
+        select(_p.c.id, _p.c.url, _p.c.canonical_url).where(
+            or_(_p.c.url.in_(urls), _p.c.canonical_url.in_(urls))
+        )
+    ).all()
     found: dict[str, int] = {}
     for row in rows:
         for key in (row.url, row.canonical_url):
@@ -120,19 +158,26 @@ def page_ids_for_urls(conn: Connection, urls: list[str]) -> dict[str, int]:
 
 def version_lines(conn: Connection, page_id: int) -> list[VersionLine]:
     """A page's versions, oldest first, numbered from 1 (the Store's numbering)."""
-    rows = conn.execute(select(_v.c.id, _v.c.fetched_at, _v.c.title)
-                        .where(_v.c.page_id == page_id)
-                        .order_by(_v.c.fetched_at, _v.c.content_hash)).all()
+    rows = conn.execute(
+        select(_v.c.id, _v.c.fetched_at, _v.c.title)
+        .where(_v.c.page_id == page_id)
+        .order_by(_v.c.fetched_at, _v.c.content_hash)
+    ).all()
     return [VersionLine(i, r.id, r.fetched_at, r.title) for i, r in enumerate(rows, 1)]
 
 
 def load_version(conn: Connection, url: str, line: VersionLine) -> Version:
     """The full version (Article parsed) for one history line."""
-    row = conn.execute(select(_v.c.content_hash, _v.c.article_json)
-                       .where(_v.c.id == line.id)).one()
+    row = conn.execute(select(_v.c.content_hash, _v.c.article_json).where(_v.c.id == line.id)).one()
     article = Article.from_dict(json.loads(row.article_json))
-    return Version(url=url, fetched_at=line.fetched_at, content_hash=row.content_hash,
-                   article=article, id=line.id, number=line.number)
+    return Version(
+        url=url,
+        fetched_at=line.fetched_at,
+        content_hash=row.content_hash,
+        article=article,
+        id=line.id,
+        number=line.number,
+    )
 
 
 def changes_for(conn: Connection, version_ids: list[int]) -> dict[int, list[Change]]:
@@ -140,15 +185,17 @@ def changes_for(conn: Connection, version_ids: list[int]) -> dict[int, list[Chan
     found: dict[int, list[Change]] = defaultdict(list)
     if not version_ids:
         return found
-    rows = conn.execute(select(_c).where(_c.c.version_id.in_(version_ids))
-                        .order_by(_c.c.version_id, _c.c.position)).all()
+    rows = conn.execute(
+        select(_c).where(_c.c.version_id.in_(version_ids)).order_by(_c.c.version_id, _c.c.position)
+    ).all()
     for r in rows:
         found[r.version_id].append(Change(r.kind, r.before, r.after, r.section))
     return found
 
 
-def version_times(conn: Connection, page_ids: list[int], since: datetime
-                  ) -> dict[int, list[datetime]]:
+def version_times(
+    conn: Connection, page_ids: list[int], since: datetime
+) -> dict[int, list[datetime]]:
     """When each page got a new version since ``since`` (for activity sparklines)."""
     found: dict[int, list[datetime]] = defaultdict(list)
     if not page_ids:
@@ -156,8 +203,9 @@ def version_times(conn: Connection, page_ids: list[int], since: datetime
     # Read the times as stored and parse them with fromisoformat: SQLAlchemy's SQLite
     # DateTime parser costs more than the query itself when a week has many versions.
     raw = type_coerce(_v.c.fetched_at, String).label("at")
-    rows = conn.execute(select(_v.c.page_id, raw)
-                        .where(_v.c.page_id.in_(page_ids), _v.c.fetched_at >= since)).all()
+    rows = conn.execute(
+        select(_v.c.page_id, raw).where(_v.c.page_id.in_(page_ids), _v.c.fetched_at >= since)
+    ).all()
     for r in rows:
         found[r.page_id].append(_utc(r.at))
     return found
@@ -168,30 +216,40 @@ def _utc(value: Any) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def recent_revisions(conn: Connection, limit: int, page_ids: list[int] | None = None
-                     ) -> list[Any]:
+def recent_revisions(conn: Connection, limit: int, page_ids: list[int] | None = None) -> list[Any]:
     """The newest versions that follow an earlier one (each changed something), newest first.
 
     Rows carry page id and URL, version id, title and time. A version counts when it has
     stored changes: first versions have none.
     """
     has_changes = select(_c.c.id).where(_c.c.version_id == _v.c.id).exists()
-    query = (select(_v.c.id, _v.c.page_id, _v.c.title, _v.c.fetched_at, _v.c.content_hash,
-                    _p.c.url)
-             .join(_p, _p.c.id == _v.c.page_id).where(has_changes))
+    query = (
+        select(_v.c.id, _v.c.page_id, _v.c.title, _v.c.fetched_at, _v.c.content_hash, _p.c.url)
+        .join(_p, _p.c.id == _v.c.page_id)
+        .where(has_changes)
+    )
     if page_ids is not None:
         query = query.where(_v.c.page_id.in_(page_ids))
-    return list(conn.execute(query.order_by(_v.c.fetched_at.desc(), _v.c.id.desc())
-                             .limit(limit)).all())
+    return list(
+        conn.execute(query.order_by(_v.c.fetched_at.desc(), _v.c.id.desc()).limit(limit)).all()
+    )
 
 
-def version_number_of(conn: Connection, page_id: int, fetched_at: datetime,
-                      content_hash: str) -> int:
+def version_number_of(
+    conn: Connection, page_id: int, fetched_at: datetime, content_hash: str
+) -> int:
     """The 1-based number of the version that starts at (fetched_at, content_hash)."""
-    earlier = select(func.count()).select_from(_v).where(
-        _v.c.page_id == page_id,
-        or_(_v.c.fetched_at < fetched_at,
-            and_(_v.c.fetched_at == fetched_at, _v.c.content_hash <= content_hash)))
+    earlier = (
+        select(func.count())
+        .select_from(_v)
+        .where(
+            _v.c.page_id == page_id,
+            or_(
+                _v.c.fetched_at < fetched_at,
+                and_(_v.c.fetched_at == fetched_at, _v.c.content_hash <= content_hash),
+            ),
+        )
+    )
     return int(conn.execute(earlier).scalar_one())
 
 
@@ -206,20 +264,25 @@ class StoryLine:
     last_updated: datetime | None
 
 
-def story_lines(conn: Connection, limit: int, cursor: str | None = None
-                ) -> tuple[list[StoryLine], str | None]:
+def story_lines(
+    conn: Connection, limit: int, cursor: str | None = None
+) -> tuple[list[StoryLine], str | None]:
     """Stories by last update, newest first, keyset-paged; with the next cursor."""
     from storyline.store.stories import stories_table as st
 
     query = select(st.c.id, st.c.title, st.c.article_count, st.c.first_seen, st.c.last_updated)
     if cursor:
         at, story_id = decode_cursor(cursor)
-        query = query.where(or_(st.c.last_updated < at,
-                                and_(st.c.last_updated == at, st.c.id < story_id)))
-    rows = conn.execute(query.order_by(st.c.last_updated.desc(), st.c.id.desc())
-                        .limit(limit + 1)).all()
-    lines = [StoryLine(r.id, r.title, r.article_count, r.first_seen, r.last_updated)
-             for r in rows[:limit]]
+        query = query.where(
+            or_(st.c.last_updated < at, and_(st.c.last_updated == at, st.c.id < story_id))
+        )
+    rows = conn.execute(
+        query.order_by(st.c.last_updated.desc(), st.c.id.desc()).limit(limit + 1)
+    ).all()
+    lines = [
+        StoryLine(r.id, r.title, r.article_count, r.first_seen, r.last_updated)
+        for r in rows[:limit]
+    ]
     last = lines[-1] if lines else None
     more = len(rows) > limit and last is not None and last.last_updated is not None
     return lines, encode_cursor(last.last_updated, last.id) if more and last else None  # type: ignore[arg-type]
@@ -232,9 +295,12 @@ def story_members(conn: Connection, story_ids: list[int]) -> dict[int, list[tupl
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
     if not story_ids:
         return found
-    rows = conn.execute(select(items.c.story_id, _p.c.id, _p.c.url)
-                        .join(_p, _p.c.id == items.c.page_id)
-                        .where(items.c.story_id.in_(story_ids)).order_by(items.c.seq)).all()
+    rows = conn.execute(
+        select(items.c.story_id, _p.c.id, _p.c.url)
+        .join(_p, _p.c.id == items.c.page_id)
+        .where(items.c.story_id.in_(story_ids))
+        .order_by(items.c.seq)
+    ).all()
     for r in rows:
         found[r.story_id].append((r.id, r.url))
     return found
@@ -245,9 +311,13 @@ def story_of_page(conn: Connection, page_id: int) -> StoryLine | None:
     from storyline.store.stories import items
     from storyline.store.stories import stories_table as st
 
-    row = conn.execute(select(st.c.id, st.c.title, st.c.article_count, st.c.first_seen,
-                              st.c.last_updated)
-                       .join(items, items.c.story_id == st.c.id)
-                       .where(items.c.page_id == page_id)).first()
-    return StoryLine(row.id, row.title, row.article_count, row.first_seen,
-                     row.last_updated) if row else None
+    row = conn.execute(
+        select(st.c.id, st.c.title, st.c.article_count, st.c.first_seen, st.c.last_updated)
+        .join(items, items.c.story_id == st.c.id)
+        .where(items.c.page_id == page_id)
+    ).first()
+    return (
+        StoryLine(row.id, row.title, row.article_count, row.first_seen, row.last_updated)
+        if row
+        else None
+    )

@@ -30,13 +30,35 @@ from storyline.sources.addresses import check_public_host, system_resolver
 CSRF_COOKIE = "storyline_csrf"
 CSRF_FIELD = "csrf_token"
 
-_ALLOWED_TAGS = {"a", "b", "br", "code", "del", "em", "i", "ins", "li", "ol", "p", "pre",
-                 "q", "s", "strong", "sub", "sup", "ul", "blockquote", "span"}
+_ALLOWED_TAGS = {
+    "a",
+    "b",
+    "br",
+    "code",
+    "del",
+    "em",
+    "i",
+    "ins",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "ul",
+    "blockquote",
+    "span",
+}
 
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
-    (b"content-security-policy",
-     b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-     b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
@@ -72,7 +94,9 @@ def check_write(policy: WritePolicy, request: Request, form_token: str | None = 
     if not given:
         raise ForbiddenError(
             "this server needs a token for writes: send 'Authorization: Bearer <token>' "
-            "(the value of STORYLINE_TOKEN)", status=401)
+            "(the value of STORYLINE_TOKEN)",
+            status=401,
+        )
     if not hmac.compare_digest(given.encode(), policy.token.encode()):
         raise ForbiddenError("the token does not match STORYLINE_TOKEN", status=401)
 
@@ -94,7 +118,8 @@ def check_csrf(request: Request, field_value: str | None) -> None:
     cookie = request.cookies.get(CSRF_COOKIE)
     if not cookie or not field_value or not hmac.compare_digest(cookie, field_value):
         raise ForbiddenError(
-            "the form's security token is missing or stale; reload the page and submit again")
+            "the form's security token is missing or stale; reload the page and submit again"
+        )
 
 
 def check_public_url(url: str, allow_private: bool) -> str:
@@ -102,8 +127,10 @@ def check_public_url(url: str, allow_private: bool) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"{url!r} is not an http(s) URL; give a full address like "
-                         "https://example.com/news/feed.xml")
+        raise InputError(
+            f"{url!r} is not an http(s) URL; give a full address like "
+            "https://example.com/news/feed.xml"
+        )
     if not allow_private:
         try:
             check_public_host(parts.hostname, system_resolver)
@@ -114,5 +141,10 @@ def check_public_url(url: str, allow_private: bool) -> str:
 
 def sanitize_html(fragment: str) -> str:
     """Clean HTML from outside (feed summaries) down to a few harmless inline tags."""
-    return nh3.clean(fragment, tags=_ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener nofollow")
+    return nh3.clean(
+        fragment,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener nofollow",
+    )

@@ -51,8 +51,9 @@ def get_once(store: Store, settings: Settings, path: str, read_only: bool = Fals
             return await client.get(path)
 
     response = asyncio.run(fetch())
-    return GetResult(response.status_code, response.headers.get("content-type", ""),
-                     response.content)
+    return GetResult(
+        response.status_code, response.headers.get("content-type", ""), response.content
+    )
 
 
 def is_loopback(host: str) -> bool:
@@ -65,12 +66,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(store: Store, settings: Settings, host: str = "127.0.0.1", port: int = 8000, *,
-          read_only: bool = False, watch: bool = False, token: str | None = None) -> None:
+def serve(
+    store: Store,
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    *,
+    read_only: bool = False,
+    watch: bool = False,
+    token: str | None = None,
+) -> None:
     """Serve the app in this process until interrupted; with ``watch``, poll beside it."""
     app = create_app(store, settings, read_only=read_only, token=token)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning",
-                            proxy_headers=False, server_header=False)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False
+    )
     stop = threading.Event()
     watcher = _start_watch(store, settings, stop) if watch and not read_only else None
     try:
@@ -95,8 +105,16 @@ class _GracefulServer(uvicorn.Server):
                 self._captured_signals.clear()
 
 
-def serve_workers(target: str, host: str, port: int, workers: int, *, read_only: bool,
-                  allow_private: bool, config_path: str | None) -> None:
+def serve_workers(
+    target: str,
+    host: str,
+    port: int,
+    workers: int,
+    *,
+    read_only: bool,
+    allow_private: bool,
+    config_path: str | None,
+) -> None:
     """Serve with ``workers`` processes (uvicorn's supervisor), each with its own Store.
 
     The workers build their app with ``app_from_environment``; the options travel in
@@ -108,17 +126,25 @@ def serve_workers(target: str, host: str, port: int, workers: int, *, read_only:
         os.environ["STORYLINE_ALLOW_PRIVATE"] = "1"
     if config_path:
         os.environ["STORYLINE_CONFIG"] = config_path
-    uvicorn.run("storyline.web.server:app_from_environment", factory=True, host=host,
-                port=port, workers=workers, log_level="warning", proxy_headers=False,
-                server_header=False)
+    uvicorn.run(
+        "storyline.web.server:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=False,
+        server_header=False,
+    )
 
 
 def app_from_environment() -> FastAPI:
     """The app for one worker process of ``serve_workers`` (reads its environment)."""
     settings = load_settings()
     store = Store.open(os.environ[_ENV_DB], settings)
-    return create_app(store, settings, read_only=bool(os.environ.get(_ENV_READ_ONLY)),
-                      close_store=True)
+    return create_app(
+        store, settings, read_only=bool(os.environ.get(_ENV_READ_ONLY)), close_store=True
+    )
 
 
 def _start_watch(store: Store, settings: Settings, stop: threading.Event) -> threading.Thread:
@@ -127,8 +153,13 @@ def _start_watch(store: Store, settings: Settings, stop: threading.Event) -> thr
 
     def run() -> None:
         with Fetcher(settings) as fetcher:
-            pipeline.watch(store, fetcher, settings, stop,
-                           on_report=lambda report: log.info("poll: %s", report))
+            pipeline.watch(
+                store,
+                fetcher,
+                settings,
+                stop,
+                on_report=lambda report: log.info("poll: %s", report),
+            )
 
     thread = threading.Thread(target=run, name="storyline-watch", daemon=True)
     thread.start()

@@ -35,9 +35,12 @@ SECTION_TITLES = {
 
 def make_templates() -> Jinja2Templates:
     """The template set, with autoescape forced on and our filters installed."""
-    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR),
-                      autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["ago"] = _ago
     env.filters["dt"] = _dt
     env.filters["day"] = _day
@@ -47,8 +50,14 @@ def make_templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def render(request: Request, template: str, data: dict[str, Any], status: int = 200,
-           json_url: str | None = None, **extra: Any) -> Response:
+def render(
+    request: Request,
+    template: str,
+    data: dict[str, Any],
+    status: int = 200,
+    json_url: str | None = None,
+    **extra: Any,
+) -> Response:
     """Render ``data`` with ``template``; sets the CSRF cookie when this browser has none."""
     state = request.app.state
     context = {
@@ -63,8 +72,14 @@ def render(request: Request, template: str, data: dict[str, Any], status: int = 
     response = state.templates.TemplateResponse(request, template, context, status_code=status)
     new = getattr(request.state, "new_csrf", None)
     if new:
-        response.set_cookie(CSRF_COOKIE, new, httponly=True, samesite="strict",
-                            secure=request.url.scheme == "https", path="/")
+        response.set_cookie(
+            CSRF_COOKIE,
+            new,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+            path="/",
+        )
     return response
 
 
@@ -83,7 +98,7 @@ def parse_time(value: Any) -> datetime | None:
 
 
 def ago(moment: datetime, now: datetime) -> str:
-    """"12 min ago", "3 h ago", "2 d ago": how long before ``now``."""
+    """ "12 min ago", "3 h ago", "2 d ago": how long before ``now``."""
     seconds = int((now - moment).total_seconds())
     if seconds < 0:
         return "in the future"
