@@ -40,6 +40,8 @@ def assert_error_shape(response, status: int) -> dict:
         ("GET", "/articles/999999.json", 404),
         ("GET", "/stories/999999.json", 404),
         ("GET", "/stories/999999/feed.atom", 404),
+        ("GET", "/articles/99999999999999999999.json", 404),
+        ("GET", "/stories/99999999999999999999.json", 404),
     ],
 )
 def test_every_api_error_has_the_one_shape(client, method, path, status):

@@ -23,6 +23,7 @@ from storyline.store import schema
 from storyline.store.rows import PageRow
 
 _p, _v, _c = schema.pages, schema.versions, schema.changes
+MAX_ID = 2**62
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ def article_lines(
 
 def page_by_id(conn: Connection, page_id: int) -> PageRow:
     """The page with this id."""
+    if not 0 < page_id < MAX_ID:  # larger ids cannot be stored (and overflow SQLite's int)
+        raise NotFoundError(f"there is no article {page_id}; /articles lists them")
     row = conn.execute(select(_p).where(_p.c.id == page_id)).first()
     if row is None:
         raise NotFoundError(f"there is no article {page_id}; /articles lists them")
