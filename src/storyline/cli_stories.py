@@ -120,8 +120,9 @@ def rethread_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     if as_json:
         print_json(asdict(report))
         return
+    stories = "story" if report.stories == 1 else "stories"
     click.echo(
-        f"{report.pages_threaded} article(s) in {report.stories} stories "
+        f"{report.pages_threaded} article(s) in {report.stories} {stories} "
         f"({report.pages_added} newly threaded, {report.merges} merge(s)) "
         f"in {report.seconds:.1f} s"
     )

@@ -151,14 +151,26 @@ def _contains(long_words: list[str], words: list[str], long_kind: str) -> bool:
     return any(long_words[i : i + size] == words for i in range(len(long_words) - size + 1))
 
 
-def _entity(items: list[Candidate]) -> Entity | None:
-    kinds: Counter[str] = Counter()
-    for item in items:
-        if item.kind in KINDS:
-            kinds[item.kind] += item.count * (10 if lookup(item.name) is not None else 1)
-    if not kinds:
+def _kind(items: list[Candidate]) -> str | None:
+    """The gazetteer's kind if it knows a name; else the kind the longest names carry
+    (a model labels "Kurt Volker" better than a lone "Volker"), by mentions."""
+    typed = [item for item in items if item.kind in KINDS]
+    if not typed:
         return None
-    kind = kinds.most_common(1)[0][0]
+    known = [item for item in typed if lookup(item.name) is not None]
+    if not known:
+        longest = max(len(item.name.split()) for item in typed)
+        known = [item for item in typed if len(item.name.split()) == longest]
+    votes: Counter[str] = Counter()
+    for item in known:
+        votes[item.kind] += item.count
+    return votes.most_common(1)[0][0]
+
+
+def _entity(items: list[Candidate]) -> Entity | None:
+    kind = _kind(items)
+    if kind is None:
+        return None
     canonical = next((i.canonical for i in items if i.canonical and i.kind == kind), None)
     counts: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
