@@ -144,3 +144,10 @@ def test_read_only_mode_refuses_every_write(store, web_settings):
             "/sources", data={"url": "http://127.0.0.1:1/", "csrf_token": c.cookies[CSRF_COOKIE]}
         )
         assert form.status_code == 403
+
+
+def test_only_pages_with_forms_set_the_csrf_cookie(store, web_settings):
+    with _app_client(store, web_settings) as c:
+        for path in ("/", "/articles", "/search?q=Mali"):
+            assert "set-cookie" not in c.get(path).headers, path
+        assert CSRF_COOKIE in c.get("/sources").headers["set-cookie"]

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from storyline.store import Store
 from storyline.web import data as d
 from storyline.web import data_stories as ds
-from storyline.web.data_search import search_data
+from storyline.web.data_search import known_sites, search_data
 from storyline.web.security import check_write
 
 MAX_ID = 2**62
@@ -59,6 +59,10 @@ Number = Annotated[int | None, Query(ge=-10_000, le=10_000, description="Version
 
 def _store(request: Request) -> Store:
     return request.app.state.store
+
+
+def _sites(request: Request) -> list[str]:
+    return request.app.state.cache.get("sites", lambda: known_sites(_store(request)))
 
 
 @router.get("/stories", summary="Developing stories, most recently changed first")
@@ -139,5 +143,6 @@ def api_search(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Cursor = None,
 ) -> JSONResponse:
-    data = search_data(_store(request), q, source, since, until, entity, limit, cursor)
+    sites = _sites(request)
+    data = search_data(_store(request), q, source, since, until, entity, limit, cursor, sites)
     return JSONResponse(data)

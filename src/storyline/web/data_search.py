@@ -22,8 +22,12 @@ def search_data(
     entity: str | None = None,
     limit: int = PAGE_SIZE,
     cursor: str | None = None,
+    sites: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Articles whose current text matches, with filters by site, date and entity."""
+    """Articles whose current text matches, with filters by site, date and entity.
+
+    ``sites`` (the followed sites, for the filter's choices) is computed when not given.
+    """
     offset = _offset(cursor)
     limit = max(1, min(int(limit), 100))
     query = SearchQuery(
@@ -59,8 +63,13 @@ def search_data(
             for hit in result.hits
         ],
         "next_cursor": f"o{offset + limit}" if result.more else None,
-        "sources": sorted({site_of(s.url) for s in store.sources()}),
+        "sources": known_sites(store) if sites is None else sites,
     }
+
+
+def known_sites(store: Store) -> list[str]:
+    """The sites of the followed sources, sorted: the search form's site choices."""
+    return sorted({site_of(s.url) for s in store.sources()})
 
 
 def snippet_parts(snippet: str) -> list[dict[str, Any]]:

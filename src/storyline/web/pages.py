@@ -16,7 +16,7 @@ from storyline.errors import InputError, StorylineError
 from storyline.store import Store
 from storyline.web import data as d
 from storyline.web import data_stories as ds
-from storyline.web.data_search import search_data
+from storyline.web.data_search import known_sites, search_data
 from storyline.web.errors import status_for
 from storyline.web.security import check_csrf, check_write
 from storyline.web.templating import render
@@ -26,6 +26,10 @@ router = APIRouter(include_in_schema=False)
 
 def _store(request: Request) -> Store:
     return request.app.state.store
+
+
+def _sites(request: Request) -> list[str]:
+    return request.app.state.cache.get("sites", lambda: known_sites(_store(request)))
 
 
 def _next_url(request: Request, cursor: str | None) -> str | None:
@@ -48,7 +52,14 @@ def home_json(request: Request) -> JSONResponse:
 
 @router.get("/")
 def home_page(request: Request) -> Response:
-    return render(request, "home.html", _home(request), json_url="/index.json")
+    # The page is the same for everyone (no forms, no cookie): its HTML is cached with its
+    # data, so "12 min ago" may lag by the cache's few seconds.
+    def page() -> tuple[bytes, str]:
+        response = render(request, "home.html", _home(request), json_url="/index.json")
+        return bytes(response.body), response.media_type or "text/html"
+
+    body, media_type = request.app.state.cache.get("home.html", page)
+    return Response(body, media_type=media_type)
 
 
 @router.get("/articles.json")
@@ -147,7 +158,9 @@ def search_json(
     entity: str = "",
     cursor: str | None = None,
 ) -> JSONResponse:
-    data = search_data(_store(request), q, source, since, until, entity, cursor=cursor)
+    data = search_data(
+        _store(request), q, source, since, until, entity, cursor=cursor, sites=_sites(request)
+    )
     return JSONResponse(data)
 
 
@@ -161,7 +174,9 @@ def search_page(
     entity: str = "",
     cursor: str | None = None,
 ) -> Response:
-    data = search_data(_store(request), q, source, since, until, entity, cursor=cursor)
+    data = search_data(
+        _store(request), q, source, since, until, entity, cursor=cursor, sites=_sites(request)
+    )
     return render(
         request,
         "search.html",
@@ -198,8 +213,8 @@ def follow_form(
     token: str = Form(""),
 ) -> Response:
     try:
-        check_csrf(request, csrf_token)
         check_write(request.app.state.policy, request, token)
+        check_csrf(request, csrf_token)
         interval = _minutes(every)
         source = request.app.state.follow(url, interval)
     except StorylineError as exc:
@@ -214,8 +229,8 @@ def follow_form(
 def unfollow_form(
     request: Request, source_id: int, csrf_token: str = Form(""), token: str = Form("")
 ) -> Response:
-    check_csrf(request, csrf_token)
     check_write(request.app.state.policy, request, token)
+    check_csrf(request, csrf_token)
     removed = d.unfollow(_store(request), source_id)
     return RedirectResponse(f"/sources?{urlencode({'unfollowed': removed.url})}", status_code=303)
 
@@ -235,6 +250,7 @@ def _sources_view(
         data,
         status=status,
         json_url="/sources.json",
+        forms=True,
         default_interval=settings.feed_interval,
         **extra,
     )

@@ -56,9 +56,11 @@ def render(
     data: dict[str, Any],
     status: int = 200,
     json_url: str | None = None,
+    forms: bool = False,
     **extra: Any,
 ) -> Response:
-    """Render ``data`` with ``template``; sets the CSRF cookie when this browser has none."""
+    """Render ``data`` with ``template``. A page with write ``forms`` gets the CSRF token
+    (and sets its cookie when this browser has none); other pages are the same for all."""
     state = request.app.state
     context = {
         "data": data,
@@ -66,7 +68,7 @@ def render(
         "json_url": json_url,
         "read_only": state.policy.read_only,
         "token_required": bool(state.policy.token),
-        "csrf": csrf_token(request),
+        "csrf": csrf_token(request) if forms else "",
         **extra,
     }
     response = state.templates.TemplateResponse(request, template, context, status_code=status)
