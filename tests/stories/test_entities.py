@@ -169,3 +169,13 @@ def test_seed_through_the_text_extractor(recognizer):
     timeline = build_timeline([article])
     assert {"2014", "2021", "2021-05", "2021-12", "2022-01-26"} <= {e.date for e in timeline}
     assert any("withdraw" in e.text and e.date == "2022-01-27" for e in timeline)
+
+
+def test_the_full_name_decides_the_kind():
+    from storyline.stories.canonical import Candidate, resolve
+
+    found = resolve(
+        [Candidate("Kurt Volker", "person", order=0)]
+        + [Candidate("Volker", "organisation", order=i) for i in range(1, 4)]
+    )
+    assert [(e.name, e.kind, e.mentions) for e in found] == [("Kurt Volker", "person", 4)]
