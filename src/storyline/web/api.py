@@ -61,13 +61,27 @@ def _store(request: Request) -> Store:
     return request.app.state.store
 
 
+def articles_cached(
+    request: Request, limit: int, cursor: str | None, changed_only: bool
+) -> dict[str, Any]:
+    """The article list (the same for everyone), through the app's short-lived cache."""
+    return request.app.state.cache.get(
+        ("articles", limit, cursor, changed_only),
+        lambda: d.articles_data(_store(request), limit, cursor, changed_only),
+    )
+
+
 def _sites(request: Request) -> list[str]:
     return request.app.state.cache.get("sites", lambda: known_sites(_store(request)))
 
 
 @router.get("/stories", summary="Developing stories, most recently changed first")
 def api_stories(request: Request, limit: Limit = 50, cursor: Cursor = None) -> JSONResponse:
-    data = ds.stories_data(_store(request), request.app.state.clock(), limit, cursor)
+    state = request.app.state
+    data = state.cache.get(
+        ("stories", limit, cursor),
+        lambda: ds.stories_data(state.store, state.clock(), limit, cursor),
+    )
     return JSONResponse(data)
 
 
@@ -80,7 +94,7 @@ def api_story(request: Request, story_id: Id) -> JSONResponse:
 def api_articles(
     request: Request, limit: Limit = 50, cursor: Cursor = None, changed_only: bool = False
 ) -> JSONResponse:
-    return JSONResponse(d.articles_data(_store(request), limit, cursor, changed_only))
+    return JSONResponse(articles_cached(request, limit, cursor, changed_only))
 
 
 @router.get("/articles/{page_id}", summary="One article: current version, structured, and history")

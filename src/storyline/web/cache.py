@@ -1,11 +1,11 @@
-"""A short-lived cache for the list pages everyone reads (home, article list).
+"""A short-lived cache for the pages everyone reads alike (home, article and story lists).
 
-The home page is the same for every visitor and the most requested; computing it joins
-stories, their pages' latest versions and a week of activity. Its data (not its HTML: the
-"12 min ago" wording is rendered per request) is kept for a few seconds and dropped as
-soon as the database changes: for a SQLite file the token is the size and modification
-time of the file and its WAL, which every commit from any process changes. Other
-databases get no token, so nothing is cached there.
+These pages are the same for every visitor and the most requested; the home page joins
+stories, their pages' latest versions and a week of activity. Their data (and the home
+page's HTML, whose "12 min ago" may so lag by a few seconds) is kept for a few seconds
+and dropped as soon as the database changes: for a SQLite file the token is the size and
+modification time of the file and its WAL, which every commit from any process changes.
+Other databases get no token, so nothing is cached there.
 """
 
 from __future__ import annotations

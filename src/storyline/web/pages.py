@@ -16,6 +16,7 @@ from storyline.errors import InputError, StorylineError
 from storyline.store import Store
 from storyline.web import data as d
 from storyline.web import data_stories as ds
+from storyline.web.api import articles_cached
 from storyline.web.data_search import known_sites, search_data
 from storyline.web.errors import status_for
 from storyline.web.security import check_csrf, check_write
@@ -66,14 +67,14 @@ def home_page(request: Request) -> Response:
 def articles_json(
     request: Request, cursor: str | None = None, changed_only: bool = False, limit: int = 50
 ) -> JSONResponse:
-    return JSONResponse(d.articles_data(_store(request), limit, cursor, changed_only))
+    return JSONResponse(articles_cached(request, limit, cursor, changed_only))
 
 
 @router.get("/articles")
 def articles_page(
     request: Request, cursor: str | None = None, changed_only: bool = False, limit: int = 50
 ) -> Response:
-    data = d.articles_data(_store(request), limit, cursor, changed_only)
+    data = articles_cached(request, limit, cursor, changed_only)
     return render(
         request,
         "articles.html",
