@@ -64,3 +64,10 @@ def test_stories_page_with_a_cursor(client):
     assert len(first["items"]) == 1 and first["next_cursor"]
     second = client.get(f"/api/stories?limit=1&cursor={first['next_cursor']}").json()
     assert second["items"][0]["id"] != first["items"][0]["id"]
+
+
+def test_the_article_json_names_its_story_like_the_page(client, news_db):
+    seed = _seed_story(client, news_db)
+    data = client.get(f"/api/articles/{news_db.seed_id}").json()
+    assert data["story"] == {"id": seed["id"], "title": seed["title"], "href": seed["href"]}
+    assert client.get(f"/articles/{news_db.seed_id}.json").json() == data

@@ -99,7 +99,7 @@ def api_articles(
 
 @router.get("/articles/{page_id}", summary="One article: current version, structured, and history")
 def api_article(request: Request, page_id: Id) -> JSONResponse:
-    return JSONResponse(d.article_data(_store(request), page_id))
+    return JSONResponse(ds.article_with_story(_store(request), page_id))
 
 
 @router.get("/articles/{page_id}/versions", summary="An article's versions with their changes")
@@ -111,7 +111,7 @@ def api_versions(request: Request, page_id: Id) -> JSONResponse:
 def api_version(
     request: Request, page_id: Id, number: Annotated[int, Path(ge=-10_000, le=10_000)]
 ) -> JSONResponse:
-    return JSONResponse(d.article_data(_store(request), page_id, number))
+    return JSONResponse(ds.article_with_story(_store(request), page_id, number))
 
 
 @router.get("/articles/{page_id}/diff", summary="Word-level diff between two versions")

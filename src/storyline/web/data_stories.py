@@ -20,7 +20,7 @@ from storyline.model import Story
 from storyline.store import Store
 from storyline.web import queries as q
 from storyline.web.charts import ChartEvent, activity_counts, timeline_svg
-from storyline.web.data import change_summary, iso, line_dict, site_of
+from storyline.web.data import article_data, change_summary, iso, line_dict, site_of
 from storyline.web.feeds_atom import AtomEntry, AtomFeed
 from storyline.web.templating import parse_time
 from storyline.web.updates import revision_entries
@@ -121,6 +121,13 @@ def story_chart(data: dict[str, Any]) -> Markup:
         if moment is not None:
             events.append(ChartEvent(moment, entry["kind"], entry["text"][:80]))
     return timeline_svg(events)
+
+
+def article_with_story(store: Store, page_id: int, number: int | None = None) -> dict[str, Any]:
+    """``data.article_data`` plus the story the article is in (None until threaded)."""
+    data = article_data(store, page_id, number)
+    data["story"] = story_of_page(store, page_id)
+    return data
 
 
 def story_of_page(store: Store, page_id: int) -> dict[str, Any] | None:

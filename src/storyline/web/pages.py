@@ -86,24 +86,23 @@ def articles_page(
 
 @router.get("/articles/{page_id:int}.json")
 def article_json(request: Request, page_id: int) -> JSONResponse:
-    return JSONResponse(d.article_data(_store(request), page_id))
+    return JSONResponse(ds.article_with_story(_store(request), page_id))
 
 
 @router.get("/articles/{page_id:int}")
 def article_page(request: Request, page_id: int) -> Response:
-    data = d.article_data(_store(request), page_id)
-    data["story"] = ds.story_of_page(_store(request), page_id)
+    data = ds.article_with_story(_store(request), page_id)
     return render(request, "article.html", data, json_url=f"/articles/{page_id}.json")
 
 
 @router.get("/articles/{page_id:int}/versions/{number:int}.json")
 def version_json(request: Request, page_id: int, number: int) -> JSONResponse:
-    return JSONResponse(d.article_data(_store(request), page_id, number))
+    return JSONResponse(ds.article_with_story(_store(request), page_id, number))
 
 
 @router.get("/articles/{page_id:int}/versions/{number:int}")
 def version_page(request: Request, page_id: int, number: int) -> Response:
-    data = d.article_data(_store(request), page_id, number)
+    data = ds.article_with_story(_store(request), page_id, number)
     return render(
         request, "article.html", data, json_url=f"/articles/{page_id}/versions/{number}.json"
     )
