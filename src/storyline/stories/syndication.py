@@ -9,8 +9,8 @@ Candidates are found through the few smallest hashes, so a lookup is not a scan.
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 
 _WORD = re.compile(r"[^\W_]+")
 SHINGLE = 5
@@ -20,11 +20,18 @@ MIN_WORDS = 40
 
 
 def sketch(text: str, words: list[str] | None = None) -> tuple[int, ...]:
-    """The ``SKETCH`` smallest 64-bit hashes of the text's word shingles (sorted)."""
+    """The ``SKETCH`` smallest CRC-32 hashes of the text's word shingles (sorted).
+
+    CRC-32 is stable across processes (``hash`` is not) and about three times faster than
+    a cryptographic hash; with a few hundred shingles per text, 32 bits rarely collide.
+    """
     words = _WORD.findall(text.casefold()) if words is None else words
     if len(words) < MIN_WORDS:
         return ()
-    hashes = {_hash(" ".join(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)}
+    hashes = {
+        zlib.crc32(" ".join(words[i : i + SHINGLE]).encode("utf-8"))
+        for i in range(len(words) - SHINGLE + 1)
+    }
     return tuple(sorted(hashes)[:SKETCH])
 
 
@@ -73,7 +80,3 @@ class SyndicationIndex:
         for value in signature[:BANDS]:
             self._bands.setdefault(value, []).append(key)
         return None
-
-
-def _hash(shingle: str) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
