@@ -52,6 +52,7 @@ def test_each_date_keeps_its_sentence(seed):
         ("Earlier this year, it rained.", [("2022", None)]),
         ("It may rain. We may go.", []),
         ("He scored 2014 points.", []),
+        ("Planned since May 2023.", [("2023-05", None)]),  # after publication: no period
     ],
 )
 def test_expressions(text, expected):

@@ -111,6 +111,8 @@ def find_dates(text: str, published: str | date | datetime | None) -> list[Dated
                     continue
                 taken.append(span)
                 start_date, end_date = resolved
+                if end_date is not None and end_date < start_date:
+                    end_date = None  # "since May 2023" in a 2022 article: no period to close
                 hits.append(
                     (
                         span[0],
