@@ -90,7 +90,7 @@ def story_data(store: Store, story_id: int, now: datetime) -> dict[str, Any]:
     """One story: its timeline, its articles grouped by source, and its entities."""
     story = _one_story(store, story_id)
     with store.engine.connect() as conn:
-        ids = q.page_ids_for_urls(conn, list(story.articles))
+        ids = {url: pid for pid, url in q.story_members(conn, [story_id]).get(story_id, [])}
         page_ids = sorted(set(ids.values()))
         lines, _ = q.article_lines(conn, max(1, len(page_ids)), page_ids=page_ids)
         changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])

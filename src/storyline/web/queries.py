@@ -142,23 +142,6 @@ def page_by_id(conn: Connection, page_id: int) -> PageRow:
     return PageRow(**row._asdict())
 
 
-def page_ids_for_urls(conn: Connection, urls: list[str]) -> dict[str, int]:
-    """Page ids of the stored pages among ``urls`` (by URL or canonical URL)."""
-    if not urls:
-        return {}
-    rows = conn.execute(
-        select(_p.c.id, _p.c.url, _p.c.canonical_url).where(
-            or_(_p.c.url.in_(urls), _p.c.canonical_url.in_(urls))
-        )
-    ).all()
-    found: dict[str, int] = {}
-    for row in rows:
-        for key in (row.url, row.canonical_url):
-            if key:
-                found.setdefault(key, row.id)
-    return found
-
-
 def version_lines(conn: Connection, page_id: int) -> list[VersionLine]:
     """A page's versions, oldest first, numbered from 1 (the Store's numbering)."""
     rows = conn.execute(
