@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from storyline.cli import cli
 from storyline.model import Article, Paragraph, Section
 from storyline.store import Store
 from storyline.store import stories as story_store
-from storyline.stories.entities import Mention
+from storyline.stories.entities import NullRecognizer
 
 T0 = datetime(2022, 1, 27, 8, tzinfo=UTC)
 HEADLINES = {
@@ -21,11 +20,6 @@ HEADLINES = {
     "https://b.example/2": "latvian prime minister dombrovskis resigns after riga collapse",
     "https://c.example/3": "nasa confirms water plumes on europa",
 }
-
-
-class NoEntities:
-    def mentions(self, texts: Sequence[str]) -> list[list[Mention]]:
-        return [[] for _ in texts]
 
 
 @pytest.fixture
@@ -42,7 +36,7 @@ def run(tmp_path, monkeypatch):
                 sections=[Section("body", [Paragraph(title + " last night.")])],
             )
             store.store_version(url, T0 + timedelta(minutes=offset), article)
-        story_store.thread_new_versions(store, list(HEADLINES), recognizer=NoEntities())
+        story_store.thread_new_versions(store, list(HEADLINES), recognizer=NullRecognizer())
     runner = CliRunner()
 
     def invoke(*args: str, code: int = 0):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,16 +10,9 @@ from storyline.errors import NotFoundError
 from storyline.model import Article, Paragraph, Section
 from storyline.store import Store
 from storyline.store import stories as story_store
-from storyline.stories.entities import Mention
+from storyline.stories.entities import NullRecognizer
 
 T0 = datetime(2022, 1, 25, 8, tzinfo=UTC)
-
-
-class NoEntities:
-    """A recognizer that finds nothing: headline tests need no spaCy."""
-
-    def mentions(self, texts: Sequence[str]) -> list[list[Mention]]:
-        return [[] for _ in texts]
 
 
 @pytest.fixture
@@ -49,7 +41,7 @@ def test_threading_in_batches_with_a_merge_matches_rethread(store):
         _headline("https://b.example/2", "riga supermarket roof collapse kills dozens"),
     ]
     report = story_store.thread_new_versions(
-        store, _store(store, first, T0), recognizer=NoEntities()
+        store, _store(store, first, T0), recognizer=NullRecognizer()
     )
     assert (report.pages_added, report.stories) == (2, 2)
     second = [
@@ -63,14 +55,14 @@ def test_threading_in_batches_with_a_merge_matches_rethread(store):
         _headline("https://e.example/5", "nasa confirms water plumes on europa"),
     ]
     report = story_store.thread_new_versions(
-        store, _store(store, second, T0 + timedelta(hours=1)), recognizer=NoEntities()
+        store, _store(store, second, T0 + timedelta(hours=1)), recognizer=NullRecognizer()
     )
     assert report.merges == 1
     batched = _partition(store)
     assert batched == {frozenset(a.url for a in first + second[:2]), frozenset([second[2].url])}
     ids = {s.id for s in story_store.stories(store)}
     assert ids == {1, 3}, "the merged-away story is gone from the table"
-    report = story_store.rethread(store, recognizer=NoEntities())
+    report = story_store.rethread(store, recognizer=NullRecognizer())
     assert report.stories == 2 and report.stories_written == 2
     assert _partition(store) == batched
     assert {s.id for s in story_store.stories(store)} == ids
@@ -78,11 +70,11 @@ def test_threading_in_batches_with_a_merge_matches_rethread(store):
 
 def test_unchanged_pages_are_not_threaded_again(store):
     urls = _store(store, [_headline("https://a.example/1", "nasa confirms plumes on europa")], T0)
-    story_store.thread_new_versions(store, urls, recognizer=NoEntities())
-    again = story_store.thread_new_versions(store, urls, recognizer=NoEntities())
+    story_store.thread_new_versions(store, urls, recognizer=NullRecognizer())
+    again = story_store.thread_new_versions(store, urls, recognizer=NullRecognizer())
     assert again.pages_added == again.pages_updated == again.stories_written == 0
     _store(store, [_headline("https://b.example/2", "europa plumes confirmed by nasa")], T0)
-    every = story_store.thread_new_versions(store, recognizer=NoEntities())  # no URLs: all
+    every = story_store.thread_new_versions(store, recognizer=NullRecognizer())  # no URLs: all
     assert (every.pages_added, every.pages_threaded, every.stories) == (1, 2, 1)
 
 

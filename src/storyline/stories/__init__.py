@@ -8,6 +8,7 @@ from storyline.stories.dates import DatedExpression, find_dates
 from storyline.stories.entities import (
     EntityRecognizer,
     Mention,
+    NullRecognizer,
     SpacyRecognizer,
     extract_entities,
     merge_entities,
@@ -20,6 +21,7 @@ __all__ = [
     "DatedExpression",
     "EntityRecognizer",
     "Mention",
+    "NullRecognizer",
     "SpacyRecognizer",
     "StoryThreader",
     "ThreadItem",
