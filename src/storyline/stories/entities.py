@@ -137,9 +137,13 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
-def extract_entities(article: Article, recognizer: EntityRecognizer) -> list[Entity]:
-    """The article's entities (title, standfirst and body), most mentioned first."""
-    return entities_of_texts(article_texts(article), recognizer)
+def extract_entities(article: Article, recognizer: EntityRecognizer | None = None) -> list[Entity]:
+    """The article's entities (title, standfirst and body), most mentioned first.
+
+    Without a ``recognizer`` the default spaCy pipeline is loaded for this call (about a
+    second); pass one ``SpacyRecognizer`` to extract from many articles.
+    """
+    return entities_of_texts(article_texts(article), recognizer or SpacyRecognizer())
 
 
 def entities_of_texts(texts: Sequence[str], recognizer: EntityRecognizer) -> list[Entity]:
