@@ -83,6 +83,19 @@ def test_seed_story_gets_two_versions_typo_is_copy_edit_robots_obeyed(
     assert any(url.endswith(PRIVATE_PATH) for url, _ in second.failures)
 
 
+def test_poll_threads_what_it_stored_into_stories(newsroom, store, fetcher, settings):
+    from storyline.store.stories import stories, story_of
+
+    pipeline.follow(store, fetcher, newsroom.url("/feeds/rss.xml"))
+    report = pipeline.poll(store, fetcher, settings)
+    assert report.stories_written >= 1
+    seed_story = story_of(store, newsroom.url(SEED_PATH))
+    assert seed_story is not None and newsroom.url(SEED_PATH) in seed_story.articles
+    idle = pipeline.poll(store, fetcher, settings)  # nothing new: nothing rewritten
+    assert idle.stories_written == 0
+    assert len(stories(store)) >= 1
+
+
 def test_conditional_requests_and_304_add_nothing(newsroom, store, fetcher, settings):
     pipeline.follow(store, fetcher, newsroom.url("/feeds/rss.xml"))
     for _ in range(3):  # the last pages settle on their final version

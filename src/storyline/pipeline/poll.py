@@ -23,6 +23,7 @@ from storyline.pipeline.visit import (
     visit_page,
 )
 from storyline.sources.feeds import parse_feed
+from storyline.store.stories import thread_new_versions
 from storyline.sources.fetch import Fetcher, FetchResult
 from storyline.sources.schedule import (
     backoff_after_failure,
@@ -131,6 +132,9 @@ def poll(
     _poll_sources(store, fetcher, settings, sources, now, report, stop)
     pages = store.pages_followed() if visit_all else store.pages_due(now)
     _visit_all(store, fetcher, settings, pages, now, report, on_progress, stop)
+    if not stop.is_set():
+        # threading skips pages already threaded at their latest version: one query if idle
+        report.stories_written = thread_new_versions(store, settings=settings).stories_written
     report.stopped = stop.is_set()
     return report
 

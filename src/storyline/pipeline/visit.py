@@ -50,6 +50,7 @@ class PollReport:
     changed: int = 0
     unchanged: int = 0
     not_modified: int = 0
+    stories_written: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     stopped: bool = False
 
