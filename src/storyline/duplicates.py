@@ -96,6 +96,17 @@ def similarity(a: bytes, b: bytes) -> float:
     return float(np.count_nonzero(left == right)) / len(left)
 
 
+def similarities(signature: bytes, others: list[bytes]) -> list[float]:
+    """``similarity`` of one signature to many, in one vectorised comparison."""
+    if not others:
+        return []
+    mine = np.frombuffer(signature, dtype="<u4")
+    table = np.frombuffer(b"".join(others), dtype="<u4").reshape(len(others), -1)
+    if table.shape[1] != len(mine):
+        raise ValueError("signatures of different lengths cannot be compared")
+    return [float(n) / len(mine) for n in np.count_nonzero(table == mine, axis=1)]
+
+
 def band_keys(signature: bytes, params: LshParams) -> list[int]:
     """One signed 64-bit key per band (the band's number is hashed in, so one indexed
     column holds every band): pages sharing any key are candidate copies."""

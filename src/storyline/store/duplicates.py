@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, MetaData, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, MetaData, bindparam, delete, func, insert, select, update
 
-from storyline.duplicates import LshParams, band_keys, similarity
+from storyline.duplicates import LshParams, band_keys, similarities
 from storyline.store import schema
 from storyline.store.db import Store
 from storyline.store.engine import WRITE_OPTION, store_errors
@@ -39,19 +39,33 @@ _PAGE_ID = select(_p.c.id).where(_p.c.url == bindparam("url"))
 _OLD = select(signatures.c.signature, signatures.c.group_id).where(
     signatures.c.page_id == bindparam("page_id")
 )
-_CANDIDATES = select(signatures.c.page_id, signatures.c.signature, signatures.c.group_id).where(
-    signatures.c.page_id.in_(
-        select(bands.c.page_id).where(
-            bands.c.key.in_(bindparam("keys", expanding=True)),
-            bands.c.page_id != bindparam("page_id"),
-        )
+# The pages sharing most bands with the new one come first; the closest ``_CANDIDATES``
+# are enough to find every group it belongs to, however large the groups grow.
+_CANDIDATES = 50
+_hits = (
+    select(bands.c.page_id, func.count().label("hits"))
+    .where(
+        bands.c.key.in_(bindparam("keys", expanding=True)),
+        bands.c.page_id != bindparam("page_id"),
     )
+    .group_by(bands.c.page_id)
+    .order_by(func.count().desc(), bands.c.page_id)
+    .limit(_CANDIDATES)
+    .subquery()
+)
+_NEAREST = select(signatures.c.page_id, signatures.c.signature, signatures.c.group_id).join(
+    _hits, _hits.c.page_id == signatures.c.page_id
 )
 
 
 def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -> int | None:
     """Index the page's signature and group it with its near-duplicates; return its group id
-    (None when no stored page is a copy). Re-indexing a page replaces its old signature."""
+    (None when no stored page is a copy). Re-indexing a page replaces its old signature.
+
+    A page whose signature equals one already indexed adds no band keys: that page's keys
+    already lead to it, and verbatim copies (wire stories) would otherwise pile hundreds
+    of identical rows under each key.
+    """
     keys = band_keys(signature, params)
     with _writing(store, f"indexing copies of {url}") as conn:
         page_id = conn.execute(_PAGE_ID, {"url": url}).scalar_one_or_none()
@@ -60,11 +74,12 @@ def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -
         old = conn.execute(_OLD, {"page_id": page_id}).first()
         if old is not None and old.signature == signature:
             return old.group_id
-        rows = conn.execute(_CANDIDATES, {"keys": keys, "page_id": page_id}).all()
+        rows = conn.execute(_NEAREST, {"keys": keys, "page_id": page_id}).all()
+        scores = similarities(signature, [r.signature for r in rows])
         matches = {
             r.page_id: r.group_id
-            for r in rows
-            if similarity(r.signature, signature) >= params.threshold
+            for r, score in zip(rows, scores, strict=True)
+            if score >= params.threshold
         }
         if old is None:
             conn.execute(insert(signatures).values(page_id=page_id, signature=signature))
@@ -75,7 +90,8 @@ def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -
                 .where(signatures.c.page_id == page_id)
                 .values(signature=signature)
             )
-        conn.execute(insert(bands), [{"key": k, "page_id": page_id} for k in keys])
+        if 1.0 not in scores:  # an identical signature already answers for these keys
+            conn.execute(insert(bands), [{"key": k, "page_id": page_id} for k in keys])
         group = old.group_id if old is not None else None
         if matches:
             group = _merge(conn, page_id, group, matches)
