@@ -31,7 +31,7 @@ from storyline.web.errors import install_error_handlers
 from storyline.web.security import SECURITY_HEADERS, WritePolicy, check_public_url
 from storyline.web.templating import STATIC_DIR, make_templates
 
-WORKER_THREADS = 8
+WORKER_THREADS = 4
 Follow = Callable[[str, float | None], SourceRow]
 Clock = Callable[[], datetime]
 
