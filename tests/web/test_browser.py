@@ -151,6 +151,7 @@ def test_follow_a_new_source_through_the_form(browser, server, news_db):
 def test_pages_raise_no_javascript_errors(browser, server, news_db):
     for path in ("/", f"/articles/{news_db.seed_id}", "/search?q=Mali", "/api/docs"):
         browser.get(server + path)
+        _shot(browser, "page" + path.replace("/", "-").replace("?", "-").replace("=", "-"))
         logs = browser.get_log("browser")
         severe = [entry for entry in logs if entry["level"] == "SEVERE"]
         assert severe == [], (path, severe)
