@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench lint clean
+.PHONY: install run test bench docs lint clean
 
 install: $(STAMP)
 
@@ -24,6 +24,16 @@ test: install
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python benchmarks/extraction.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/structure.py
+	$(BIN)/python benchmarks/revisions.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/fetch.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/follow.py
+	$(BIN)/python benchmarks/ingest.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/stories.py --repeat 3 --write docs/benchmarks.md
+	$(BIN)/python benchmarks/web.py --write docs/benchmarks.md
+
+docs: install
+	$(BIN)/python scripts/gen_docs.py
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
