@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from storyline.stories.clauses import dated_clause
 from storyline.stories.dates import find_dates
 from storyline.stories.features import tokenize
 from storyline.stories.threading import StoryThreader, ThreadItem
@@ -22,6 +23,10 @@ def test_find_dates_never_crashes_and_dates_are_iso(text):
     for found in find_dates(text, "2022-01-27"):
         assert found.date[:4].isdigit() and found.text in found.sentence
         assert found.end is None or found.end >= found.date
+        assert found.start is not None
+        assert found.sentence[found.start :].startswith(found.text)
+        clause = dated_clause(found.sentence, found.start, len(found.text))
+        assert found.text not in clause or found.sentence.count(found.text) > 1
 
 
 @settings(max_examples=100, deadline=None)

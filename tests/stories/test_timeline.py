@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from storyline.model import TimelineEntry, Version
+from storyline.stories.clauses import dated_clause
 from storyline.stories.timeline import build_timeline, changes_between, order_and_dedupe
 
 
@@ -17,7 +18,7 @@ def test_seed_timeline(seed):
     assert _find(entries, "2014", "military presence in Mali")
     assert _find(entries, "2021-05", "voted in favour of sending troops to Mali")
     assert _find(entries, "2021-12", "Kofod criticised")
-    assert _find(entries, "2021", "military coup last year")
+    assert _find(entries, "2021", "military coup")
     assert _find(entries, "2022-01-26", "reiterated its desire")
     assert _find(entries, "2022-01-27", "decided to withdraw its troops", kind="update")
     assert _find(entries, "2022-01-27", "Danish troops leaving Mali", kind="published")
@@ -60,3 +61,35 @@ def test_order_and_dedupe_is_stable():
     ]
     kept = order_and_dedupe(entries)
     assert [(e.date, e.url) for e in kept] == [("2020", "u1"), ("2021", "u1")]
+
+
+def test_statements_are_the_dated_clause_without_the_date(seed):
+    statements = {e.date: e.text for e in build_timeline([seed]) if e.kind == "statement"}
+    assert statements["2021-05"] == (
+        "DF, SF and Radikale all voted in favour of sending troops to Mali"
+    )
+    assert statements["2021"] == "A military coup"
+    assert statements["2021-12"].startswith("Kofod criticised the new government")
+    assert statements["2021-12"].endswith("Russian company, the Wagner Group")
+    assert statements["2022-01-26"] == (
+        "The Malian government reiterated its desire for Denmark to pull out of the west "
+        "African country"
+    )
+
+
+def test_clause_rules():
+    def clause(sentence: str, date: str) -> str:
+        return dated_clause(sentence, sentence.index(date), len(date))
+
+    assert clause("On Monday, in Bamako, troops began to leave.", "On Monday") == (
+        "In Bamako, troops began to leave"
+    )
+    assert clause("Prices rose 1,000 percent in 2020, the bank said.", "in 2020") == (
+        "Prices rose 1,000 percent, the bank said"  # a short neighbour joins; 1,000 is one word
+    )
+    sentence = "Since then, on 3 May 2021 the army, police and courts took control of Gao."
+    assert clause(sentence, "on 3 May 2021") == "The army, police and courts took control of Gao"
+    sentence = "The talks, which began in March 2019, ended without a deal."
+    assert clause(sentence, "in March 2019") == "The talks, which began"
+    assert clause("It happened in 2020.", "in 2020") == "It happened"
+    assert clause("In 2020.", "In 2020") == ""

@@ -65,6 +65,7 @@ class DatedExpression:
     sentence: str
     end: str | None = None
     relative: bool = False
+    start: int | None = None  # where ``text`` begins in ``sentence``
 
 
 Resolver = Callable[[re.Match[str], date | None], tuple[str, str | None] | None]
@@ -117,7 +118,12 @@ def find_dates(text: str, published: str | date | datetime | None) -> list[Dated
                     (
                         span[0],
                         DatedExpression(
-                            match.group().strip(), start_date, sentence, end_date, relative
+                            match.group().strip(),
+                            start_date,
+                            sentence,
+                            end_date,
+                            relative,
+                            span[0] + len(match.group()) - len(match.group().lstrip()),
                         ),
                     )
                 )

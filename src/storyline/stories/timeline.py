@@ -5,8 +5,9 @@ Three sources of events:
 - ``published``: each article's publication, with its headline.
 - ``update`` / ``correction``: an update or correction block in an article, and every
   stored revision that added one (found by comparing consecutive versions).
-- ``statement``: each sentence with a temporal expression, dated by it ("in May 2021",
-  "last year", "since 2014"), from every article. The same statement told by several
+- ``statement``: each temporal expression ("in May 2021", "last year", "since 2014") with
+  the clause it dates, without the date phrase and leading connectives
+  (``storyline.stories.clauses``), from every article. The same statement told by several
   articles (same date, mostly the same words) is kept once, from the earliest article.
 """
 
@@ -19,7 +20,8 @@ from datetime import datetime
 from storyline.model import Article, Change, TimelineEntry, Version
 from storyline.revisions.changes import compare_articles
 from storyline.revisions.sentences import split_sentences
-from storyline.stories.dates import find_dates
+from storyline.stories.clauses import dated_clause
+from storyline.stories.dates import DatedExpression, find_dates
 from storyline.stories.features import tokenize
 from storyline.stories.titles import clean_headline
 
@@ -68,7 +70,7 @@ def article_events(article: Article) -> list[TimelineEntry]:
                 TimelineEntry(
                     date=found.date,
                     kind="statement",
-                    text=_trim(found.sentence),
+                    text=_trim(_statement(found)),
                     url=article.url,
                     end=found.end,
                 )
@@ -149,6 +151,12 @@ def _lead(text: str) -> str:
     """The first sentence of a block: what an update says happened."""
     sentences = split_sentences(text)
     return _trim(sentences[0] if sentences else text)
+
+
+def _statement(found: DatedExpression) -> str:
+    if found.start is None:
+        return found.sentence
+    return dated_clause(found.sentence, found.start, len(found.text)) or found.sentence
 
 
 def _trim(text: str) -> str:
