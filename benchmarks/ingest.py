@@ -54,11 +54,17 @@ class Result:
     records: int
     seconds: float
     peak_rss: int
+    cpu: float
     notes: str
 
     @property
     def rate(self) -> float:
         return self.records / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        """CPU milliseconds per record, all processes together."""
+        return 1000 * self.cpu / self.records
 
 
 def load_pages() -> list[tuple[str, bytes]]:
@@ -114,14 +120,20 @@ def write_warc(path: Path, records: Iterator[tuple[str, datetime, bytes]]) -> in
     return count
 
 
-def tree_rss(root: int) -> int:
-    """Resident memory of ``root`` and all its descendants, in bytes (Linux /proc)."""
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_usage(root: int) -> tuple[int, dict[int, float]]:
+    """RSS in bytes of ``root`` and all its descendants, and each one's CPU seconds so far
+    (user + system, from /proc; Linux only)."""
     parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry)] = int(fields[1])
+                cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / _TICK
             except (OSError, ValueError, IndexError):
                 continue
     tree, frontier = {root}, [root]
@@ -138,29 +150,45 @@ def tree_rss(root: int) -> int:
                     total += int(line.split()[1]) * 1024
         except OSError:
             continue
-    return total
+    return total, {pid: cpu[pid] for pid in tree if pid in cpu}
 
 
-def measure(run: Callable[[], str], pid: Callable[[], int | None]) -> tuple[float, int, str]:
-    """Time ``run`` while sampling the RSS of the process tree at ``pid()``."""
-    peak, stop = [0], threading.Event()
+@dataclass
+class Usage:
+    """What ``measure`` saw: wall seconds, peak RSS of the tree, CPU seconds of the tree."""
+
+    seconds: float
+    peak_rss: int
+    cpu: float
+    notes: str
+
+
+def measure(run: Callable[[], str], pid: Callable[[], int | None]) -> Usage:
+    """Time ``run`` while sampling RSS and CPU of the process tree at ``pid()``. When that
+    tree is this process, only its main thread's CPU counts (not the sampler's)."""
+    peak, seen, stop = [0], {}, threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
             if (root := pid()) is not None:
-                peak[0] = max(peak[0], tree_rss(root))
+                rss, cpu = tree_usage(root)
+                peak[0] = max(peak[0], rss)
+                for child, seconds in cpu.items():
+                    seen[child] = max(seen.get(child, 0.0), seconds)
             stop.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    started = time.perf_counter()
+    started, own = time.perf_counter(), time.thread_time()
     try:
         notes = run()
     finally:
-        elapsed = time.perf_counter() - started
+        elapsed, own = time.perf_counter() - started, time.thread_time() - own
         stop.set()
         sampler.join()
-    return elapsed, peak[0], notes
+    me = os.getpid()
+    cpu = sum(v for k, v in seen.items() if k != me) + (own if me in seen else 0.0)
+    return Usage(elapsed, peak[0], cpu, notes)
 
 
 def run_storyline(warc: Path, db: Path, workers: int, records: int) -> Result:
@@ -196,8 +224,9 @@ def run_storyline(warc: Path, db: Path, workers: int, records: int) -> Result:
             f"{sum(report['problems'].values())} problems"
         )
 
-    seconds, peak, notes = measure(run, lambda: proc[0].pid if proc else None)
-    return Result(f"storyline ingest --workers {workers}", records, seconds, peak, notes)
+    used = measure(run, lambda: proc[0].pid if proc else None)
+    name = f"storyline ingest --workers {workers}"
+    return Result(name, records, used.seconds, used.peak_rss, used.cpu, used.notes)
 
 
 def _trafilatura(html: bytes) -> int:
@@ -222,23 +251,30 @@ def run_trafilatura(warc: Path, workers: int, records: int) -> Result:
             chars = sum(pool.imap_unordered(_trafilatura, _read_pages(warc), chunksize=4))
         return f"{chars:,} characters extracted, nothing stored"
 
-    seconds, peak, notes = measure(run, os.getpid)
-    return Result(f"trafilatura alone, {workers}-process pool", records, seconds, peak, notes)
+    used = measure(run, os.getpid)
+    name = f"trafilatura alone, {workers}-process pool"
+    return Result(name, records, used.seconds, used.peak_rss, used.cpu, used.notes)
 
 
 def table(results: list[Result], command: str) -> str:
-    """The results as a markdown table with the command that produced them."""
-    base = results[-1].rate
+    """The results as a markdown table with the command that produced them.
+
+    "vs trafilatura" compares wall-clock rates; "CPU-bound ratio" compares CPU per page,
+    the rate each would reach with the cores to itself (the machine may be shared).
+    """
+    base = results[-1]
     lines = [
         f"Command: `{command}` ({os.cpu_count()} cores, {datetime.now(UTC):%Y-%m-%d}).",
         "",
-        "| pipeline | records | seconds | pages/s | vs trafilatura | peak RSS | result |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| pipeline | records | seconds | pages/s | vs trafilatura | CPU ms/page "
+        "| CPU-bound ratio | peak RSS | result |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         lines.append(
             f"| {r.name} | {r.records:,} | {r.seconds:.1f} | {r.rate:.1f} | "
-            f"{r.rate / base:.2f}× | {r.peak_rss / 2**20:,.0f} MiB | {r.notes} |"
+            f"{r.rate / base.rate:.2f}× | {r.cpu_ms:.1f} | {base.cpu_ms / r.cpu_ms:.2f}× | "
+            f"{r.peak_rss / 2**20:,.0f} MiB | {r.notes} |"
         )
     return "\n".join(lines)
 
