@@ -44,6 +44,17 @@ def similarity(first: tuple[int, ...], second: tuple[int, ...]) -> float:
     return sum(1 for h in union if h in both) / len(union)
 
 
+# What a text is compared by: its sketch, or for a short text its words (lower case,
+# single spaces; "" when it has none).
+Signature = tuple[int, ...] | str
+
+
+def signature(text: str) -> Signature:
+    """The sketch of ``text``, or its normalised words when it is too short for one."""
+    words = _WORD.findall(text.casefold())
+    return sketch(text, words) or " ".join(words)
+
+
 class SyndicationIndex:
     """Remembers the texts seen so far and tells which earlier one a new text copies."""
 
@@ -56,27 +67,26 @@ class SyndicationIndex:
 
     def match_and_add(self, key: str, text: str) -> str | None:
         """The key of the earliest stored copy of ``text``, or None; stores ``text`` too."""
-        words = _WORD.findall(text.casefold())
-        signature = sketch(text, words)
-        if not signature:
-            normal = " ".join(words)
-            if not normal:
+        return self.match_signature(key, signature(text))
+
+    def match_signature(self, key: str, sig: Signature) -> str | None:
+        """``match_and_add`` for a text given by its ``signature``."""
+        if isinstance(sig, str):
+            if not sig:
                 return None
-            original = self._exact.get(normal)
+            original = self._exact.get(sig)
             if original is None:
-                self._exact[normal] = key
+                self._exact[sig] = key
             return original
         candidates: dict[str, None] = {}
-        for value in signature[:BANDS]:
+        for value in sig[:BANDS]:
             for other in self._bands.get(value, ()):
                 candidates[other] = None
-        copies = [
-            c for c in candidates if similarity(signature, self._sketches[c]) >= self.threshold
-        ]
+        copies = [c for c in candidates if similarity(sig, self._sketches[c]) >= self.threshold]
         if copies:
             return min(copies, key=self._order.__getitem__)
         self._order[key] = len(self._order)
-        self._sketches[key] = signature
-        for value in signature[:BANDS]:
+        self._sketches[key] = tuple(sig)
+        for value in sig[:BANDS]:
             self._bands.setdefault(value, []).append(key)
         return None

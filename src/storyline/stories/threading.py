@@ -15,6 +15,11 @@ The algorithm is a single pass over the stream, deterministic for a given input 
 
 Syndicated copies (the same wire story on several sites) and new versions of an article
 already seen join the original's story without counting again.
+
+An item is threaded in two steps: ``prepare`` turns it into raw features and a
+syndication signature (text work, no state), and ``add_prepared`` threads those. A store
+keeps the prepared items, so replaying them gives the same stories without reading any
+article again.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from storyline.stories.features import (
     headline_features,
     tokenize,
 )
-from storyline.stories.syndication import SyndicationIndex
+from storyline.stories.syndication import Signature, SyndicationIndex, signature
 
 RANKED = 5  # candidates kept per item: the winner and the runners-up that may merge
 
@@ -63,6 +68,29 @@ class ThreadItem:
     body: str = ""
     time: float = 0.0
     entities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An item reduced to what threading reads: raw feature weights (before IDF) and the
+    signature that finds syndicated copies. JSON-friendly, so a store can keep it."""
+
+    key: str
+    time: float
+    features: dict[str, float]
+    signature: Signature
+
+
+def prepare(item: ThreadItem, options: ThreadingOptions) -> Prepared:
+    """The text work of threading ``item``: tokens, word pairs, body terms, entity names."""
+    raw = headline_features(tokenize(item.title), options.pair_weight)
+    if item.body:
+        for word, weight in body_features(
+            tokenize(item.body), options.body_weight, options.body_terms
+        ).items():
+            raw[word] = raw.get(word, 0.0) + weight
+    raw.update(entity_features(item.entities, options.entity_weight))
+    return Prepared(item.key, item.time, raw, signature(f"{item.title}\n{item.body}"))
 
 
 @dataclass(slots=True)
@@ -96,15 +124,19 @@ class StoryThreader:
 
     def add(self, item: ThreadItem) -> int:
         """Thread ``item`` using only what came before it; returns its story's id."""
+        return self.add_prepared(prepare(item, self.options))
+
+    def add_prepared(self, item: Prepared) -> int:
+        """Thread an item already ``prepare``d; returns its story's id."""
         if item.key in self._item_story:
             return self._revise(item)
-        original = self._syndication.match_and_add(item.key, f"{item.title}\n{item.body}")
+        original = self._syndication.match_signature(item.key, item.signature)
         if original is not None:
             story = self.story_of(original)
             self._item_story[item.key] = story
             self._touch(story, item.time)
             return story
-        vector = self._vectorize(item)
+        vector = self._vectorize(item.features)
         dots = self._dots(vector)
         ranked = self._rank(dots, item.time)
         if ranked and ranked[0][0] >= self.options.threshold:
@@ -115,6 +147,21 @@ class StoryThreader:
         self._item_story[item.key] = story
         self._item_vector[item.key] = vector
         return self._merge_converging(story, ranked)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._item_story
+
+    def item_count(self) -> int:
+        """How many items were threaded (new versions of one item count once)."""
+        return len(self._item_story)
+
+    def current(self, story_id: int) -> int:
+        """What became of a story id: itself, or the story it was merged into."""
+        return self._find(story_id)
+
+    def story_count(self) -> int:
+        """How many stories there are now (merged-away stories are gone)."""
+        return len(self._stories)
 
     def story_of(self, key: str) -> int:
         """The story an item belongs to now (after any merges)."""
@@ -127,15 +174,9 @@ class StoryThreader:
             result.setdefault(self._find(story), []).append(key)
         return result
 
-    def _vectorize(self, item: ThreadItem) -> dict[str, float]:
+    def _vectorize(self, raw: dict[str, float]) -> dict[str, float]:
+        """TF-IDF weights of raw features (the IDF counts this item), unit length."""
         options = self.options
-        raw = headline_features(tokenize(item.title), options.pair_weight)
-        if item.body:
-            for word, weight in body_features(
-                tokenize(item.body), options.body_weight, options.body_terms
-            ).items():
-                raw[word] = raw.get(word, 0.0) + weight
-        raw.update(entity_features(item.entities, options.entity_weight))
         self._seen += 1
         df = self._df
         for feature in raw:
@@ -228,11 +269,11 @@ class StoryThreader:
         story = self._stories[self._find(story_id)]
         story.last_time = max(story.last_time, now)
 
-    def _revise(self, item: ThreadItem) -> int:
+    def _revise(self, item: Prepared) -> int:
         """A new version of a known item replaces its old vector in the same story."""
         story = self.story_of(item.key)
         old = self._item_vector.get(item.key)
-        vector = self._vectorize(item)
+        vector = self._vectorize(item.features)
         if old is not None:
             self._absorb(story, old, self._dots(old), item.time, sign=-1)
             self._absorb(story, vector, self._dots(vector), item.time)

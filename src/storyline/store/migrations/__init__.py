@@ -21,6 +21,7 @@ from storyline.store.migrations import (
     m0002_duplicates,
     m0003_search,
     m0004_stories,
+    m0005_story_events,
 )
 
 
@@ -42,6 +43,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _from_module(2, m0002_duplicates),
     _from_module(3, m0003_search),
     _from_module(4, m0004_stories),
+    _from_module(5, m0005_story_events),
 )
 
 _meta = MetaData()

@@ -1,0 +1,271 @@
+"""Threading pages into stored stories: record them, log and thread them, rewrite the
+stories they touched (or, for ``rethread``, every story), in one write transaction.
+
+``storyline.store.stories`` holds the public functions and the read side; this module is
+the write pass they share. The threader itself and its log live in ``story_state``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
+
+from storyline.model import Article, Entity
+from storyline.store import schema, story_state
+from storyline.store.db import Store
+from storyline.store.engine import WRITE_OPTION, store_errors
+from storyline.store.migrations import m0001_initial, m0004_stories
+from storyline.store.story_state import Event, LiveThreader
+from storyline.stories.entities import EntityRecognizer, extract_entities
+from storyline.stories.entities import merge_entities as _merge_entities
+from storyline.stories.threading import StoryThreader, ThreadingOptions, prepare, thread_item
+from storyline.stories.timeline import build_timeline
+from storyline.stories.titles import story_title
+
+_metadata = MetaData()
+m0001_initial.build_tables(_metadata)
+_TABLES = m0004_stories.build_tables(_metadata)
+items = _TABLES["story_items"]
+stories_table = _TABLES["stories"]
+_p, _v = schema.pages, schema.versions
+
+
+@dataclass
+class ThreadReport:
+    """What one threading run did."""
+
+    pages_added: int = 0
+    pages_updated: int = 0
+    pages_threaded: int = 0
+    stories: int = 0
+    stories_written: int = 0
+    merges: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Item:
+    page_id: int
+    url: str
+    first_seen: datetime
+    fetched_at: datetime
+    version_id: int
+    article: Article
+    entities: list[Entity]
+    thread_time: float
+
+
+@dataclass
+class FreshPage:
+    """A page whose latest version is not threaded yet, ready to record and thread."""
+
+    row: Any
+    thread_time: float
+    entities_json: str
+    event: Event | None  # None: nothing to thread (no article, or an empty one)
+
+
+def _threadable(article: Article) -> bool:
+    return not article.no_article and bool((article.title or "").strip() or article.body_text)
+
+
+def prepare_pages(
+    pending: Sequence[tuple[Any, Article]],
+    recognizer: EntityRecognizer,
+    options: ThreadingOptions,
+) -> list[FreshPage]:
+    """Entities, thread time and prepared threading input of each pending page (the slow
+    text work, done before the write transaction opens)."""
+    fresh = []
+    for row, article in pending:
+        threadable = _threadable(article)
+        entities = extract_entities(article, recognizer) if threadable else []
+        item = thread_item(article, entities, key=str(row.page_id), seen_at=row.first_seen)
+        event = Event(row.page_id, row.version_id, prepare(item, options)) if threadable else None
+        entities_json = json.dumps([asdict(e) for e in entities])
+        fresh.append(FreshPage(row, item.time, entities_json, event))
+    return fresh
+
+
+def thread_pages(
+    store: Store,
+    options: ThreadingOptions,
+    fresh: list[FreshPage],
+    report: ThreadReport,
+    rebuild: bool,
+) -> None:
+    """Record and thread ``fresh`` in one write transaction; rewrite the stories touched
+    (``rebuild``: all of them)."""
+    try:
+        with _writing(store, "threading pages into stories") as conn:
+            live = story_state.live_threader(store, conn, options)
+            if live.replayed:
+                _log_unlogged(conn, live, options)
+            merges_before = len(live.threader.merges)
+            report.pages_added, report.pages_updated = _record_items(conn, fresh)
+            story_state.append(conn, live, [f.event for f in fresh if f.event is not None])
+            merges = live.threader.merges[merges_before:]
+            if rebuild:
+                written = _write_all(store, conn, live.threader)
+            else:
+                written = _write_touched(store, conn, live, fresh, merges)
+    except BaseException:
+        story_state.forget(store)  # the threader may be ahead of what was rolled back
+        raise
+    report.pages_threaded = live.threader.item_count()
+    report.stories = live.threader.story_count()
+    report.stories_written, report.merges = written, len(merges)
+
+
+def _log_unlogged(conn: Connection, live: LiveThreader, options: ThreadingOptions) -> None:
+    """Pages threaded before the log existed (schema 4): log them once, in arrival order,
+    from the version and entities they were threaded with."""
+    logged = story_state.logged_pages(conn)
+    query = (
+        select(items, _p.c.first_seen, _v.c.article_json)
+        .join(_p, _p.c.id == items.c.page_id)
+        .join(_v, _v.c.id == items.c.version_id)
+        .where(items.c.story_id.is_not(None))
+        .order_by(items.c.seq)
+    )
+    missing = []
+    for row in conn.execute(query):
+        if row.page_id in logged:
+            continue
+        article = Article.from_dict(json.loads(row.article_json))
+        entities = [Entity(**e) for e in json.loads(row.entities_json)]
+        item = thread_item(article, entities, key=str(row.page_id))
+        item = replace(item, time=row.thread_time)
+        missing.append(Event(row.page_id, row.version_id, prepare(item, options)))
+    story_state.append(conn, live, missing)
+
+
+def _record_items(conn: Connection, fresh: Sequence[FreshPage]) -> tuple[int, int]:
+    """Store version, entities and thread time of new or changed pages: (added, updated)."""
+    added = updated = 0
+    seq = conn.execute(select(func.coalesce(func.max(items.c.seq), 0))).scalar_one()
+    for page in fresh:
+        values = {
+            "version_id": page.row.version_id,
+            "thread_time": page.thread_time,
+            "entities_json": page.entities_json,
+        }
+        if page.row.known is not None:
+            conn.execute(update(items).where(items.c.page_id == page.row.page_id).values(**values))
+            updated += 1
+        else:
+            seq += 1
+            conn.execute(insert(items).values(page_id=page.row.page_id, seq=seq, **values))
+            added += 1
+    return added, updated
+
+
+def _write_touched(
+    store: Store,
+    conn: Connection,
+    live: LiveThreader,
+    fresh: Sequence[FreshPage],
+    merges: Sequence[tuple[int, int]],
+) -> int:
+    """Move the pages of merged-away stories, place the new pages, and rewrite the
+    stories the new pages are in now; returns how many stories were written."""
+    threader = live.threader
+    for keep, gone in merges:
+        conn.execute(update(items).where(items.c.story_id == gone).values(story_id=keep))
+    for page in fresh:
+        if page.event is not None:
+            story_id = threader.story_of(page.event.item.key)
+            conn.execute(
+                update(items).where(items.c.page_id == page.row.page_id).values(story_id=story_id)
+            )
+    page_ids = [page.row.page_id for page in fresh]
+    touched: set[int] = set()
+    for start in range(0, len(page_ids), 500):
+        chunk = page_ids[start : start + 500]
+        query = select(items.c.story_id).where(items.c.page_id.in_(chunk))
+        touched.update(sid for sid in conn.execute(query).scalars() if sid is not None)
+    gone = [g for _, g in merges]
+    if gone:
+        conn.execute(delete(stories_table).where(stories_table.c.id.in_(gone)))
+    return _write_summaries(store, conn, _load_members(conn, sorted(touched)))
+
+
+def _write_all(store: Store, conn: Connection, threader: StoryThreader) -> int:
+    """Place every page and rewrite every story (``rethread``)."""
+    groups = threader.stories()
+    conn.execute(delete(stories_table).where(stories_table.c.id.not_in(list(groups))))
+    conn.execute(update(items).values(story_id=None))
+    for sid, keys in groups.items():
+        ids = [int(k) for k in keys]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            conn.execute(update(items).where(items.c.page_id.in_(chunk)).values(story_id=sid))
+    return _write_summaries(store, conn, _load_members(conn, None))
+
+
+def _write_summaries(store: Store, conn: Connection, groups: dict[int, list[_Item]]) -> int:
+    for sid, members in groups.items():
+        values = _summarise(store, sid, members)
+        conn.execute(delete(stories_table).where(stories_table.c.id == sid))
+        conn.execute(insert(stories_table).values(id=sid, **values))
+    return len(groups)
+
+
+def _load_members(conn: Connection, story_ids: list[int] | None) -> dict[int, list[_Item]]:
+    """The pages of these stories (None: of every story), in arrival order."""
+    query = (
+        select(items, _p.c.url, _p.c.first_seen, _v.c.fetched_at, _v.c.article_json)
+        .join(_p, _p.c.id == items.c.page_id)
+        .join(_v, _v.c.id == items.c.version_id)
+        .where(items.c.story_id.is_not(None))
+        .order_by(items.c.seq)
+    )
+    if story_ids is not None:
+        query = query.where(items.c.story_id.in_(story_ids))
+    groups: dict[int, list[_Item]] = {}
+    for r in conn.execute(query):
+        item = _Item(
+            r.page_id,
+            r.url,
+            r.first_seen,
+            r.fetched_at,
+            r.version_id,
+            Article.from_dict(json.loads(r.article_json)),
+            [Entity(**e) for e in json.loads(r.entities_json)],
+            r.thread_time,
+        )
+        groups.setdefault(r.story_id, []).append(item)
+    return groups
+
+
+def _summarise(store: Store, story_id: int, members: list[_Item]) -> dict[str, Any]:
+    """A story's stored columns: title, times, merged entities and timeline (from the
+    members that still have an article; a page may have lost it in a later version)."""
+    members = [m for m in members if _threadable(m.article)] or members
+    revisions = []
+    for member in members:
+        versions = store.versions(member.url)
+        revisions.extend((v, store.changes(v.id)) for v in versions[1:] if v.id is not None)
+    timeline = build_timeline([m.article for m in members], revisions)
+    entities = _merge_entities(m.entities for m in members)
+    return {
+        "title": story_title([m.article.title or "" for m in members]) or members[0].url,
+        "article_count": len(members),
+        "first_seen": min(m.first_seen for m in members),
+        "last_updated": max(m.fetched_at for m in members),
+        "entities_json": json.dumps([asdict(e) for e in entities], ensure_ascii=False),
+        "timeline_json": json.dumps([asdict(t) for t in timeline], ensure_ascii=False),
+    }
+
+
+@contextlib.contextmanager
+def _writing(store: Store, what: str) -> Iterator[Connection]:
+    writer = store.engine.execution_options(**{WRITE_OPTION: True})
+    with store_errors(what), writer.begin() as conn:
+        yield conn

@@ -1,0 +1,169 @@
+"""Incremental threading in the store: the same stories as ``rethread``, at a cost that
+does not grow with the store."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from collections import defaultdict
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from storyline.model import Article, Paragraph, Section
+from storyline.store import Store, story_state, story_writes
+from storyline.store import stories as story_store
+from storyline.stories.entities import NullRecognizer
+
+STREAM = (
+    Path(__file__).resolve().parents[2]
+    / ".."
+    / "shared"
+    / "data"
+    / "stories"
+    / "googlenews-titles.jsonl"
+)
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _articles(count: int, body: int = 5) -> list[Article]:
+    """The first ``count`` labelled headlines as articles, each with a body of ``body``
+    other headlines of its own story (seeded; 0: the headline itself), a minute apart."""
+    with STREAM.open(encoding="utf-8") as lines:
+        rows = [json.loads(line) for _, line in zip(range(count), lines, strict=False)]
+    by_story = defaultdict(list)
+    for row in rows:
+        by_story[row["clusterNo"]].append(row["textCleaned"])
+    return [
+        Article(
+            url=f"https://news.example/{i}",
+            title=row["textCleaned"],
+            published=(T0 + timedelta(minutes=i)).isoformat(),
+            sections=[
+                Section("body", [Paragraph(row["textCleaned"])])
+                if not body
+                else Section(
+                    "body",
+                    [
+                        Paragraph(t)
+                        for t in random.Random(i).choices(by_story[row["clusterNo"]], k=body)
+                    ],
+                )
+            ],
+        )
+        for i, row in enumerate(rows)
+    ]
+
+
+def _snapshot(store: Store) -> dict[int, tuple[str, tuple[str, ...], int]]:
+    return {s.id: (s.title, tuple(s.articles), len(s.timeline)) for s in story_store.stories(store)}
+
+
+def _store(store: Store, articles: list[Article], minute: int) -> list[str]:
+    for offset, article in enumerate(articles):
+        store.store_version(article.url, T0 + timedelta(minutes=minute + offset), article)
+    return [a.url for a in articles]
+
+
+def test_batches_revisions_and_two_writers_match_rethread(tmp_path):
+    """Two Store objects on one file stand in for two processes: each catches up with
+    what the other logged before threading its own pages."""
+    articles, rng = _articles(260, body=0), random.Random(7)
+    path = tmp_path / "stories.db"
+    with Store.open(path) as first, Store.open(path) as second:
+        position, minute, merges = 0, 0, 0
+        while position < len(articles):
+            size = rng.choice([1, 1, 3, 10, 25])
+            batch = articles[position : position + size]
+            if position and rng.random() < 0.4:  # a revision of an earlier page
+                old = articles[rng.randrange(position)]
+                batch = [*batch, replace(old, title=f"{old.title} update")]
+            writer = rng.choice([first, second])
+            urls = _store(writer, batch, minute)
+            report = story_store.thread_new_versions(writer, urls, recognizer=NullRecognizer())
+            merges += report.merges
+            position, minute = position + size, minute + size + 1
+        assert report.pages_threaded == len(articles)
+        assert merges > 0, "the stream should exercise merges"
+        incremental = _snapshot(first)
+        assert len(incremental) == report.stories
+        story_store.rethread(second, recognizer=NullRecognizer())
+        assert _snapshot(second) == incremental
+        story_state.forget(first)  # a new process replays the log, then goes on
+        new = _store(first, _articles(261, body=0)[-1:], minute)
+        story_store.thread_new_versions(first, new, recognizer=NullRecognizer())
+        continued = _snapshot(first)
+        story_store.rethread(second, recognizer=NullRecognizer())
+        assert _snapshot(second) == continued
+
+
+def test_one_new_page_reads_only_its_story(tmp_path, monkeypatch):
+    articles = _articles(120)
+    with Store.open(tmp_path / "stories.db") as store:
+        story_store.thread_new_versions(
+            store, _store(store, articles[:119], 0), recognizer=NullRecognizer()
+        )
+        reads = []
+        original = Article.from_dict.__func__
+
+        def counting(cls, data):
+            reads.append(data.get("url"))
+            return original(cls, data)
+
+        monkeypatch.setattr(Article, "from_dict", classmethod(counting))
+        new = articles[119]
+        report = story_store.thread_new_versions(
+            store, _store(store, [new], 200), recognizer=NullRecognizer()
+        )
+        story = story_store.story_of(store, new.url)
+        assert report.pages_added == 1 and report.stories_written == 1
+        members = len(story.articles)
+        assert len(reads) <= 2 * members + 1, "only the new page and its story's pages are read"
+
+
+def test_a_store_threaded_before_the_log_is_logged_once(tmp_path):
+    """A database threaded by storyline before schema 5 has pages but no log: the first
+    call logs them in arrival order, and threading goes on as if it always had."""
+    articles = _articles(60)
+    path = tmp_path / "stories.db"
+    with Store.open(path) as store:
+        story_store.thread_new_versions(
+            store, _store(store, articles[:50], 0), recognizer=NullRecognizer()
+        )
+        expected = _snapshot(store)
+    with sqlite3.connect(path) as raw:
+        raw.execute("DELETE FROM story_events")
+    with Store.open(path) as store:
+        assert _snapshot(store) == expected
+        story_store.thread_new_versions(
+            store, _store(store, articles[50:], 100), recognizer=NullRecognizer()
+        )
+        incremental = _snapshot(store)
+        report = story_store.rethread(store, recognizer=NullRecognizer())
+        assert report.pages_threaded == 60
+        assert _snapshot(store) == incremental
+
+
+def test_a_failed_write_drops_the_live_threader(tmp_path, monkeypatch):
+    articles = _articles(12)
+    with Store.open(tmp_path / "stories.db") as store:
+        story_store.thread_new_versions(
+            store, _store(store, articles[:10], 0), recognizer=NullRecognizer()
+        )
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(story_writes, "_write_touched", broken)
+        urls = _store(store, articles[10:], 20)
+        with pytest.raises(RuntimeError):
+            story_store.thread_new_versions(store, urls, recognizer=NullRecognizer())
+        monkeypatch.undo()
+        report = story_store.thread_new_versions(store, urls, recognizer=NullRecognizer())
+        assert report.pages_added == 2 and report.pages_threaded == 12
+        incremental = _snapshot(store)
+        story_store.rethread(store, recognizer=NullRecognizer())
+        assert _snapshot(store) == incremental
