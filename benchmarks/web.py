@@ -37,6 +37,9 @@ from storyline.model import Article, Paragraph, Section
 from storyline.store import Store, schema
 from storyline.store.search import create_search_index
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import web_wrk  # noqa: E402 (benchmarks/ is not a package)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared" / "data"
 COMMAND = ".venv/bin/python benchmarks/web.py --write docs/benchmarks.md"
@@ -493,6 +496,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="per target, at most")
     parser.add_argument("--db", type=Path, default=ROOT / ".benchmarks" / "web.db")
     parser.add_argument("--write", type=Path, default=None)
+    parser.add_argument(
+        "--load",
+        choices=("wrk", "httpx"),
+        default="wrk" if web_wrk.available() else "httpx",
+        help="load generator: wrk (default when installed) or httpx client threads",
+    )
     args = parser.parse_args()
     marker = args.db.with_suffix(f".{args.pages}-{args.versions}-v2.ok")
     if not marker.exists():
@@ -508,25 +517,45 @@ def main() -> None:
     _, heads = _texts()
     words = sorted({w for h in heads[:2000] for w in h.lower().split() if len(w) > 4})
     proc, base = start_server(args.db, args.workers)
-    results = []
     try:
-        for target in targets(args.pages, n_stories, words):
-            run_target(base, target, 1, 40, 20)  # warm up, then one client alone
-            target.latencies.clear()
-            run_target(base, target, 1, 60, 20)
-            target.alone_p50 = statistics.median(target.latencies)
-            target.latencies.clear()
-            target.errors = 0
-            run_target(base, target, args.clients, args.requests, args.seconds)
-            results.append(target)
-            print(f"{target.name}: done", file=sys.stderr)
+        if args.load == "wrk":
+            pid = proc.pid if args.workers == 1 else None  # workers: the CPU is in children
+            report = _run_wrk(base, targets(args.pages, n_stories, words), args, pid)
+        else:
+            report = _run_httpx(base, targets(args.pages, n_stories, words), args)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    report = table(results, args.clients)
     print(report)
     if args.write:
         write_section(args.write, _section(report, counts, args))
+
+
+def _run_wrk(base: str, found: list[Target], args: argparse.Namespace, pid: int | None) -> str:
+    results = []
+    for target in found:
+        results.append(
+            web_wrk.measure(
+                base, target.name, target.kind, target.path, args.clients, args.seconds, pid
+            )
+        )
+        print(f"{target.name}: done", file=sys.stderr)
+    return web_wrk.table(results, args.clients)
+
+
+def _run_httpx(base: str, found: list[Target], args: argparse.Namespace) -> str:
+    results = []
+    for target in found:
+        run_target(base, target, 1, 40, 20)  # warm up, then one client alone
+        target.latencies.clear()
+        run_target(base, target, 1, 60, 20)
+        target.alone_p50 = statistics.median(target.latencies)
+        target.latencies.clear()
+        target.errors = 0
+        run_target(base, target, args.clients, args.requests, args.seconds)
+        results.append(target)
+        print(f"{target.name}: done", file=sys.stderr)
+    return table(results, args.clients)
 
 
 def _section(report: str, counts: dict[str, int], args: argparse.Namespace) -> str:
