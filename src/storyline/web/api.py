@@ -3,6 +3,9 @@
 The data functions return JSON-ready dicts, so endpoints hand them to ``JSONResponse``
 directly instead of through FastAPI's per-field encoder, which costs more than the query.
 
+Reads that are a few indexed queries are ``async def`` and run on the event loop, as the
+pages do (see ``pages``); diffs and writes run on the worker threads.
+
 Lists are cursor-paged (``limit``, ``cursor`` → ``next_cursor``). Writes (follow,
 unfollow) need ``Authorization: Bearer <STORYLINE_TOKEN>`` when a token is set, and are
 refused in read-only mode. Every error has the one shape in ``errors.ERROR_SCHEMA``.
@@ -76,7 +79,7 @@ def _sites(request: Request) -> list[str]:
 
 
 @router.get("/stories", summary="Developing stories, most recently changed first")
-def api_stories(request: Request, limit: Limit = 50, cursor: Cursor = None) -> JSONResponse:
+async def api_stories(request: Request, limit: Limit = 50, cursor: Cursor = None) -> JSONResponse:
     state = request.app.state
     data = state.cache.get(
         ("stories", limit, cursor),
@@ -86,29 +89,29 @@ def api_stories(request: Request, limit: Limit = 50, cursor: Cursor = None) -> J
 
 
 @router.get("/stories/{story_id}", summary="One story: timeline, articles by source, entities")
-def api_story(request: Request, story_id: Id) -> JSONResponse:
+async def api_story(request: Request, story_id: Id) -> JSONResponse:
     return JSONResponse(ds.story_data(_store(request), story_id, request.app.state.clock()))
 
 
 @router.get("/articles", summary="Articles (latest version of each page), newest change first")
-def api_articles(
+async def api_articles(
     request: Request, limit: Limit = 50, cursor: Cursor = None, changed_only: bool = False
 ) -> JSONResponse:
     return JSONResponse(articles_cached(request, limit, cursor, changed_only))
 
 
 @router.get("/articles/{page_id}", summary="One article: current version, structured, and history")
-def api_article(request: Request, page_id: Id) -> JSONResponse:
+async def api_article(request: Request, page_id: Id) -> JSONResponse:
     return JSONResponse(ds.article_with_story(_store(request), page_id))
 
 
 @router.get("/articles/{page_id}/versions", summary="An article's versions with their changes")
-def api_versions(request: Request, page_id: Id) -> JSONResponse:
+async def api_versions(request: Request, page_id: Id) -> JSONResponse:
     return JSONResponse(d.versions_data(_store(request), page_id))
 
 
 @router.get("/articles/{page_id}/versions/{number}", summary="One version of an article")
-def api_version(
+async def api_version(
     request: Request, page_id: Id, number: Annotated[int, Path(ge=-10_000, le=10_000)]
 ) -> JSONResponse:
     return JSONResponse(ds.article_with_story(_store(request), page_id, number))
@@ -147,7 +150,7 @@ def api_unfollow(request: Request, source_id: Id) -> JSONResponse:
 
 
 @router.get("/search", summary="Full-text search over articles, with filters")
-def api_search(
+async def api_search(
     request: Request,
     q: Annotated[str, Query(max_length=500, description="Words to find")] = "",
     source: Annotated[str, Query(max_length=200, description="Site")] = "",

@@ -6,10 +6,11 @@ and ``/api/...``), so a page never shows what its JSON lacks. Times are ISO 8601
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
+
+from sqlalchemy import Connection
 
 from storyline.errors import NotFoundError
 from storyline.model import Change
@@ -37,6 +38,16 @@ def change_summary(changes: list[Change], version_count: int) -> str:
     if version_count <= 1:
         return "first seen"
     return summarize_changes(changes) if changes else "changed"
+
+
+def change_dict(change: Change) -> dict[str, Any]:
+    """A change as JSON-ready data (``dataclasses.asdict`` without its deep-copy cost)."""
+    return {
+        "kind": change.kind,
+        "before": change.before,
+        "after": change.after,
+        "section": change.section,
+    }
 
 
 def line_dict(line: q.ArticleLine, changes: list[Change]) -> dict[str, Any]:
@@ -72,13 +83,18 @@ def articles_data(
 def article_data(store: Store, page_id: int, number: int | None = None) -> dict[str, Any]:
     """One article: a version (default the latest), structured, and its history."""
     with store.engine.connect() as conn:
-        page = q.page_by_id(conn, page_id)
-        history = q.version_lines(conn, page_id)
-        if not history:
-            raise NotFoundError(f"article {page_id} ({page.url}) has no stored version yet")
-        line = _pick(history, number, page.url)
-        version = q.load_version(conn, page.url, line)
-        changes = q.changes_for(conn, [h.id for h in history])
+        return article_data_on(conn, page_id, number)
+
+
+def article_data_on(conn: Connection, page_id: int, number: int | None = None) -> dict[str, Any]:
+    """``article_data`` on an open connection (so a caller can add to it in one transaction)."""
+    page = q.page_by_id(conn, page_id)
+    history = q.version_lines(conn, page_id)
+    if not history:
+        raise NotFoundError(f"article {page_id} ({page.url}) has no stored version yet")
+    line = _pick(history, number, page.url)
+    version = q.load_version(conn, page.url, line)
+    changes = q.changes_for(conn, [h.id for h in history])
     latest = history[-1].number
     return {
         "id": page_id,
@@ -139,7 +155,7 @@ def diff_data(store: Store, page_id: int, a: int | None, b: int | None) -> dict[
         "b_fetched_at": iso(b_line.fetched_at),
         "numbers": [h.number for h in history],
         "summary": summarize_changes(changes) if changes else "",
-        "changes": [asdict(c) for c in changes],
+        "changes": [change_dict(c) for c in changes],
         "diff": article_diff(old.article, new.article).to_dict(),
     }
 
@@ -174,7 +190,7 @@ def _version_dict(page_id: int, line: q.VersionLine, changes: list[Change]) -> d
         "summary": summarize_changes(changes)
         if changes
         else ("first version" if line.number == 1 else "changed"),
-        "changes": [asdict(c) for c in changes],
+        "changes": [change_dict(c) for c in changes],
         "href": f"/articles/{page_id}/versions/{line.number}",
     }
 

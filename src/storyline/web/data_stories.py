@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup
+from sqlalchemy import Connection
 
 from storyline.errors import NotFoundError
 from storyline.model import Story
 from storyline.store import Store
 from storyline.web import queries as q
 from storyline.web.charts import ChartEvent, activity_counts, timeline_svg
-from storyline.web.data import article_data, change_summary, iso, line_dict, site_of
+from storyline.web.data import article_data_on, change_summary, iso, line_dict, site_of
 from storyline.web.feeds_atom import AtomEntry, AtomFeed
 from storyline.web.templating import parse_time
 from storyline.web.updates import revision_entries
@@ -125,15 +126,15 @@ def story_chart(data: dict[str, Any]) -> Markup:
 
 def article_with_story(store: Store, page_id: int, number: int | None = None) -> dict[str, Any]:
     """``data.article_data`` plus the story the article is in (None until threaded)."""
-    data = article_data(store, page_id, number)
-    data["story"] = story_of_page(store, page_id)
+    with store.engine.connect() as conn:  # one connection and transaction for both
+        data = article_data_on(conn, page_id, number)
+        data["story"] = _story_link(conn, page_id)
     return data
 
 
-def story_of_page(store: Store, page_id: int) -> dict[str, Any] | None:
+def _story_link(conn: Connection, page_id: int) -> dict[str, Any] | None:
     """The story an article belongs to (id, title, link), or None when it has none yet."""
-    with store.engine.connect() as conn:
-        found = q.story_of_page(conn, page_id)
+    found = q.story_of_page(conn, page_id)
     if found is None:
         return None
     return {"id": found.id, "title": found.title, "href": f"/stories/{found.id}"}
