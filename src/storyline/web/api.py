@@ -16,13 +16,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from storyline.store import Store
 from storyline.web import data as d
 from storyline.web import data_stories as ds
 from storyline.web.data_search import known_sites, search_data
+from storyline.web.responses import JSONResponse
 from storyline.web.security import check_write
 
 MAX_ID = 2**62

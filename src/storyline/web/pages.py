@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from storyline.errors import InputError, StorylineError
 from storyline.store import Store
@@ -26,6 +26,7 @@ from storyline.web import data_stories as ds
 from storyline.web.api import articles_cached
 from storyline.web.data_search import known_sites, search_data
 from storyline.web.errors import status_for
+from storyline.web.responses import JSONResponse
 from storyline.web.security import check_csrf, check_write
 from storyline.web.templating import render
 
