@@ -6,6 +6,8 @@ and ``/api/...``), so a page never shows what its JSON lacks. Times are ISO 8601
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,7 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection
 
 from storyline.errors import NotFoundError
-from storyline.model import Change
+from storyline.model import Article, Change
 from storyline.revisions import article_diff, compare_articles, summarize_changes
 from storyline.store import Store
 from storyline.store.rows import SourceRow
@@ -22,8 +24,10 @@ from storyline.web import queries as q
 MAX_LIMIT = 200
 
 
+@functools.lru_cache(maxsize=8192)
 def site_of(url: str) -> str:
-    """The site name shown for a URL: its host without ``www.``."""
+    """The site name shown for a URL: its host without ``www.`` (memoised: every list row
+    asks, and ``urlsplit`` was a tenth of a search request)."""
     host = urlsplit(url).hostname or url
     return host.removeprefix("www.")
 
@@ -48,6 +52,40 @@ def change_dict(change: Change) -> dict[str, Any]:
         "after": change.after,
         "section": change.section,
     }
+
+
+def article_dict(article: Article) -> dict[str, Any]:
+    """``article.to_dict()``, built without ``dataclasses.asdict``'s deep copies.
+
+    ``asdict`` deep-copies every string of every paragraph; this walks the same fields
+    (read from the dataclasses, so a new field is included) and shares the immutable
+    values. It was a third of an article's data time. A test checks both agree.
+    """
+    data = plain(article)
+    data["body_text"] = article.body_text
+    return data
+
+
+def plain(value: Any) -> Any:
+    """``dataclasses.asdict`` for JSON-ready data: dataclasses become dicts, lists and
+    dicts are copied, immutable leaves (strings, numbers) are shared, not deep-copied."""
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {plain(k): plain(v) for k, v in value.items()}
+    return value
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def line_dict(line: q.ArticleLine, changes: list[Change]) -> dict[str, Any]:
@@ -94,7 +132,7 @@ def article_data_on(conn: Connection, page_id: int, number: int | None = None) -
         raise NotFoundError(f"article {page_id} ({page.url}) has no stored version yet")
     line = _pick(history, number, page.url)
     version = q.load_version(conn, page.url, line)
-    changes = q.changes_for(conn, [h.id for h in history])
+    changes = q.changes_of_page(conn, page_id)
     latest = history[-1].number
     return {
         "id": page_id,
@@ -110,7 +148,7 @@ def article_data_on(conn: Connection, page_id: int, number: int | None = None) -
             "content_hash": version.content_hash,
             "is_latest": line.number == latest,
         },
-        "article": version.article.to_dict(),
+        "article": article_dict(version.article),
         "versions": [_version_dict(page_id, h, changes.get(h.id, [])) for h in reversed(history)],
         "default_a": max(1, line.number - 1),
         "default_b": line.number,
@@ -122,7 +160,7 @@ def versions_data(store: Store, page_id: int) -> dict[str, Any]:
     with store.engine.connect() as conn:
         page = q.page_by_id(conn, page_id)
         history = q.version_lines(conn, page_id)
-        changes = q.changes_for(conn, [h.id for h in history])
+        changes = q.changes_of_page(conn, page_id)
     return {
         "id": page_id,
         "url": page.url,

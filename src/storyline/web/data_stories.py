@@ -9,7 +9,6 @@ ago") and draw each story's activity without loading every timeline.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +20,7 @@ from storyline.model import Story
 from storyline.store import Store
 from storyline.web import queries as q
 from storyline.web.charts import ChartEvent, activity_counts, timeline_svg
-from storyline.web.data import article_data_on, change_summary, iso, line_dict, site_of
+from storyline.web.data import article_data_on, change_summary, iso, line_dict, plain, site_of
 from storyline.web.feeds_atom import AtomEntry, AtomFeed
 from storyline.web.templating import parse_time
 from storyline.web.updates import revision_entries
@@ -109,8 +108,8 @@ def story_data(store: Store, story_id: int, now: datetime) -> dict[str, Any]:
         "urls": list(story.articles),
         "articles": articles,
         "sources": [{"site": site, "articles": items} for site, items in sorted(groups.items())],
-        "entities": [asdict(e) for e in story.entities],
-        "timeline": [{**asdict(e), "href": href_of.get(e.url or "")} for e in story.timeline],
+        "entities": [plain(e) for e in story.entities],
+        "timeline": [{**plain(e), "href": href_of.get(e.url or "")} for e in story.timeline],
     }
 
 

@@ -52,6 +52,11 @@ _CHANGES = (
     .where(_c.c.version_id.in_(bindparam("ids", expanding=True)))
     .order_by(_c.c.version_id, _c.c.position)
 )
+_CHANGES_OF_PAGE = (
+    select(_c)
+    .where(_c.c.version_id.in_(select(_v.c.id).where(_v.c.page_id == bindparam("page_id"))))
+    .order_by(_c.c.version_id, _c.c.position)
+)
 _LINES_OF_PAGES = (
     select(*_LINE_COLUMNS)
     .select_from(_p)
@@ -203,6 +208,17 @@ def changes_for(conn: Connection, version_ids: list[int]) -> dict[int, list[Chan
         return found
     rows = conn.execute(_CHANGES, {"ids": version_ids}).all()
     for r in rows:
+        found[r.version_id].append(Change(r.kind, r.before, r.after, r.section))
+    return found
+
+
+def changes_of_page(conn: Connection, page_id: int) -> dict[int, list[Change]]:
+    """The stored changes of all of a page's versions, by version id, in one query.
+
+    The same as ``changes_for`` with the page's version ids, without the expanding IN
+    list, which SQLAlchemy re-renders on every call (a tenth of an article request)."""
+    found: dict[int, list[Change]] = defaultdict(list)
+    for r in conn.execute(_CHANGES_OF_PAGE, {"page_id": page_id}):
         found[r.version_id].append(Change(r.kind, r.before, r.after, r.section))
     return found
 

@@ -1,0 +1,88 @@
+"""The web app's shortcuts for speed give the same answers as the slow, obvious way."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from dataclasses import asdict
+from datetime import UTC, datetime
+
+from conftest import SHARED, shared_pages
+
+from storyline import extract_article, extract_text
+from storyline.store import Store
+from storyline.store.stories import stories
+from storyline.web import api, pages
+from storyline.web import queries as q
+from storyline.web.data import article_dict, plain
+from storyline.web.responses import JSONResponse
+from storyline.web.templating import make_templates
+
+
+def test_article_dict_equals_to_dict_on_real_pages():
+    seed = (SHARED / "seed" / "danish-troops-leaving-mali.txt").read_text(encoding="utf-8")
+    articles = [extract_text(seed)] + [extract_article(html, url) for url, html in shared_pages(6)]
+    for article in articles:
+        fast = article_dict(article)
+        assert fast == article.to_dict()
+        # a copy, not a view: changing it leaves the article alone
+        fast["sections"][0]["paragraphs"].append({"text": "x", "kind": "paragraph"})
+        assert fast != article.to_dict()
+
+
+def test_plain_equals_asdict_for_stored_stories(store: Store):
+    found = stories(store)
+    assert found
+    for story in found:
+        for entity in story.entities:
+            assert plain(entity) == asdict(entity)
+        for entry in story.timeline:
+            assert plain(entry) == asdict(entry)
+
+
+def test_changes_of_page_equals_changes_for_its_versions(store: Store, news_db):
+    with store.engine.connect() as conn:
+        checked = 0
+        for page_id in [news_db.seed_id, *news_db.shared_ids]:
+            ids = [line.id for line in q.version_lines(conn, page_id)]
+            by_ids = q.changes_for(conn, ids)
+            assert q.changes_of_page(conn, page_id) == by_ids
+            checked += sum(len(v) for v in by_ids.values())
+    assert checked > 0  # some of these pages have stored changes
+
+
+def test_orjson_response_writes_what_the_json_module_reads():
+    data = {"title": "Danske soldater forlader Mali – nu", 3: [1.5, None, True], "ø": {}}
+    body = JSONResponse(data).body
+    assert "–".encode() in body  # UTF-8, not \u escapes
+    assert json.loads(body) == {"title": data["title"], "3": [1.5, None, True], "ø": {}}
+
+
+def test_templates_find_dict_keys_and_methods():
+    env = make_templates().env
+    page = env.from_string(
+        "{{ d.title }}|{{ d.get('missing', 'none') }}|{{ d.nothing }}|{{ o.real }}"
+    )
+    assert page.render(d={"title": "<b>x</b>"}, o=3) == "&lt;b&gt;x&lt;/b&gt;|none||3"
+
+
+def test_when_renders_a_time_element_against_the_page_clock():
+    env = make_templates().env
+    page = env.from_string("{{ when(t) }}")
+    now = datetime(2026, 1, 10, 9, 30, tzinfo=UTC)
+    html = page.render(t="2026-01-10T09:18:00+00:00", now=now)
+    assert html == (
+        '<time datetime="2026-01-10T09:18:00+00:00" title="2026-01-10 09:18 UTC" '
+        "data-relative>12 min ago</time>"
+    )
+    assert page.render(t=None, now=now) == "never"
+    assert "&lt;script&gt;" in page.render(t="<script>", now=now)
+
+
+def test_quick_reads_run_on_the_event_loop_slow_work_on_threads(client):
+    for endpoint in (pages.article_page, pages.story_page, pages.search_json, api.api_article):
+        assert inspect.iscoroutinefunction(endpoint), endpoint.__name__
+    for endpoint in (pages.diff_page, pages.follow_form, api.api_diff, api.api_follow):
+        assert not inspect.iscoroutinefunction(endpoint), endpoint.__name__
+    missing = client.get("/api/articles/999999")
+    assert missing.status_code == 404 and missing.json()["ok"] is False
