@@ -24,7 +24,8 @@ from __future__ import annotations
 import json
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Connection, MetaData, func, insert, select
 
@@ -45,6 +46,9 @@ class LiveThreader:
     threader: StoryThreader
     seq: int = 0
     replayed: bool = False  # built from the whole log by this call
+    # What story summaries need from each page's latest version, kept between calls:
+    # {page id: ((version id, version count), facts)}.
+    memo: dict[int, tuple[tuple[int, int], Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

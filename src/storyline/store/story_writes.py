@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
 
-from storyline.model import Article, Entity
+from storyline.model import Article, Entity, TimelineEntry
 from storyline.store import schema, story_state
 from storyline.store.db import Store
 from storyline.store.engine import WRITE_OPTION, store_errors
@@ -24,8 +24,8 @@ from storyline.store.migrations import m0001_initial, m0004_stories
 from storyline.store.story_state import Event, LiveThreader
 from storyline.stories.entities import EntityRecognizer, extract_entities
 from storyline.stories.entities import merge_entities as _merge_entities
-from storyline.stories.threading import StoryThreader, ThreadingOptions, prepare, thread_item
-from storyline.stories.timeline import build_timeline
+from storyline.stories.threading import ThreadingOptions, prepare, thread_item
+from storyline.stories.timeline import article_events, order_and_dedupe, revision_events
 from storyline.stories.titles import story_title
 
 _metadata = MetaData()
@@ -34,6 +34,7 @@ _TABLES = m0004_stories.build_tables(_metadata)
 items = _TABLES["story_items"]
 stories_table = _TABLES["stories"]
 _p, _v = schema.pages, schema.versions
+TITLE_HEADLINES = 100
 
 
 @dataclass
@@ -56,9 +57,22 @@ class _Item:
     first_seen: datetime
     fetched_at: datetime
     version_id: int
-    article: Article
+    article_json: str
     entities: list[Entity]
     thread_time: float
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What a story's summary needs from one member at one version, kept by the live
+    threader so that a story of hundreds of pages is not re-read for each new one."""
+
+    title: str
+    published: str
+    url: str
+    threadable: bool
+    events: list[TimelineEntry]  # publication, update blocks, dated statements
+    revision_events: list[TimelineEntry]  # updates and corrections its revisions added
 
 
 @dataclass
@@ -112,7 +126,7 @@ def thread_pages(
             story_state.append(conn, live, [f.event for f in fresh if f.event is not None])
             merges = live.threader.merges[merges_before:]
             if rebuild:
-                written = _write_all(store, conn, live.threader)
+                written = _write_all(store, conn, live)
             else:
                 written = _write_touched(store, conn, live, fresh, merges)
     except BaseException:
@@ -193,12 +207,12 @@ def _write_touched(
     gone = [g for _, g in merges]
     if gone:
         conn.execute(delete(stories_table).where(stories_table.c.id.in_(gone)))
-    return _write_summaries(store, conn, _load_members(conn, sorted(touched)))
+    return _write_summaries(store, conn, live, _load_members(conn, sorted(touched)))
 
 
-def _write_all(store: Store, conn: Connection, threader: StoryThreader) -> int:
+def _write_all(store: Store, conn: Connection, live: LiveThreader) -> int:
     """Place every page and rewrite every story (``rethread``)."""
-    groups = threader.stories()
+    groups = live.threader.stories()
     conn.execute(delete(stories_table).where(stories_table.c.id.not_in(list(groups))))
     conn.execute(update(items).values(story_id=None))
     for sid, keys in groups.items():
@@ -206,12 +220,14 @@ def _write_all(store: Store, conn: Connection, threader: StoryThreader) -> int:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             conn.execute(update(items).where(items.c.page_id.in_(chunk)).values(story_id=sid))
-    return _write_summaries(store, conn, _load_members(conn, None))
+    return _write_summaries(store, conn, live, _load_members(conn, None))
 
 
-def _write_summaries(store: Store, conn: Connection, groups: dict[int, list[_Item]]) -> int:
+def _write_summaries(
+    store: Store, conn: Connection, live: LiveThreader, groups: dict[int, list[_Item]]
+) -> int:
     for sid, members in groups.items():
-        values = _summarise(store, sid, members)
+        values = _summarise(store, conn, live, members)
         conn.execute(delete(stories_table).where(stories_table.c.id == sid))
         conn.execute(insert(stories_table).values(id=sid, **values))
     return len(groups)
@@ -236,7 +252,7 @@ def _load_members(conn: Connection, story_ids: list[int] | None) -> dict[int, li
             r.first_seen,
             r.fetched_at,
             r.version_id,
-            Article.from_dict(json.loads(r.article_json)),
+            r.article_json,
             [Entity(**e) for e in json.loads(r.entities_json)],
             r.thread_time,
         )
@@ -244,24 +260,74 @@ def _load_members(conn: Connection, story_ids: list[int] | None) -> dict[int, li
     return groups
 
 
-def _summarise(store: Store, story_id: int, members: list[_Item]) -> dict[str, Any]:
+def _summarise(
+    store: Store, conn: Connection, live: LiveThreader, members: list[_Item]
+) -> dict[str, Any]:
     """A story's stored columns: title, times, merged entities and timeline (from the
-    members that still have an article; a page may have lost it in a later version)."""
-    members = [m for m in members if _threadable(m.article)] or members
-    revisions = []
-    for member in members:
-        versions = store.versions(member.url)
-        revisions.extend((v, store.changes(v.id)) for v in versions[1:] if v.id is not None)
-    timeline = build_timeline([m.article for m in members], revisions)
-    entities = _merge_entities(m.entities for m in members)
+    members that still have an article; a page may have lost it in a later version).
+
+    The title is the most central of the latest ``TITLE_HEADLINES`` headlines: centrality
+    compares every pair, and a developing story is named by what it says now.
+    """
+    facts = _member_facts(store, conn, live, members)
+    kept = [(m, f) for m, f in zip(members, facts, strict=True) if f.threadable]
+    kept = kept or list(zip(members, facts, strict=True))
+    by_date = sorted((f for _, f in kept), key=lambda f: (f.published, f.url))
+    timeline = order_and_dedupe(
+        [e for f in by_date for e in f.events] + [e for _, f in kept for e in f.revision_events]
+    )
+    entities = _merge_entities(m.entities for m, _ in kept)
+    headlines = [f.title for _, f in kept][-TITLE_HEADLINES:]
     return {
-        "title": story_title([m.article.title or "" for m in members]) or members[0].url,
-        "article_count": len(members),
-        "first_seen": min(m.first_seen for m in members),
-        "last_updated": max(m.fetched_at for m in members),
+        "title": story_title(headlines) or kept[0][0].url,
+        "article_count": len(kept),
+        "first_seen": min(m.first_seen for m, _ in kept),
+        "last_updated": max(m.fetched_at for m, _ in kept),
         "entities_json": json.dumps([asdict(e) for e in entities], ensure_ascii=False),
         "timeline_json": json.dumps([asdict(t) for t in timeline], ensure_ascii=False),
     }
+
+
+def _member_facts(
+    store: Store, conn: Connection, live: LiveThreader, members: list[_Item]
+) -> list[_Facts]:
+    """Each member's ``_Facts``, from the live threader's memory when its version (and
+    its number of versions) is the one remembered; revisions are read only for pages
+    that have some."""
+    counts = _version_counts(conn, [m.page_id for m in members])
+    found = []
+    for member in members:
+        key = (member.version_id, counts.get(member.page_id, 1))
+        remembered = live.memo.get(member.page_id)
+        facts = remembered[1] if remembered and remembered[0] == key else None
+        if facts is None:
+            article = Article.from_dict(json.loads(member.article_json))
+            revisions = []
+            if key[1] > 1:
+                versions = store.versions(member.url)
+                revisions = [(v, store.changes(v.id)) for v in versions[1:] if v.id is not None]
+            facts = _Facts(
+                article.title or "",
+                article.published or "",
+                article.url or "",
+                _threadable(article),
+                article_events(article),
+                revision_events(revisions),
+            )
+            live.memo[member.page_id] = (key, facts)  # one entry per page
+        found.append(facts)
+    return found
+
+
+def _version_counts(conn: Connection, page_ids: list[int]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for start in range(0, len(page_ids), 500):
+        chunk = page_ids[start : start + 500]
+        query = (
+            select(_v.c.page_id, func.count()).where(_v.c.page_id.in_(chunk)).group_by(_v.c.page_id)
+        )
+        counts.update({page_id: count for page_id, count in conn.execute(query)})
+    return counts
 
 
 @contextlib.contextmanager

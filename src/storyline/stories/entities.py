@@ -138,13 +138,13 @@ def shared_pipeline(model: str = DEFAULT_MODEL) -> Language:
     return load_pipeline(model)
 
 
-def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
-    """Load an installed spaCy pipeline (without the components the rules do not read)
-    and add the party EntityRuler before its NER."""
+def load_pipeline(model: str = DEFAULT_MODEL, exclude: Sequence[str] = UNNEEDED) -> Language:
+    """Load an installed spaCy pipeline without ``exclude`` (by default the components
+    the rules do not read) and add the party EntityRuler before its NER."""
     import spacy
 
     try:
-        nlp = spacy.load(model, exclude=list(UNNEEDED))
+        nlp = spacy.load(model, exclude=list(exclude))
     except OSError as exc:
         raise ConfigError(
             f"spaCy pipeline {model!r} is not installed; install it with "

@@ -64,6 +64,7 @@ class SyndicationIndex:
         self._sketches: dict[str, tuple[int, ...]] = {}
         self._bands: dict[int, list[str]] = {}
         self._order: dict[str, int] = {}
+        self._sets: dict[str, frozenset[int]] = {}
 
     def match_and_add(self, key: str, text: str) -> str | None:
         """The key of the earliest stored copy of ``text``, or None; stores ``text`` too."""
@@ -82,11 +83,25 @@ class SyndicationIndex:
         for value in sig[:BANDS]:
             for other in self._bands.get(value, ()):
                 candidates[other] = None
-        copies = [c for c in candidates if similarity(sig, self._sketches[c]) >= self.threshold]
+        mine = frozenset(sig)
+        copies = [
+            c
+            for c in candidates
+            if self._may_copy(mine, self._sets[c])
+            and similarity(sig, self._sketches[c]) >= self.threshold
+        ]
         if copies:
             return min(copies, key=self._order.__getitem__)
         self._order[key] = len(self._order)
         self._sketches[key] = tuple(sig)
+        self._sets[key] = mine
         for value in sig[:BANDS]:
             self._bands.setdefault(value, []).append(key)
         return None
+
+    def _may_copy(self, first: frozenset[int], second: frozenset[int]) -> bool:
+        """False when ``similarity`` cannot reach the threshold: at most the shared hashes
+        fall among the ``SKETCH`` smallest of the union (a set intersection instead of a
+        sort; most candidates found through one shared band value stop here)."""
+        both = len(first & second)
+        return both >= self.threshold * min(SKETCH, len(first) + len(second) - both)
