@@ -86,3 +86,18 @@ def test_quick_reads_run_on_the_event_loop_slow_work_on_threads(client):
         assert not inspect.iscoroutinefunction(endpoint), endpoint.__name__
     missing = client.get("/api/articles/999999")
     assert missing.status_code == 404 and missing.json()["ok"] is False
+
+
+def test_load_story_reads_what_the_stories_stage_stored(store: Store):
+    from storyline.store.stories import story as stored_story
+
+    found = stories(store)
+    assert found
+    with store.engine.connect() as conn:
+        for expected in found:
+            loaded = q.load_story(conn, expected.id)
+            assert loaded is not None
+            story, members = loaded
+            assert story == stored_story(store, expected.id)
+            assert [url for _, url in members] == story.articles
+        assert q.load_story(conn, max(s.id for s in found) + 1) is None

@@ -16,7 +16,6 @@ from markupsafe import Markup
 from sqlalchemy import Connection
 
 from storyline.errors import NotFoundError
-from storyline.model import Story
 from storyline.store import Store
 from storyline.web import queries as q
 from storyline.web.charts import ChartEvent, activity_counts, timeline_svg
@@ -88,9 +87,14 @@ def stories_data(
 
 def story_data(store: Store, story_id: int, now: datetime) -> dict[str, Any]:
     """One story: its timeline, its articles grouped by source, and its entities."""
-    story = _one_story(store, story_id)
-    with store.engine.connect() as conn:
-        ids = {url: pid for pid, url in q.story_members(conn, [story_id]).get(story_id, [])}
+    if not 0 < story_id < 2**62:
+        raise NotFoundError(f"there is no story {story_id}; / lists the stories")
+    with store.engine.connect() as conn:  # one transaction: story, members, their lines
+        found = q.load_story(conn, story_id)
+        if found is None:
+            raise NotFoundError(f"there is no story {story_id}; / lists the stories")
+        story, members = found
+        ids = {url: pid for pid, url in members}
         page_ids = sorted(set(ids.values()))
         lines, _ = q.article_lines(conn, max(1, len(page_ids)), page_ids=page_ids)
         changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
@@ -175,12 +179,3 @@ def _full_date(value: str) -> str:
     if len(value) == 7 and value[:4].isdigit() and value[4] == "-":
         return f"{value}-01"
     return value
-
-
-def _one_story(store: Store, story_id: int) -> Story:
-    """One story with its entities and timeline, from the stories stage's storage."""
-    from storyline.store import stories as story_store
-
-    if not 0 < story_id < 2**62:
-        raise NotFoundError(f"there is no story {story_id}; / lists the stories")
-    return story_store.story(store, story_id)

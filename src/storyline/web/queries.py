@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, String, and_, bindparam, func, or_, select, type_coerce
 
 from storyline.errors import InputError, NotFoundError
-from storyline.model import Article, Change, Version
+from storyline.model import Article, Change, Entity, Story, TimelineEntry, Version
 from storyline.store import schema
 from storyline.store.rows import PageRow
 
@@ -339,8 +339,30 @@ def story_of_page(conn: Connection, page_id: int) -> StoryLine | None:
     )
 
 
+def load_story(conn: Connection, story_id: int) -> tuple[Story, list[tuple[int, str]]] | None:
+    """One story with its entities and timeline, and its (page id, URL) members; or None.
+
+    The same Story as ``storyline.store.stories.story`` (a test checks), read on the
+    caller's connection with statements built once: that function builds its queries and
+    opens a connection per call, which was half of a story request's time."""
+    row = conn.execute(_story_statements()[2], {"story_id": story_id}).first()
+    if row is None:
+        return None
+    members = story_members(conn, [story_id]).get(story_id, [])
+    story = Story(
+        id=row.id,
+        title=row.title,
+        articles=[url for _, url in members],
+        entities=[Entity(**e) for e in json.loads(row.entities_json)],
+        timeline=[TimelineEntry(**t) for t in json.loads(row.timeline_json)],
+        first_seen=row.first_seen,
+        last_updated=row.last_updated,
+    )
+    return story, members
+
+
 @functools.cache
-def _story_statements() -> tuple[Select[Any], Select[Any]]:
+def _story_statements() -> tuple[Select[Any], Select[Any], Select[Any]]:
     """The story queries, built once (on first use: the stories tables load late)."""
     from storyline.store.stories import items
     from storyline.store.stories import stories_table as st
@@ -356,4 +378,12 @@ def _story_statements() -> tuple[Select[Any], Select[Any]]:
         .join(items, items.c.story_id == st.c.id)
         .where(items.c.page_id == bindparam("page_id"))
     )
-    return members, of_page
+    one = select(
+        st.c.id,
+        st.c.title,
+        st.c.first_seen,
+        st.c.last_updated,
+        st.c.entities_json,
+        st.c.timeline_json,
+    ).where(st.c.id == bindparam("story_id"))
+    return members, of_page, one
