@@ -4,13 +4,19 @@ Builds (or reuses) a SQLite database with N pages and M versions by bulk insert:
 are the shared extraction pages' real article texts, headlines the shared story headlines;
 later versions get the edits news pages get (UPDATE headline and block, a copy edit, an
 added paragraph), with the matching change rows and the full-text index. Then it starts
-``storyline serve --read-only`` in a subprocess on 127.0.0.1 and, for each target (home,
-story, article, search pages; the JSON API), runs C client threads (httpx, keep-alive)
-until R requests are done or T seconds pass, and reports p50/p95 latency and throughput.
+``storyline serve --read-only`` in a subprocess on 127.0.0.1 and loads each target (home,
+story, article, search pages; the JSON API) with C concurrent clients, reporting p50/p95
+latency, throughput and the server's CPU per request.
+
+The load comes from ``wrk`` when it is installed (``apt-get install wrk``; see
+``web_wrk.py``: distinct URLs, then hot URLs, T seconds each), else from C httpx client
+threads in this process (``--load httpx``: until R requests are done or T seconds pass),
+which cost the server's machine 3-4 ms of CPU per request.
 
 Usage:
     .venv/bin/python benchmarks/web.py [--pages 10000] [--versions 50000] [--clients 20]
-        [--requests 600] [--seconds 30] [--workers 1] [--db PATH] [--write docs/benchmarks.md]
+        [--load wrk|httpx] [--requests 600] [--seconds 30] [--workers 1] [--db PATH]
+        [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -560,18 +566,25 @@ def _run_httpx(base: str, found: list[Target], args: argparse.Namespace) -> str:
 
 def _section(report: str, counts: dict[str, int], args: argparse.Namespace) -> str:
     cpu = os.cpu_count()
+    if args.load == "wrk":
+        load = (
+            f"wrk, {args.clients} connections on 2 threads, {args.seconds:.0f} s per target "
+            "and URL set after a 1 s warm-up: first distinct URLs (no URL asked twice until "
+            "the list is used up), then the same 50 hot URLs"
+        )
+    else:
+        load = (
+            f"{args.clients} client threads (httpx, keep-alive) in the benchmark process, at "
+            f"most {args.requests} requests or {args.seconds:.0f} s per target"
+        )
     return (
-        f"Command: `{COMMAND}`\n\n"
+        f"Command: `{COMMAND} --load {args.load}`\n\n"
         f"Database: SQLite, {counts['pages']:,} articles, {counts['versions']:,} versions, "
         f"{counts['changes']:,} changes (bulk-built from the shared pages' real article "
         f"texts and the shared headlines), {counts.get('stories', 0):,} stories. Server: "
-        f"`storyline serve --read-only --workers {args.workers}` on 127.0.0.1; load: "
-        f"{args.clients} client threads (httpx, "
-        f"keep-alive) in the benchmark process, at most {args.requests} requests or "
-        f"{args.seconds:.0f} s per target, after a short warm-up; machine: {cpu} cores "
-        'shared with other work, so figures vary from run to run. "1 client p50" is the '
-        "latency of one request at a time (no queueing); the other columns are under "
-        "the concurrent load.\n\n" + report
+        f"`storyline serve --read-only --workers {args.workers}` on 127.0.0.1; load: {load}; "
+        f"machine: {cpu} cores shared with other work, so figures vary from run to run. "
+        '"1 client p50" is the latency of one request at a time (no queueing).\n\n' + report
     )
 
 
