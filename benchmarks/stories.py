@@ -195,7 +195,8 @@ def section_text(results: list[Result], options: ThreadingOptions, repeat: int) 
 
 
 def write_section(path: Path, text: str) -> None:
-    """Replace (or append) the ``## Stories`` section of ``path``, leaving others alone."""
+    """Replace (or append) the ``## Stories`` section of ``path``, leaving others alone;
+    its ``### `` subsections (figures from other stories benchmarks) are kept."""
     content = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
     start = content.find(SECTION + "\n")
     if start < 0:
@@ -203,6 +204,9 @@ def write_section(path: Path, text: str) -> None:
     else:
         end = content.find("\n## ", start + len(SECTION))
         tail = content[end + 1 :] if end >= 0 else ""
+        old = content[start : end + 1 if end >= 0 else len(content)]
+        sub = old.find("\n### ")
+        text = text + ("\n" + old[sub + 1 :].rstrip("\n") + "\n" if sub >= 0 else "")
         content = content[:start] + text + ("\n" + tail if tail else "")
     path.write_text(content, encoding="utf-8")
 
