@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.model import Article, Paragraph, Section
+from storyline.model import Article, Paragraph, Section, Story
 from storyline.store import Store, story_state, story_writes
 from storyline.store import stories as story_store
 from storyline.stories.entities import NullRecognizer
@@ -58,8 +58,9 @@ def _articles(count: int, body: int = 5) -> list[Article]:
     ]
 
 
-def _snapshot(store: Store) -> dict[int, tuple[str, tuple[str, ...], int]]:
-    return {s.id: (s.title, tuple(s.articles), len(s.timeline)) for s in story_store.stories(store)}
+def _snapshot(store: Store) -> dict[int, Story]:
+    """Every stored story, whole: members, title, times, entities and timeline."""
+    return {s.id: s for s in story_store.stories(store)}
 
 
 def _store(store: Store, articles: list[Article], minute: int) -> list[str]:

@@ -4,6 +4,7 @@ Everything here is pure (model objects in, model objects out); ``storyline.store
 keeps the results in the database and ``storyline.cli_stories`` shows them.
 """
 
+from storyline.stories.clauses import dated_clause
 from storyline.stories.dates import DatedExpression, find_dates
 from storyline.stories.entities import (
     EntityRecognizer,
@@ -12,8 +13,16 @@ from storyline.stories.entities import (
     SpacyRecognizer,
     extract_entities,
     merge_entities,
+    shared_pipeline,
 )
-from storyline.stories.threading import StoryThreader, ThreadingOptions, ThreadItem, thread_item
+from storyline.stories.threading import (
+    Prepared,
+    StoryThreader,
+    ThreadingOptions,
+    ThreadItem,
+    prepare,
+    thread_item,
+)
 from storyline.stories.timeline import build_timeline
 from storyline.stories.titles import clean_headline, story_title
 
@@ -22,15 +31,19 @@ __all__ = [
     "EntityRecognizer",
     "Mention",
     "NullRecognizer",
+    "Prepared",
     "SpacyRecognizer",
     "StoryThreader",
     "ThreadItem",
     "ThreadingOptions",
     "build_timeline",
     "clean_headline",
+    "dated_clause",
     "extract_entities",
     "find_dates",
     "merge_entities",
+    "prepare",
+    "shared_pipeline",
     "story_title",
     "thread_item",
 ]
