@@ -139,25 +139,26 @@ def thread_pages(
 
 def _log_unlogged(conn: Connection, live: LiveThreader, options: ThreadingOptions) -> None:
     """Pages threaded before the log existed (schema 4): log them once, in arrival order,
-    from the version and entities they were threaded with."""
+    from the version and entities they were threaded with. Only their articles are read."""
     logged = story_state.logged_pages(conn)
-    query = (
-        select(items, _p.c.first_seen, _v.c.article_json)
-        .join(_p, _p.c.id == items.c.page_id)
-        .join(_v, _v.c.id == items.c.version_id)
-        .where(items.c.story_id.is_not(None))
-        .order_by(items.c.seq)
-    )
-    missing = []
-    for row in conn.execute(query):
-        if row.page_id in logged:
-            continue
+    placed = select(items.c.page_id).where(items.c.story_id.is_not(None)).order_by(items.c.seq)
+    missing = [page_id for page_id in conn.execute(placed).scalars() if page_id not in logged]
+    found = {}
+    for start in range(0, len(missing), 500):
+        query = (
+            select(items, _v.c.article_json)
+            .join(_v, _v.c.id == items.c.version_id)
+            .where(items.c.page_id.in_(missing[start : start + 500]))
+        )
+        found.update({row.page_id: row for row in conn.execute(query)})
+    events = []
+    for page_id in missing:
+        row = found[page_id]
         article = Article.from_dict(json.loads(row.article_json))
         entities = [Entity(**e) for e in json.loads(row.entities_json)]
-        item = thread_item(article, entities, key=str(row.page_id))
-        item = replace(item, time=row.thread_time)
-        missing.append(Event(row.page_id, row.version_id, prepare(item, options)))
-    story_state.append(conn, live, missing)
+        item = replace(thread_item(article, entities, key=str(page_id)), time=row.thread_time)
+        events.append(Event(page_id, row.version_id, prepare(item, options)))
+    story_state.append(conn, live, events)
 
 
 def _record_items(conn: Connection, fresh: Sequence[FreshPage]) -> tuple[int, int]:
