@@ -25,7 +25,6 @@ from sqlalchemy import Connection, Select, String, and_, bindparam, func, or_, s
 from storyline.errors import InputError, NotFoundError
 from storyline.model import Article, Change, Entity, Story, TimelineEntry, Version
 from storyline.store import schema
-from storyline.store.rows import PageRow
 
 _p, _v, _c = schema.pages, schema.versions, schema.changes
 MAX_ID = 2**62
@@ -40,7 +39,9 @@ _LINE_COLUMNS = (
     _v.c.title,
     _v.c.fetched_at,
 )
-_PAGE = select(_p).where(_p.c.id == bindparam("page_id"))
+_PAGE = select(_p.c.id, _p.c.url, _p.c.canonical_url, _p.c.title).where(
+    _p.c.id == bindparam("page_id")
+)
 _HISTORY = (
     select(_v.c.id, _v.c.fetched_at, _v.c.title)
     .where(_v.c.page_id == bindparam("page_id"))
@@ -171,14 +172,27 @@ def _lines(rows: list[Any], limit: int) -> tuple[list[ArticleLine], str | None]:
     return lines, encode_cursor(lines[-1].fetched_at, lines[-1].page_id) if more else None
 
 
-def page_by_id(conn: Connection, page_id: int) -> PageRow:
+@dataclass(frozen=True)
+class PageHead:
+    """What an article page shows of its page row: the addresses and the stored title.
+
+    Not the whole ``PageRow``: its visit times are never shown, and reading (and
+    converting) them was most of this lookup's cost."""
+
+    id: int
+    url: str
+    canonical_url: str | None
+    title: str | None
+
+
+def page_by_id(conn: Connection, page_id: int) -> PageHead:
     """The page with this id."""
     if not 0 < page_id < MAX_ID:  # larger ids cannot be stored (and overflow SQLite's int)
         raise NotFoundError(f"there is no article {page_id}; /articles lists them")
     row = conn.execute(_PAGE, {"page_id": page_id}).first()
     if row is None:
         raise NotFoundError(f"there is no article {page_id}; /articles lists them")
-    return PageRow(**row._asdict())
+    return PageHead(row.id, row.url, row.canonical_url, row.title)
 
 
 def version_lines(conn: Connection, page_id: int) -> list[VersionLine]:
