@@ -169,12 +169,8 @@ class _Run:
             )
             if stored.created:
                 self.report.stored += 1
-                if (
-                    result.signature
-                    and dup_index.add_signature(
-                        self.store, capture.url, result.signature, self.params
-                    )
-                    is not None
+                if result.signature and dup_index.add_signature(
+                    self.store, capture.url, result.signature, self.params
                 ):
                     self.report.copies += 1
             else:

@@ -58,9 +58,10 @@ _NEAREST = select(signatures.c.page_id, signatures.c.signature, signatures.c.gro
 )
 
 
-def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -> int | None:
-    """Index the page's signature and group it with its near-duplicates; return its group id
-    (None when no stored page is a copy). Re-indexing a page replaces its old signature.
+def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -> bool:
+    """Index the page's signature and group it with its near-duplicates; True when this put
+    a page that was in no group into one (it is a newly found copy). Re-indexing a page
+    (a new version) replaces its old signature; its group stays.
 
     A page whose signature equals one already indexed adds no band keys: that page's keys
     already lead to it, and verbatim copies (wire stories) would otherwise pile hundreds
@@ -70,10 +71,10 @@ def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -
     with _writing(store, f"indexing copies of {url}") as conn:
         page_id = conn.execute(_PAGE_ID, {"url": url}).scalar_one_or_none()
         if page_id is None:
-            return None
+            return False
         old = conn.execute(_OLD, {"page_id": page_id}).first()
         if old is not None and old.signature == signature:
-            return old.group_id
+            return False
         rows = conn.execute(_NEAREST, {"keys": keys, "page_id": page_id}).all()
         scores = similarities(signature, [r.signature for r in rows])
         matches = {
@@ -94,8 +95,8 @@ def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -
             conn.execute(insert(bands), [{"key": k, "page_id": page_id} for k in keys])
         group = old.group_id if old is not None else None
         if matches:
-            group = _merge(conn, page_id, group, matches)
-        return group
+            _merge(conn, page_id, group, matches)
+        return bool(matches) and group is None
 
 
 def _merge(
