@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import click
 
 from storyline.config import Settings, load_settings
 from storyline.errors import StorylineError
+from storyline.logs import configure_logging
 
 
 class _Group(click.Group):
@@ -34,8 +34,7 @@ class _Group(click.Group):
 def cli(ctx: click.Context, verbose: int, config_path: Path | None) -> None:
     """storyline follows developing news stories: it extracts articles, keeps every
     revision, and threads articles from many sources into stories."""
-    level = logging.WARNING - 10 * min(verbose, 2)
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging(verbose)
     ctx.ensure_object(dict)
     ctx.obj["config_path"] = config_path
 
