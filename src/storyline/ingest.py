@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from storyline.config import Settings
 from storyline.duplicates import LshParams
 from storyline.errors import StorylineError
@@ -32,8 +34,9 @@ from storyline.ingest_work import Extracted, extract_capture, ignore_sigint
 from storyline.sources.archives import input_files, read_captures
 from storyline.sources.captures import KEPT_KINDS, Capture, Rejected
 from storyline.store import duplicates as dup_index
-from storyline.store.db import Store
+from storyline.store.db import AlsoWrite, Store
 from storyline.store.ingested import article_with_hash, is_captured
+from storyline.store.rows import StoredVersion
 
 _EXAMPLES = 3  # problem origins kept per kind for the report
 _DIGESTS = 50_000  # (url, payload digest) pairs remembered to skip re-extracting repeats
@@ -138,6 +141,8 @@ class _Run:
         self.store, self.params, self.on_progress, self.stop = store, params, on_progress, stop
         self.report = IngestReport()
         self._digests: OrderedDict[tuple[str, bytes], str] = OrderedDict()
+        # Each in-flight capture's digest key, by id(capture): hashed once, when it is read.
+        self._keys: dict[int, tuple[str, bytes] | None] = {}
 
     def pending(self, records: Iterable[Capture | Rejected]) -> Iterator[Capture]:
         """Captures that still need extracting; refusals, repeats and stored ones are settled."""
@@ -156,32 +161,43 @@ class _Run:
 
     def write(self, capture: Capture, result: Extracted) -> None:
         """Store one extracted capture and index its signature for copy detection."""
+        key = self._keys.pop(id(capture), None)
         for problem in result.problems:
             self.report.note(problem)
         if result.article is not None:
-            raw = capture.html if capture.kind == "html" else None
+            raw = result.raw or (capture.html if capture.kind == "html" else None)
             stored = self.store.store_version(
                 capture.url,
                 capture.fetched_at,
                 result.article,
                 raw_html=raw,
                 raw_type="text/html" if raw else None,
+                also=self._indexer(result.signature),
+                encoded=result.encoded,
             )
             if stored.created:
                 self.report.stored += 1
-                if result.signature and dup_index.add_signature(
-                    self.store, capture.url, result.signature, self.params
-                ):
-                    self.report.copies += 1
             else:
                 self.report.unchanged += 1
-            self._remember(capture, stored.version.content_hash)
+            self._remember(key, stored.version.content_hash)
         self._progress()
+
+    def _indexer(self, signature: bytes | None) -> AlsoWrite | None:
+        """Index a new version's signature for copy detection in the version's transaction, so
+        an interrupted run never leaves a stored page out of the index."""
+        if not signature:
+            return None
+
+        def index(conn: Connection, page_id: int, stored: StoredVersion) -> None:
+            if stored.created and dup_index.index_signature(conn, page_id, signature, self.params):
+                self.report.copies += 1
+
+        return index
 
     def _reuse(self, capture: Capture) -> bool:
         """Store a capture whose payload repeats an earlier capture of its URL without
         extracting it again (crawls revisit unchanged pages all the time)."""
-        key = _digest_key(capture)
+        key = self._keys[id(capture)] = _digest_key(capture)
         content_hash = self._digests.get(key) if key else None
         article = article_with_hash(self.store, capture.url, content_hash) if content_hash else None
         if article is None:
@@ -189,8 +205,8 @@ class _Run:
         self.write(capture, Extracted(article))
         return True
 
-    def _remember(self, capture: Capture, content_hash: str) -> None:
-        if key := _digest_key(capture):
+    def _remember(self, key: tuple[str, bytes] | None, content_hash: str) -> None:
+        if key is not None:
             self._digests[key] = content_hash
             self._digests.move_to_end(key)
             if len(self._digests) > _DIGESTS:

@@ -18,6 +18,7 @@ from storyline.errors import InputError, PageTooLargeError
 from storyline.extract import extract_article, extract_text
 from storyline.model import Article
 from storyline.sources.captures import Capture, Rejected
+from storyline.store.versions import EncodedArticle, RawHtml
 
 log = logging.getLogger(__name__)
 
@@ -26,15 +27,20 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-
 
 @dataclass
 class Extracted:
-    """A worker's answer: the article and its MinHash signature, or why there is none.
+    """A worker's answer: the article, its MinHash signature and the compressed raw page,
+    or why there is none.
 
     ``problems`` holds the refusal when ``article`` is None, and notes about a kept record
-    (such as ``encoding``) otherwise.
+    (such as ``encoding``) otherwise. ``raw`` and ``encoded`` (the page compressed, the
+    article hashed and serialised) are computed here, in the worker, so the single writer
+    mostly just stores bytes.
     """
 
     article: Article | None
     signature: bytes | None = None
     problems: list[Rejected] = field(default_factory=list)
+    raw: RawHtml | None = None
+    encoded: EncodedArticle | None = None
 
 
 def ignore_sigint() -> None:
@@ -57,7 +63,8 @@ def extract_capture(capture: Capture) -> Extracted:
     if article.no_article or not article.body_text.strip():
         return Extracted(None, problems=[Rejected("no_article", capture.origin, capture.url)])
     signature = Fingerprinter().signature(article.body_text)
-    return Extracted(article, signature, notes)
+    raw = RawHtml.of(capture.html) if capture.kind == "html" and capture.html else None
+    return Extracted(article, signature, notes, raw, EncodedArticle.of(article))
 
 
 def _article(capture: Capture, notes: list[Rejected]) -> Article:

@@ -55,6 +55,8 @@ from storyline.store.queries import article_page
 from storyline.store.rows import ArticlePage, StoredVersion
 
 Compare = Callable[[Article, Article], list[Change]]
+# Extra writes for the same transaction as a stored version: (connection, page id, outcome).
+AlsoWrite = Callable[[Connection, int, StoredVersion], None]
 
 
 def _default_compare(old: Article, new: Article) -> list[Change]:
@@ -123,28 +125,36 @@ class Store(FollowState):
         url: str,
         fetched_at: datetime,
         article: Article,
-        raw_html: bytes | None = None,
+        raw_html: bytes | _versions.RawHtml | None = None,
         raw_type: str | None = None,
         page_fields: dict[str, Any] | None = None,
+        also: AlsoWrite | None = None,
+        encoded: _versions.EncodedArticle | None = None,
     ) -> StoredVersion:
         """Store what ``url`` said at ``fetched_at``, in one transaction.
 
         No version is added when the article equals the version just before it in time;
         storing the same capture twice is a no-op; captures may come in any order.
-        ``page_fields`` (as for ``update_page_fetch``) are written in the same transaction.
+        ``page_fields`` (as for ``update_page_fetch``) are written in the same transaction,
+        and so is whatever ``also`` writes (the batch ingest indexes copies there, so a page
+        and its index entry are stored together or not at all). ``raw_html`` may come
+        compressed already (``RawHtml``, e.g. by a worker process), and ``encoded``
+        (``EncodedArticle.of(article)``) saves hashing and serialising the article here.
         """
         if fetched_at.tzinfo is None:
             fetched_at = fetched_at.replace(tzinfo=UTC)
         with self._write(f"storing a version of {url}") as conn:
             page = self._ensure_page(conn, url, None, fetched_at, schedule=False)
             stored = _versions.write_version(
-                conn, page, fetched_at, article, raw_html, self._compare, raw_type
+                conn, page, fetched_at, article, raw_html, self._compare, raw_type, encoded
             )
             if page_fields:
                 values = check_fields(page_fields, (*FETCH_FIELDS, "canonical_url"))
                 conn.execute(
                     update(schema.pages).where(schema.pages.c.id == page.id).values(**values)
                 )
+            if also is not None:
+                also(conn, page.id, stored)
         return stored
 
     def versions(self, url: str) -> list[Version]:

@@ -53,6 +53,19 @@ _hits = (
     .limit(_CANDIDATES)
     .subquery()
 )
+_INSERT_SIGNATURE = insert(signatures).values(
+    page_id=bindparam("page_id"), signature=bindparam("signature")
+)
+_GROUP_PAGES = (
+    update(signatures)
+    .where(signatures.c.page_id.in_(bindparam("pages", expanding=True)))
+    .values(group_id=bindparam("target"))
+)
+_MOVE_GROUPS = (
+    update(signatures)
+    .where(signatures.c.group_id.in_(bindparam("groups", expanding=True)))
+    .values(group_id=bindparam("target"))
+)
 _NEAREST = select(signatures.c.page_id, signatures.c.signature, signatures.c.group_id).join(
     _hits, _hits.c.page_id == signatures.c.page_id
 )
@@ -67,36 +80,40 @@ def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -
     already lead to it, and verbatim copies (wire stories) would otherwise pile hundreds
     of identical rows under each key.
     """
-    keys = band_keys(signature, params)
     with _writing(store, f"indexing copies of {url}") as conn:
         page_id = conn.execute(_PAGE_ID, {"url": url}).scalar_one_or_none()
         if page_id is None:
             return False
-        old = conn.execute(_OLD, {"page_id": page_id}).first()
-        if old is not None and old.signature == signature:
-            return False
-        rows = conn.execute(_NEAREST, {"keys": keys, "page_id": page_id}).all()
-        scores = similarities(signature, [r.signature for r in rows])
-        matches = {
-            r.page_id: r.group_id
-            for r, score in zip(rows, scores, strict=True)
-            if score >= params.threshold
-        }
-        if old is None:
-            conn.execute(insert(signatures).values(page_id=page_id, signature=signature))
-        else:
-            conn.execute(delete(bands).where(bands.c.page_id == page_id))
-            conn.execute(
-                update(signatures)
-                .where(signatures.c.page_id == page_id)
-                .values(signature=signature)
-            )
-        if 1.0 not in scores:  # an identical signature already answers for these keys
-            conn.execute(insert(bands), [{"key": k, "page_id": page_id} for k in keys])
-        group = old.group_id if old is not None else None
-        if matches:
-            _merge(conn, page_id, group, matches)
-        return bool(matches) and group is None
+        return index_signature(conn, page_id, signature, params)
+
+
+def index_signature(conn: Connection, page_id: int, signature: bytes, params: LshParams) -> bool:
+    """``add_signature`` inside the caller's transaction, for a page id already known
+    (the batch ingest calls it from ``Store.store_version``'s transaction)."""
+    old = conn.execute(_OLD, {"page_id": page_id}).first()
+    if old is not None and old.signature == signature:
+        return False
+    keys = band_keys(signature, params)
+    rows = conn.execute(_NEAREST, {"keys": keys, "page_id": page_id}).all()
+    scores = similarities(signature, [r.signature for r in rows])
+    matches = {
+        r.page_id: r.group_id
+        for r, score in zip(rows, scores, strict=True)
+        if score >= params.threshold
+    }
+    if old is None:
+        conn.execute(_INSERT_SIGNATURE, {"page_id": page_id, "signature": signature})
+    else:
+        conn.execute(delete(bands).where(bands.c.page_id == page_id))
+        conn.execute(
+            update(signatures).where(signatures.c.page_id == page_id).values(signature=signature)
+        )
+    if 1.0 not in scores:  # an identical signature already answers for these keys
+        conn.execute(insert(bands), [{"key": k, "page_id": page_id} for k in keys])
+    group = old.group_id if old is not None else None
+    if matches:
+        _merge(conn, page_id, group, matches)
+    return bool(matches) and group is None
 
 
 def _merge(
@@ -106,12 +123,10 @@ def _merge(
     groups = {g for g in (group, *matches.values()) if g is not None}
     target = min(groups) if groups else min(page_id, *matches)
     loners = [page_id, *(p for p, g in matches.items() if g is None)]
-    conn.execute(update(signatures).where(signatures.c.page_id.in_(loners)).values(group_id=target))
+    conn.execute(_GROUP_PAGES, {"pages": loners, "target": target})
     others = groups - {target}
     if others:
-        conn.execute(
-            update(signatures).where(signatures.c.group_id.in_(others)).values(group_id=target)
-        )
+        conn.execute(_MOVE_GROUPS, {"groups": sorted(others), "target": target})
     return target
 
 

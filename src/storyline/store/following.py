@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from storyline.errors import NotFoundError, StoreError
 from storyline.store import schema
@@ -28,6 +28,9 @@ FETCH_FIELDS = (
     "last_visit_at",
 )
 _ALIASES = {"error": "last_error", "status": "last_status", "visited_at": "last_visit_at"}
+# Built once (``_ensure_page`` runs for every stored page): compiled form reused.
+_PAGE_BY_URL = select(schema.pages).where(schema.pages.c.url == bindparam("url"))
+_INSERT_PAGE = insert(schema.pages)
 
 
 class FollowState:
@@ -183,7 +186,7 @@ class FollowState:
         """The page row for ``url``, created if new; ``schedule=False`` creates it without a
         next visit (pages known only from stored captures, e.g. archives, are not polled)."""
         t = schema.pages
-        row = conn.execute(select(t).where(t.c.url == url)).first()
+        row = conn.execute(_PAGE_BY_URL, {"url": url}).first()
         if row is None:
             first_seen = first_seen or datetime.now(UTC)
             values = {
@@ -195,7 +198,7 @@ class FollowState:
                 "failures": 0,
                 "version_count": 0,
             }
-            new_id = conn.execute(insert(t).values(**values)).inserted_primary_key[0]
+            new_id = conn.execute(_INSERT_PAGE, values).inserted_primary_key[0]
             return PageRow(id=int(new_id), **values)
         if source_id is not None and row.source_id is None:
             conn.execute(update(t).where(t.c.id == row.id).values(source_id=source_id))

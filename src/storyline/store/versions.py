@@ -16,10 +16,11 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from storyline.errors import StoreError
@@ -30,14 +31,64 @@ from storyline.store.rows import PageRow, StoredVersion
 Compare = Callable[[Article, Article], list[Change]]
 Key = tuple[datetime, str]
 RAW_ENCODING = "zlib"
+# zlib level 1: about a quarter of level 6's CPU on news pages for ~20 % more bytes
+# (measured in docs/benchmarks.md, "## Ingest"); any level decompresses the same way.
+RAW_LEVEL = 1
 
 _v = schema.versions
 _c = schema.captures
+# Statements built once: executed with a dict of values, SQLAlchemy reuses their compiled
+# form instead of building and cache-keying a new statement for every stored page.
+_INSERT_CAPTURE = insert(_c)
+_INSERT_VERSION = insert(_v)
+_SET_LATEST = (
+    update(schema.pages)
+    .where(schema.pages.c.id == bindparam("page"))
+    .values(latest_version_id=bindparam("latest"), version_count=bindparam("count"))
+)
 
 
 def compress_raw(raw: bytes) -> bytes:
     """Raw HTML as stored: zlib-compressed (stdlib, readable from any language)."""
-    return zlib.compress(raw, 6)
+    return zlib.compress(raw, RAW_LEVEL)
+
+
+@dataclass(frozen=True)
+class RawHtml:
+    """Raw HTML already compressed as the store keeps it (``compress_raw``).
+
+    Compression is the costliest part of storing a page; building this in a worker
+    process (``RawHtml.of``) takes it off the single writer. The stored bytes are the same
+    either way, so ``Store.raw_html`` reads them back unchanged.
+    """
+
+    compressed: bytes
+
+    @classmethod
+    def of(cls, raw: bytes) -> RawHtml:
+        """Compress ``raw`` as ``compress_raw`` does."""
+        return cls(compress_raw(raw))
+
+
+@dataclass(frozen=True)
+class EncodedArticle:
+    """An article's content hash and stored JSON, computed once, ahead of the write.
+
+    Both walk the whole article (``dataclasses.asdict``); a worker process can pay for that
+    instead of the single writer. Build it with ``of`` from the very article you store.
+    """
+
+    content_hash: str
+    article_json: str
+
+    @classmethod
+    def of(cls, article: Article) -> EncodedArticle:
+        """The hash and JSON of ``article`` as ``write_version`` would compute them."""
+        return cls(article.content_hash(), _article_json(article))
+
+
+def _article_json(article: Article) -> str:
+    return json.dumps(article.to_dict(), ensure_ascii=False)
 
 
 def decompress_raw(data: bytes, encoding: str | None) -> bytes:
@@ -54,28 +105,35 @@ def write_version(
     page: PageRow,
     fetched_at: datetime,
     article: Article,
-    raw: bytes | None,
+    raw: bytes | RawHtml | None,
     compare: Compare,
     raw_type: str | None = None,
+    encoded: EncodedArticle | None = None,
 ) -> StoredVersion:
     """Record a capture of ``article`` at ``fetched_at`` and keep the versions consistent.
 
     The usual case, a capture newer than all others, takes a handful of statements; a
-    capture inside the history takes the general path.
+    capture inside the history takes the general path. ``raw`` may come compressed
+    already (``RawHtml``) and ``encoded`` saves hashing and serialising ``article`` here.
     """
-    key: Key = (fetched_at, article.content_hash())
-    prev = _neighbour(conn, page.id, key, before=True)
+    encoded = encoded or EncodedArticle.of(article)
+    key: Key = (fetched_at, encoded.content_hash)
+    # A page without versions has no captures either (every capture belongs to a version's
+    # run): a brand-new page skips both neighbour look-ups.
+    prev = _neighbour(conn, page.id, key, before=True) if page.version_count else None
     if prev == key:  # this very capture is stored already
         return StoredVersion(_version_at(conn, page.id, key, page.url), [], created=False)
-    nxt = _neighbour(conn, page.id, key, before=False)
-    conn.execute(insert(_c).values(page_id=page.id, fetched_at=key[0], content_hash=key[1]))
+    nxt = _neighbour(conn, page.id, key, before=False) if page.version_count else None
+    conn.execute(
+        _INSERT_CAPTURE, {"page_id": page.id, "fetched_at": key[0], "content_hash": key[1]}
+    )
     if prev is not None and prev[1] == key[1]:
         if nxt is None and page.latest_version_id is not None:
             return StoredVersion(_latest(conn, page), [], created=False)
         return StoredVersion(_version_at(conn, page.id, key, page.url), [], created=False)
     if nxt is not None and nxt[1] == key[1]:  # an earlier sighting of the next run's content
         row = _version_row(conn, page.id, nxt)
-        values = _content_values(article, raw, raw_type)
+        values = _content_values(article, raw, raw_type, encoded)
         if raw is None:  # keep the raw HTML we have rather than lose it
             values = {k: v for k, v in values.items() if not k.startswith("raw_")}
         conn.execute(update(_v).where(_v.c.id == row.id).values(fetched_at=key[0], **values))
@@ -83,15 +141,12 @@ def write_version(
         return StoredVersion(_version_at(conn, page.id, key, page.url), [], created=False)
     before = _version_row(conn, page.id, prev, at_or_before=True) if prev else None
     old = _article_of(before) if before is not None else None
-    new_id = _insert_version(conn, page.id, key, _content_values(article, raw, raw_type))
+    values = _content_values(article, raw, raw_type, encoded)
+    new_id = _insert_version(conn, page.id, key, values)
     new_changes = _set_changes(conn, new_id, old, article, compare, fresh=True)
     if nxt is None:  # the newest version: the page's counters follow without a recount
         count = page.version_count + 1
-        conn.execute(
-            update(schema.pages)
-            .where(schema.pages.c.id == page.id)
-            .values(latest_version_id=new_id, version_count=count)
-        )
+        conn.execute(_SET_LATEST, {"page": page.id, "latest": new_id, "count": count})
         version = Version(page.url, key[0], key[1], article, id=new_id, number=count)
         return StoredVersion(version, new_changes, created=True)
     if prev is not None and nxt[1] == prev[1]:  # we split prev's run: it resumes at nxt
@@ -173,21 +228,29 @@ def version_number(conn: Connection, page_id: int, key: Key) -> int:
     return int(conn.execute(earlier).scalar_one())
 
 
-def _content_values(article: Article, raw: bytes | None, raw_type: str | None) -> dict[str, Any]:
+def _content_values(
+    article: Article,
+    raw: bytes | RawHtml | None,
+    raw_type: str | None,
+    encoded: EncodedArticle | None = None,
+) -> dict[str, Any]:
+    if isinstance(raw, RawHtml):
+        compressed: bytes | None = raw.compressed
+    else:
+        compressed = compress_raw(raw) if raw is not None else None
     return {
         "title": article.title,
         "text_length": len(article.body_text),
-        "article_json": json.dumps(article.to_dict(), ensure_ascii=False),
-        "raw_html": compress_raw(raw) if raw is not None else None,
+        "article_json": encoded.article_json if encoded else _article_json(article),
+        "raw_html": compressed,
         "raw_encoding": RAW_ENCODING if raw is not None else None,
         "raw_type": raw_type if raw is not None else None,
     }
 
 
 def _insert_version(conn: Connection, page_id: int, key: Key, values: dict[str, Any]) -> int:
-    result = conn.execute(
-        insert(_v).values(page_id=page_id, fetched_at=key[0], content_hash=key[1], **values)
-    )
+    row = {"page_id": page_id, "fetched_at": key[0], "content_hash": key[1], **values}
+    result = conn.execute(_INSERT_VERSION, row)
     return int(result.inserted_primary_key[0])
 
 
@@ -259,19 +322,29 @@ def _after(table: Any, key: Key) -> ColumnElement[bool]:
     )
 
 
-def _neighbour(conn: Connection, page_id: int, key: Key, before: bool) -> Key | None:
-    """The capture at or before ``key`` (``before``), or the first one after it."""
+def _neighbour_query(before: bool) -> Any:
+    at, digest = bindparam("at"), bindparam("hash")
     if before:
-        where = or_(_before(_c, key), _is(_c, key))
+        where = or_(_c.c.fetched_at < at, and_(_c.c.fetched_at == at, _c.c.content_hash <= digest))
         order = (_c.c.fetched_at.desc(), _c.c.content_hash.desc())
     else:
-        where, order = _after(_c, key), (_c.c.fetched_at.asc(), _c.c.content_hash.asc())
-    row = conn.execute(
+        where = or_(_c.c.fetched_at > at, and_(_c.c.fetched_at == at, _c.c.content_hash > digest))
+        order = (_c.c.fetched_at.asc(), _c.c.content_hash.asc())
+    return (
         select(_c.c.fetched_at, _c.c.content_hash)
-        .where(_c.c.page_id == page_id, where)
+        .where(_c.c.page_id == bindparam("page"), where)
         .order_by(*order)
         .limit(1)
-    ).first()
+    )
+
+
+_NEIGHBOURS = {True: _neighbour_query(before=True), False: _neighbour_query(before=False)}
+
+
+def _neighbour(conn: Connection, page_id: int, key: Key, before: bool) -> Key | None:
+    """The capture at or before ``key`` (``before``), or the first one after it."""
+    params = {"page": page_id, "at": key[0], "hash": key[1]}
+    row = conn.execute(_NEIGHBOURS[before], params).first()
     return (row.fetched_at, row.content_hash) if row else None
 
 
