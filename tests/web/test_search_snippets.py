@@ -43,6 +43,7 @@ def test_accents_are_folded_like_the_fts_tokenizer_and_text_is_kept():
     assert snippet == "Guests met at the [Café] [Königsberg] on Tuesday."
     assert unicodedata.is_normalized("NFC", snippet)
     assert fold("Café") == "cafe"
+    assert _snip("Guests met at the café", "cafe") == "Guests met at the [café]"
 
 
 def test_other_casings_and_regex_characters_are_safe():

@@ -120,6 +120,8 @@ def _window(text: str, at: int, tokens: int) -> tuple[int, int]:
         lo += 1
     words = re.compile(rf"\W*\w+(?:\W+\w+){{0,{max(0, tokens - 1)}}}").match(text, lo)
     hi = words.end() if words else len(text)
+    while hi < len(text) and unicodedata.combining(text[hi]):  # a decomposed accent
+        hi += 1
     if text[hi : hi + 1] in (".", "!", "?") and hi < len(text):
         hi += 1
     return lo, hi
