@@ -64,8 +64,11 @@ def load_pages(data_dir: Path) -> list[Page]:
     pages = []
     for page_id in sorted(truth):
         raw = gzip.decompress((data_dir / "html" / f"{page_id}.html.gz").read_bytes())
-        pages.append(Page(page_id, decode_html(raw), truth[page_id].get("url"),
-                          truth[page_id]["articleBody"]))
+        pages.append(
+            Page(
+                page_id, decode_html(raw), truth[page_id].get("url"), truth[page_id]["articleBody"]
+            )
+        )
     return pages
 
 
@@ -191,8 +194,10 @@ def table(results: list[Result], n_pages: int) -> str:
         "|---|---|---|---|---|",
     ]
     for res in sorted(results, key=lambda r: -r.f1):
-        lines.append(f"| {res.name} | {res.f1:.3f} | {res.precision:.3f} | {res.recall:.3f} "
-                     f"| {res.pages_per_cpu_s:.1f} |")
+        lines.append(
+            f"| {res.name} | {res.f1:.3f} | {res.precision:.3f} | {res.recall:.3f} "
+            f"| {res.pages_per_cpu_s:.1f} |"
+        )
     speeds = {r.name: r.pages_per_cpu_s for r in results}
     if "storyline" in speeds and speeds.get("trafilatura"):
         ratio = speeds["storyline"] / speeds["trafilatura"]

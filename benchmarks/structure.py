@@ -63,6 +63,7 @@ def _timed(function: Callable, clock: list[float]) -> Callable:
             return function(*args, **kwargs)
         finally:
             clock[0] += time.process_time() - start
+
     return run
 
 
@@ -89,16 +90,20 @@ def main(argv: list[str] | None = None) -> int:
     with hooks({name: _timed(getattr(html_module, name), layer) for name in _HOOKS}):
         after, after_s = run(pages)
     rows = []
-    for name, arts, secs in (("without news structure", before, before_s),
-                             ("with news structure", after, after_s)):
+    for name, arts, secs in (
+        ("without news structure", before, before_s),
+        ("with news structure", after, after_s),
+    ):
         p, r, f1, per_page = score(pages, {k: a.body_text for k, a in arts.items()})
         rows.append((name, p, r, f1, len(pages) / secs, per_page))
     print(f"| extract_article ({len(pages)} pages) | F1 | precision | recall | pages / CPU-s |")
     print("|---|---|---|---|---|")
     for name, p, r, f1, speed, _ in rows:
         print(f"| {name} | {f1:.4f} | {p:.4f} | {r:.4f} | {speed:.1f} |")
-    print(f"\nThe layer's own CPU time: {1000 * layer[0] / len(pages):.1f} ms per page "
-          f"(whole extraction: {1000 * after_s / len(pages):.1f} ms).")
+    print(
+        f"\nThe layer's own CPU time: {1000 * layer[0] / len(pages):.1f} ms per page "
+        f"(whole extraction: {1000 * after_s / len(pages):.1f} ms)."
+    )
     _print_removed(after)
     _print_moved(pages, rows[0][5], rows[1][5])
     return 0
@@ -118,10 +123,13 @@ def _print_removed(articles: dict[str, Article]) -> None:
 
 
 def _print_moved(pages: list[Page], before: dict[str, float], after: dict[str, float]) -> None:
-    moved = sorted((after[p.id] - before[p.id], p) for p in pages
-                   if abs(after[p.id] - before[p.id]) >= 0.0005)
-    print(f"\nPages whose F1 moved ({len(moved)}; up {sum(d > 0 for d, _ in moved)}, "
-          f"down {sum(d < 0 for d, _ in moved)}):")
+    moved = sorted(
+        (after[p.id] - before[p.id], p) for p in pages if abs(after[p.id] - before[p.id]) >= 0.0005
+    )
+    print(
+        f"\nPages whose F1 moved ({len(moved)}; up {sum(d > 0 for d, _ in moved)}, "
+        f"down {sum(d < 0 for d, _ in moved)}):"
+    )
     for delta, page in moved:
         print(f"  {delta:+.3f}  {before[page.id]:.3f} -> {after[page.id]:.3f}  {page.url}")
 

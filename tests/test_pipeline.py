@@ -20,8 +20,8 @@ from storyline import pipeline
 from storyline.errors import FeedError
 from storyline.model import Article
 from storyline.sources.fetch import Fetcher
-from storyline.stories.entities import shared_pipeline
 from storyline.store import Store
+from storyline.stories.entities import shared_pipeline
 
 
 @pytest.fixture

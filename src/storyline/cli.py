@@ -27,8 +27,13 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.option("-v", "--verbose", count=True, help="Show log messages (-vv for debug).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-              help="Config file (TOML). Default: the user config dir, or $STORYLINE_CONFIG.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Config file (TOML). Default: the user config dir, or $STORYLINE_CONFIG.",
+)
 @click.version_option(package_name="storyline")
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, config_path: Path | None) -> None:
@@ -53,8 +58,12 @@ def print_json(data: Any) -> None:
 @click.argument("source")
 @click.option("--json", "as_json", is_flag=True, help="Print the Article as JSON.")
 @click.option("--url", default=None, help="The page's URL, when SOURCE is a file or stdin.")
-@click.option("--text", "as_text_input", is_flag=True,
-              help="Treat the input as a plain-text page (automatic for .txt files).")
+@click.option(
+    "--text",
+    "as_text_input",
+    is_flag=True,
+    help="Treat the input as a plain-text page (automatic for .txt files).",
+)
 def extract(source: str, as_json: bool, url: str | None, as_text_input: bool) -> None:
     """Extract the article from SOURCE: a file (.html, .html.gz, .txt), - for stdin, or a URL.
 

@@ -23,7 +23,6 @@ from storyline.pipeline.visit import (
     visit_page,
 )
 from storyline.sources.feeds import parse_feed
-from storyline.store.stories import thread_new_versions
 from storyline.sources.fetch import Fetcher, FetchResult
 from storyline.sources.schedule import (
     backoff_after_failure,
@@ -32,6 +31,7 @@ from storyline.sources.schedule import (
 )
 from storyline.sources.sitemaps import parse_sitemap
 from storyline.store import PageRow, SourceRow, Store
+from storyline.store.stories import thread_new_versions
 
 log = logging.getLogger(__name__)
 MAX_CHILD_SITEMAPS = 20
