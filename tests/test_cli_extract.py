@@ -37,8 +37,12 @@ PAGE = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
     """Settings for a test run: no user config file, local addresses allowed, no waiting."""
-    return {"STORYLINE_CONFIG": str(tmp_path / "none.toml"), "STORYLINE_ALLOW_PRIVATE": "1",
-            "STORYLINE_THROTTLE_DELAY": "0", "STORYLINE_FETCH_RETRIES": "0"}
+    return {
+        "STORYLINE_CONFIG": str(tmp_path / "none.toml"),
+        "STORYLINE_ALLOW_PRIVATE": "1",
+        "STORYLINE_THROTTLE_DELAY": "0",
+        "STORYLINE_FETCH_RETRIES": "0",
+    }
 
 
 def _run(args: list[str], env: dict[str, str], stdin: bytes | None = None):
@@ -144,12 +148,22 @@ def test_url_that_answers_404_exits_1(local_site, env):
 def test_python_dash_m_entry_point(tmp_path, env):
     path = tmp_path / "page.html"
     path.write_text(PAGE, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "storyline", "extract", str(path)],
-                          capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "storyline", "extract", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("Danish troops leaving Mali\n")
-    missing = subprocess.run([sys.executable, "-m", "storyline", "extract", str(tmp_path / "x")],
-                             capture_output=True, text=True, env=env, timeout=60)
+    missing = subprocess.run(
+        [sys.executable, "-m", "storyline", "extract", str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert missing.returncode == 1
     assert missing.stderr.startswith("error: ") and "no such file" in missing.stderr
 
@@ -182,11 +196,14 @@ def test_page_without_an_article_says_so(tmp_path, env):
 
 
 def test_text_output_shows_update_time_and_site(tmp_path, env):
-    page = PAGE.replace("</head>", '<meta property="article:modified_time" '
-                                   'content="2022-01-28T09:00:00+01:00"></head>')
+    page = PAGE.replace(
+        "</head>",
+        '<meta property="article:modified_time" content="2022-01-28T09:00:00+01:00"></head>',
+    )
     path = tmp_path / "page.html"
     path.write_text(page, encoding="utf-8")
     result = _run(["extract", str(path)], env)
     assert result.exit_code == 0, result.output
-    assert ("By Jane Doe · 2022-01-27T10:00:00+01:00 · updated 2022-01-28T09:00:00+01:00 · "
-            "Example News") in result.output
+    assert (
+        "By Jane Doe · 2022-01-27T10:00:00+01:00 · updated 2022-01-28T09:00:00+01:00 · Example News"
+    ) in result.output

@@ -33,8 +33,13 @@ class PageTooLargeError(InputError):
 class FetchError(StorylineError):
     """A URL could not be fetched."""
 
-    def __init__(self, message: str, url: str | None = None, status: int | None = None,
-                 retry_after_seconds: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        url: str | None = None,
+        status: int | None = None,
+        retry_after_seconds: float | None = None,
+    ):
         super().__init__(message)
         self.url = url
         self.status = status

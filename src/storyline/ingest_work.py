@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from storyline.duplicates import Fingerprinter
 from storyline.errors import InputError, PageTooLargeError
 from storyline.extract import extract_article, extract_text
+from storyline.logs import configure_logging
 from storyline.model import Article
 from storyline.sources.captures import Capture, Rejected
 from storyline.store.versions import EncodedArticle, RawHtml
@@ -44,8 +45,13 @@ class Extracted:
 
 
 def ignore_sigint() -> None:
-    """Pool initializer: Ctrl-C is the parent's to handle; workers just finish their page."""
+    """Pool initializer: Ctrl-C is the parent's to handle; workers just finish their page.
+
+    A fresh worker process has no logging set up, so the extraction libraries' per-page
+    warnings would reach stderr through logging's last-resort handler: quiet them too.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    configure_logging(0)
 
 
 def extract_capture(capture: Capture) -> Extracted:

@@ -83,7 +83,7 @@ def test_article_split_over_repeated_containers_is_completed():
     html = _page(
         f'<article><h1>Budget vote</h1><div class="grid">{first}</div>'
         f'<aside class="ad">Advertisement</aside><div class="grid">{second}</div></article>'
-        '<footer><p>About us. Contact. Jobs.</p></footer>'
+        "<footer><p>About us. Contact. Jobs.</p></footer>"
     )
     article = extract_article(html)
     for i in range(6):
@@ -95,11 +95,14 @@ def test_article_split_over_repeated_containers_is_completed():
 
 def test_single_box_of_the_same_class_before_the_body_is_not_added():
     chunk = '<div class="rich-text">{}</div>'
-    claim = chunk.format("<p>The claim: the harbour budget doubled in one year, said the "
-                         "opposition leader in a statement on Monday.</p>")
+    claim = chunk.format(
+        "<p>The claim: the harbour budget doubled in one year, said the "
+        "opposition leader in a statement on Monday.</p>"
+    )
     body = chunk.format("".join(f"<p>{_PARA.format(n=i)}</p>" for i in range(4)))
-    html = _page(f'<div class="claim-box">{claim}</div><article><h1>Fact check</h1>{body}'
-                 "</article>")
+    html = _page(
+        f'<div class="claim-box">{claim}</div><article><h1>Fact check</h1>{body}</article>'
+    )
     article = extract_article(html)
     assert "parties in town. 3" in article.body_text
     assert "The claim" not in article.body_text
@@ -108,18 +111,25 @@ def test_single_box_of_the_same_class_before_the_body_is_not_added():
 def test_repeated_container_in_a_related_rail_is_not_added():
     chunk = '<div class="text">{}</div>'
     body = chunk.format("".join(f"<p>{_PARA.format(n=i)}</p>" for i in range(4)))
-    rail = chunk.format("".join(f"<p>Teaser story number {i} with a long enough summary "
-                                f"line to look like a paragraph of text.</p>" for i in range(4)))
-    html = _page(f"<article><h1>Budget vote</h1>{body}</article>"
-                 f'<div class="related-stories">{rail}</div>')
+    rail = chunk.format(
+        "".join(
+            f"<p>Teaser story number {i} with a long enough summary "
+            f"line to look like a paragraph of text.</p>"
+            for i in range(4)
+        )
+    )
+    html = _page(
+        f'<article><h1>Budget vote</h1>{body}</article><div class="related-stories">{rail}</div>'
+    )
     article = extract_article(html)
     assert "parties in town. 3" in article.body_text
     assert "Teaser story" not in article.body_text
 
 
 def test_short_fast_result_falls_back_to_the_full_mode():
-    tree = parse_html(_page("<div><div>" + "<br>".join(
-        _PARA.format(n=i) for i in range(6)) + "</div></div>"))
+    tree = parse_html(
+        _page("<div><div>" + "<br>".join(_PARA.format(n=i) for i in range(6)) + "</div></div>")
+    )
     result = extract_main(tree, None)
     assert result.text_length >= MIN_BODY_CHARS
     assert result.method.startswith("trafilatura")
@@ -128,7 +138,8 @@ def test_short_fast_result_falls_back_to_the_full_mode():
 def test_headline_repeated_at_the_top_of_the_body_is_dropped():
     html = _page(
         "<article><h2>Harbour budget approved after long debate</h2>"
-        + "".join(f"<p>{_PARA.format(n=i)}</p>" for i in range(4)) + "</article>",
+        + "".join(f"<p>{_PARA.format(n=i)}</p>" for i in range(4))
+        + "</article>",
         head='<meta property="og:title" content="Harbour budget approved after long debate">',
     )
     article = extract_article(html)
@@ -146,8 +157,11 @@ def test_page_without_an_article_gives_no_article_not_an_error():
 
 
 def test_extraction_does_not_modify_the_parsed_tree():
-    html = _page("<article>" + "".join(f"<p>{_PARA.format(n=i)}</p>" for i in range(3))
-                 + "</article><script>var x = 1;</script>")
+    html = _page(
+        "<article>"
+        + "".join(f"<p>{_PARA.format(n=i)}</p>" for i in range(3))
+        + "</article><script>var x = 1;</script>"
+    )
     tree = parse_html(html)
     before = len(list(tree.iter()))
     extract_main(tree, None)

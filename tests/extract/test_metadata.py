@@ -20,36 +20,76 @@ EST, PST = timezone(timedelta(hours=-5)), timezone(timedelta(hours=-8))
 # Headline, byline and date as each page shows them to a reader (read off the page's
 # visible text); a date with a time is the moment the page states, in its own time zone.
 SHARED_PAGES = [
-    ("04a6711caa7c", "Republicans Are Following Trump to Nowhere", ["Jamelle Bouie"],
-     date(2019, 11, 19)),
-    ("d48aeb9cf2f2", "Why My Friend Became a Grocery Store on Instagram", ["Louise Matsakis"],
-     datetime(2019, 11, 15, 10, 9, tzinfo=EST)),
-    ("2f42ef1d3ea0", "The Future of Banking Is … You're Broke", ["Molly Wood"],
-     datetime(2019, 11, 14, 9, 0, tzinfo=EST)),
-    ("374ac9a59a85", "Emirates inks $9 billion order for 30 Boeing 787 jets, will restart plans "
-     "to expand airline by early 2020s", ["Natasha Turak"],
-     datetime(2019, 11, 20, 4, 29, tzinfo=EST)),
-    ("8634d1211c3f", "Column: The Gannett/GateHouse merger sends a dismal signal about the future "
-     "of local news",
-     ["Michael Hiltzik"], datetime(2019, 11, 19, 17, 53, tzinfo=PST)),
-    ("a1fca19b884e", "Taliban say they freed US, Australian hostages for 3 terrorist figures",
-     ["Lia Eustachewich", "Yaron Steinbuch"], date(2019, 11, 19)),
-    ("785affa2c34e", "Star Trek 4 eyes Fargo, Legion creator Noah Hawley to direct",
-     ["Chaim Gartenberg"], datetime(2019, 11, 19, 19, 53, tzinfo=EST)),
-    ("686bb170effe", "The Weird Plumes of Jupiter's Moon Europa Are Spewing Water Vapor",
-     ["Mike Wall"], datetime(2019, 11, 18, 20, 51, tzinfo=UTC)),
-    ("ea25dd7edff4", "Three Cases of Plague Diagnosed in China", ["Brigit Katz"],
-     date(2019, 11, 18)),
-    ("e4c6a3b48240", "Why Beijing will bring slaughter to Hong Kong", ["Tom Rogan"],
-     datetime(2019, 11, 18, 12, 26, tzinfo=EST)),
+    (
+        "04a6711caa7c",
+        "Republicans Are Following Trump to Nowhere",
+        ["Jamelle Bouie"],
+        date(2019, 11, 19),
+    ),
+    (
+        "d48aeb9cf2f2",
+        "Why My Friend Became a Grocery Store on Instagram",
+        ["Louise Matsakis"],
+        datetime(2019, 11, 15, 10, 9, tzinfo=EST),
+    ),
+    (
+        "2f42ef1d3ea0",
+        "The Future of Banking Is … You're Broke",
+        ["Molly Wood"],
+        datetime(2019, 11, 14, 9, 0, tzinfo=EST),
+    ),
+    (
+        "374ac9a59a85",
+        "Emirates inks $9 billion order for 30 Boeing 787 jets, will restart plans "
+        "to expand airline by early 2020s",
+        ["Natasha Turak"],
+        datetime(2019, 11, 20, 4, 29, tzinfo=EST),
+    ),
+    (
+        "8634d1211c3f",
+        "Column: The Gannett/GateHouse merger sends a dismal signal about the future of local news",
+        ["Michael Hiltzik"],
+        datetime(2019, 11, 19, 17, 53, tzinfo=PST),
+    ),
+    (
+        "a1fca19b884e",
+        "Taliban say they freed US, Australian hostages for 3 terrorist figures",
+        ["Lia Eustachewich", "Yaron Steinbuch"],
+        date(2019, 11, 19),
+    ),
+    (
+        "785affa2c34e",
+        "Star Trek 4 eyes Fargo, Legion creator Noah Hawley to direct",
+        ["Chaim Gartenberg"],
+        datetime(2019, 11, 19, 19, 53, tzinfo=EST),
+    ),
+    (
+        "686bb170effe",
+        "The Weird Plumes of Jupiter's Moon Europa Are Spewing Water Vapor",
+        ["Mike Wall"],
+        datetime(2019, 11, 18, 20, 51, tzinfo=UTC),
+    ),
+    (
+        "ea25dd7edff4",
+        "Three Cases of Plague Diagnosed in China",
+        ["Brigit Katz"],
+        date(2019, 11, 18),
+    ),
+    (
+        "e4c6a3b48240",
+        "Why Beijing will bring slaughter to Hong Kong",
+        ["Tom Rogan"],
+        datetime(2019, 11, 18, 12, 26, tzinfo=EST),
+    ),
 ]
 
 
 def _shared(prefix: str) -> tuple[bytes, str]:
     truth = json.loads((DATA / "ground-truth.json").read_text(encoding="utf-8"))
     page_id = next(k for k in truth if k.startswith(prefix))
-    return gzip.decompress((DATA / "html" / f"{page_id}.html.gz").read_bytes()), truth[
-        page_id]["url"]
+    return gzip.decompress((DATA / "html" / f"{page_id}.html.gz").read_bytes()), truth[page_id][
+        "url"
+    ]
 
 
 def _same_moment(published: str, expected: date | datetime) -> bool:
@@ -61,8 +101,9 @@ def _same_moment(published: str, expected: date | datetime) -> bool:
     return abs(moment - expected) < timedelta(minutes=1)
 
 
-@pytest.mark.parametrize(("prefix", "title", "authors", "published"), SHARED_PAGES,
-                         ids=[p[0] for p in SHARED_PAGES])
+@pytest.mark.parametrize(
+    ("prefix", "title", "authors", "published"), SHARED_PAGES, ids=[p[0] for p in SHARED_PAGES]
+)
 def test_headline_authors_and_date_match_what_the_page_says(prefix, title, authors, published):
     html, url = _shared(prefix)
     article = extract_article(html, url=url)
@@ -74,12 +115,21 @@ def test_headline_authors_and_date_match_what_the_page_says(prefix, title, autho
 
 
 def test_json_ld_wins_over_meta_tags_and_graph_is_searched():
-    ld = {"@context": "https://schema.org", "@graph": [
-        {"@type": "WebSite", "name": "Example News"},
-        {"@type": "NewsArticle", "headline": "Bridge reopens after repairs",
-         "datePublished": "2024-03-01T08:00:00+01:00", "dateModified": "2024-03-02",
-         "author": [{"@type": "Person", "name": "Ann Lee"}, {"name": "Bo Berg"}],
-         "publisher": {"name": "Example News"}, "inLanguage": "da-DK"}]}
+    ld = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "Example News"},
+            {
+                "@type": "NewsArticle",
+                "headline": "Bridge reopens after repairs",
+                "datePublished": "2024-03-01T08:00:00+01:00",
+                "dateModified": "2024-03-02",
+                "author": [{"@type": "Person", "name": "Ann Lee"}, {"name": "Bo Berg"}],
+                "publisher": {"name": "Example News"},
+                "inLanguage": "da-DK",
+            },
+        ],
+    }
     html = f"""<html><head><title>Bridge reopens after repairs | Example News</title>
       <meta property="og:title" content="Other title">
       <meta property="article:published_time" content="2020-01-01">
@@ -119,26 +169,32 @@ def test_broken_json_ld_and_placeholder_dates_are_ignored():
     assert meta.published == "2022-05-04"
 
 
-@pytest.mark.parametrize(("raw", "site", "expected"), [
-    (["By JANE DOE and John Roe | Reuters"], "Reuters", ["Jane Doe", "John Roe"]),
-    (["Jill Disis, CNN Business"], "CNN", ["Jill Disis"]),
-    (["https://www.example.com/author/tom-rogan"], None, ["Tom Rogan"]),
-    (["https://www.facebook.com/somepage"], None, []),
-    (["Staff Writer"], None, []),
-    (["Associated Press"], "Associated Press", ["Associated Press"]),
-])
+@pytest.mark.parametrize(
+    ("raw", "site", "expected"),
+    [
+        (["By JANE DOE and John Roe | Reuters"], "Reuters", ["Jane Doe", "John Roe"]),
+        (["Jill Disis, CNN Business"], "CNN", ["Jill Disis"]),
+        (["https://www.example.com/author/tom-rogan"], None, ["Tom Rogan"]),
+        (["https://www.facebook.com/somepage"], None, []),
+        (["Staff Writer"], None, []),
+        (["Associated Press"], "Associated Press", ["Associated Press"]),
+    ],
+)
 def test_bylines_become_clean_names(raw, site, expected):
     assert clean_authors(raw, site) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("2019-11-19", "2019-11-19"),
-    ("2019-11-19T14:05:00Z", "2019-11-19T14:05:00+00:00"),
-    ("November 19, 2019", "2019-11-19"),
-    ("Tue, 19 Nov 2019 14:05:00 +0000", "2019-11-19T14:05:00+00:00"),
-    ("0001-01-01T00:00:00+00:00", None),
-    ("yesterday-ish", None),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2019-11-19", "2019-11-19"),
+        ("2019-11-19T14:05:00Z", "2019-11-19T14:05:00+00:00"),
+        ("November 19, 2019", "2019-11-19"),
+        ("Tue, 19 Nov 2019 14:05:00 +0000", "2019-11-19T14:05:00+00:00"),
+        ("0001-01-01T00:00:00+00:00", None),
+        ("yesterday-ish", None),
+    ],
+)
 def test_dates_keep_the_precision_the_page_gives(value, expected):
     assert iso_date(value) == expected
 
@@ -151,18 +207,18 @@ def test_date_in_the_url_when_the_page_states_none():
 
 _SAMPLES = {
     "en": "The government has decided to withdraw its troops from Mali following several days "
-          "of accusations from the military government, the foreign minister said on Thursday.",
+    "of accusations from the military government, the foreign minister said on Thursday.",
     "da": "Regeringen har besluttet at trække de danske soldater hjem fra Mali efter flere dages "
-          "beskyldninger fra militærregeringen. Det oplyser udenrigsministeren, som siger at "
-          "beslutningen blev truffet i aftes efter et møde i Folketinget.",
+    "beskyldninger fra militærregeringen. Det oplyser udenrigsministeren, som siger at "
+    "beslutningen blev truffet i aftes efter et møde i Folketinget.",
     "nb": "Regjeringen har besluttet å trekke de norske soldatene hjem fra Mali etter flere dager "
-          "med beskyldninger fra militærregjeringen. Det opplyser utenriksministeren, som sier at "
-          "beslutningen ble tatt i går kveld etter et møte på Stortinget.",
+    "med beskyldninger fra militærregjeringen. Det opplyser utenriksministeren, som sier at "
+    "beslutningen ble tatt i går kveld etter et møte på Stortinget.",
     "de": "Die Regierung hat beschlossen, die dänischen Soldaten aus Mali abzuziehen, nachdem die "
-          "Militärregierung sie mehrere Tage lang beschuldigt hatte. Das teilte der Außenminister "
-          "mit, der sagte, dass die Entscheidung am Abend getroffen wurde.",
+    "Militärregierung sie mehrere Tage lang beschuldigt hatte. Das teilte der Außenminister "
+    "mit, der sagte, dass die Entscheidung am Abend getroffen wurde.",
     "ja": "デンマーク政府は、マリの軍事政権からの非難を受けて、"
-          "部隊を撤退させることを決定したと外務大臣が述べた。",
+    "部隊を撤退させることを決定したと外務大臣が述べた。",
 }
 
 

@@ -19,14 +19,18 @@ from storyline import extract_article
 from storyline.errors import InputError, PageTooLargeError
 from storyline.extract.decode import decode_html
 
-_BODY = ("<p>Søren Ærø from Århus said the café would reopen after the storm, and the "
-         "mayor’s office confirmed the date of the reopening on Friday.</p>") * 3
+_BODY = (
+    "<p>Søren Ærø from Århus said the café would reopen after the storm, and the "
+    "mayor’s office confirmed the date of the reopening on Friday.</p>"
+) * 3
 
 
 def _page(charset: str | None = None, body: str = _BODY) -> str:
     meta = f'<meta charset="{charset}">' if charset else ""
-    return f"<html><head>{meta}<title>Storm</title></head><body><article>{body}</article>" \
-           "</body></html>"
+    return (
+        f"<html><head>{meta}<title>Storm</title></head><body><article>{body}</article>"
+        "</body></html>"
+    )
 
 
 def test_latin1_page_declared_as_latin1():
@@ -121,9 +125,30 @@ def test_arbitrary_bytes_never_crash(data):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(["<p>", "</p>", "<div class='a'>", "</div>", "<br>", "<h1>",
-                                 "text ", "é ", "<script>x</script>", "<!--", "-->", "&amp;",
-                                 "<table><tr><td>", "<ul><li>", "<article>"]), max_size=80))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<div class='a'>",
+                "</div>",
+                "<br>",
+                "<h1>",
+                "text ",
+                "é ",
+                "<script>x</script>",
+                "<!--",
+                "-->",
+                "&amp;",
+                "<table><tr><td>",
+                "<ul><li>",
+                "<article>",
+            ]
+        ),
+        max_size=80,
+    )
+)
 def test_arbitrary_markup_never_crashes(parts):
     try:
         article = extract_article("<html><body>" + "".join(parts))
@@ -133,8 +158,10 @@ def test_arbitrary_markup_never_crashes(parts):
 
 
 def test_extract_article_uses_the_http_charset_for_bytes():
-    data = _page(body="<p>Москва, 19 ноября: в городе выпал первый снег, и движение на "
-                      "дорогах замедлилось на несколько часов.</p>").encode("cp1251")
+    data = _page(
+        body="<p>Москва, 19 ноября: в городе выпал первый снег, и движение на "
+        "дорогах замедлилось на несколько часов.</p>"
+    ).encode("cp1251")
     article = extract_article(data, content_type="text/html; charset=windows-1251")
     assert "Москва, 19 ноября" in article.body_text
 

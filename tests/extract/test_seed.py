@@ -13,8 +13,10 @@ REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / ".." / "shared" / "seed" / "danish-troops-leaving-mali.txt"
 SEED_HTML = REPO / "tests" / "fixtures" / "seed_page.html"
 
-STANDFIRST = ("The drama surrounding Denmark’s presence in the west African country "
-              "continues to reach new heights")
+STANDFIRST = (
+    "The drama surrounding Denmark’s presence in the west African country "
+    "continues to reach new heights"
+)
 PROMO = "READ ALSO: Relations in deep freeze? Denmark thrice condemns Russian actions"
 TEASER_TITLES = [
     "How internationals can benefit from joining trade unions",
@@ -22,8 +24,11 @@ TEASER_TITLES = [
     "Novo Nordisk overtakes LEGO as the most desirable future workplace amongst "
     "university students",
 ]
-TEASER_SUMMARY_STARTS = ["Being part of a trade union", "Internationals are overrepresented",
-                         "The numbers are especially striking"]
+TEASER_SUMMARY_STARTS = [
+    "Being part of a trade union",
+    "Internationals are overrepresented",
+    "The numbers are especially striking",
+]
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +96,9 @@ def _shape(article) -> list:
 
 def test_html_rendering_of_the_seed_gives_the_same_structure():
     text_article = extract_text(SEED.read_text(encoding="utf-8"))
-    html_article = extract_article(SEED_HTML.read_bytes(),
-                                   url="https://www.thelocal.dk/danish-troops-leaving-mali")
+    html_article = extract_article(
+        SEED_HTML.read_bytes(), url="https://www.thelocal.dk/danish-troops-leaving-mali"
+    )
     assert html_article.title == text_article.title
     assert html_article.labels == ["UPDATE"]
     assert html_article.standfirst == text_article.standfirst

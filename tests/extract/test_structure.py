@@ -36,8 +36,11 @@ def _page(url_part: str):
 def test_link_only_list_after_the_body_is_a_rail_and_related_prefix_a_promo():
     blocks = [
         Block(BODY),
-        Block("Related: Possible Water Plumes on Europa", link_density=0.86,
-              url="https://example.com/plumes"),
+        Block(
+            "Related: Possible Water Plumes on Europa",
+            link_density=0.86,
+            url="https://example.com/plumes",
+        ),
         Block("A second paragraph of the article, with more facts in it."),
         Block("NASA Europa Mission Could Spot Signs of Life", "list_item", 1.0, "https://x/1"),
         Block("Photos: Europa, Mysterious Icy Moon of Jupiter", "list_item", 1.0, "https://x/2"),
@@ -53,16 +56,25 @@ def test_link_only_list_after_the_body_is_a_rail_and_related_prefix_a_promo():
 
 
 def test_a_single_linked_list_item_or_a_linked_name_stays():
-    blocks = [Block(BODY), Block("Staff Reports", link_density=1.0),
-              Block("Beachbody Performance Energize", "list_item", 1.0)]
+    blocks = [
+        Block(BODY),
+        Block("Staff Reports", link_density=1.0),
+        Block("Beachbody Performance Energize", "list_item", 1.0),
+    ]
     body = structure_blocks(blocks)
     assert body.promos == [] and body.related == []
     assert len(body.sections[0].paragraphs) == 3
 
 
 def test_headline_like_linked_paragraph_is_a_promo():
-    blocks = [Block(BODY), Block("CO-FOUNDER 'PROUD' OF HOME DEPOT EMPLOYEES LIVING OUT "
-                                 "THEIR AMERICAN DREAM", link_density=1.0, url="https://x/a")]
+    blocks = [
+        Block(BODY),
+        Block(
+            "CO-FOUNDER 'PROUD' OF HOME DEPOT EMPLOYEES LIVING OUT THEIR AMERICAN DREAM",
+            link_density=1.0,
+            url="https://x/a",
+        ),
+    ]
     body = structure_blocks(blocks)
     assert [(p.kind, p.url) for p in body.promos] == [("link", "https://x/a")]
 
@@ -77,8 +89,10 @@ def test_rail_heading_takes_its_cards_but_a_normal_subheading_does_not():
         Block("Ferries cancelled as wind rises", "heading", 1.0, "https://x/2"),
     ]
     body = structure_blocks(blocks)
-    assert [t.title for t in body.related] == ["Storm closes bridges across Denmark",
-                                              "Ferries cancelled as wind rises"]
+    assert [t.title for t in body.related] == [
+        "Storm closes bridges across Denmark",
+        "Ferries cancelled as wind rises",
+    ]
     assert body.navigation == ["Most read in world news"]
     kinds = [(p.kind, p.text) for p in body.sections[0].paragraphs]
     assert ("heading", "What happens next") in kinds
@@ -86,23 +100,36 @@ def test_rail_heading_takes_its_cards_but_a_normal_subheading_does_not():
 
 
 def test_an_ambiguous_rail_name_without_cards_stays_a_subheading():
-    blocks = [Block(BODY), Block("More from the hearing", "heading"),
-              Block("The committee will meet again on Thursday, its chair said."),
-              Block("Most read", "heading")]
+    blocks = [
+        Block(BODY),
+        Block("More from the hearing", "heading"),
+        Block("The committee will meet again on Thursday, its chair said."),
+        Block("Most read", "heading"),
+    ]
     body = structure_blocks(blocks)
     assert [p.text for p in body.sections[0].paragraphs][1] == "More from the hearing"
     assert body.navigation == ["Most read"]
 
 
 def test_blocks_repeating_dom_cards_are_taken_out_and_dom_only_cards_kept():
-    known = [Teaser("Storm closes bridges across Denmark", "Wind speeds reached record levels "
-                    "on Funen on Sunday night.", "https://x/1"),
-             Teaser("Only in the aside", None, "https://x/2")]
-    blocks = [Block(BODY), Block("Storm closes bridges across Denmark", "heading"),
-              Block("Wind speeds reached record levels on Funen on Sunday night.")]
+    known = [
+        Teaser(
+            "Storm closes bridges across Denmark",
+            "Wind speeds reached record levels on Funen on Sunday night.",
+            "https://x/1",
+        ),
+        Teaser("Only in the aside", None, "https://x/2"),
+    ]
+    blocks = [
+        Block(BODY),
+        Block("Storm closes bridges across Denmark", "heading"),
+        Block("Wind speeds reached record levels on Funen on Sunday night."),
+    ]
     body = structure_blocks(blocks, known)
-    assert [t.title for t in body.related] == ["Storm closes bridges across Denmark",
-                                              "Only in the aside"]
+    assert [t.title for t in body.related] == [
+        "Storm closes bridges across Denmark",
+        "Only in the aside",
+    ]
     assert body.sections[0].paragraphs[0].text == BODY and len(body.sections[0].paragraphs) == 1
 
 
@@ -112,43 +139,52 @@ def test_credits_are_labels_and_notices_written_as_sentences_stay():
     assert patterns.is_credit("(Reporting by Greg Roumeliotis; editing by Martin Howell)")
     assert not patterns.is_credit("The deal was first reported by Reuters")
     assert not patterns.is_credit("The lawsuit alleges copyright infringement.")
-    assert not patterns.is_credit("© 2019 Associated Press. All Rights Reserved. This material "
-                                  "may not be published, broadcast, rewritten or redistributed.")
+    assert not patterns.is_credit(
+        "© 2019 Associated Press. All Rights Reserved. This material "
+        "may not be published, broadcast, rewritten or redistributed."
+    )
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("READ ALSO: Relations in deep freeze?", "read_also"),
-    ("Læs også: Forholdet er frosset", "read_also"),
-    ("[Related: Salesforce Dreamforce Keynote]", "read_also"),
-    ("See also - The 15 weirdest galaxies", "read_also"),
-    ("GET FOX BUSINESS ON THE GO BY CLICKING HERE", "click_here"),
-    ("Like this story? Share it with a friend!", "share"),
-    ("Sign up for our daily newsletter to get the news in your inbox.", "newsletter"),
-    ("Follow us on Twitter @Spacedotcom and on Facebook.", "follow"),
-    ("Reach the reporters on Twitter at http://twitter.com/someone", "follow"),
-    ("Watch: The moment the bridge closed", "media"),
-    ("ALSO READ | Storm closes bridges", "read_also"),
-    ("Also read", "read_also"),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("READ ALSO: Relations in deep freeze?", "read_also"),
+        ("Læs også: Forholdet er frosset", "read_also"),
+        ("[Related: Salesforce Dreamforce Keynote]", "read_also"),
+        ("See also - The 15 weirdest galaxies", "read_also"),
+        ("GET FOX BUSINESS ON THE GO BY CLICKING HERE", "click_here"),
+        ("Like this story? Share it with a friend!", "share"),
+        ("Sign up for our daily newsletter to get the news in your inbox.", "newsletter"),
+        ("Follow us on Twitter @Spacedotcom and on Facebook.", "follow"),
+        ("Reach the reporters on Twitter at http://twitter.com/someone", "follow"),
+        ("Watch: The moment the bridge closed", "media"),
+        ("ALSO READ | Storm closes bridges", "read_also"),
+        ("Also read", "read_also"),
+    ],
+)
 def test_promo_patterns(text, kind):
     assert patterns.promo_kind(text) == kind
 
 
-@pytest.mark.parametrize("text", [
-    "Read more about it in the report, he said.",
-    "Related reports suggest the talks stalled.",
-    "She told readers to subscribe if they liked the show.",
-    "Watching the match, fans cheered.",
-    "Click the button twice and the phone resets, users found after the update went out "
-    "to millions of devices in the spring.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Read more about it in the report, he said.",
+        "Related reports suggest the talks stalled.",
+        "She told readers to subscribe if they liked the show.",
+        "Watching the match, fans cheered.",
+        "Click the button twice and the phone resets, users found after the update went out "
+        "to millions of devices in the spring.",
+    ],
+)
 def test_sentences_that_mention_promo_words_are_not_promos(text):
     assert patterns.promo_kind(text) is None
 
 
 def test_card_titles_lose_their_age():
     assert patterns.strip_card_age("Canada beats U.S. at Davis Cup 15 hours ago") == (
-        "Canada beats U.S. at Davis Cup")
+        "Canada beats U.S. at Davis Cup"
+    )
     assert patterns.strip_card_age("Storm lukker broer for 2 timer siden") == "Storm lukker broer"
     assert patterns.strip_card_age("Ten years ago today") == "Ten years ago today"
 
@@ -163,13 +199,19 @@ def test_timestamps_as_iso():
 
 
 def test_html_live_blog_entries_from_stamped_blocks():
-    blocks = [Block("Follow the storm as it happens."),
-              Block("2019-11-19T14:05:00Z"), Block("The harbour is closed."),
-              Block("2019-11-19T14:32:00Z"), Block("A bridge has closed.")]
+    blocks = [
+        Block("Follow the storm as it happens."),
+        Block("2019-11-19T14:05:00Z"),
+        Block("The harbour is closed."),
+        Block("2019-11-19T14:32:00Z"),
+        Block("A bridge has closed."),
+    ]
     body = structure_blocks(blocks)
     assert [(s.kind, s.timestamp) for s in body.sections] == [
-        ("body", None), ("live_entry", "2019-11-19T14:05:00Z"),
-        ("live_entry", "2019-11-19T14:32:00Z")]
+        ("body", None),
+        ("live_entry", "2019-11-19T14:05:00Z"),
+        ("live_entry", "2019-11-19T14:32:00Z"),
+    ]
 
 
 _RAIL_PAGE = """<html><body><article><p>{body}</p><p>Related: <a href="/a">Europa's
@@ -189,7 +231,9 @@ def test_dom_rail_cards_and_link_lookup():
     tree = lxml.html.fromstring(_RAIL_PAGE.format(body=BODY))
     cards = find_rail_teasers(tree, headline="Council approves the budget")
     assert [(c.title, c.url) for c in cards] == [
-        ("Storm closes bridges across Denmark", "/1"), ("Ferries cancelled as wind rises", "/2")]
+        ("Storm closes bridges across Denmark", "/1"),
+        ("Ferries cancelled as wind rises", "/2"),
+    ]
     assert cards[0].summary == "Wind speeds reached record levels on Funen."
     blocks = [Block(BODY), Block("Related: Europa's plumes in pictures")]
     annotate_links(blocks, tree)
@@ -205,20 +249,23 @@ def test_a_card_for_the_page_itself_is_not_related():
 
 # Real pages from the shared development set: each leaked a promo, rail, credit or
 # sign-up into the body before the news-structure rules.
-@pytest.mark.parametrize("url_part,leak", [
-    ("space.com/jupiter-moon-europa", "Possible Water Plumes on Europa"),
-    ("space.com/jupiter-moon-europa", "Keck Observatory: Twin Telescopes"),
-    ("inexhibit.com", "photos © Inexhibit"),
-    ("inexhibit.com", "FLOS pays tribute to Achille Castiglioni"),
-    ("cityam.com/alibaba", "Read more: Tencent profit falls"),
-    ("dealbreaker.com", "Sign up for The Water Coolest"),
-    ("rt.com/news/473849", "Share it with a friend"),
-    ("billboard.com", "Jonas Brothers Added to 2019 American Music Awards"),
-    ("livescience.com/most-detailed", "11 Fascinating Facts About Our Milky Way"),
-    ("thesun.co.uk", "Most read in world news"),
-    ("crn.com", "Related: Salesforce Dreamforce"),
-    ("venturebeat.com", "Reporting by Greg Roumeliotis"),
-])
+@pytest.mark.parametrize(
+    "url_part,leak",
+    [
+        ("space.com/jupiter-moon-europa", "Possible Water Plumes on Europa"),
+        ("space.com/jupiter-moon-europa", "Keck Observatory: Twin Telescopes"),
+        ("inexhibit.com", "photos © Inexhibit"),
+        ("inexhibit.com", "FLOS pays tribute to Achille Castiglioni"),
+        ("cityam.com/alibaba", "Read more: Tencent profit falls"),
+        ("dealbreaker.com", "Sign up for The Water Coolest"),
+        ("rt.com/news/473849", "Share it with a friend"),
+        ("billboard.com", "Jonas Brothers Added to 2019 American Music Awards"),
+        ("livescience.com/most-detailed", "11 Fascinating Facts About Our Milky Way"),
+        ("thesun.co.uk", "Most read in world news"),
+        ("crn.com", "Related: Salesforce Dreamforce"),
+        ("venturebeat.com", "Reporting by Greg Roumeliotis"),
+    ],
+)
 def test_shared_pages_no_longer_leak(url_part, leak):
     article, truth = _page(url_part)
     assert leak not in article.body_text
@@ -228,8 +275,9 @@ def test_shared_pages_no_longer_leak(url_part, leak):
 
 def test_shared_page_rail_and_promo_are_reported():
     article, _ = _page("space.com/jupiter-moon-europa")
-    assert any(p.text.startswith("Related: Possible Water Plumes") and p.url
-               for p in article.promos)
+    assert any(
+        p.text.startswith("Related: Possible Water Plumes") and p.url for p in article.promos
+    )
     assert "Keck Observatory: Twin Telescopes on Mauna Kea" in [t.title for t in article.related]
 
 
@@ -249,8 +297,11 @@ def test_html_live_blog_entries_take_their_stamps_from_time_elements():
     article = extract_article(_LIVE_PAGE)
     assert article.labels == ["LIVE"]
     entries = [s for s in article.sections if s.kind == "live_entry"]
-    assert [e.timestamp for e in entries] == ["2019-11-19T15:10:00Z", "2019-11-19T14:32:00Z",
-                                             "2019-11-19T14:05:00Z"]
+    assert [e.timestamp for e in entries] == [
+        "2019-11-19T15:10:00Z",
+        "2019-11-19T14:32:00Z",
+        "2019-11-19T14:05:00Z",
+    ]
     assert [p.kind for p in entries[0].paragraphs] == ["heading", "paragraph"]
     assert len(entries[2].paragraphs) == 2
     assert "2019-11-19" not in article.body_text
@@ -305,17 +356,32 @@ _LD_LIVE_PAGE = """<html><head><title>Live: Election night</title>
 def test_html_live_blog_entries_from_json_ld():
     article = extract_article(_LD_LIVE_PAGE)
     assert [(s.kind, s.timestamp) for s in article.sections] == [
-        ("body", None), ("live_entry", "2022-11-01T21:40:00+01:00"),
-        ("live_entry", "2022-11-01T21:05:00+01:00")]
+        ("body", None),
+        ("live_entry", "2022-11-01T21:40:00+01:00"),
+        ("live_entry", "2022-11-01T21:05:00+01:00"),
+    ]
     assert [p.text for p in article.sections[1].paragraphs][-1] == "More to come."
 
 
 _BLOCKS = st.builds(
     Block,
-    text=st.one_of(st.text(max_size=80), st.sampled_from([
-        "UPDATE: x", "Original story", "Correction:", "READ ALSO: y", "14:32 GMT",
-        "Related articles", "Read more about the story below.", "A plain sentence.",
-        "Teaser title", "2019-11-19T14:05:00Z"])),
+    text=st.one_of(
+        st.text(max_size=80),
+        st.sampled_from(
+            [
+                "UPDATE: x",
+                "Original story",
+                "Correction:",
+                "READ ALSO: y",
+                "14:32 GMT",
+                "Related articles",
+                "Read more about the story below.",
+                "A plain sentence.",
+                "Teaser title",
+                "2019-11-19T14:05:00Z",
+            ]
+        ),
+    ),
     kind=st.sampled_from(["paragraph", "heading", "list_item", "quote"]),
     link_density=st.floats(0, 1),
     url=st.none() | st.just("https://example.com/a"),
@@ -324,8 +390,9 @@ _BLOCKS = st.builds(
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(_BLOCKS, max_size=20), st.lists(st.builds(Teaser, st.text(max_size=30)),
-                                                max_size=3))
+@given(
+    st.lists(_BLOCKS, max_size=20), st.lists(st.builds(Teaser, st.text(max_size=30)), max_size=3)
+)
 def test_arbitrary_blocks_never_crash_and_body_comes_from_the_blocks(blocks, known):
     texts = " ".join(b.text for b in blocks)
     body = structure_blocks(blocks, known)

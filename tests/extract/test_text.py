@@ -96,8 +96,13 @@ def test_corrections_and_editors_notes_get_their_own_sections():
         "An earlier version of this article misspelt her name.\n"
     )
     kinds = [(s.kind, len(s.paragraphs)) for s in article.sections]
-    assert kinds == [("body", 1), ("correction", 1), ("body", 1), ("editors_note", 1),
-                     ("correction", 1)]
+    assert kinds == [
+        ("body", 1),
+        ("correction", 1),
+        ("body", 1),
+        ("editors_note", 1),
+        ("correction", 1),
+    ]
     assert article.sections[3].paragraphs[0].text.startswith("This article contains")
     assert article.sections[4].heading is None
 
@@ -114,8 +119,10 @@ def test_live_blog_entries_carry_their_timestamps():
 
 
 def test_a_single_time_in_a_paragraph_is_no_live_blog():
-    article = extract_text("Train delayed\n\n12:45 - that is when the train finally left.\n\n"
-                           "Passengers waited for hours.\n")
+    article = extract_text(
+        "Train delayed\n\n12:45 - that is when the train finally left.\n\n"
+        "Passengers waited for hours.\n"
+    )
     assert [s.kind for s in article.sections] == ["body"]
 
 
@@ -143,10 +150,12 @@ def test_empty_text_is_no_article_and_bytes_are_refused():
 
 
 def test_windows_line_endings_and_hard_wrapped_paragraphs():
-    blocks = text_blocks("Title\r\n\r\nA paragraph that was\r\nwrapped by hand in an\r\n"
-                         "email, ending here.\r\n")
+    blocks = text_blocks(
+        "Title\r\n\r\nA paragraph that was\r\nwrapped by hand in an\r\nemail, ending here.\r\n"
+    )
     assert [b.text for b in blocks] == [
-        "Title", "A paragraph that was wrapped by hand in an email, ending here."
+        "Title",
+        "A paragraph that was wrapped by hand in an email, ending here.",
     ]
 
 
@@ -158,12 +167,30 @@ def test_arbitrary_text_never_crashes(text):
     assert article.no_article == (not article.sections)
 
 
-_LINES = st.sampled_from([
-    "UPDATE: x", "Update (19 Nov, 14:30):", "Original story", "Earlier:", "Correction:",
-    "Editor's note:", "READ ALSO: y", "Read more about the story below.", "14:32 GMT",
-    "• A bullet", "  • Teaser title", "Teaser title", "LÆS OGSÅ: z", "Opdateret kl. 14.30:",
-    "A plain sentence.", "Short heading", "", "\n", "Advertisement", "© Photo",
-])
+_LINES = st.sampled_from(
+    [
+        "UPDATE: x",
+        "Update (19 Nov, 14:30):",
+        "Original story",
+        "Earlier:",
+        "Correction:",
+        "Editor's note:",
+        "READ ALSO: y",
+        "Read more about the story below.",
+        "14:32 GMT",
+        "• A bullet",
+        "  • Teaser title",
+        "Teaser title",
+        "LÆS OGSÅ: z",
+        "Opdateret kl. 14.30:",
+        "A plain sentence.",
+        "Short heading",
+        "",
+        "\n",
+        "Advertisement",
+        "© Photo",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -173,15 +200,23 @@ def test_arbitrary_news_shaped_text_never_crashes_or_loses_body_words(parts):
     article = extract_text(text)
     body = article.body_text
     for section in article.sections:
-        assert section.kind in ("body", "update", "original", "correction", "editors_note",
-                                "live_entry")
+        assert section.kind in (
+            "body",
+            "update",
+            "original",
+            "correction",
+            "editors_note",
+            "live_entry",
+        )
         for paragraph in section.paragraphs:
             assert paragraph.text and paragraph.text in body
 
 
 def test_page_furniture_above_the_headline_is_navigation():
-    article = extract_text("Skip to content\n\nAdvertisement\n\nStorm closes bridges\n\n"
-                           "The Great Belt bridge closed on Sunday night.\n")
+    article = extract_text(
+        "Skip to content\n\nAdvertisement\n\nStorm closes bridges\n\n"
+        "The Great Belt bridge closed on Sunday night.\n"
+    )
     assert article.title == "Storm closes bridges"
     assert article.navigation == ["Skip to content", "Advertisement"]
     assert article.body_text == "The Great Belt bridge closed on Sunday night."
@@ -199,7 +234,11 @@ def test_update_label_above_the_article_is_one_block_and_the_rest_stays_body():
 
 
 def test_bare_update_label_takes_the_next_block():
-    article = extract_text("Fire at the harbour\n\nUpdate (19 Nov)\n\n"
-                           "The fire is out.\n\nA warehouse caught fire on Tuesday.\n")
+    article = extract_text(
+        "Fire at the harbour\n\nUpdate (19 Nov)\n\n"
+        "The fire is out.\n\nA warehouse caught fire on Tuesday.\n"
+    )
     assert [(s.kind, s.heading, s.timestamp) for s in article.sections] == [
-        ("update", "Update (19 Nov)", "--11-19"), ("body", None, None)]
+        ("update", "Update (19 Nov)", "--11-19"),
+        ("body", None, None),
+    ]

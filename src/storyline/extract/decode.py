@@ -43,8 +43,14 @@ _BINARY_MAGIC = (
     (b"\x7fELF", "an executable"),
 )
 # Declared names that mean "Windows-1252" in practice (WHATWG encoding standard).
-_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
-            "us-ascii": "cp1252", "ascii": "cp1252", "x-sjis": "shift_jis"}
+_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "x-sjis": "shift_jis",
+}
 
 
 def check_size(size: int, max_bytes: int = MAX_PAGE_BYTES, where: str = "page") -> None:
@@ -67,12 +73,12 @@ def decode_html(
     _refuse_binary(data)
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace")
+            return data[len(bom) :].decode(encoding, errors="replace")
     if wide := _utf16_without_bom(data[:4096]):
         return data.decode(wide, errors="replace")
     try:
         return data.decode("utf-8")  # valid UTF-8 with non-ASCII bytes is UTF-8, whatever
-    except UnicodeDecodeError:       # the page declares (templates often lie)
+    except UnicodeDecodeError:  # the page declares (templates often lie)
         pass
     for encoding in _declared(data, content_type):
         try:

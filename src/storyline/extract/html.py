@@ -30,16 +30,27 @@ __all__ = ["MAX_PAGE_BYTES", "MIN_ARTICLE_CHARS", "decode_html", "extract_articl
 
 # Less body text than this (characters, headings aside) means the page has no article.
 MIN_ARTICLE_CHARS = 80
-_NOTHING = re.compile(r"\s*(?:(?:<!--.*?-->|<!doctype[^>]*>|<\?xml[^>]*>)\s*)*",
-                      re.IGNORECASE | re.DOTALL)
+_NOTHING = re.compile(
+    r"\s*(?:(?:<!--.*?-->|<!doctype[^>]*>|<\?xml[^>]*>)\s*)*", re.IGNORECASE | re.DOTALL
+)
 _MARKUP = re.compile(r"<(?:!doctype|!--|[a-zA-Z][a-zA-Z0-9-]*[\s/>])", re.IGNORECASE)
 _TEXT_KIND = {"p": "paragraph", "head": "heading", "quote": "quote", "code": "paragraph"}
-_HTML_KIND = {"h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
-              "h6": "heading", "blockquote": "quote", "li": "list_item"}
+_HTML_KIND = {
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "h5": "heading",
+    "h6": "heading",
+    "blockquote": "quote",
+    "li": "list_item",
+}
 
 
 def extract_article(
-    html: str | bytes, url: str | None = None, *, max_bytes: int = MAX_PAGE_BYTES,
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    max_bytes: int = MAX_PAGE_BYTES,
     content_type: str | None = None,
 ) -> Article:
     """Extract the article and its metadata from an HTML page (text or bytes).
@@ -131,8 +142,9 @@ def _xml_block(element: etree._Element, kind: str) -> Block:
 
 def _html_block(element: HtmlElement) -> Block:
     text = normalise(element.text_content())
-    return _with_links(Block(text, _HTML_KIND.get(str(element.tag), "paragraph")), element,
-                       "a", "href")
+    return _with_links(
+        Block(text, _HTML_KIND.get(str(element.tag), "paragraph")), element, "a", "href"
+    )
 
 
 def _with_links(block: Block, element: etree._Element, tag: str, attr: str) -> Block:

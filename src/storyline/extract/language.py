@@ -16,33 +16,33 @@ from collections import Counter
 
 FUNCTION_WORDS = {
     "en": "the and of to in is that for it was on with as he she by at from his her they have "
-          "has are were be this which said not but an will would their been who",
+    "has are were be this which said not but an will would their been who",
     "da": "og i at det er en til på som med for af den ikke der de har var et om fra men jeg "
-          "vi sig han hun efter også kan skal blev være hvor",
+    "vi sig han hun efter også kan skal blev være hvor",
     "nb": "og i det er en til på som med for av ikke at den har de var et om fra men jeg vi "
-          "seg han hun etter også kan skal ble være hvor",
+    "seg han hun etter også kan skal ble være hvor",
     "sv": "och i att det är en som på för med av till den inte har de var ett om från men jag "
-          "vi sig han hon efter också kan ska blev vara",
+    "vi sig han hon efter också kan ska blev vara",
     "de": "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als "
-          "auch es an werden aus er hat dass sie nach wird bei",
+    "auch es an werden aus er hat dass sie nach wird bei",
     "nl": "de het een en van in is dat op te zijn voor met niet aan er die maar om ook als "
-          "dan bij of uit nog wordt door naar heeft was",
+    "dan bij of uit nog wordt door naar heeft was",
     "fr": "le la les de des et en un une du est que qui dans pour pas sur au il elle plus par "
-          "ne se ce avec sont aux ont mais",
+    "ne se ce avec sont aux ont mais",
     "es": "el la los las de del y en un una que es por con para no se al lo como más su sus "
-          "fue ha pero este esta entre sobre",
+    "fue ha pero este esta entre sobre",
     "pt": "o a os as de do da dos das e em um uma que é no na por com para não se ao mais "
-          "como foi mas seu sua nos pelo pela",
+    "como foi mas seu sua nos pelo pela",
     "it": "il lo la i gli le di del della e in un una che è per con non si al alla da come "
-          "più sono ma anche nel nella ha",
+    "più sono ma anche nel nella ha",
     "pl": "i w na z do się nie że to jest o a jak po od za co ale przez dla tak jego już by "
-          "tym oraz był być",
+    "tym oraz był być",
     "ru": "и в не на что с по как он это к из у за от о так но для же его все она был было "
-          "они уже до при также",
+    "они уже до при также",
     "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada adalah ke juga ada "
-          "karena oleh atau saya mereka sudah bisa kami kita",
+    "karena oleh atau saya mereka sudah bisa kami kita",
     "fi": "ja on ei että se oli hän mutta kun myös ovat tai jo niin kuin vain sen sitä joka "
-          "jotka ole olisi mukaan nyt vielä",
+    "jotka ole olisi mukaan nyt vielä",
 }
 MIN_WORDS = 20  # fewer words than this say too little
 MIN_SHARE = 0.08  # the winner's (shared-out) votes must be at least this share of all words

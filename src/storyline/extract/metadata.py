@@ -42,17 +42,29 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
     """Read the article's metadata from a parsed page."""
     metas = _meta_tags(tree)
     ld = _json_ld_article(tree)
-    site_name = _first(_text(ld.get("publisher")), metas.get("og:site_name"),
-                       metas.get("application-name"))
+    site_name = _first(
+        _text(ld.get("publisher")), metas.get("og:site_name"), metas.get("application-name")
+    )
     meta = Metadata(
         title=_title(tree, ld, metas, site_name),
-        standfirst=_first(_text(ld.get("description")), metas.get("og:description"),
-                          metas.get("description"), metas.get("twitter:description")),
+        standfirst=_first(
+            _text(ld.get("description")),
+            metas.get("og:description"),
+            metas.get("description"),
+            metas.get("twitter:description"),
+        ),
         authors=_authors(tree, ld, metas, site_name),
-        published=_first_date(ld.get("datePublished"), metas.get("article:published_time"),
-                              *(metas.get(k) for k in _PUBLISHED_KEYS)),
-        modified=_first_date(ld.get("dateModified"), metas.get("article:modified_time"),
-                             metas.get("og:updated_time"), metas.get("last-modified")),
+        published=_first_date(
+            ld.get("datePublished"),
+            metas.get("article:published_time"),
+            *(metas.get(k) for k in _PUBLISHED_KEYS),
+        ),
+        modified=_first_date(
+            ld.get("dateModified"),
+            metas.get("article:modified_time"),
+            metas.get("og:updated_time"),
+            metas.get("last-modified"),
+        ),
         language=_language(tree, ld, metas),
         canonical_url=_canonical(tree, ld, metas, url),
         site_name=site_name,
@@ -63,10 +75,22 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
 
 
 _PUBLISHED_KEYS = (
-    "og:article:published_time", "datepublished", "publishdate", "pubdate",
-    "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
-    "parsely-pub-date", "article.published", "published_time", "original-publish-date",
-    "cxenseparse:recs:publishtime", "rnews:datepublished",
+    "og:article:published_time",
+    "datepublished",
+    "publishdate",
+    "pubdate",
+    "publish-date",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "published_time",
+    "original-publish-date",
+    "cxenseparse:recs:publishtime",
+    "rnews:datepublished",
 )
 
 
@@ -139,8 +163,12 @@ def _title(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None)
     the page declares in JSON-LD, Open Graph or ``<title>``, or when it is the page's only
     ``<h1>`` and not the site's name (sites often declare a separate headline for search).
     """
-    declared = _first(_text(ld.get("headline")), metas.get("og:title"),
-                      metas.get("twitter:title"), metas.get("title"))
+    declared = _first(
+        _text(ld.get("headline")),
+        metas.get("og:title"),
+        metas.get("twitter:title"),
+        metas.get("title"),
+    )
     if not declared:
         page_title = tree.findtext(".//title")
         declared = " ".join(page_title.split()) if page_title else None
@@ -193,8 +221,9 @@ def _loose(text: str) -> str:
 def _authors(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None) -> list[str]:
     """Names from the first source that yields any: JSON-LD, a byline meta tag, the page."""
     author = ld.get("author") or ld.get("creator")
-    from_ld = [t for item in (author if isinstance(author, list) else [author])
-               if (t := _text(item))]
+    from_ld = [
+        t for item in (author if isinstance(author, list) else [author]) if (t := _text(item))
+    ]
     sources = [from_ld]
     sources += [[metas[key]] for key in _AUTHOR_KEYS if metas.get(key)]
     for raw in sources:
@@ -203,8 +232,14 @@ def _authors(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | Non
     return clean_authors(_visible_byline(tree), site)
 
 
-_AUTHOR_KEYS = ("author", "article:author", "sailthru.author", "parsely-author", "byl",
-                "dc.creator")
+_AUTHOR_KEYS = (
+    "author",
+    "article:author",
+    "sailthru.author",
+    "parsely-author",
+    "byl",
+    "dc.creator",
+)
 
 
 def _visible_byline(tree: HtmlElement) -> list[str]:
@@ -227,8 +262,17 @@ def _first_date(*values: Any) -> str | None:
     return None
 
 
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y/%m/%d", "%Y%m%d", "%d.%m.%Y", "%B %d, %Y",
-                 "%b %d, %Y", "%d %B %Y", "%a, %d %b %Y %H:%M:%S %Z", "%a, %d %b %Y %H:%M:%S %z")
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d.%m.%Y",
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%d %B %Y",
+    "%a, %d %b %Y %H:%M:%S %Z",
+    "%a, %d %b %Y %H:%M:%S %z",
+)
 
 
 def _plausible(parsed: datetime) -> bool:
@@ -298,9 +342,15 @@ def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
 
 def _language(tree: HtmlElement, ld: dict, metas: dict[str, str]) -> str | None:
     """The declared language as a lower-case primary tag (``en``, ``da``)."""
-    for value in (tree.get("lang"), tree.get("xml:lang"), _text(ld.get("inLanguage")),
-                  metas.get("content-language"), metas.get("og:locale"),
-                  metas.get("language"), metas.get("dc.language")):
+    for value in (
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        _text(ld.get("inLanguage")),
+        metas.get("content-language"),
+        metas.get("og:locale"),
+        metas.get("language"),
+        metas.get("dc.language"),
+    ):
         if value and (match := re.match(r"\s*([a-zA-Z]{2,3})(?:[-_]|\s*$|,)", value)):
             return match.group(1).lower()
     return None
@@ -308,10 +358,15 @@ def _language(tree: HtmlElement, ld: dict, metas: dict[str, str]) -> str | None:
 
 def _canonical(tree: HtmlElement, ld: dict, metas: dict[str, str], url: str | None) -> str | None:
     """The URL the publisher calls canonical, absolute (relative ones resolved against ``url``)."""
-    candidates = [link.get("href") for link in tree.iter("link")
-                  if "canonical" in (link.get("rel") or "").lower().split()]
-    candidates += [metas.get("og:url"), _text(ld.get("url")) if isinstance(ld.get("url"), str)
-                   else None]
+    candidates = [
+        link.get("href")
+        for link in tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    candidates += [
+        metas.get("og:url"),
+        _text(ld.get("url")) if isinstance(ld.get("url"), str) else None,
+    ]
     for href in candidates:
         if href and href.strip():
             absolute = urljoin(url, href.strip()) if url else href.strip()

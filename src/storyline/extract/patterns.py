@@ -102,19 +102,30 @@ NAVIGATION = re.compile(
 # sentence like "Read more about it in the report, he said." stays in the body.
 _PROMO_SEP = r"\s*(?::|\s[-–—|»›>]|[»›>]|\s*\n)\s*"
 PROMO_PREFIXES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("read_also", re.compile(
-        rf"^\s*[\[(]?\s*(?:read also|also read|read more|more reading|read next|see also|"
-        rf"related(?: (?:article|story|stories|post|content|coverage|link|reading))?|"
-        rf"recommended(?: reading)?|more on this(?: story| topic)?|more from [\w ]{{2,30}}|"
-        rf"læs også|læs mere|se også|relateret|mere om emnet|"
-        rf"läs också|läs mer|les også|les mer|lesen sie auch|mehr zum thema|auch interessant)"
-        rf"{_PROMO_SEP}(?P<rest>.+)$", _I | re.S)),
-    ("media", re.compile(
-        rf"^\s*(?:watch|listen|se video|hør|lyt){_PROMO_SEP}(?P<rest>.+)$", _I | re.S)),
-    ("read_also", re.compile(
-        r"^\s*(?:also read|read also|you may also like|you might also like|"
-        r"recommended for you|du vil måske også synes om|måske også interessant)\s*[:.]?\s*$",
-        _I)),
+    (
+        "read_also",
+        re.compile(
+            rf"^\s*[\[(]?\s*(?:read also|also read|read more|more reading|read next|see also|"
+            rf"related(?: (?:article|story|stories|post|content|coverage|link|reading))?|"
+            rf"recommended(?: reading)?|more on this(?: story| topic)?|more from [\w ]{{2,30}}|"
+            rf"læs også|læs mere|se også|relateret|mere om emnet|"
+            rf"läs också|läs mer|les også|les mer|lesen sie auch|mehr zum thema|auch interessant)"
+            rf"{_PROMO_SEP}(?P<rest>.+)$",
+            _I | re.S,
+        ),
+    ),
+    (
+        "media",
+        re.compile(rf"^\s*(?:watch|listen|se video|hør|lyt){_PROMO_SEP}(?P<rest>.+)$", _I | re.S),
+    ),
+    (
+        "read_also",
+        re.compile(
+            r"^\s*(?:also read|read also|you may also like|you might also like|"
+            r"recommended for you|du vil måske også synes om|måske også interessant)\s*[:.]?\s*$",
+            _I,
+        ),
+    ),
 )
 NEWSLETTER = re.compile(
     r"(?:(?:^|[.!?]\s+)(?:sign up|signup|subscribe|register|get)\b[^.!?]{0,80}\b(?:newsletters?|"
@@ -232,8 +243,10 @@ LIVE_STAMP = re.compile(
 STAMP = re.compile(
     rf"^\s*(?:(?:{_DAYS}),?\s+)?(?:{_DATE})?\s*(?:,|at|kl\.?|-|–)?\s*(?:{_TIME})?{_ZONE}\s*$", _I
 )
-ISO_STAMP = re.compile(r"^\s*(?P<stamp>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?"
-                       r"(?:Z|[+-]\d{2}:?\d{2})?)\s*$")
+ISO_STAMP = re.compile(
+    r"^\s*(?P<stamp>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)\s*$"
+)
 
 # Bullets and card markers that plain-text copies of pages keep.
 BULLET = re.compile(r"^\s*(?:[•·▪◦●■►▶»*]|[-–](?=\s))\s+")
@@ -261,18 +274,26 @@ def block_label(text: str) -> Label | None:
     """The section label a block starts with (update, correction, note, original), if any."""
     if DATELINE.match(text):
         return None
-    for kind, pattern in (("update", UPDATE_LABEL), ("correction", CORRECTION),
-                          ("editors_note", EDITORS_NOTE)):
+    for kind, pattern in (
+        ("update", UPDATE_LABEL),
+        ("correction", CORRECTION),
+        ("editors_note", EDITORS_NOTE),
+    ):
         found = pattern.match(text)
         if found:
             groups = found.groupdict()
             when = groups.get("when1") or groups.get("when2") or groups.get("when")
-            return Label(kind, found.group("label").strip(), when and when.strip(),
-                         (found.group("rest") or "").strip())
+            return Label(
+                kind,
+                found.group("label").strip(),
+                when and when.strip(),
+                (found.group("rest") or "").strip(),
+            )
     found = ORIGINAL_MARKER.match(text)
     if found:
-        return Label("original", found.group("label").strip(), None,
-                     (found.group("rest") or "").strip())
+        return Label(
+            "original", found.group("label").strip(), None, (found.group("rest") or "").strip()
+        )
     return None
 
 
@@ -318,8 +339,9 @@ def is_credit(text: str) -> bool:
 
 def is_navigation(text: str) -> bool:
     """True for page furniture inside the text: 'Advertisement', 'View comments', ..."""
-    return bool(NAVIGATION.match(text) or NAVIGATION_TO_ORIGINAL.match(text)
-                or DATELINE.match(text))
+    return bool(
+        NAVIGATION.match(text) or NAVIGATION_TO_ORIGINAL.match(text) or DATELINE.match(text)
+    )
 
 
 def points_to_original(text: str) -> bool:

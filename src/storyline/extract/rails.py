@@ -28,11 +28,38 @@ from storyline.model import Teaser
 
 # Words in a class, id or label that name a rail (substrings), and whole tokens that do.
 _RAIL_WORDS = (
-    "related", "recommend", "recirc", "morestories", "more-stories", "more-news", "morenews",
-    "more-from", "more-on", "read-next", "readnext", "read-more", "readmore", "read-also",
-    "also-read", "alsoread", "most-read", "mostread", "most-popular", "mostpopular",
-    "most-viewed", "popular", "trending", "promo", "pushdown", "rail", "outbrain", "taboola",
-    "teaser", "laes-ogsaa", "relaterede", "anbefale",
+    "related",
+    "recommend",
+    "recirc",
+    "morestories",
+    "more-stories",
+    "more-news",
+    "morenews",
+    "more-from",
+    "more-on",
+    "read-next",
+    "readnext",
+    "read-more",
+    "readmore",
+    "read-also",
+    "also-read",
+    "alsoread",
+    "most-read",
+    "mostread",
+    "most-popular",
+    "mostpopular",
+    "most-viewed",
+    "popular",
+    "trending",
+    "promo",
+    "pushdown",
+    "rail",
+    "outbrain",
+    "taboola",
+    "teaser",
+    "laes-ogsaa",
+    "relaterede",
+    "anbefale",
 )
 _RAIL_WORD = re.compile("|".join(re.escape(word) for word in _RAIL_WORDS))
 _RAIL_TOKENS = {"rel"}
@@ -119,13 +146,17 @@ def _cards(container: HtmlElement) -> list[Teaser]:
     cards: list[Teaser] = []
     for node in titles:
         title = strip_card_age(_text(node) or _alt_text(node))
-        if (not MIN_TITLE_WORDS <= _words(title) <= MAX_TITLE_WORDS or is_rail_heading(title)
-                or is_service_link(title)):
+        if (
+            not MIN_TITLE_WORDS <= _words(title) <= MAX_TITLE_WORDS
+            or is_rail_heading(title)
+            or is_service_link(title)
+        ):
             continue
         link = _link_of(node)
         card = _card_root(node, container, holders)
-        cards.append(Teaser(title, _summary(card, title), link.get("href") if link is not None
-                            else None))
+        cards.append(
+            Teaser(title, _summary(card, title), link.get("href") if link is not None else None)
+        )
     return cards
 
 
@@ -187,12 +218,44 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-_BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "figcaption",
-               "td", "div", "span")
+_BLOCK_TAGS = (
+    "p",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "dd",
+    "figcaption",
+    "td",
+    "div",
+    "span",
+)
 MAX_LOOKUP_WORDS = 60
 LINK_URL_SHARE = 0.6  # one link this much of a block's text is where the block points
-_INLINE_TAGS = {"a", "strong", "em", "b", "i", "u", "span", "br", "img", "small", "mark", "time",
-                "abbr", "cite", "q", "sup", "sub", "font"}
+_INLINE_TAGS = {
+    "a",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "span",
+    "br",
+    "img",
+    "small",
+    "mark",
+    "time",
+    "abbr",
+    "cite",
+    "q",
+    "sup",
+    "sub",
+    "font",
+}
 
 
 def annotate_links(blocks: list[Block], tree: HtmlElement) -> None:
@@ -203,8 +266,11 @@ def annotate_links(blocks: list[Block], tree: HtmlElement) -> None:
     are matched to page elements by their words; blocks that already carry link
     information are left as they are.
     """
-    wanted = {norm(b.text) for b in blocks
-              if not b.link_density and not b.url and len(b.text.split()) <= MAX_LOOKUP_WORDS}
+    wanted = {
+        norm(b.text)
+        for b in blocks
+        if not b.link_density and not b.url and len(b.text.split()) <= MAX_LOOKUP_WORDS
+    }
     wanted.discard("")
     if not wanted:
         return
@@ -227,8 +293,9 @@ def annotate_links(blocks: list[Block], tree: HtmlElement) -> None:
 
 def _link_share(element: HtmlElement) -> tuple[float, str | None]:
     total = len(norm(element.text_content()).replace(" ", ""))
-    links = [(len(norm(a.text_content()).replace(" ", "")), a.get("href"))
-             for a in element.iter("a")]
+    links = [
+        (len(norm(a.text_content()).replace(" ", "")), a.get("href")) for a in element.iter("a")
+    ]
     if not total or not links:
         return 0.0, None
     linked = sum(n for n, _ in links)

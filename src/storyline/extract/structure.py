@@ -61,8 +61,9 @@ def structure_blocks(blocks: list[Block], teasers: Iterable[Teaser] = ()) -> Str
     for i, block in enumerate(blocks):
         if roles[i] == "rail_heading":
             result.navigation.append(block.text)
-    content = [(b, r) for b, r in zip(blocks, roles, strict=True)
-               if r in ("content", "to_original")]
+    content = [
+        (b, r) for b, r in zip(blocks, roles, strict=True) if r in ("content", "to_original")
+    ]
     result.sections = _sections(content)
     return result
 
@@ -97,9 +98,12 @@ def _is_link(block: Block) -> bool:
 def _is_link_promo(block: Block) -> bool:
     """A paragraph that is one link reading like a headline: a pointer to another article."""
     words = len(block.text.split())
-    return (block.kind == "paragraph" and block.link_density >= LINK_PROMO_DENSITY
-            and LINK_PROMO_MIN_WORDS <= words <= LINK_PROMO_MAX_WORDS
-            and not patterns.ends_sentence(block.text))
+    return (
+        block.kind == "paragraph"
+        and block.link_density >= LINK_PROMO_DENSITY
+        and LINK_PROMO_MIN_WORDS <= words <= LINK_PROMO_MAX_WORDS
+        and not patterns.ends_sentence(block.text)
+    )
 
 
 def _sections(content: list[tuple[Block, str]]) -> list[Section]:
@@ -210,8 +214,11 @@ class _SectionBuilder:
         is that one block (or the one after a bare label); elsewhere it runs on."""
         self.in_update_box = False
         stamp = iso_timestamp(label.when) if label.when else None
-        top_update = (label.kind == "update" and not original_ahead
-                      and not any(s.paragraphs for s in self.sections))
+        top_update = (
+            label.kind == "update"
+            and not original_ahead
+            and not any(s.paragraphs for s in self.sections)
+        )
         if label.kind in _ONE_BLOCK_KINDS or top_update:
             self._one_block(label.kind, label.label, stamp)
             self.note_open = not label.rest

@@ -101,10 +101,14 @@ def _repeated_title_cards(blocks: list[Block], roles: list[str]) -> list[Teaser]
 
 def _is_title_pair(blocks: list[Block], keys: list[str], roles: list[str], i: int) -> bool:
     title = blocks[i]
-    return (_free(roles, i) and _free(roles, i + 1) and bool(keys[i])
-            and keys[i] == keys[i + 1]
-            and len(title.text.split()) <= TITLE_MAX_WORDS
-            and not title.text.rstrip().endswith("."))
+    return (
+        _free(roles, i)
+        and _free(roles, i + 1)
+        and bool(keys[i])
+        and keys[i] == keys[i + 1]
+        and len(title.text.split()) <= TITLE_MAX_WORDS
+        and not title.text.rstrip().endswith(".")
+    )
 
 
 def _summary_ok(blocks: list[Block], keys: list[str], roles: list[str], i: int) -> bool:
@@ -170,8 +174,7 @@ def _headed_rails(blocks: list[Block], roles: list[str]) -> list[Teaser]:
 def _rail_titles(blocks: list[Block], roles: list[str]) -> None:
     """A heading right above two or more teasers is the rail's title, not a subheading."""
     for i, block in enumerate(blocks[:-2]):
-        if (_free(roles, i) and block.kind == "heading"
-                and roles[i + 1] == roles[i + 2] == "teaser"):
+        if _free(roles, i) and block.kind == "heading" and roles[i + 1] == roles[i + 2] == "teaser":
             roles[i] = "rail_heading"
 
 
@@ -180,8 +183,12 @@ def _rail_run(blocks: list[Block], roles: list[str], start: int) -> list[Teaser]
     j = start
     while _free(roles, j):
         block = blocks[j]
-        if is_headline_like(block) and (block.link_density >= 0.5 or block.kind != "paragraph"
-                                        or not cards or cards[-1].summary is not None):
+        if is_headline_like(block) and (
+            block.link_density >= 0.5
+            or block.kind != "paragraph"
+            or not cards
+            or cards[-1].summary is not None
+        ):
             cards.append(Teaser(strip_bullet(block.text), None, block.url))
         elif cards and cards[-1].summary is None and len(block.text.split()) <= 60:
             cards[-1].summary = block.text
@@ -198,9 +205,13 @@ def _link_lists(blocks: list[Block], roles: list[str]) -> list[Teaser]:
     i = 0
     while i < len(blocks):
         j = i
-        while (_free(roles, j) and blocks[j].kind == "list_item"
-               and blocks[j].link_density >= 0.8 and is_headline_like(blocks[j])
-               and len(blocks[j].text.split()) >= 3):
+        while (
+            _free(roles, j)
+            and blocks[j].kind == "list_item"
+            and blocks[j].link_density >= 0.8
+            and is_headline_like(blocks[j])
+            and len(blocks[j].text.split()) >= 3
+        ):
             j += 1
         if j - i >= 2:
             for k in range(i, j):

@@ -100,9 +100,14 @@ def _is_heading_line(line: str, following: str) -> bool:
     A hard-wrapped paragraph also has short unfinished lines, but its next line goes on
     with the sentence (lower case); a subheading is followed by a fresh sentence.
     """
-    return (len(line.split()) <= HEADING_MAX_WORDS and not ends_sentence(line)
-            and len(following) > len(line) and _starts_sentence(line)
-            and _starts_sentence(following) and _plain(line))
+    return (
+        len(line.split()) <= HEADING_MAX_WORDS
+        and not ends_sentence(line)
+        and len(following) > len(line)
+        and _starts_sentence(line)
+        and _starts_sentence(following)
+        and _plain(line)
+    )
 
 
 def _starts_sentence(line: str) -> bool:
@@ -121,8 +126,9 @@ def _mark_headings(blocks: list[Block]) -> list[Block]:
 
 def _plain(line: str) -> bool:
     """Not a label, promo or navigation line, which have their own rules."""
-    return not (block_label(line) or promo_kind(line) or is_navigation(line)
-                or is_rail_heading(line))
+    return not (
+        block_label(line) or promo_kind(line) or is_navigation(line) or is_rail_heading(line)
+    )
 
 
 def _take_leading_furniture(blocks: list[Block]) -> tuple[list[str], list[Block]]:
@@ -147,8 +153,13 @@ def _take_standfirst(blocks: list[Block]) -> tuple[str | None, list[Block]]:
     first = blocks[0]
     words = len(first.text.split())
     low, high = STANDFIRST_WORDS
-    if (low <= words <= high and not ends_sentence(first.text) and first.kind != "list_item"
-            and _plain(first.text) and not _BYLINE.match(first.text)):
+    if (
+        low <= words <= high
+        and not ends_sentence(first.text)
+        and first.kind != "list_item"
+        and _plain(first.text)
+        and not _BYLINE.match(first.text)
+    ):
         return first.text, blocks[1:]
     return None, blocks
 
@@ -159,5 +170,5 @@ def _take_byline(blocks: list[Block]) -> tuple[list[str], list[Block]]:
         found = _BYLINE.match(block.text)
         if found and len(block.text.split()) <= 12:
             names = [n.strip() for n in _NAME_SPLIT.split(found.group("names")) if n.strip()]
-            return names, blocks[:i] + blocks[i + 1:]
+            return names, blocks[:i] + blocks[i + 1 :]
     return [], blocks

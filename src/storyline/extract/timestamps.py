@@ -14,14 +14,38 @@ import re
 from storyline.extract.patterns import ISO_STAMP, STAMP
 
 _MONTH_NUMBERS = {
-    "jan": 1, "feb": 2, "mar": 3, "mär": 3, "apr": 4, "maj": 5, "may": 5, "mai": 5,
-    "jun": 6, "jul": 7, "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "mär": 3,
+    "apr": 4,
+    "maj": 5,
+    "may": 5,
+    "mai": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "okt": 10,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
     "dez": 12,
 }
 _ZONE_OFFSETS = {
-    "Z": "Z", "GMT": "Z", "UTC": "Z", "WET": "Z", "BST": "+01:00", "CET": "+01:00",
-    "CEST": "+02:00", "EST": "-05:00", "EDT": "-04:00", "CST": "-06:00", "CDT": "-05:00",
-    "PST": "-08:00", "PDT": "-07:00",
+    "Z": "Z",
+    "GMT": "Z",
+    "UTC": "Z",
+    "WET": "Z",
+    "BST": "+01:00",
+    "CET": "+01:00",
+    "CEST": "+02:00",
+    "EST": "-05:00",
+    "EDT": "-04:00",
+    "CST": "-06:00",
+    "CDT": "-05:00",
+    "PST": "-08:00",
+    "PDT": "-07:00",
 }
 
 

@@ -19,8 +19,11 @@ from storyline.errors import InputError, PageTooLargeError
 from storyline.sources.fetch import Fetcher, check_url
 
 # A DNS name (letters in any script, digits, inner hyphens), an IPv4 or an IPv6 address.
-_HOST = re.compile(r"(?:[^\W_](?:[\w-]*[^\W_])?\.)*[^\W_](?:[\w-]*[^\W_])?|"
-                   r"\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]+", re.IGNORECASE)
+_HOST = re.compile(
+    r"(?:[^\W_](?:[\w-]*[^\W_])?\.)*[^\W_](?:[\w-]*[^\W_])?|"
+    r"\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]+",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -39,15 +42,18 @@ def looks_like_url(source: str) -> bool:
 
 
 def load_page(
-    source: str, settings: Settings, client: httpx.Client | None = None,
+    source: str,
+    settings: Settings,
+    client: httpx.Client | None = None,
     stdin: BinaryIO | None = None,
 ) -> LoadedPage:
     """Load a page from a path, ``-`` (stdin) or an http(s) URL, within the size cap."""
     max_bytes = settings.extract_max_bytes
     if source == "-":
         stream = stdin or sys.stdin.buffer
-        return LoadedPage(_cap(stream.read(max_bytes + 1), "standard input", max_bytes),
-                          None, False)
+        return LoadedPage(
+            _cap(stream.read(max_bytes + 1), "standard input", max_bytes), None, False
+        )
     if looks_like_url(source):
         return _load_url(source, settings, client)
     return _load_file(Path(source), max_bytes)
@@ -78,11 +84,16 @@ def _load_url(url: str, settings: Settings, client: httpx.Client | None) -> Load
     if any(c.isspace() for c in url) or not _HOST.fullmatch(host):
         raise InputError(f"{url!r} is not a valid URL: the host name {host!r} is malformed")
     capped = settings.replace(
-        fetch_max_bytes=min(settings.fetch_max_bytes, settings.extract_max_bytes))
+        fetch_max_bytes=min(settings.fetch_max_bytes, settings.extract_max_bytes)
+    )
     with Fetcher(capped, client) as fetcher:
         result = fetcher.fetch(url)
-    return LoadedPage(result.content, result.final_url, result.content_type == "text/plain",
-                      result.headers.get("content-type"))
+    return LoadedPage(
+        result.content,
+        result.final_url,
+        result.content_type == "text/plain",
+        result.headers.get("content-type"),
+    )
 
 
 def _cap(data: bytes, where: str, max_bytes: int) -> bytes:
