@@ -199,6 +199,7 @@ def run_storyline(warc: Path, db: Path, workers: int, records: int) -> Result:
         "storyline",
         "ingest",
         "--json",
+        "--no-thread",  # the measure: storing, aligning and de-duplicating
         "--db",
         str(db),
         "--workers",

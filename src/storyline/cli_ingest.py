@@ -42,9 +42,19 @@ _DB_HELP = (
 )
 @click.option("--db", default=None, help=_DB_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option(
+    "--no-thread",
+    is_flag=True,
+    help="Do not thread the pages into stories afterwards (run `storyline rethread` later).",
+)
 @click.pass_context
 def ingest(
-    ctx: click.Context, paths: tuple[Path, ...], workers: int | None, db: str | None, as_json: bool
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    workers: int | None,
+    db: str | None,
+    as_json: bool,
+    no_thread: bool,
 ) -> None:
     """Store every page in WARC/ARC files, folders of .html/.html.gz, or JSONL files.
 
@@ -70,7 +80,7 @@ def ingest(
             bar.update(task, description=_progress_line(report, bar.tasks[task].elapsed))
 
         with _stop_on_sigint() as stop:
-            report = run_ingest(store, paths, settings, workers, show, stop)
+            report = run_ingest(store, paths, settings, workers, show, stop, thread=not no_thread)
     if as_json:
         print_json(report.to_dict())
     else:
@@ -113,6 +123,11 @@ def _summary(report: IngestReport) -> str:
         f"{report.unchanged:,} unchanged, {report.skipped:,} already stored, "
         f"{report.copies:,} syndicated copies",
     ]
+    if report.stories_written:
+        lines.append(
+            f"threaded into stories in {report.threading_seconds:.1f} s: "
+            f"{report.stories_written:,} stories written (storyline stories)"
+        )
     if report.problems:
         lines.append("problems (records skipped unless marked kept):")
         for kind, count in sorted(report.problems.items(), key=lambda kv: -kv[1]):

@@ -37,6 +37,7 @@ from storyline.store import duplicates as dup_index
 from storyline.store.db import AlsoWrite, Store
 from storyline.store.ingested import article_with_hash, is_captured
 from storyline.store.rows import StoredVersion
+from storyline.store.stories import thread_new_versions
 
 _EXAMPLES = 3  # problem origins kept per kind for the report
 _DIGESTS = 50_000  # (url, payload digest) pairs remembered to skip re-extracting repeats
@@ -55,6 +56,8 @@ class IngestReport:
     examples: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     interrupted: bool = False
+    stories_written: int = 0
+    threading_seconds: float = 0.0
 
     @property
     def records_per_second(self) -> float:
@@ -83,6 +86,8 @@ class IngestReport:
             "examples": self.examples,
             "seconds": round(self.seconds, 3),
             "records_per_second": round(self.records_per_second, 1),
+            "stories_written": self.stories_written,
+            "threading_seconds": round(self.threading_seconds, 3),
             "interrupted": self.interrupted,
         }
 
@@ -97,6 +102,7 @@ def ingest(
     workers: int | None = None,
     on_progress: Progress | None = None,
     stop: threading.Event | None = None,
+    thread: bool = True,
 ) -> IngestReport:
     """Store every capture found under ``paths``; bad records are counted, never fatal.
 
@@ -104,7 +110,9 @@ def ingest(
     per core; 1 extracts in this process). Setting ``stop`` (the CLI does on Ctrl-C) ends
     the run between two captures; a KeyboardInterrupt also stops it, and each capture is
     one transaction, so nothing is half-written. Either way the report comes back with
-    ``interrupted`` set and a re-run picks up where this one stopped.
+    ``interrupted`` set and a re-run picks up where this one stopped. With ``thread``, a
+    completed run then threads the stored pages into stories (spaCy entities included, so
+    a big archive may prefer ``thread=False`` and ``storyline rethread`` later).
     """
     files = input_files(paths)
     count = workers or settings.ingest_workers or os.cpu_count() or 1
@@ -129,6 +137,10 @@ def ingest(
         extracted.close()  # stops the pool now, whether we finished or were interrupted
     run.report.interrupted = run.stop.is_set()
     run.report.seconds = time.monotonic() - started
+    if thread and not run.report.interrupted:
+        threaded = thread_new_versions(store, settings=settings)
+        run.report.stories_written = threaded.stories_written
+        run.report.threading_seconds = threaded.seconds
     return run.report
 
 

@@ -177,3 +177,22 @@ def test_stop_event_ends_the_run_between_pages_and_a_rerun_finishes(tmp_path, st
     assert not second.interrupted
     assert (second.skipped, second.stored) == (2, 4)
     assert store.counts()["versions"] == 6
+
+
+def test_a_completed_ingest_threads_its_pages_into_stories(tmp_path, store, settings):
+    from storyline.store.stories import stories, story_of
+
+    report = ingest(store, [_crawl(tmp_path / "crawl.warc.gz")], settings, workers=1)
+    assert report.stories_written >= 1 and report.to_dict()["stories_written"] >= 1
+    assert story_of(store, "https://news.example/a") is not None
+    assert any("https://news.example/a" in s.articles for s in stories(store))
+
+
+def test_ingest_without_threading_leaves_stories_to_rethread(tmp_path, store, settings):
+    from storyline.store.stories import rethread, story_of
+
+    report = ingest(store, [_crawl(tmp_path / "crawl.warc.gz")], settings, workers=1, thread=False)
+    assert report.stories_written == 0
+    assert story_of(store, "https://news.example/a") is None
+    rethread(store, settings)
+    assert story_of(store, "https://news.example/a") is not None
