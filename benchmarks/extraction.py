@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from markdown_sections import replace_block  # noqa: E402  (benchmarks/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "extraction"
 COMMAND = ".venv/bin/python benchmarks/extraction.py --write docs/benchmarks.md"
@@ -215,23 +217,8 @@ def worst_pages(result: Result, pages: list[Page], n: int) -> str:
 
 
 def write_section(doc: Path, body: str) -> None:
-    """Replace the table and command at the top of the ``## Extraction`` section of ``doc``.
-
-    Only the block between ``<!-- extraction-table -->`` markers is rewritten, so the
-    analysis written by hand below it survives a re-run.
-    """
-    start, end = "<!-- extraction-table:start -->", "<!-- extraction-table:end -->"
-    block = f"{start}\n{body}\n{end}"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    if start in text and end in text:
-        head, rest = text.split(start, 1)
-        text = head + block + rest.split(end, 1)[1]
-    elif SECTION in text:
-        head, rest = text.split(SECTION, 1)
-        text = f"{head}{SECTION}\n\n{block}\n{rest}"
-    else:
-        text = f"{text.rstrip()}\n\n{SECTION}\n\n{block}\n"
-    doc.write_text(text, encoding="utf-8")
+    """Put this benchmark's figures into its section of ``doc`` (markdown_sections)."""
+    replace_block(doc, SECTION, "extraction-table", body)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fixtures.newsroom import Newsroom, newsroom_settings  # noqa: E402
+from markdown_sections import replace_block  # noqa: E402  (benchmarks/ is on sys.path)
 
 from storyline.sources.detect import detect_kind  # noqa: E402
 from storyline.sources.feeds import parse_feed  # noqa: E402
@@ -235,15 +236,8 @@ def table(rows: list[tuple[str, str]], args: argparse.Namespace) -> str:
 
 
 def write_section(doc: Path, body: str) -> None:
-    """Replace this benchmark's block under its own heading, creating it if absent."""
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    block = f"{START}\n{body}\n{END}"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\nCommand: `{COMMAND}`\n\n{block}\n"
-    doc.write_text(text, encoding="utf-8")
+    """Put this benchmark's figures into its section of ``doc`` (markdown_sections)."""
+    replace_block(doc, SECTION, "fetch-table", body, preamble=f"Command: `{COMMAND}`\n\n")
 
 
 def main() -> None:

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from markdown_sections import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".." / "shared" / "data" / "extraction"
 SECTION = "## Ingest"
@@ -281,17 +283,8 @@ def table(results: list[Result], command: str) -> str:
 
 
 def write_section(doc: Path, text: str) -> None:
-    """Replace (or add) the ``## Ingest`` section of ``doc``, leaving the others alone."""
-    content = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    body = f"{SECTION}\n\n{text}\n"
-    if SECTION in content:
-        head, rest = content.split(SECTION, 1)
-        nxt = rest.find("\n## ")
-        tail = rest[nxt + 1 :] if nxt >= 0 else ""
-        content = head + body + ("\n" + tail if tail else "")
-    else:
-        content = content.rstrip("\n") + "\n\n" + body
-    doc.write_text(content, encoding="utf-8")
+    """Put this benchmark's figures into its section of ``doc`` (markdown_sections)."""
+    replace_section(doc, SECTION, text)
 
 
 def main() -> None:

@@ -42,6 +42,8 @@ from difflib import SequenceMatcher
 from functools import partial
 from pathlib import Path
 
+from markdown_sections import replace_block  # noqa: E402  (benchmarks/ is on sys.path)
+
 from storyline.model import Article, Paragraph, Section
 from storyline.revisions import (
     align_sentences,
@@ -307,18 +309,8 @@ def classification(pairs: list[Pair]) -> str:
 
 
 def write_section(doc: Path, body: str) -> None:
-    """Rewrite only the marked block of the ``## Revisions`` section of ``doc``."""
-    block = f"{START}\n{body}\n{END}"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + block + rest.split(END, 1)[1]
-    elif SECTION in text:
-        head, rest = text.split(SECTION, 1)
-        text = f"{head}{SECTION}\n\n{block}\n{rest}"
-    else:
-        text = f"{text.rstrip()}\n\n{SECTION}\n\n{block}\n"
-    doc.write_text(text, encoding="utf-8")
+    """Put this benchmark's figures into its section of ``doc`` (markdown_sections)."""
+    replace_block(doc, SECTION, "revisions-table", body)
 
 
 def main(argv: list[str] | None = None) -> int:

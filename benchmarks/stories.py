@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from markdown_sections import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 from sklearn.metrics import normalized_mutual_info_score
 
 from storyline.stories.evaluation import bcubed
@@ -172,7 +173,6 @@ def table(results: list[Result]) -> str:
 def section_text(results: list[Result], options: ThreadingOptions, repeat: int) -> str:
     """The ``## Stories`` section for docs/benchmarks.md."""
     return (
-        f"{SECTION}\n\n"
         "Story threading on the 11,109 labelled Google News headlines of "
         "`../shared/data/stories` (152 stories), one online pass per order; labels are the "
         "stories at the end of the stream, after merges. Speed is headlines per CPU-second, "
@@ -195,20 +195,8 @@ def section_text(results: list[Result], options: ThreadingOptions, repeat: int) 
 
 
 def write_section(path: Path, text: str) -> None:
-    """Replace (or append) the ``## Stories`` section of ``path``, leaving others alone;
-    its ``### `` subsections (figures from other stories benchmarks) are kept."""
-    content = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = content.find(SECTION + "\n")
-    if start < 0:
-        content = content.rstrip("\n") + "\n\n" + text
-    else:
-        end = content.find("\n## ", start + len(SECTION))
-        tail = content[end + 1 :] if end >= 0 else ""
-        old = content[start : end + 1 if end >= 0 else len(content)]
-        sub = old.find("\n### ")
-        text = text + ("\n" + old[sub + 1 :].rstrip("\n") + "\n" if sub >= 0 else "")
-        content = content[:start] + text + ("\n" + tail if tail else "")
-    path.write_text(content, encoding="utf-8")
+    """Put this benchmark's figures into its section of ``path`` (markdown_sections)."""
+    replace_section(path, SECTION, text, keep_subsections=True)
 
 
 def main(argv: list[str] | None = None) -> int:

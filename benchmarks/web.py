@@ -37,6 +37,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from markdown_sections import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
 from sqlalchemy import func, insert, select
 
 from storyline.model import Article, Paragraph, Section
@@ -480,16 +481,8 @@ def table(results: list[Target], clients: int) -> str:
 
 
 def write_section(path: Path, body: str) -> None:
-    """Replace (or add) the ``## Web`` section of ``path``."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = text.find(f"\n{SECTION}\n")
-    block = f"\n{SECTION}\n\n{body.strip()}\n"
-    if start < 0:
-        text = text.rstrip("\n") + "\n" + block
-    else:
-        end = text.find("\n## ", start + len(SECTION) + 2)
-        text = text[:start] + block + (text[end:] if end >= 0 else "")
-    path.write_text(text, encoding="utf-8")
+    """Put this benchmark's figures into its section of ``path`` (markdown_sections)."""
+    replace_section(path, SECTION, body)
 
 
 def main() -> None:
