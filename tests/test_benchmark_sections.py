@@ -52,7 +52,8 @@ def test_replace_block_adds_markers_or_a_new_section(tmp_path):
     sections.replace_block(doc, "## D", "d-table", "d table", preamble="Command: `x`\n\n")
     text = doc.read_text()
     assert "## C\n\n<!-- c-table:start -->\nc table\n<!-- c-table:end -->\n\nC stays." in text
-    assert text.endswith("## D\n\nCommand: `x`\n\n<!-- d-table:start -->\nd table\n<!-- d-table:end -->\n")
+    d_block = "<!-- d-table:start -->\nd table\n<!-- d-table:end -->\n"
+    assert text.endswith("## D\n\nCommand: `x`\n\n" + d_block)
 
 
 def test_replace_section_rewrites_only_its_section(tmp_path):
