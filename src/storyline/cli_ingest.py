@@ -20,16 +20,11 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from storyline.cli import cli, print_json, settings_from
+from storyline.cli_follow import db_option
 from storyline.sources.captures import KEPT_KINDS, PROBLEM_KINDS
 
 if TYPE_CHECKING:
     from storyline.ingest import IngestReport
-
-_DB_HELP = (
-    "Database file or SQLAlchemy URL (default: $STORYLINE_DB, the db setting, or the "
-    "user data dir)."
-)
-
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -40,7 +35,7 @@ _DB_HELP = (
     default=None,
     help="Extraction processes (default: the ingest_workers setting, else all cores).",
 )
-@click.option("--db", default=None, help=_DB_HELP)
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
     "--no-thread",
@@ -139,7 +134,7 @@ def _summary(report: IngestReport) -> str:
 
 
 @cli.command()
-@click.option("--db", default=None, help=_DB_HELP)
+@db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
 @click.pass_context
 def duplicates(ctx: click.Context, db: str | None, as_json: bool) -> None:
@@ -183,7 +178,7 @@ def duplicates(ctx: click.Context, db: str | None, as_json: bool) -> None:
     default=None,
     help="Output file (default: standard output).",
 )
-@click.option("--db", default=None, help=_DB_HELP)
+@db_option
 @click.pass_context
 def export(
     ctx: click.Context,
