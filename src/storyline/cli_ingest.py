@@ -26,6 +26,7 @@ from storyline.sources.captures import KEPT_KINDS, PROBLEM_KINDS
 if TYPE_CHECKING:
     from storyline.ingest import IngestReport
 
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
