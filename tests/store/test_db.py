@@ -7,7 +7,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from storyline.config import load_settings
 from storyline.errors import NotFoundError, StoreError
@@ -36,9 +36,12 @@ def simple_compare(old: Article, new: Article) -> list[Change]:
     return out
 
 
-@pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "s.db", compare=simple_compare) as s:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The same tests on a SQLite file and on a fresh database of a throwaway PostgreSQL."""
+    sqlite = request.param == "sqlite"
+    target = tmp_path / "s.db" if sqlite else request.getfixturevalue("postgres_url")
+    with Store.open(target, compare=simple_compare) as s:
         yield s
 
 
@@ -163,14 +166,14 @@ def test_capture_before_the_first_version_becomes_version_one(store):
     assert [c.kind for c in store.changes(found[1].id)] == ["headline", "added"]
 
 
-def test_raw_html_is_stored_compressed_and_read_back(store, tmp_path):
+def test_raw_html_is_stored_compressed_and_read_back(store):
     raw = ("<p>Danish troops are leaving Mali.</p>" * 2000).encode()
     stored = store.store_version(URL, T0, article("A", "x"), raw, raw_type="text/html")
     assert store.raw_html(stored.version.id) == raw
     assert store.raw_versions() == [(stored.version.id, URL, "text/html")]
-    con = sqlite3.connect(tmp_path / "s.db")
-    assert con.execute("SELECT length(raw_html) FROM versions").fetchone()[0] < len(raw) / 20
-    con.close()
+    with store.engine.connect() as con:
+        size = con.execute(text("SELECT length(raw_html) FROM versions")).scalar_one()
+    assert size < len(raw) / 20
     bare = store.store_version(URL, T0 + timedelta(1), article("B", "y"))
     with pytest.raises(NotFoundError, match="without its raw page"):
         store.raw_html(bare.version.id)

@@ -2,8 +2,11 @@
 
 SQLite gets WAL journaling (readers never block the writer), a busy timeout, foreign keys,
 and ``BEGIN IMMEDIATE`` for write transactions, so two writers queue instead of failing
-half-way. Those are the only dialect-specific bits; everything else is portable Core and
-runs on PostgreSQL given a ``postgresql+psycopg://`` URL.
+half-way. PostgreSQL (a ``postgresql+psycopg://`` URL, driver from the ``postgres`` extra)
+gets the same one-writer rule from a transaction-level advisory lock taken when a write
+transaction begins, and the busy timeout as ``lock_timeout``: the version writer reads
+before it writes, and two writers interleaving on one page would otherwise collide.
+Those are the only dialect-specific bits; everything else is portable Core.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ from storyline.config import Settings, default_db_path
 from storyline.errors import StoreError
 
 WRITE_OPTION = "storyline_write"
+# pg_advisory_xact_lock key of the one writer (advisory locks are per database): "storyl".
+PG_WRITER_LOCK = 0x73746F72796C
+# SQLSTATEs of "waited too long for a lock" and "deadlock detected" on PostgreSQL.
+_PG_LOCK_STATES = ("55P03", "40P01")
 
 
 def resolve_target(target: str | Path | None, settings: Settings | None = None) -> str:
@@ -57,10 +64,12 @@ def create_store_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
     except (exc.NoSuchModuleError, ImportError) as err:
         raise StoreError(
             f"cannot open {parsed.render_as_string(hide_password=True)}: {err}; install the "
-            "database driver (e.g. pip install 'psycopg[binary]' for PostgreSQL)"
+            "database driver (pip install 'storyline[postgres]' for PostgreSQL)"
         ) from err
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, int(busy_timeout_s * 1000))
+    elif engine.dialect.name == "postgresql":
+        _configure_postgresql(engine, int(busy_timeout_s * 1000))
     return engine
 
 
@@ -84,6 +93,25 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _configure_postgresql(engine: Engine, lock_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {lock_timeout_ms}")
+        dbapi_conn.commit()  # psycopg opened a transaction for the SET; the setting stays
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(WRITE_OPTION, False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITER_LOCK})")
+
+
+def _is_lock_wait(err: exc.DBAPIError, text: str) -> bool:
+    """SQLite's "database is locked/busy" or PostgreSQL's lock timeout and deadlock."""
+    state = getattr(err.orig, "sqlstate", None)
+    return "locked" in text or "busy" in text or state in _PG_LOCK_STATES
+
+
 @contextlib.contextmanager
 def store_errors(where: str) -> Iterator[None]:
     """Translate SQLAlchemy errors raised inside the block into ``StoreError``."""
@@ -91,7 +119,7 @@ def store_errors(where: str) -> Iterator[None]:
         yield
     except exc.OperationalError as err:
         text = str(err.orig) if err.orig else str(err)
-        if "locked" in text or "busy" in text:
+        if _is_lock_wait(err, text):
             raise StoreError(
                 f"{where}: the database is locked by another storyline process; wait for it "
                 "to finish (or stop `storyline watch`) and try again"

@@ -115,7 +115,7 @@ class FollowState:
             rows = conn.execute(
                 select(t)
                 .where(t.c.next_visit_at <= now, t.c.kind != "article")
-                .order_by(t.c.next_visit_at)
+                .order_by(t.c.next_visit_at, t.c.id)  # ties by id: the same on every database
             ).all()
         return [SourceRow(**r._asdict()) for r in rows]
 
