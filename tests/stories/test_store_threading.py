@@ -12,11 +12,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
+from storyline.config import load_settings
 from storyline.model import Article, Paragraph, Section, Story
-from storyline.store import Store, story_state, story_writes
+from storyline.store import Store, story_snapshots, story_state, story_writes
 from storyline.store import stories as story_store
 from storyline.stories.entities import NullRecognizer
+from storyline.stories.threading import ThreadingOptions
 
 STREAM = (
     Path(__file__).resolve().parents[2]
@@ -168,3 +171,63 @@ def test_a_failed_write_drops_the_live_threader(tmp_path, monkeypatch):
         incremental = _snapshot(store)
         story_store.rethread(store, recognizer=NullRecognizer())
         assert _snapshot(store) == incremental
+
+
+def test_a_new_process_continues_from_the_snapshot_as_if_it_had_replayed(tmp_path, monkeypatch):
+    """Snapshots are written every SNAPSHOT_EVERY events; a new process loads the newest
+    and applies only the events after it, with exactly the stories a replay gives."""
+    monkeypatch.setattr(story_snapshots, "SNAPSHOT_EVERY", 40)
+    articles, rng = _articles(200, body=0), random.Random(3)
+    with Store.open(tmp_path / "stories.db") as store:
+        position = 0
+        while position < 150:
+            size = rng.choice([1, 7, 20])
+            urls = _store(store, articles[position : position + size], position)
+            story_store.thread_new_versions(store, urls, recognizer=NullRecognizer())
+            position += size
+        with store.engine.connect() as conn:
+            seq = conn.execute(sa.select(story_snapshots.snapshots.c.seq)).scalar_one()
+        assert 120 <= seq <= position, "the newest snapshot stands within the last 40 events"
+
+        applied = []
+        apply_log = story_state._apply_log
+        monkeypatch.setattr(
+            story_state,
+            "_apply_log",
+            lambda conn, live: (applied.append(live.seq), apply_log(conn, live))[1],
+        )
+        story_state.forget(store)  # a new process
+        new = _store(store, articles[position:], position)
+        story_store.thread_new_versions(store, new, recognizer=NullRecognizer())
+        assert applied == [seq], "the new process started from the snapshot"
+        continued = _snapshot(store)
+        story_store.rethread(store, recognizer=NullRecognizer())  # replays the whole log
+        assert _snapshot(store) == continued
+
+
+def test_a_snapshot_that_no_longer_matches_the_log_is_not_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(story_snapshots, "SNAPSHOT_EVERY", 10)
+    settings = load_settings(environ={})
+    options = ThreadingOptions(half_life=settings.story_half_life)  # what the store uses
+    articles = _articles(30, body=0)
+    path = tmp_path / "stories.db"
+    with Store.open(path) as store:
+        story_store.thread_new_versions(
+            store, _store(store, articles[:25], 0), recognizer=NullRecognizer()
+        )
+        with store.engine.connect() as conn:
+            assert story_snapshots.load(conn, options) is not None
+    with sqlite3.connect(path) as raw:  # the log changed under the snapshot
+        raw.execute("UPDATE story_events SET version_id = version_id + 1000 WHERE seq = 25")
+    with Store.open(path) as store, store.engine.connect() as conn:
+        assert story_snapshots.load(conn, options) is None
+    with sqlite3.connect(path) as raw:  # a damaged snapshot
+        raw.execute("UPDATE story_events SET version_id = version_id - 1000 WHERE seq = 25")
+        raw.execute("UPDATE story_snapshots SET state = x'00ff'")
+    with Store.open(path) as store:
+        with store.engine.connect() as conn:
+            assert story_snapshots.load(conn, options) is None
+        report = story_store.thread_new_versions(
+            store, _store(store, articles[25:], 100), recognizer=NullRecognizer()
+        )
+        assert report.pages_threaded == 30

@@ -7,7 +7,9 @@ syndication signature, ``storyline.stories.threading.prepare``) is appended to t
 ``story_events`` table, and each process keeps one ``StoryThreader`` per open ``Store``
 that has applied the log up to some ``seq``:
 
-- The first call in a process replays the log (no article is read or tokenized).
+- The first call in a process starts from the newest snapshot of the threader
+  (``story_snapshots``, written every ``SNAPSHOT_EVERY`` events) and replays the log
+  after it, or the whole log when there is none (no article is read or tokenized).
 - Later calls apply only the rows written since, by this process or another one, then
   thread the new pages: O(new pages x stories sharing a feature), whatever the store size.
 - Every call runs inside the caller's write transaction, so no other writer can append in
@@ -29,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import Connection, MetaData, func, insert, select
 
+from storyline.store import story_snapshots
 from storyline.store.db import Store
 from storyline.store.migrations import m0001_initial, m0005_story_events
 from storyline.stories.threading import Prepared, StoryThreader, ThreadingOptions
@@ -45,7 +48,8 @@ class LiveThreader:
     options: ThreadingOptions
     threader: StoryThreader
     seq: int = 0
-    replayed: bool = False  # built from the whole log by this call
+    replayed: bool = False  # built from the log (or a snapshot) by this call
+    snapshot_seq: int = 0  # the log position of the newest snapshot written or read
     # What story summaries need from each page's latest version, kept between calls:
     # {page id: ((version id, version count), facts)}.
     memo: dict[int, tuple[tuple[int, int], Any]] = field(default_factory=dict)
@@ -63,18 +67,40 @@ class Event:
 _LIVE: weakref.WeakKeyDictionary[Store, LiveThreader] = weakref.WeakKeyDictionary()
 
 
-def live_threader(store: Store, conn: Connection, options: ThreadingOptions) -> LiveThreader:
+def live_threader(
+    store: Store, conn: Connection, options: ThreadingOptions, snapshot: bool = True
+) -> LiveThreader:
     """The store's threader with every logged event applied; call inside a write
-    transaction (``conn``) so the log cannot grow before the caller appends."""
+    transaction (``conn``) so the log cannot grow before the caller appends. A threader
+    built afresh starts from the stored snapshot unless ``snapshot`` is False."""
     newest = conn.execute(select(func.coalesce(func.max(events.c.seq), 0))).scalar_one()
     live = _LIVE.get(store)
     if live is None or live.options != options or newest < live.seq:
-        live = LiveThreader(options, StoryThreader(options), replayed=True)
+        live = _fresh(conn, options, snapshot)
     else:
         live.replayed = False
     _apply_log(conn, live)
     _LIVE[store] = live
     return live
+
+
+def save_snapshot_if_due(conn: Connection, live: LiveThreader) -> bool:
+    """Snapshot the threader once ``SNAPSHOT_EVERY`` events were logged since the last one,
+    in the caller's transaction, so the snapshot and the events it covers commit together."""
+    if live.seq - live.snapshot_seq < story_snapshots.SNAPSHOT_EVERY:
+        return False
+    if story_snapshots.save(conn, live.threader, live.seq):
+        live.snapshot_seq = live.seq
+        return True
+    return False
+
+
+def _fresh(conn: Connection, options: ThreadingOptions, snapshot: bool) -> LiveThreader:
+    loaded = story_snapshots.load(conn, options) if snapshot else None
+    if loaded is None:
+        return LiveThreader(options, StoryThreader(options), replayed=True)
+    threader, seq = loaded
+    return LiveThreader(options, threader, seq=seq, replayed=True, snapshot_seq=seq)
 
 
 def append(conn: Connection, live: LiveThreader, new: Sequence[Event]) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
 
 from storyline.model import Article, Entity, TimelineEntry
-from storyline.store import schema, story_state
+from storyline.store import schema, story_snapshots, story_state
 from storyline.store.db import Store
 from storyline.store.engine import WRITE_OPTION, store_errors
 from storyline.store.migrations import m0001_initial, m0004_stories
@@ -118,12 +118,15 @@ def thread_pages(
     (``rebuild``: all of them)."""
     try:
         with _writing(store, "threading pages into stories") as conn:
-            live = story_state.live_threader(store, conn, options)
+            if rebuild:
+                story_snapshots.discard(conn)
+            live = story_state.live_threader(store, conn, options, snapshot=not rebuild)
             if live.replayed:
                 _log_unlogged(conn, live, options)
             merges_before = len(live.threader.merges)
             report.pages_added, report.pages_updated = _record_items(conn, fresh)
             story_state.append(conn, live, [f.event for f in fresh if f.event is not None])
+            story_state.save_snapshot_if_due(conn, live)
             merges = live.threader.merges[merges_before:]
             if rebuild:
                 written = _write_all(store, conn, live)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from typing import Any
 
 _WORD = re.compile(r"[^\W_]+")
 SHINGLE = 5
@@ -98,6 +99,24 @@ class SyndicationIndex:
         for value in sig[:BANDS]:
             self._bands.setdefault(value, []).append(key)
         return None
+
+    def state(self) -> dict[str, Any]:
+        """The texts seen so far, JSON-ready: short texts and sketches in arrival order
+        (the bands, order and sets are rebuilt from them)."""
+        return {"exact": self._exact, "sketches": list(self._sketches.items())}
+
+    @classmethod
+    def from_state(cls, threshold: float, state: dict[str, Any]) -> SyndicationIndex:
+        """The index ``state`` was taken from."""
+        index = cls(threshold)
+        index._exact = dict(state["exact"])
+        for key, sig in state["sketches"]:
+            index._order[key] = len(index._order)
+            index._sketches[key] = tuple(sig)
+            index._sets[key] = frozenset(sig)
+            for value in sig[:BANDS]:
+                index._bands.setdefault(value, []).append(key)
+        return index
 
     def _may_copy(self, first: frozenset[int], second: frozenset[int]) -> bool:
         """False when ``similarity`` cannot reach the threshold: at most the shared hashes

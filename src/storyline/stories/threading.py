@@ -29,6 +29,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from storyline.model import Article, Entity
 from storyline.stories.features import (
@@ -147,6 +148,46 @@ class StoryThreader:
         self._item_story[item.key] = story
         self._item_vector[item.key] = vector
         return self._merge_converging(story, ranked)
+
+    def state(self) -> dict[str, Any]:
+        """What the threader has learnt, as JSON-ready data that restores it exactly
+        (``from_state``): a store keeps it so a new process need not replay its whole log.
+        Dict order is kept, since it decides the order floating-point sums are taken in."""
+        return {
+            "df": self._df,
+            "seen": self._seen,
+            "next_id": self._next_id,
+            "stories": [
+                [sid, sorted(s.features), s.norm2, s.size, s.last_time, s.weight]
+                for sid, s in self._stories.items()
+            ],
+            "columns": [[f, list(column.items())] for f, column in self._columns.items()],
+            "pairs": [[sid, list(pairs.items())] for sid, pairs in self._pairs.items()],
+            "parent": list(self._parent.items()),
+            "item_story": self._item_story,
+            "item_vector": self._item_vector,
+            "syndication": self._syndication.state(),
+        }
+
+    @classmethod
+    def from_state(cls, options: ThreadingOptions, state: dict[str, Any]) -> StoryThreader:
+        """A threader that continues exactly where the one that gave ``state`` stood."""
+        threader = cls(options)
+        threader._df.update(state["df"])
+        threader._seen = state["seen"]
+        threader._next_id = state["next_id"]
+        for sid, features, norm2, size, last_time, weight in state["stories"]:
+            threader._stories[sid] = _Story(set(features), norm2, size, last_time, weight)
+        for feature, column in state["columns"]:
+            threader._columns[feature] = defaultdict(float, column)
+        threader._pairs = {sid: defaultdict(float, pairs) for sid, pairs in state["pairs"]}
+        threader._parent = dict(state["parent"])
+        threader._item_story = state["item_story"]
+        threader._item_vector = state["item_vector"]
+        threader._syndication = SyndicationIndex.from_state(
+            options.duplicate_similarity, state["syndication"]
+        )
+        return threader
 
     def __contains__(self, key: str) -> bool:
         return key in self._item_story

@@ -12,16 +12,28 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import ModuleType
 
-from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    inspect,
+    select,
+)
 
 from storyline.errors import StoreError
 from storyline.store.coltypes import UTCDateTime
+from storyline.store.engine import WRITE_OPTION
 from storyline.store.migrations import (
     m0001_initial,
     m0002_duplicates,
     m0003_search,
     m0004_stories,
     m0005_story_events,
+    m0006_story_snapshots,
 )
 
 
@@ -44,6 +56,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _from_module(3, m0003_search),
     _from_module(4, m0004_stories),
     _from_module(5, m0005_story_events),
+    _from_module(6, m0006_story_snapshots),
 )
 
 _meta = MetaData()
@@ -63,21 +76,35 @@ def current_version(conn: Connection) -> int:
     return max(found, default=0)
 
 
+def _applied_version(conn: Connection) -> int:
+    """``current_version`` without creating the table (0 when there is none yet)."""
+    if not inspect(conn).has_table(schema_table.name):
+        return 0
+    found = conn.execute(select(schema_table.c.version)).scalars().all()
+    return max(found, default=0)
+
+
 def migrate(engine: Engine, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[int]:
-    """Apply every pending migration; return the versions applied."""
+    """Apply every pending migration; return the versions applied.
+
+    The first look only reads, so opening an up-to-date database never waits for a
+    writer; pending migrations run as write transactions (one writer, see ``engine.py``),
+    so two processes opening a new database at once apply each migration once.
+    """
     applied: list[int] = []
-    with engine.begin() as conn:
-        have = current_version(conn)
+    with engine.connect() as conn:
+        have = _applied_version(conn)
     newest = max((m.version for m in migrations), default=0)
     if have > newest:
         raise StoreError(
             f"the database is at schema version {have}, newer than this storyline knows "
             f"({newest}); upgrade storyline (pip install -U storyline) to open it"
         )
+    writer = engine.execution_options(**{WRITE_OPTION: True})
     for migration in sorted(migrations, key=lambda m: m.version):
         if migration.version <= have:
             continue
-        with engine.begin() as conn:
+        with writer.begin() as conn:
             if current_version(conn) >= migration.version:  # another process got there first
                 continue
             migration.upgrade(conn)
