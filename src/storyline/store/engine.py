@@ -3,10 +3,8 @@
 SQLite gets WAL journaling (readers never block the writer), a busy timeout, foreign keys,
 and ``BEGIN IMMEDIATE`` for write transactions, so two writers queue instead of failing
 half-way. PostgreSQL (a ``postgresql+psycopg://`` URL, driver from the ``postgres`` extra)
-gets the same one-writer rule from a transaction-level advisory lock taken when a write
-transaction begins, and the busy timeout as ``lock_timeout``: the version writer reads
-before it writes, and two writers interleaving on one page would otherwise collide.
-Those are the only dialect-specific bits; everything else is portable Core.
+gets the same one-writer rule and timeout from ``postgres.py``. Those are the only
+dialect-specific bits; everything else is portable Core.
 """
 
 from __future__ import annotations
@@ -22,12 +20,9 @@ from sqlalchemy.engine import make_url
 
 from storyline.config import Settings, default_db_path
 from storyline.errors import StoreError
+from storyline.store.postgres import LOCK_STATES, configure_postgresql
 
 WRITE_OPTION = "storyline_write"
-# pg_advisory_xact_lock key of the one writer (advisory locks are per database): "storyl".
-PG_WRITER_LOCK = 0x73746F72796C
-# SQLSTATEs of "waited too long for a lock" and "deadlock detected" on PostgreSQL.
-_PG_LOCK_STATES = ("55P03", "40P01")
 
 
 def resolve_target(target: str | Path | None, settings: Settings | None = None) -> str:
@@ -69,7 +64,7 @@ def create_store_engine(url: str, busy_timeout_s: float = 30.0) -> Engine:
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, int(busy_timeout_s * 1000))
     elif engine.dialect.name == "postgresql":
-        _configure_postgresql(engine, int(busy_timeout_s * 1000))
+        configure_postgresql(engine, int(busy_timeout_s * 1000), WRITE_OPTION)
     return engine
 
 
@@ -93,23 +88,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def _configure_postgresql(engine: Engine, lock_timeout_ms: int) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        with dbapi_conn.cursor() as cursor:
-            cursor.execute(f"SET lock_timeout = {lock_timeout_ms}")
-        dbapi_conn.commit()  # psycopg opened a transaction for the SET; the setting stays
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get(WRITE_OPTION, False):
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITER_LOCK})")
-
-
 def _is_lock_wait(err: exc.DBAPIError, text: str) -> bool:
     """SQLite's "database is locked/busy" or PostgreSQL's lock timeout and deadlock."""
     state = getattr(err.orig, "sqlstate", None)
-    return "locked" in text or "busy" in text or state in _PG_LOCK_STATES
+    return "locked" in text or "busy" in text or state in LOCK_STATES
 
 
 @contextlib.contextmanager

@@ -11,9 +11,11 @@ from __future__ import annotations
 from sqlalchemy import MetaData, Table
 
 from storyline.store.migrations.m0001_initial import build_tables
+from storyline.store.migrations.m0007_unbounded_text import widen
 
 metadata = MetaData()
 _TABLES = build_tables(metadata)
+widen(_TABLES)
 sources: Table = _TABLES["sources"]
 pages: Table = _TABLES["pages"]
 versions: Table = _TABLES["versions"]

@@ -34,6 +34,7 @@ from storyline.store.migrations import (
     m0004_stories,
     m0005_story_events,
     m0006_story_snapshots,
+    m0007_unbounded_text,
 )
 
 
@@ -57,6 +58,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _from_module(4, m0004_stories),
     _from_module(5, m0005_story_events),
     _from_module(6, m0006_story_snapshots),
+    _from_module(7, m0007_unbounded_text),
 )
 
 _meta = MetaData()
