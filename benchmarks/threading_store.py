@@ -16,8 +16,12 @@ Entities come from ``NullRecognizer`` (text-only threading) so the figures show 
 threading itself; ``--spacy`` adds a run with the default spaCy pipeline (loaded before
 timing) for the 1,000-article store.
 
+``--no-snapshots`` stops the store from writing threader snapshots, so "first in a
+process" replays the whole threading log (what every new process paid before them).
+
 Usage:
     .venv/bin/python benchmarks/threading_store.py [--sizes 1000,5000] [--spacy]
+        [--no-snapshots]
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storyline.model import Article, Paragraph, Section
-from storyline.store import Store
+from storyline.store import Store, story_snapshots
 from storyline.store import stories as story_store
 from storyline.stories.entities import EntityRecognizer, NullRecognizer, SpacyRecognizer
 
@@ -93,7 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--spacy", action="store_true", help="Add a run with spaCy entities.")
+    parser.add_argument(
+        "--no-snapshots",
+        action="store_true",
+        help="Never write threader snapshots: the first call in a process replays the log.",
+    )
     args = parser.parse_args(argv)
+    if args.no_snapshots:
+        story_snapshots.SNAPSHOT_EVERY = sys.maxsize
     sizes = sorted(int(s) for s in args.sizes.split(","))
     stream = articles(args.data)
     rows = []
