@@ -26,7 +26,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, column, func, or_, select, table, text
+from sqlalchemy import (
+    JSON,
+    Connection,
+    and_,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    null,
+    or_,
+    select,
+    table,
+    text,
+)
 
 from storyline.store import schema
 from storyline.store.coltypes import UTCDateTime
@@ -202,25 +216,44 @@ def _site_patterns(site: str) -> dict[str, str]:
 
 
 def _like(conn: Connection, query: SearchQuery, words: list[str]) -> SearchResult:
+    """Search without FTS5 (PostgreSQL; on SQLite only filter-only listings come here).
+
+    Each word must occur, case folded, in the headline or in the standfirst and body read
+    from the article JSON (not the JSON's keys), as a substring: a superset of what FTS5's
+    whole-word match finds. Headlines holding every word rank first, then the newest.
+    """
     p, v = schema.pages, schema.versions
+    columns = [p.c.id, p.c.url, v.c.title, v.c.fetched_at]
     stmt = (
-        select(p.c.id, p.c.url, v.c.title, v.c.fetched_at)
+        select(*columns, v.c.article_json if words else null().label("article_json"))
         .select_from(v)
         .join(p, p.c.id == v.c.page_id)
         .where(p.c.latest_version_id == v.c.id)
     )
-    for word in words:
-        pattern = f"%{word.lower()}%"
-        stmt = stmt.where(
-            or_(func.lower(v.c.title).like(pattern), func.lower(v.c.article_json).like(pattern))
+    order: list[Any] = [v.c.fetched_at.desc(), v.c.page_id.desc()]
+    if words:
+        data = cast(v.c.article_json, JSON)
+        text_ = func.lower(
+            func.coalesce(v.c.title, "")
+            + " "
+            + func.coalesce(data["standfirst"].as_string(), "")
+            + " "
+            + func.coalesce(data["body_text"].as_string(), "")
         )
+        title = func.lower(func.coalesce(v.c.title, ""))
+        stmt = stmt.where(*(text_.contains(w.lower(), autoescape=True) for w in words))
+        in_title = and_(*(title.contains(w.lower(), autoescape=True) for w in words))
+        order.insert(0, case((in_title, 0), else_=1))
+    sqlite = conn.dialect.name == "sqlite"  # its LIKE folds ASCII case already
     if query.site:
-        stmt = stmt.where(or_(*(p.c.url.like(pat) for pat in _site_patterns(query.site).values())))
+        sites = _site_patterns(query.site).values()
+        stmt = stmt.where(or_(*(p.c.url.like(s) if sqlite else p.c.url.ilike(s) for s in sites)))
     if query.entity:
+        pattern, names = entity_pattern(query.entity), _story_items.c.entities_json
         stmt = stmt.where(
             p.c.id.in_(
                 select(_story_items.c.page_id).where(
-                    _story_items.c.entities_json.like(entity_pattern(query.entity))
+                    names.like(pattern) if sqlite else names.ilike(pattern)
                 )
             )
         )
@@ -228,10 +261,18 @@ def _like(conn: Connection, query: SearchQuery, words: list[str]) -> SearchResul
         stmt = stmt.where(p.c.first_seen >= query.since)
     if query.until:
         stmt = stmt.where(and_(p.c.first_seen < query.until))
-    rows = conn.execute(
-        stmt.order_by(v.c.fetched_at.desc(), v.c.page_id.desc())
-        .limit(query.limit + 1)
-        .offset(query.offset)
-    ).all()
-    hits = [SearchHit(r.id, r.url, r.title, r.fetched_at) for r in rows[: query.limit]]
+    rows = conn.execute(stmt.order_by(*order).limit(query.limit + 1).offset(query.offset)).all()
+    pattern_ = match_pattern(words)
+    hits = [
+        SearchHit(r.id, r.url, r.title, r.fetched_at, _like_snippet(r.article_json, pattern_))
+        for r in rows[: query.limit]
+    ]
     return SearchResult(hits, len(rows) > query.limit, "like")
+
+
+def _like_snippet(article_json: str, pattern: Matcher | None) -> str:
+    """The FTS path's snippet, cut from the body the index would hold."""
+    if pattern is None:
+        return ""
+    data = json.loads(article_json)
+    return _snippet(f"{data.get('standfirst') or ''}\n{data.get('body_text') or ''}", pattern)
