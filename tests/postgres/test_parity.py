@@ -140,4 +140,3 @@ def test_search_filters_agree_and_words_find_what_full_text_search_finds(stores)
         assert _search(pg, limit=50, **query) == _search(lite, limit=50, **query), query
     for words in ("plumes", "PLUMES europa", "bridge"):
         assert set(_search(lite, words=words, limit=50)) <= set(_search(pg, words=words, limit=50))
-

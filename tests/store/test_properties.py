@@ -39,13 +39,19 @@ def _store_all(store: Store, url: str, seq: list[tuple[int, int]]) -> None:
         store.store_version(url, T0 + timedelta(minutes=minute), CONTENTS[content], raw)
 
 
-@pytest.fixture(scope="module")
-def stores():
-    """Two stores shared by all examples (each example uses its own page URL)."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def stores(request):
+    """Two stores shared by all examples (each example uses its own page URL), as SQLite
+    files or as databases of a throwaway PostgreSQL server."""
     with tempfile.TemporaryDirectory() as tmp:
+        if request.param == "sqlite":
+            targets = [Path(tmp) / "a.db", Path(tmp) / "b.db"]
+        else:
+            server = request.getfixturevalue("postgres_server")
+            targets = [server.new_database(), server.new_database()]
         with (
-            Store.open(Path(tmp) / "a.db", compare=compare) as store,
-            Store.open(Path(tmp) / "b.db", compare=compare) as sorted_store,
+            Store.open(targets[0], compare=compare) as store,
+            Store.open(targets[1], compare=compare) as sorted_store,
         ):
             yield store, sorted_store, count()
 
