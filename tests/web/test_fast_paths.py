@@ -101,3 +101,28 @@ def test_load_story_reads_what_the_stories_stage_stored(store: Store):
             assert story == stored_story(store, expected.id)
             assert [url for _, url in members] == story.articles
         assert q.load_story(conn, max(s.id for s in found) + 1) is None
+
+
+def test_site_of_agrees_with_urlsplit():
+    from urllib.parse import urlsplit
+
+    from storyline.web.data import site_of
+
+    truth = json.loads((SHARED / "data" / "extraction" / "ground-truth.json").read_text("utf-8"))
+    urls = [page["url"] for page in truth.values()] + [
+        "https://www.A.example/x",
+        "http://a.example",
+        "https://a.example?x=1",
+        "https://a.example#f",
+        "https://u:p@www.b.example:8080/x",
+        "https://[::1]:80/x",
+        "https://a.example%2F/x",
+        "https://bücher.example/",
+        "HTTPS://WWW.EXAMPLE.COM/",
+        "https://www.example.com/path?q=http://other/",
+        "ftp://x.example/y",
+        "https:///x",
+        "no-scheme",
+    ]
+    for url in urls:
+        assert site_of(url) == (urlsplit(url).hostname or url).removeprefix("www."), url

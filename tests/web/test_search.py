@@ -133,3 +133,16 @@ def test_search_page_escapes_and_pages(client):
     page = client.get("/search?q=Mali")
     assert page.status_code == 200 and "<mark>" in page.text
     assert "Danish troops" in page.text
+
+
+def test_only_bodies_that_hold_a_word_get_marks(tmp_path):
+    # "harbour" is in the headline of one page and the body of the other; "bridge" only in
+    # the first page's headline and body: each snippet marks just what its body holds.
+    with _store(tmp_path) as store:
+        items = {h["url"]: h for h in search_data(store, "harbour")["items"]}
+        first = items["https://a.example/1"]["snippet"]
+        assert not any(p["match"] for p in first)  # a headline-only match
+        second = items["https://www.b.example/2"]["snippet"]
+        assert [p["text"] for p in second if p["match"]] == ["harbour"]
+        (both,) = search_data(store, "harbour bridge")["items"]
+        assert [p["text"] for p in both["snippet"] if p["match"]] == ["bridge"]

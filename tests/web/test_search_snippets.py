@@ -67,3 +67,15 @@ def test_a_headline_only_match_gets_an_unmarked_body_snippet(tmp_path):
         store.store_version(article.url, datetime(2026, 3, 1, tzinfo=UTC), article)
         (item,) = search_data(store, "zebra")["items"]
         assert item["snippet"] == [{"text": "The council opened it on Monday.", "match": False}]
+
+
+def test_the_first_whole_word_is_found_past_longer_words_that_contain_it():
+    text = "An abridged plan and a bridges fund. " + LONG + ". The bridge reopened."
+    assert _snip(text, "bridge", "zz", tokens=4) == "…The [bridge] reopened."
+    assert _snip(text, "bridge", tokens=7) == "An abridged plan and a [bridges] fund.…"
+
+
+def test_many_near_misses_still_find_the_whole_word():
+    text = " ".join(["there other then"] * 40) + ". The end came. " + LONG
+    assert _snip(text, "the", "zz", tokens=4) == "…[The] end came. w0…"
+    assert _snip(text, "the", tokens=3).startswith("[there] other [then]")  # a prefix

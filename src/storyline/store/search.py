@@ -14,12 +14,15 @@ entity: pages whose recognised entities (``story_items.entities_json``, written 
 stories stage threads a page) have that name or alias. Snippets are cut in Python
 (``storyline.store.snippets``) from the indexed body of the rows returned: FTS5's
 ``snippet()`` re-tokenized each whole body and took half the query's CPU. The same query
-says, from the index, which of those bodies contain a word at all (most hits match on
-the headline), so only those are searched for marks.
+says which of those bodies contain a word at all (most hits match on the headline), so
+only those are searched for marks: BM25 with the headline weighted 0 is below zero
+exactly when the body holds an instance of a query word, and FTS5 computes it for the
+returned rows only (a sub-select of every body match cost twice as much).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -29,6 +32,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Connection,
+    TextClause,
     and_,
     bindparam,
     case,
@@ -149,24 +153,13 @@ def _terms(words: str) -> list[str]:
 
 
 def _fts(conn: Connection, query: SearchQuery, terms: list[str]) -> SearchResult:
-    where, params = _filters_sql(query)
+    params = _filter_params(query)
     params.update(
         match=fts_expression(terms),
-        body_match=f"body : ({' OR '.join(_quoted(terms))})",
         limit=query.limit + 1,
         offset=query.offset,
     )
-    sql = text(
-        f"SELECT p.id, p.url, v.title, v.fetched_at, {FTS_TABLE}.body AS body, "
-        f"p.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :body_match) AS in_body "
-        f"FROM {FTS_TABLE} JOIN pages p ON p.id = {FTS_TABLE}.rowid "
-        f"JOIN versions v ON v.id = p.latest_version_id "
-        f"WHERE {FTS_TABLE} MATCH :match AND rank MATCH 'bm25(8.0, 1.0)'{where} "
-        f"ORDER BY rank LIMIT :limit OFFSET :offset"
-    )
-    typed = [bindparam(k, type_=UTCDateTime) for k in ("since", "until") if k in params]
-    sql = sql.bindparams(*typed).columns(fetched_at=UTCDateTime)
-    rows = conn.execute(sql, params).all()
+    rows = conn.execute(_fts_statement(*_filter_flags(query)), params).all()
     pattern = match_pattern(terms)
     hits = [
         SearchHit(
@@ -177,6 +170,31 @@ def _fts(conn: Connection, query: SearchQuery, terms: list[str]) -> SearchResult
     return SearchResult(hits, len(rows) > query.limit, "fts5")
 
 
+@functools.cache
+def _fts_statement(site: bool, entity: bool, since: bool, until: bool) -> TextClause:
+    """The ranked query for one combination of filters, built once.
+
+    Building a ``text()`` with its typed parameters and result columns, and SQLAlchemy
+    computing its cache key, cost as much as SQLite's answer to a one-word search; the
+    16 combinations are few, so each is built on first use and then reused."""
+    where = "".join(
+        f" AND {clause}"
+        for clause, wanted in zip(_FILTER_SQL, (site, entity, since, until), strict=True)
+        if wanted
+    )
+    sql = text(
+        f"SELECT p.id, p.url, v.title, v.fetched_at, {FTS_TABLE}.body AS body, "
+        f"bm25({FTS_TABLE}, 0.0, 1.0) < 0 AS in_body "
+        f"FROM {FTS_TABLE} JOIN pages p ON p.id = {FTS_TABLE}.rowid "
+        f"JOIN versions v ON v.id = p.latest_version_id "
+        f"WHERE {FTS_TABLE} MATCH :match AND rank MATCH 'bm25(8.0, 1.0)'{where} "
+        f"ORDER BY rank LIMIT :limit OFFSET :offset"
+    )
+    dates = (("since", since), ("until", until))
+    typed = [bindparam(name, type_=UTCDateTime) for name, wanted in dates if wanted]
+    return sql.bindparams(*typed).columns(fetched_at=UTCDateTime)
+
+
 def _quoted(terms: list[str]) -> list[str]:
     return [f'"{t}"' for t in terms[:-1]] + [f'"{terms[-1]}"*']
 
@@ -185,24 +203,30 @@ def _snippet(body: str | None, pattern: Matcher | None) -> str:
     return make_snippet(body or "", pattern, (MARK_START, MARK_END), SNIPPET_TOKENS)
 
 
-def _filters_sql(query: SearchQuery) -> tuple[str, dict[str, Any]]:
-    clauses: list[str] = []
+_FILTER_SQL = (
+    "(p.url LIKE :site1 OR p.url LIKE :site2 OR p.url LIKE :site3 OR p.url LIKE :site4)",
+    "p.id IN (SELECT page_id FROM story_items WHERE entities_json LIKE :entity)",
+    "p.first_seen >= :since",
+    "p.first_seen < :until",
+)
+
+
+def _filter_flags(query: SearchQuery) -> tuple[bool, bool, bool, bool]:
+    """Which filters ``query`` uses, in the order of ``_FILTER_SQL``."""
+    return bool(query.site), bool(query.entity), bool(query.since), bool(query.until)
+
+
+def _filter_params(query: SearchQuery) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if query.site:
-        clauses.append(
-            "(p.url LIKE :site1 OR p.url LIKE :site2 OR p.url LIKE :site3 OR p.url LIKE :site4)"
-        )
         params.update(_site_patterns(query.site))
     if query.entity:
-        clauses.append("p.id IN (SELECT page_id FROM story_items WHERE entities_json LIKE :entity)")
         params["entity"] = entity_pattern(query.entity)
     if query.since:
-        clauses.append("p.first_seen >= :since")
         params["since"] = query.since
     if query.until:
-        clauses.append("p.first_seen < :until")
         params["until"] = query.until
-    return "".join(f" AND {c}" for c in clauses), params
+    return params
 
 
 def _site_patterns(site: str) -> dict[str, str]:

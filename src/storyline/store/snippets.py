@@ -1,19 +1,21 @@
 """Search snippets made in Python from the stored text, around the first match.
 
 FTS5's ``snippet()`` re-tokenizes the whole body of every returned row to pick its window,
-which was half of a search's CPU on long articles (about 1 ms of 2 for 20 hits). Here a
-regular expression finds the first whole-word match (the last query word also as a
-prefix, as the MATCH expression does) and a window of ``tokens`` words around it is cut
-and marked. Matching folds case and diacritics like the ``unicode61 remove_diacritics``
-tokenizer, so "cafe" marks "café" (an accent-tolerant pattern, tried only when the plain
-one found nothing and the text has accented letters, since it is slower).
+which was half of a search's CPU on long articles (about 1 ms of 2 for 20 hits). Here
+substring tests with a word-boundary check find the first whole-word match (the last
+query word also as a prefix, as the MATCH expression does) and a window of ``tokens``
+words around it is cut and its matching words marked. Matching folds case and diacritics
+like the ``unicode61 remove_diacritics`` tokenizer, so "cafe" marks "café" (an
+accent-tolerant pattern, tried only when the plain one found nothing and the text has
+accented letters, since it is slower).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 ELLIPSIS = "…"
@@ -23,15 +25,23 @@ _ACCENTED = re.compile("[\u00c0-\u04ff\u1e00-\u1eff]")
 
 
 _MARKS = "[\u0300-\u036f]*"  # combining diacritical marks, as NFD leaves them
+_MAX_MISSES = 64  # substring hits that are not whole words before the pattern is cheaper
+Spans = Callable[[str, int, int], Iterator[tuple[int, int]]]  # (text, lo, hi) -> matches
 
 
 @dataclass(frozen=True)
 class Matcher:
-    """How to find the query's words: plainly, and in decomposed text with any accents."""
+    """How to find the query's words: as whole tokens, and in decomposed text with accents.
+
+    The usual case needs no regular expression of its own: the first match is found with
+    ``str.find`` and a word-boundary check, and matches in the window are the tokens of one
+    shared pattern that equal a query word (the last: start with it). Compiling a pattern
+    for each query's words cost about 0.1 ms per search (3-4 % of an API search); the
+    patterns below are compiled only for the rare texts that need them."""
 
     words: tuple[str, ...]
-    plain: re.Pattern[str]
-    tolerant: str  # compiled only when needed: most texts match plainly or not at all
+    plain: str  # the words in any casing (for texts where no usual casing matched)
+    tolerant: str  # the words with any accents, in decomposed (NFD) text
 
 
 def fold(text: str) -> str:
@@ -41,13 +51,13 @@ def fold(text: str) -> str:
 
 
 def match_pattern(terms: list[str]) -> Matcher | None:
-    """Patterns for the query's words as whole words, the last one also as a prefix."""
+    """How to find the query's words as whole words, the last one also as a prefix."""
     words = [fold(t) for t in terms if t]
     if not words:
         return None
     plain = _pattern(words, re.escape, r"\w*")
     tolerant = _pattern(words, _tolerant, rf"(?:\w|{_MARKS[:-1]})*")
-    return Matcher(tuple(words), re.compile(plain, re.IGNORECASE), tolerant)
+    return Matcher(tuple(words), plain, tolerant)
 
 
 def _pattern(words: list[str], spell: Callable[[str], str], tail: str) -> str:
@@ -68,40 +78,92 @@ def make_snippet(
     """Up to ``tokens`` words of ``text`` around the first match, matches wrapped in marks."""
     if not text:
         return ""
-    searched, pattern, at = _first_match(text, matcher)
+    searched, spans, at = _first_match(text, matcher)
     lo, hi = _window(searched, at, tokens)
-    marked = _mark(searched, lo, hi, pattern, marks)
+    marked = _mark(searched, lo, hi, spans, marks)
     if searched is not text:
         marked = unicodedata.normalize("NFC", marked)
     begin = ELLIPSIS if searched[:lo].strip() else ""
     return begin + marked + (ELLIPSIS if searched[hi:].strip() else "")
 
 
-def _first_match(text: str, matcher: Matcher | None) -> tuple[str, re.Pattern[str] | None, int]:
-    """The text to cut from, the pattern that matches it, and where it first does.
+def _first_match(text: str, matcher: Matcher | None) -> tuple[str, Spans | None, int]:
+    """The text to cut from, how to find the matches in it, and where the first one is.
 
-    Plain substring tests (C speed) for the usual casings find where to start the regular
-    expression, which is slow (~150 µs) on a long text it does not match; callers pass no
-    matcher for bodies the index says do not contain the words. Only a text with accented
-    letters and no plain match is decomposed (NFD) and searched with the accent-tolerant
-    pattern; its snippet is recomposed (NFC) afterwards.
+    Plain substring tests (C speed) for the usual casings find the first whole-word match;
+    callers pass no matcher for bodies the index says do not contain the words. Another
+    casing ("McDonald") needs the case-blind pattern; only a text with accented letters
+    and no plain match is decomposed (NFD) and searched with the accent-tolerant pattern;
+    its snippet is recomposed (NFC) afterwards.
     """
     if matcher is None:
         return text, None, 0
-    spellings = {v for w in matcher.words for v in (w, w.capitalize(), w.upper())}
-    found = [i for i in (text.find(v) for v in spellings) if i >= 0]
-    first = matcher.plain.search(text, max(0, min(found) - 1)) if found else None
-    if first is None:  # another casing ("McDonald"), or only an accented spelling
-        first = matcher.plain.search(text)
-    if first:
-        return text, matcher.plain, first.start()
+    tokens = functools.partial(_token_spans, words=matcher.words)
+    at = _first_whole_word(text, matcher.words)
+    if at is None:  # another casing, or only an accented spelling
+        found = re.compile(matcher.plain, re.IGNORECASE).search(text)
+        at = found.start() if found else None
+    if at is not None:
+        return text, tokens, at
     if _ACCENTED.search(text):
         decomposed = unicodedata.normalize("NFD", text)
         tolerant = re.compile(matcher.tolerant, re.IGNORECASE)
         first = tolerant.search(decomposed)
         if first:
-            return decomposed, tolerant, first.start()
-    return text, matcher.plain, 0
+            spans = functools.partial(_pattern_spans, pattern=tolerant)
+            return decomposed, spans, first.start()
+    return text, tokens, 0
+
+
+def _first_whole_word(text: str, words: tuple[str, ...]) -> int | None:
+    """Where the first query word in its usual casing (lower, Capital, UPPER) stands as a
+    whole word (the last word: at a word's start); None when none does, or when too many
+    near misses ("the" in "there") make the pattern the cheaper way to tell."""
+    best: int | None = None
+    misses = 0
+    for k, word in enumerate(words):
+        prefix = k == len(words) - 1
+        for spelling in {word, word.capitalize(), word.upper()}:
+            at = text.find(spelling)
+            while at >= 0 and (best is None or at < best):
+                if _whole(text, at, len(spelling), prefix):
+                    best = at
+                    break
+                misses += 1
+                if misses > _MAX_MISSES:
+                    return None
+                at = text.find(spelling, at + 1)
+    return best
+
+
+def _whole(text: str, at: int, size: int, prefix: bool) -> bool:
+    """Whether ``text[at:at + size]`` starts a word and, unless ``prefix``, ends one."""
+    if at and _is_word(text[at - 1]):
+        return False
+    end = at + size
+    return prefix or end >= len(text) or not _is_word(text[end])
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what ``\w`` matches in a str pattern
+
+
+def _token_spans(text: str, lo: int, hi: int, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """The tokens in ``text[lo:hi]`` that are a query word in any casing (the last word: that
+    start with it): the matches of the case-blind pattern, without compiling it."""
+    whole, last = set(words[:-1]), words[-1]
+    for found in _WORD.finditer(text, lo, hi):
+        token = found.group().lower()
+        if token in whole or token.startswith(last):
+            if found.start() == lo and lo and _is_word(text[lo - 1]):
+                continue  # the window began inside a longer word
+            yield found.span()
+
+
+def _pattern_spans(
+    text: str, lo: int, hi: int, pattern: re.Pattern[str]
+) -> Iterator[tuple[int, int]]:
+    return (found.span() for found in pattern.finditer(text, lo, hi))
 
 
 def _window(text: str, at: int, tokens: int) -> tuple[int, int]:
@@ -118,7 +180,7 @@ def _window(text: str, at: int, tokens: int) -> tuple[int, int]:
         lo = sentence if sentence > back + 1 else (space + 1 if back and space >= 0 else back)
     while lo < len(text) and text[lo].isspace():
         lo += 1
-    words = re.compile(rf"\W*\w+(?:\W+\w+){{0,{max(0, tokens - 1)}}}").match(text, lo)
+    words = _words_regex(tokens).match(text, lo)
     hi = words.end() if words else len(text)
     while hi < len(text) and unicodedata.combining(text[hi]):  # a decomposed accent
         hi += 1
@@ -127,19 +189,18 @@ def _window(text: str, at: int, tokens: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _mark(
-    text: str,
-    lo: int,
-    hi: int,
-    pattern: re.Pattern[str] | None,
-    marks: tuple[str, str],
-) -> str:
+def _mark(text: str, lo: int, hi: int, spans: Spans | None, marks: tuple[str, str]) -> str:
     start, end = marks
-    if pattern is None:
+    if spans is None:
         return text[lo:hi]
     out, cursor = [], lo
-    for found in pattern.finditer(text, lo, hi):
-        out += [text[cursor : found.start()], start, text[found.start() : found.end()], end]
-        cursor = found.end()
+    for begin, finish in spans(text, lo, hi):
+        out += [text[cursor:begin], start, text[begin:finish], end]
+        cursor = finish
     out.append(text[cursor:hi])
     return "".join(out)
+
+
+@functools.cache
+def _words_regex(tokens: int) -> re.Pattern[str]:
+    return re.compile(rf"\W*\w+(?:\W+\w+){{0,{max(0, tokens - 1)}}}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,14 +23,22 @@ from storyline.store.rows import SourceRow
 from storyline.web import queries as q
 
 MAX_LIMIT = 200
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9.-]+")  # a host name without port or user
 
 
 @functools.lru_cache(maxsize=8192)
 def site_of(url: str) -> str:
-    """The site name shown for a URL: its host without ``www.`` (memoised: every list row
-    asks, and ``urlsplit`` was a tenth of a search request)."""
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
+    """The site name shown for a URL: its host without ``www.``.
+
+    Every list row asks, and ``urlsplit`` was a tenth of a search request: a plain
+    ``http(s)://host/...`` URL is cut by hand (what ``urlsplit(url).hostname`` gives for
+    it); anything else (a port, user info, an IPv6 address) goes through ``urlsplit``. Memoised
+    as well, for the hot pages."""
+    if url.startswith(("https://", "http://")):
+        host = url.partition("://")[2].partition("/")[0].partition("?")[0].partition("#")[0]
+        if _PLAIN_HOST.fullmatch(host):
+            return host.lower().removeprefix("www.")
+    return (urlsplit(url).hostname or url).removeprefix("www.")
 
 
 def iso(moment: datetime | None) -> str | None:
