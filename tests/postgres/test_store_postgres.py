@@ -8,6 +8,7 @@ connections, and nothing but the database orders their writes.
 
 from __future__ import annotations
 
+import socket
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -151,3 +152,17 @@ def test_times_do_not_depend_on_the_session_time_zone(postgres_url):
             assert [v.fetched_at for v in store.versions(url)] == [T0, T0 + timedelta(hours=1)]
             assert store.pages_due(T0 + timedelta(days=1)) == []
             assert store.articles(since=T0 + timedelta(minutes=30)).rows[0].page.url == url
+
+
+def test_an_unreachable_server_or_missing_database_is_a_store_error(postgres_server):
+    closed = f"postgresql+psycopg://storyline@127.0.0.1:{_closed_port()}/storyline"
+    with pytest.raises(StoreError, match="cannot be used: .*Connection refused"):
+        Store.open(closed)
+    with pytest.raises(StoreError, match='database "no_such_db" does not exist'):
+        Store.open(postgres_server.url("no_such_db"))
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:  # a free port: nothing listens there, connections are refused
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
