@@ -88,15 +88,61 @@ def parse_html(text: str) -> HtmlElement:
             "input is not HTML: no markup found; for a plain-text page use "
             "extract_text() (or `storyline extract --text`)"
         )
-    from trafilatura.utils import load_html
-
-    tree = load_html(text)  # repairs what libxml2 chokes on; refuses lone fragments
+    tree = _load_html(text)  # repairs what libxml2 chokes on; refuses lone fragments
     if tree is None:
         try:
             tree = lxml.html.document_fromstring(text)
         except (etree.ParserError, ValueError) as exc:
             raise InputError(f"input could not be parsed as HTML: {exc}") from exc
     return tree
+
+
+def _load_html(text: str) -> HtmlElement | None:
+    """trafilatura's ``load_html`` for text, with a parser whose elements need no lookup.
+
+    ``lxml.html``'s parser picks each element's Python class (form, input, label, ...) in
+    a Python callback, run every time any code touches an element: trafilatura and the
+    DOM scans touch thousands per page. One ``HtmlElement`` class for all, chosen in C,
+    gives the same tree and methods (nothing here uses the form classes) for less work.
+    """
+    from trafilatura.utils import is_dubious_html, repair_faulty_html
+
+    beginning = text[:50].lower()
+    text = repair_faulty_html(text, beginning)
+    parser = _parser()
+    try:
+        tree = lxml.html.fromstring(text, parser=parser)
+    except (etree.LxmlError, ValueError):  # ValueError: a str declaring its encoding
+        tree = None
+    if tree is None or len(tree) < 1:
+        try:
+            tree = lxml.html.fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
+        except (etree.LxmlError, ValueError):
+            return None
+    if is_dubious_html(beginning) and len(tree) < 2:
+        return None  # a lone fragment, not a page
+    return tree
+
+
+def _parser() -> lxml.html.HTMLParser:
+    """trafilatura's parser settings (no comments or processing instructions, no ids
+    table), built per page: a parser is cheap and is not shared between threads."""
+    parser = lxml.html.HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+    )
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
 
 
 def blocks_from_xml(body: etree._Element) -> list[Block]:

@@ -90,14 +90,15 @@ def find_rail_teasers(tree: HtmlElement, headline: str | None = None) -> list[Te
     """
     own = norm(headline or "")
     cards: list[Teaser] = []
-    for container in _rail_containers(tree):
-        cards += [c for c in _cards(container) if norm(c.title) != own]
+    for rail_cards in _rail_containers(tree).values():
+        cards += [c for c in rail_cards if norm(c.title) != own]
     return dedupe(cards)
 
 
-def _rail_containers(tree: HtmlElement) -> list[HtmlElement]:
-    """Outermost elements named or headed as a rail whose text is mostly cards."""
-    found: list[HtmlElement] = []
+def _rail_containers(tree: HtmlElement) -> dict[HtmlElement, list[Teaser]]:
+    """Outermost elements named or headed as a rail whose text is mostly cards, with their
+    cards (read once: the test needs them, and so does the caller)."""
+    found: dict[HtmlElement, list[Teaser]] = {}
     for element in tree.iter(*_CONTAINER_TAGS):
         if not (_named_as_rail(element) or (len(element) >= 2 and _headed_as_rail(element))):
             continue
@@ -105,7 +106,7 @@ def _rail_containers(tree: HtmlElement) -> list[HtmlElement]:
             continue
         cards = _cards(element)
         if len(cards) >= MIN_CARDS and _card_share(element, cards) >= MIN_CARD_SHARE:
-            found.append(element)
+            found[element] = cards
     return found
 
 
