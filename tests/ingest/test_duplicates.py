@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from datasketch import MinHash
 from ingest_helpers import EXTRACTION, Rec, article_html, shared_pages, write_warc
 
 from storyline.config import load_settings
@@ -84,6 +86,19 @@ def test_signatures_estimate_similarity():
     other = fingerprints.signature(shared_pages(1)[0][1].decode("utf-8", "replace"))
     assert similarity(same, other) < 0.1
     assert fingerprints.signature("Too short to judge.") is None
+
+
+def test_signatures_are_datasketch_minhash_values():
+    """Stored band keys from earlier runs must keep matching: the vectorised signature is
+    bit for bit datasketch's affine32 MinHash of the same shingles."""
+    fingerprints = Fingerprinter()
+    for _, html in shared_pages(6):
+        text = html.decode("utf-8", "replace")
+        words = re.findall(r"\w+", text.lower())
+        shingles = {" ".join(words[i : i + 4]) for i in range(len(words) - 3)}
+        expected = MinHash(num_perm=128, scheme="affine32")
+        expected.update_batch([s.encode("utf-8") for s in shingles])
+        assert fingerprints.signature(text) == expected.hashvalues.astype("<u4").tobytes()
 
 
 def test_band_keys_agree_exactly_when_bands_agree():
