@@ -6,7 +6,10 @@ gets ``?copy=N``, so every copy is also a syndicated duplicate of its siblings),
 twenty re-captures an earlier URL unchanged (adds no version) and one in twenty
 re-captures it with an update paragraph (a new version, aligned against the old one).
 
-Then, on the same file:
+Then, on the same file, ``--rounds`` times each (default 2), interleaved (storyline then
+trafilatura, then the other way round, ...) so that a change in the machine's load between
+runs does not favour one side; the table reports each pipeline's median run and lists the
+rounds:
 
 - ``storyline ingest --workers W``, run as a subprocess: wall time, and the peak RSS of
   its whole process tree (parent, forkserver and workers, sampled from /proc every 0.1 s;
@@ -16,7 +19,7 @@ Then, on the same file:
 
 Usage:
     .venv/bin/python benchmarks/ingest.py [--records 10000] [--workers 2]
-        [--keep DIR] [--write docs/benchmarks.md]
+        [--rounds 2] [--keep DIR] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import io
 import json
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -37,7 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from markdown_sections import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
+from markdown_sections import replace_block  # noqa: E402  (benchmarks/ is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".." / "shared" / "data" / "extraction"
@@ -259,15 +263,30 @@ def run_trafilatura(warc: Path, workers: int, records: int) -> Result:
     return Result(name, records, used.seconds, used.peak_rss, used.cpu, used.notes)
 
 
-def table(results: list[Result], command: str) -> str:
+def median_run(runs: list[Result]) -> Result:
+    """One row for a pipeline's runs: median seconds and CPU, the largest peak RSS."""
+    return Result(
+        runs[0].name,
+        runs[0].records,
+        statistics.median(r.seconds for r in runs),
+        max(r.peak_rss for r in runs),
+        statistics.median(r.cpu for r in runs),
+        runs[0].notes,
+    )
+
+
+def table(ours: list[Result], theirs: list[Result], command: str) -> str:
     """The results as a markdown table with the command that produced them.
 
     "vs trafilatura" compares wall-clock rates; "CPU-bound ratio" compares CPU per page,
-    the rate each would reach with the cores to itself (the machine may be shared).
+    the rate each would reach with the cores to itself (the machine may be shared). With
+    several rounds each row is the median and the rounds are listed under the table.
     """
+    results = [median_run(ours), median_run(theirs)]
     base = results[-1]
+    rounds = f", median of {len(ours)} interleaved rounds" if len(ours) > 1 else ""
     lines = [
-        f"Command: `{command}` ({os.cpu_count()} cores, {datetime.now(UTC):%Y-%m-%d}).",
+        f"Command: `{command}` ({os.cpu_count()} cores, {datetime.now(UTC):%Y-%m-%d}{rounds}).",
         "",
         "| pipeline | records | seconds | pages/s | vs trafilatura | CPU ms/page "
         "| CPU-bound ratio | peak RSS | result |",
@@ -279,18 +298,37 @@ def table(results: list[Result], command: str) -> str:
             f"{r.rate / base.rate:.2f}× | {r.cpu_ms:.1f} | {base.cpu_ms / r.cpu_ms:.2f}× | "
             f"{r.peak_rss / 2**20:,.0f} MiB | {r.notes} |"
         )
+    if len(ours) > 1:
+        lines += [
+            "",
+            "| round | storyline pages/s | trafilatura pages/s | clock ratio "
+            "| storyline CPU ms/page | trafilatura CPU ms/page | CPU ratio |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for i, (a, b) in enumerate(zip(ours, theirs, strict=True), 1):
+            lines.append(
+                f"| {i} | {a.rate:.1f} | {b.rate:.1f} | {a.rate / b.rate:.2f}× | "
+                f"{a.cpu_ms:.1f} | {b.cpu_ms:.1f} | {b.cpu_ms / a.cpu_ms:.2f}× |"
+            )
     return "\n".join(lines)
 
 
 def write_section(doc: Path, text: str) -> None:
-    """Put this benchmark's figures into its section of ``doc`` (markdown_sections)."""
-    replace_section(doc, SECTION, text)
+    """Put this benchmark's figures into its section of ``doc`` (markdown_sections): only
+    the marked block with the command and tables, so the reading written below survives."""
+    replace_block(doc, SECTION, "ingest", text)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="Runs of each pipeline, interleaved A B B A ...; the table shows medians.",
+    )
     parser.add_argument("--keep", type=Path, default=None, help="Keep the WARC and DB here.")
     parser.add_argument("--write", type=Path, default=None, help="Update this markdown file.")
     args = parser.parse_args()
@@ -300,14 +338,22 @@ def main() -> None:
     if not warc.exists():
         print(f"writing {warc} ...", file=sys.stderr)
         write_warc(warc, plan(load_pages(), args.records))
-    for stale in folder.glob("bench.db*"):
-        stale.unlink()
-    print("running storyline ingest ...", file=sys.stderr)
-    ours = run_storyline(warc, db, args.workers, args.records)
-    print("running trafilatura alone ...", file=sys.stderr)
-    theirs = run_trafilatura(warc, args.workers, args.records)
+    ours: list[Result] = []
+    theirs: list[Result] = []
+    for round_ in range(args.rounds):
+        # Alternate the order (A B, B A, ...) so a change of load between the two runs
+        # does not always favour the same pipeline.
+        order = ("storyline", "trafilatura") if round_ % 2 == 0 else ("trafilatura", "storyline")
+        for which in order:
+            print(f"round {round_ + 1}: running {which} ...", file=sys.stderr)
+            if which == "storyline":
+                for stale in folder.glob("bench.db*"):
+                    stale.unlink()
+                ours.append(run_storyline(warc, db, args.workers, args.records))
+            else:
+                theirs.append(run_trafilatura(warc, args.workers, args.records))
     command = " ".join(["benchmarks/ingest.py", *sys.argv[1:]])
-    text = table([ours, theirs], f".venv/bin/python {command}")
+    text = table(ours, theirs, f".venv/bin/python {command}")
     print(text)
     if args.write:
         write_section(args.write, text)
