@@ -12,7 +12,6 @@ import socket
 import threading
 from datetime import UTC, datetime, timedelta
 
-import psycopg
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
@@ -29,6 +28,13 @@ T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 def article(url: str, title: str, text_: str = "Body.") -> Article:
     return Article(url=url, title=title, sections=[Section("body", [Paragraph(text_)])])
+
+
+def _connect(url: str, autocommit: bool = False):
+    """A plain driver connection beside the store's (the fixture made sure psycopg is here)."""
+    import psycopg
+
+    return psycopg.connect(_dsn(url), autocommit=autocommit)
 
 
 def _dsn(url: str) -> str:
@@ -51,7 +57,7 @@ def test_two_processes_opening_a_new_database_apply_each_migration_once(postgres
     for t in threads:
         t.join()
     assert errors == []
-    with psycopg.connect(_dsn(postgres_url)) as conn:
+    with _connect(postgres_url) as conn:
         versions = [r[0] for r in conn.execute("SELECT version FROM storyline_schema")]
     assert sorted(versions) == [m.version for m in MIGRATIONS]
 
@@ -93,7 +99,7 @@ def test_a_writer_waiting_too_long_is_told_the_database_is_locked(postgres_url):
     settings = load_settings(environ={"STORYLINE_DB_TIMEOUT": "0.2"})
     with Store.open(postgres_url, settings) as store:
         store.add_source("https://news.example/rss", "feed", 900, now=T0)
-        with psycopg.connect(_dsn(postgres_url), autocommit=True) as other:
+        with _connect(postgres_url, autocommit=True) as other:
             other.execute("SELECT pg_advisory_lock(%s)", (WRITER_LOCK,))  # another writer
             with pytest.raises(StoreError, match="locked by another storyline process"):
                 store.add_page("https://news.example/x")
