@@ -151,3 +151,16 @@ def test_only_pages_with_forms_set_the_csrf_cookie(store, web_settings):
         for path in ("/", "/articles", "/search?q=Mali"):
             assert "set-cookie" not in c.get(path).headers, path
         assert CSRF_COOKIE in c.get("/sources").headers["set-cookie"]
+
+
+def test_search_form_choices_and_snippets_are_escaped():
+    from storyline.web.templating import make_templates
+
+    env = make_templates().env
+    options = env.globals["options"]([XSS, 'a"b.example'], 'a"b.example')
+    assert str(options) == (
+        f'<option value="{ESCAPED}">{ESCAPED}</option>'
+        '<option value="a&#34;b.example" selected>a&#34;b.example</option>'
+    )
+    marked = env.filters["marked"]([{"text": XSS, "match": True}, {"text": "<b>", "match": False}])
+    assert str(marked) == f"<mark>{ESCAPED}</mark>&lt;b&gt;"

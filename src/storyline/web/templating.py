@@ -7,6 +7,7 @@ HTML cleaned by ``security.sanitize_html``.
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -46,9 +47,11 @@ def make_templates() -> Jinja2Templates:
     env.filters["dt"] = _dt
     env.filters["day"] = _day
     env.filters["spark"] = sparkline_svg
+    env.filters["marked"] = _marked
     env.filters["safe_html"] = lambda html: Markup(sanitize_html(html or ""))
     env.globals["section_titles"] = SECTION_TITLES
     env.globals["when"] = _when
+    env.globals["options"] = _options
     return Jinja2Templates(env=env)
 
 
@@ -152,8 +155,39 @@ def _when(context: Context, value: Any) -> Markup:
         return Markup("never")
     shown = ago(moment, context.get("now") or datetime.now(UTC)) if moment else str(value)
     title = f"{moment:%Y-%m-%d %H:%M} UTC" if moment else str(value)
-    return Markup('<time datetime="{}" title="{}" data-relative>{}</time>').format(
-        value, title, shown
+    # escape() and an f-string: Markup.format goes through string.Formatter in Python,
+    # which was 40 % of rendering a search page's 20 results.
+    return Markup(
+        f'<time datetime="{escape(str(value))}" title="{escape(title)}" '
+        f"data-relative>{escape(shown)}</time>"
+    )
+
+
+def _options(choices: list[str], selected: str | None) -> Markup:
+    """``<option>`` elements for ``choices``, ``selected`` marked: the search form's site
+    list (one per followed site) is the same on every search, so it is built once."""
+    return _options_html(tuple(choices), selected)
+
+
+@functools.lru_cache(maxsize=64)
+def _options_html(choices: tuple[str, ...], selected: str | None) -> Markup:
+    return Markup(
+        "".join(
+            f'<option value="{escape(c)}"{mark}>{escape(c)}</option>'
+            for c, mark in ((c, " selected" if c == selected else "") for c in choices)
+        )
+    )
+
+
+def _marked(parts: list[dict[str, Any]]) -> Markup:
+    """A search snippet's parts as HTML: every part escaped, the matching ones in <mark>.
+
+    One Python call per result instead of a template loop over the parts."""
+    return Markup(
+        "".join(
+            f"<mark>{escape(part['text'])}</mark>" if part["match"] else escape(part["text"])
+            for part in parts
+        )
     )
 
 
