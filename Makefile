@@ -31,6 +31,7 @@ bench: install
 	$(BIN)/python benchmarks/ingest.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/stories.py --repeat 3 --write docs/benchmarks.md
 	$(BIN)/python benchmarks/web.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/store_backends.py --write docs/benchmarks.md
 
 docs: install
 	$(BIN)/python scripts/gen_docs.py
