@@ -126,3 +126,30 @@ def test_site_of_agrees_with_urlsplit():
     ]
     for url in urls:
         assert site_of(url) == (urlsplit(url).hostname or url).removeprefix("www."), url
+
+
+def test_prepared_statements_read_what_sqlalchemy_reads(store: Store, news_db):
+    found = stories(store)
+    statements = [
+        (q._PAGE, "page_id"),
+        (q._HISTORY, "page_id"),
+        (q._CHANGES_OF_PAGE, "page_id"),
+        (q._story_statements()[1], "page_id"),
+        (q._story_statements()[2], "story_id"),
+        (q._story_statements()[3], "story_id"),
+    ]
+    page_ids = [news_db.seed_id, *news_db.shared_ids, 10**9]
+    with store.engine.connect() as conn:
+        versions = [line.id for pid in page_ids[:-1] for line in q.version_lines(conn, pid)]
+        rows = 0
+        for prepared, name in [*statements, (q._ARTICLE, "version_id")]:
+            ids = {"page_id": page_ids, "story_id": [s.id for s in found] + [10**9]}.get(
+                name, versions
+            )
+            for value in ids:
+                fast = prepared.all(conn, {name: value})
+                slow = conn.execute(prepared.statement, {name: value}).all()
+                assert [tuple(r) for r in fast] == [tuple(r) for r in slow]
+                assert all(f._fields == tuple(s._fields) for f, s in zip(fast, slow, strict=True))
+                rows += len(fast)
+    assert rows > 50  # times, texts and JSON came back converted alike

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Select, String, and_, bindparam, func, or_, s
 from storyline.errors import InputError, NotFoundError
 from storyline.model import Article, Change, Entity, Story, TimelineEntry, Version
 from storyline.store import schema
+from storyline.web.prepared import Prepared
 
 _p, _v, _c = schema.pages, schema.versions, schema.changes
 MAX_ID = 2**62
@@ -39,21 +40,23 @@ _LINE_COLUMNS = (
     _v.c.title,
     _v.c.fetched_at,
 )
-_PAGE = select(_p.c.id, _p.c.url, _p.c.canonical_url, _p.c.title).where(
-    _p.c.id == bindparam("page_id")
+_PAGE = Prepared(
+    select(_p.c.id, _p.c.url, _p.c.canonical_url, _p.c.title).where(_p.c.id == bindparam("page_id"))
 )
-_HISTORY = (
+_HISTORY = Prepared(
     select(_v.c.id, _v.c.fetched_at, _v.c.title)
     .where(_v.c.page_id == bindparam("page_id"))
     .order_by(_v.c.fetched_at, _v.c.content_hash)
 )
-_ARTICLE = select(_v.c.content_hash, _v.c.article_json).where(_v.c.id == bindparam("version_id"))
+_ARTICLE = Prepared(
+    select(_v.c.content_hash, _v.c.article_json).where(_v.c.id == bindparam("version_id"))
+)
 _CHANGES = (
     select(_c)
     .where(_c.c.version_id.in_(bindparam("ids", expanding=True)))
     .order_by(_c.c.version_id, _c.c.position)
 )
-_CHANGES_OF_PAGE = (
+_CHANGES_OF_PAGE = Prepared(
     select(_c)
     .where(_c.c.version_id.in_(select(_v.c.id).where(_v.c.page_id == bindparam("page_id"))))
     .order_by(_c.c.version_id, _c.c.position)
@@ -189,7 +192,7 @@ def page_by_id(conn: Connection, page_id: int) -> PageHead:
     """The page with this id."""
     if not 0 < page_id < MAX_ID:  # larger ids cannot be stored (and overflow SQLite's int)
         raise NotFoundError(f"there is no article {page_id}; /articles lists them")
-    row = conn.execute(_PAGE, {"page_id": page_id}).first()
+    row = _PAGE.first(conn, {"page_id": page_id})
     if row is None:
         raise NotFoundError(f"there is no article {page_id}; /articles lists them")
     return PageHead(row.id, row.url, row.canonical_url, row.title)
@@ -197,13 +200,13 @@ def page_by_id(conn: Connection, page_id: int) -> PageHead:
 
 def version_lines(conn: Connection, page_id: int) -> list[VersionLine]:
     """A page's versions, oldest first, numbered from 1 (the Store's numbering)."""
-    rows = conn.execute(_HISTORY, {"page_id": page_id}).all()
+    rows = _HISTORY.all(conn, {"page_id": page_id})
     return [VersionLine(i, r.id, r.fetched_at, r.title) for i, r in enumerate(rows, 1)]
 
 
 def load_version(conn: Connection, url: str, line: VersionLine) -> Version:
     """The full version (Article parsed) for one history line."""
-    row = conn.execute(_ARTICLE, {"version_id": line.id}).one()
+    (row,) = _ARTICLE.all(conn, {"version_id": line.id})
     article = Article.from_dict(json.loads(row.article_json))
     return Version(
         url=url,
@@ -232,7 +235,7 @@ def changes_of_page(conn: Connection, page_id: int) -> dict[int, list[Change]]:
     The same as ``changes_for`` with the page's version ids, without the expanding IN
     list, which SQLAlchemy re-renders on every call (a tenth of an article request)."""
     found: dict[int, list[Change]] = defaultdict(list)
-    for r in conn.execute(_CHANGES_OF_PAGE, {"page_id": page_id}):
+    for r in _CHANGES_OF_PAGE.all(conn, {"page_id": page_id}):
         found[r.version_id].append(Change(r.kind, r.before, r.after, r.section))
     return found
 
@@ -345,7 +348,7 @@ def story_members(conn: Connection, story_ids: list[int]) -> dict[int, list[tupl
 
 def story_of_page(conn: Connection, page_id: int) -> StoryLine | None:
     """The story a page is in, or None when it is not threaded yet."""
-    row = conn.execute(_story_statements()[1], {"page_id": page_id}).first()
+    row = _story_statements()[1].first(conn, {"page_id": page_id})
     return (
         StoryLine(row.id, row.title, row.article_count, row.first_seen, row.last_updated)
         if row
@@ -359,10 +362,10 @@ def load_story(conn: Connection, story_id: int) -> tuple[Story, list[tuple[int, 
     The same Story as ``storyline.store.stories.story`` (a test checks), read on the
     caller's connection with statements built once: that function builds its queries and
     opens a connection per call, which was half of a story request's time."""
-    row = conn.execute(_story_statements()[2], {"story_id": story_id}).first()
+    row = _story_statements()[2].first(conn, {"story_id": story_id})
     if row is None:
         return None
-    members = story_members(conn, [story_id]).get(story_id, [])
+    members = [(r.id, r.url) for r in _story_statements()[3].all(conn, {"story_id": story_id})]
     story = Story(
         id=row.id,
         title=row.title,
@@ -376,7 +379,7 @@ def load_story(conn: Connection, story_id: int) -> tuple[Story, list[tuple[int, 
 
 
 @functools.cache
-def _story_statements() -> tuple[Select[Any], Select[Any], Select[Any]]:
+def _story_statements() -> tuple[Select[Any], Prepared, Prepared, Prepared]:
     """The story queries, built once (on first use: the stories tables load late)."""
     from storyline.store.stories import items
     from storyline.store.stories import stories_table as st
@@ -400,4 +403,10 @@ def _story_statements() -> tuple[Select[Any], Select[Any], Select[Any]]:
         st.c.entities_json,
         st.c.timeline_json,
     ).where(st.c.id == bindparam("story_id"))
-    return members, of_page, one
+    members_of_one = (
+        select(_p.c.id, _p.c.url)
+        .join(items, _p.c.id == items.c.page_id)
+        .where(items.c.story_id == bindparam("story_id"))
+        .order_by(items.c.seq)
+    )
+    return members, Prepared(of_page), Prepared(one), Prepared(members_of_one)

@@ -1,0 +1,87 @@
+"""Read statements compiled once and run on SQLite's own cursor, with SQLAlchemy's typing.
+
+An article or story page runs four to six small indexed queries. SQLite answers each in
+about 25 µs; SQLAlchemy's ``Connection.execute`` of the same, already built statement
+took 70 µs (its cache key, compiled-cache lookup, execution context and result
+metadata), so a page spent more in that bookkeeping than in the database. A
+``Prepared`` statement is compiled once per dialect; on SQLite it runs on the DBAPI
+connection underneath the caller's ``Connection`` (so inside the same transaction),
+with the bind and result processors SQLAlchemy itself would apply (datetimes come back
+as the same UTC ``datetime``). Other databases run it through ``Connection.execute``.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Select
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]  # the bind parameters, in the order of their ``?``
+    binds: tuple[Callable[[Any], Any] | None, ...]
+    results: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column, processor)
+    row: Callable[[Sequence[Any]], Any]
+
+
+class Prepared:
+    """A read-only SELECT without expanding ``IN`` parameters, run cheaply (see module)."""
+
+    def __init__(self, statement: Select[Any]):
+        self.statement = statement
+        self._by_dialect: dict[str, _Compiled] = {}
+
+    def all(self, conn: Connection, params: dict[str, Any]) -> list[Any]:
+        """Every row (named tuples: ``row.id``), as ``conn.execute(...).all()`` gives."""
+        if conn.dialect.name != "sqlite":
+            return list(conn.execute(self.statement, params).all())
+        compiled = self._by_dialect.get("sqlite") or self._compile(conn.dialect)
+        if not conn.in_transaction():
+            conn.begin()  # as execute() would: the engine's BEGIN, one snapshot per request
+        values = [
+            value if bind is None else bind(value)
+            for value, bind in zip(
+                (params[name] for name in compiled.names), compiled.binds, strict=True
+            )
+        ]
+        cursor = conn.connection.driver_connection.execute(compiled.sql, values)
+        rows = cursor.fetchall()
+        if compiled.results:
+            rows = [_processed(row, compiled.results) for row in rows]
+        return [compiled.row(row) for row in rows]
+
+    def first(self, conn: Connection, params: dict[str, Any]) -> Any | None:
+        """The first row, or None."""
+        rows = self.all(conn, params)
+        return rows[0] if rows else None
+
+    def _compile(self, dialect: Dialect) -> _Compiled:
+        compiled = self.statement.compile(dialect=dialect)
+        names = tuple(compiled.positiontup or ())
+        if dialect.paramstyle != "qmark" or any(
+            compiled.binds[name].expanding for name in compiled.binds
+        ):
+            raise ValueError("Prepared needs qmark parameters and no expanding IN lists")
+        binds = tuple(compiled.binds[name].type._cached_bind_processor(dialect) for name in names)
+        columns = list(self.statement.selected_columns)
+        results = tuple(
+            (i, processor)
+            for i, column in enumerate(columns)
+            if (processor := column.type._cached_result_processor(dialect, None)) is not None
+        )
+        row = namedtuple("Row", [column.key for column in columns])._make  # type: ignore[misc]
+        found = _Compiled(str(compiled), names, binds, results, row)
+        self._by_dialect[dialect.name] = found
+        return found
+
+
+def _processed(row: Sequence[Any], results: tuple[tuple[int, Callable[[Any], Any]], ...]) -> list:
+    values = list(row)
+    for i, processor in results:
+        values[i] = processor(values[i])
+    return values
