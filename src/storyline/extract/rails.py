@@ -116,6 +116,9 @@ def _named_as_rail(element: HtmlElement) -> bool:
         return False
     if _RAIL_WORD.search(names):
         return True
+    # Splitting is dearer than a substring test, and every token must be a substring.
+    if not any(token in names for token in _RAIL_TOKENS):
+        return False
     return not _RAIL_TOKENS.isdisjoint(_TOKEN_SPLIT.split(names))
 
 

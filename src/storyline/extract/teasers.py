@@ -27,8 +27,12 @@ SUMMARY_MAX_WORDS = 120
 
 
 def norm(text: str) -> str:
-    """Lower-cased words only: how two renderings of the same title are compared."""
-    return " ".join(_WORD.findall(strip_bullet(text).lower()))
+    """Lower-cased words only: how two renderings of the same title are compared.
+
+    A leading bullet needs no stripping first: bullets are not word characters, so they
+    never reach the words (the DOM scans call this for every short element of a page).
+    """
+    return " ".join(_WORD.findall(text.lower()))
 
 
 def is_headline_like(block: Block) -> bool:
