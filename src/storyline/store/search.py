@@ -265,6 +265,8 @@ def _like(conn: Connection, query: SearchQuery, words: list[str]) -> SearchResul
             + func.coalesce(data["body_text"].as_string(), "")
         )
         title = func.lower(func.coalesce(v.c.title, ""))
+        raw = func.lower(v.c.article_json)  # cheap first pass: the words occur in the JSON
+        stmt = stmt.where(*(raw.contains(w.lower(), autoescape=True) for w in words))
         stmt = stmt.where(*(text_.contains(w.lower(), autoescape=True) for w in words))
         in_title = and_(*(title.contains(w.lower(), autoescape=True) for w in words))
         order.insert(0, case((in_title, 0), else_=1))
