@@ -14,6 +14,7 @@ from storyline.store import Store
 from storyline.store.stories import stories
 from storyline.web import api, pages
 from storyline.web import queries as q
+from storyline.web import queries_stories as qs
 from storyline.web.data import article_dict, plain
 from storyline.web.responses import JSONResponse
 from storyline.web.templating import make_templates
@@ -95,12 +96,12 @@ def test_load_story_reads_what_the_stories_stage_stored(store: Store):
     assert found
     with store.engine.connect() as conn:
         for expected in found:
-            loaded = q.load_story(conn, expected.id)
+            loaded = qs.load_story(conn, expected.id)
             assert loaded is not None
             story, members = loaded
             assert story == stored_story(store, expected.id)
             assert [url for _, url in members] == story.articles
-        assert q.load_story(conn, max(s.id for s in found) + 1) is None
+        assert qs.load_story(conn, max(s.id for s in found) + 1) is None
 
 
 def test_site_of_agrees_with_urlsplit():
@@ -134,9 +135,11 @@ def test_prepared_statements_read_what_sqlalchemy_reads(store: Store, news_db):
         (q._PAGE, "page_id"),
         (q._HISTORY, "page_id"),
         (q._CHANGES_OF_PAGE, "page_id"),
-        (q._story_statements()[1], "page_id"),
-        (q._story_statements()[2], "story_id"),
-        (q._story_statements()[3], "story_id"),
+        (qs._story_statements()[1], "page_id"),
+        (qs._story_statements()[2], "story_id"),
+        (qs._story_statements()[3], "story_id"),
+        (qs._story_statements()[4], "story_id"),
+        (qs._story_statements()[5], "story_id"),
     ]
     page_ids = [news_db.seed_id, *news_db.shared_ids, 10**9]
     with store.engine.connect() as conn:
@@ -153,3 +156,18 @@ def test_prepared_statements_read_what_sqlalchemy_reads(store: Store, news_db):
                 assert all(f._fields == tuple(s._fields) for f, s in zip(fast, slow, strict=True))
                 rows += len(fast)
     assert rows > 50  # times, texts and JSON came back converted alike
+
+
+def test_a_storys_lines_and_changes_equal_those_of_its_page_ids(store: Store):
+    found = stories(store)
+    checked = 0
+    with store.engine.connect() as conn:
+        for story in found:
+            _, members = qs.load_story(conn, story.id)
+            page_ids = sorted({pid for pid, _ in members})
+            lines, _ = q.article_lines(conn, max(1, len(page_ids)), page_ids=page_ids)
+            assert qs.story_article_lines(conn, story.id) == lines
+            changed = [line.version_id for line in lines if line.version_count > 1]
+            assert qs.story_latest_changes(conn, story.id) == q.changes_for(conn, changed)
+            checked += len(changed)
+    assert checked > 0  # some stories have articles with stored changes

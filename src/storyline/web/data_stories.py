@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from storyline.errors import NotFoundError
 from storyline.store import Store
 from storyline.web import queries as q
+from storyline.web import queries_stories as qs
 from storyline.web.charts import ChartEvent, activity_counts, timeline_svg
 from storyline.web.data import article_data_on, change_summary, iso, line_dict, plain, site_of
 from storyline.web.feeds_atom import AtomEntry, AtomFeed
@@ -47,8 +48,8 @@ def stories_data(
     """Stories by their last change, newest first, a page at a time, with activity."""
     limit = max(1, min(int(limit), 200))
     with store.engine.connect() as conn:
-        stories, next_cursor = q.story_lines(conn, limit, cursor)
-        members = q.story_members(conn, [s.id for s in stories])
+        stories, next_cursor = qs.story_lines(conn, limit, cursor)
+        members = qs.story_members(conn, [s.id for s in stories])
         page_ids = sorted({pid for found in members.values() for pid, _ in found})
         lines, _ = q.article_lines(conn, max(1, len(page_ids)), page_ids=page_ids)
         changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
@@ -90,14 +91,13 @@ def story_data(store: Store, story_id: int, now: datetime) -> dict[str, Any]:
     if not 0 < story_id < 2**62:
         raise NotFoundError(f"there is no story {story_id}; / lists the stories")
     with store.engine.connect() as conn:  # one transaction: story, members, their lines
-        found = q.load_story(conn, story_id)
+        found = qs.load_story(conn, story_id)
         if found is None:
             raise NotFoundError(f"there is no story {story_id}; / lists the stories")
         story, members = found
         ids = {url: pid for pid, url in members}
-        page_ids = sorted(set(ids.values()))
-        lines, _ = q.article_lines(conn, max(1, len(page_ids)), page_ids=page_ids)
-        changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
+        lines = qs.story_article_lines(conn, story_id)
+        changes = qs.story_latest_changes(conn, story_id)
     articles = [line_dict(ln, changes.get(ln.version_id, [])) for ln in lines]
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for article in articles:
@@ -137,7 +137,7 @@ def article_with_story(store: Store, page_id: int, number: int | None = None) ->
 
 def _story_link(conn: Connection, page_id: int) -> dict[str, Any] | None:
     """The story an article belongs to (id, title, link), or None when it has none yet."""
-    found = q.story_of_page(conn, page_id)
+    found = qs.story_of_page(conn, page_id)
     if found is None:
         return None
     return {"id": found.id, "title": found.title, "href": f"/stories/{found.id}"}

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Dialect, Select
 class _Compiled:
     sql: str
     names: tuple[str, ...]  # the bind parameters, in the order of their ``?``
+    defaults: dict[str, Any]  # values bound in the statement itself (``count > 1``)
     binds: tuple[Callable[[Any], Any] | None, ...]
     results: tuple[tuple[int, Callable[[Any], Any]], ...]  # (column, processor)
     row: Callable[[Sequence[Any]], Any]
@@ -43,11 +44,10 @@ class Prepared:
         compiled = self._by_dialect.get("sqlite") or self._compile(conn.dialect)
         if not conn.in_transaction():
             conn.begin()  # as execute() would: the engine's BEGIN, one snapshot per request
+        given = (params[n] if n in params else compiled.defaults[n] for n in compiled.names)
         values = [
             value if bind is None else bind(value)
-            for value, bind in zip(
-                (params[name] for name in compiled.names), compiled.binds, strict=True
-            )
+            for value, bind in zip(given, compiled.binds, strict=True)
         ]
         cursor = conn.connection.driver_connection.execute(compiled.sql, values)
         rows = cursor.fetchall()
@@ -75,7 +75,7 @@ class Prepared:
             if (processor := column.type._cached_result_processor(dialect, None)) is not None
         )
         row = namedtuple("Row", [column.key for column in columns])._make  # type: ignore[misc]
-        found = _Compiled(str(compiled), names, binds, results, row)
+        found = _Compiled(str(compiled), names, dict(compiled.params), binds, results, row)
         self._by_dialect[dialect.name] = found
         return found
 

@@ -13,17 +13,16 @@ a fifth of an article request, measured with py-spy under load).
 from __future__ import annotations
 
 import base64
-import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, String, and_, bindparam, func, or_, select, type_coerce
+from sqlalchemy import Connection, String, and_, bindparam, func, or_, select, type_coerce
 
 from storyline.errors import InputError, NotFoundError
-from storyline.model import Article, Change, Entity, Story, TimelineEntry, Version
+from storyline.model import Article, Change, Version
 from storyline.store import schema
 from storyline.web.prepared import Prepared
 
@@ -298,115 +297,3 @@ def version_number_of(
         )
     )
     return int(conn.execute(earlier).scalar_one())
-
-
-@dataclass(frozen=True)
-class StoryLine:
-    """One story in a list: its summary columns, without entities or timeline."""
-
-    id: int
-    title: str
-    article_count: int
-    first_seen: datetime | None
-    last_updated: datetime | None
-
-
-def story_lines(
-    conn: Connection, limit: int, cursor: str | None = None
-) -> tuple[list[StoryLine], str | None]:
-    """Stories by last update, newest first, keyset-paged; with the next cursor."""
-    from storyline.store.stories import stories_table as st
-
-    query = select(st.c.id, st.c.title, st.c.article_count, st.c.first_seen, st.c.last_updated)
-    if cursor:
-        at, story_id = decode_cursor(cursor)
-        query = query.where(
-            or_(st.c.last_updated < at, and_(st.c.last_updated == at, st.c.id < story_id))
-        )
-    rows = conn.execute(
-        query.order_by(st.c.last_updated.desc(), st.c.id.desc()).limit(limit + 1)
-    ).all()
-    lines = [
-        StoryLine(r.id, r.title, r.article_count, r.first_seen, r.last_updated)
-        for r in rows[:limit]
-    ]
-    last = lines[-1] if lines else None
-    more = len(rows) > limit and last is not None and last.last_updated is not None
-    return lines, encode_cursor(last.last_updated, last.id) if more and last else None  # type: ignore[arg-type]
-
-
-def story_members(conn: Connection, story_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    """(page id, URL) of each story's articles, in arrival order."""
-    found: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    if not story_ids:
-        return found
-    rows = conn.execute(_story_statements()[0], {"ids": story_ids}).all()
-    for r in rows:
-        found[r.story_id].append((r.id, r.url))
-    return found
-
-
-def story_of_page(conn: Connection, page_id: int) -> StoryLine | None:
-    """The story a page is in, or None when it is not threaded yet."""
-    row = _story_statements()[1].first(conn, {"page_id": page_id})
-    return (
-        StoryLine(row.id, row.title, row.article_count, row.first_seen, row.last_updated)
-        if row
-        else None
-    )
-
-
-def load_story(conn: Connection, story_id: int) -> tuple[Story, list[tuple[int, str]]] | None:
-    """One story with its entities and timeline, and its (page id, URL) members; or None.
-
-    The same Story as ``storyline.store.stories.story`` (a test checks), read on the
-    caller's connection with statements built once: that function builds its queries and
-    opens a connection per call, which was half of a story request's time."""
-    row = _story_statements()[2].first(conn, {"story_id": story_id})
-    if row is None:
-        return None
-    members = [(r.id, r.url) for r in _story_statements()[3].all(conn, {"story_id": story_id})]
-    story = Story(
-        id=row.id,
-        title=row.title,
-        articles=[url for _, url in members],
-        entities=[Entity(**e) for e in json.loads(row.entities_json)],
-        timeline=[TimelineEntry(**t) for t in json.loads(row.timeline_json)],
-        first_seen=row.first_seen,
-        last_updated=row.last_updated,
-    )
-    return story, members
-
-
-@functools.cache
-def _story_statements() -> tuple[Select[Any], Prepared, Prepared, Prepared]:
-    """The story queries, built once (on first use: the stories tables load late)."""
-    from storyline.store.stories import items
-    from storyline.store.stories import stories_table as st
-
-    members = (
-        select(items.c.story_id, _p.c.id, _p.c.url)
-        .join(_p, _p.c.id == items.c.page_id)
-        .where(items.c.story_id.in_(bindparam("ids", expanding=True)))
-        .order_by(items.c.seq)
-    )
-    of_page = (
-        select(st.c.id, st.c.title, st.c.article_count, st.c.first_seen, st.c.last_updated)
-        .join(items, items.c.story_id == st.c.id)
-        .where(items.c.page_id == bindparam("page_id"))
-    )
-    one = select(
-        st.c.id,
-        st.c.title,
-        st.c.first_seen,
-        st.c.last_updated,
-        st.c.entities_json,
-        st.c.timeline_json,
-    ).where(st.c.id == bindparam("story_id"))
-    members_of_one = (
-        select(_p.c.id, _p.c.url)
-        .join(items, _p.c.id == items.c.page_id)
-        .where(items.c.story_id == bindparam("story_id"))
-        .order_by(items.c.seq)
-    )
-    return members, Prepared(of_page), Prepared(one), Prepared(members_of_one)
