@@ -79,3 +79,7 @@ def test_many_near_misses_still_find_the_whole_word():
     text = " ".join(["there other then"] * 40) + ". The end came. " + LONG
     assert _snip(text, "the", "zz", tokens=4) == "…[The] end came. w0…"
     assert _snip(text, "the", tokens=3).startswith("[there] other [then]")  # a prefix
+
+
+def test_a_letter_whose_lower_case_is_longer_does_not_shift_the_marks():
+    assert _snip("İzmir and the harbour fund", "harbour") == "İzmir and the [harbour] fund"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 ELLIPSIS = "…"
 _WORD = re.compile(r"\w+", re.UNICODE)
+_WORD_TAIL = re.compile(r"\w*")
 # letters that may carry a diacritic: Latin-1 to Cyrillic, and Latin Extended Additional
 _ACCENTED = re.compile("[\u00c0-\u04ff\u1e00-\u1eff]")
 
@@ -150,7 +151,32 @@ def _is_word(char: str) -> bool:
 
 def _token_spans(text: str, lo: int, hi: int, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
     """The tokens in ``text[lo:hi]`` that are a query word in any casing (the last word: that
-    start with it): the matches of the case-blind pattern, without compiling it."""
+    start with it): the matches of the case-blind pattern, without compiling it.
+
+    The lower-cased window is searched for each word (``str.find``, in C) and each hit is
+    checked for word boundaries, rather than every token of the window being compared."""
+    window = text[lo:hi].lower()
+    if len(window) != hi - lo:  # a letter whose lower case is longer: compare tokens
+        yield from _each_token(text, lo, hi, words)
+        return
+    ends: dict[int, int] = {}
+    for k, word in enumerate(words):
+        prefix = k == len(words) - 1
+        at = window.find(word)
+        while at >= 0:
+            start = lo + at
+            end = start + len(word)
+            starts_word = not (start and _is_word(text[start - 1]))
+            if starts_word and start not in ends:
+                if prefix:
+                    ends[start] = _WORD_TAIL.match(text, end, hi).end()  # type: ignore[union-attr]
+                elif end == hi or not _is_word(text[end]):  # the window ends a word
+                    ends[start] = end
+            at = window.find(word, at + 1)
+    yield from sorted(ends.items())
+
+
+def _each_token(text: str, lo: int, hi: int, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
     whole, last = set(words[:-1]), words[-1]
     for found in _WORD.finditer(text, lo, hi):
         token = found.group().lower()
