@@ -8,9 +8,14 @@ response), over the same distinct URLs as the load benchmark, and divides
 ``time.process_time`` by the requests. uvicorn's own HTTP parsing and socket work (about
 0.1-0.2 ms a request) is not included. ``--profile`` prints cProfile's top functions.
 
+``--against OTHER/src`` compares this code with another version (e.g. ``git archive`` of
+an older commit, with today's migrations): two worker processes, one per version, take
+turns round by round on the same URLs, so a busy machine slows both alike; each round
+asks new URLs. The table gives the best and median round of each.
+
 Usage:
     .venv/bin/python benchmarks/web_cpu.py [--db .benchmarks/web.db] [--requests 400]
-        [--only search] [--profile 25] [--repeat 3]
+        [--only search] [--profile 25] [--repeat 3] [--against /tmp/old/src]
 """
 
 from __future__ import annotations
@@ -18,8 +23,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
+import os
 import pstats
 import random
+import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -129,32 +138,116 @@ def _paths(make: Callable[[random.Random], str], count: int) -> list[str]:
     return (distinct * (count // len(distinct) + 1))[:count]
 
 
+class Runner:
+    """The app over the benchmark database, and each target's URLs, in this process."""
+
+    def __init__(self, db: Path, requests: int, rounds: int):
+        counts = web_targets.database_counts(db)
+        self.store = Store.open(db, load_settings())
+        self.app = create_app(self.store, load_settings(), read_only=True)
+        words = web_targets.words()
+        self.targets = web_targets.targets(counts["pages"], counts.get("stories", 0), words)
+        self.requests = requests
+        self.urls = {t.name: _paths(t.path, WARM_UP + requests * rounds) for t in self.targets}
+
+    def run(
+        self, name: str, round_: int, profiler: cProfile.Profile | None = None
+    ) -> tuple[float, int]:
+        """CPU ms per request and errors for round ``round_`` of target ``name`` (each round
+        asks other URLs, after the same warm-up)."""
+        urls = self.urls[name]
+        start = WARM_UP + round_ * self.requests
+        return measure(self.app, urls[:WARM_UP] + urls[start : start + self.requests], profiler)
+
+
+def _worker(runner: Runner) -> None:
+    """Answer ``{"target", "round"}`` lines on stdin with ``{"ms", "errors"}`` lines."""
+    for line in sys.stdin:
+        ask = json.loads(line)
+        ms, errors = runner.run(ask["target"], ask["round"])
+        print(json.dumps({"ms": ms, "errors": errors}), flush=True)
+
+
+def _compare(args: argparse.Namespace, names: list[str]) -> None:
+    """This code against the code at ``args.against`` (a ``src`` folder), alternating
+    round by round in two worker processes, so that both see the same machine load."""
+    command = [sys.executable, __file__, "--worker", "--db", str(args.db)]
+    command += ["--requests", str(args.requests), "--repeat", str(args.repeat)]
+    sides = {"before": str(args.against), "after": os.environ.get("PYTHONPATH", "")}
+    workers = {
+        side: subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": path},
+        )
+        for side, path in sides.items()
+    }
+    print(
+        "| target | requests x rounds | before: CPU ms/req, best (median) "
+        "| after: best (median) | after / before |"
+    )
+    print("|---|---|---|---|---|")
+    try:
+        for name in names:
+            spent: dict[str, list[float]] = {side: [] for side in workers}
+            for round_ in range(args.repeat):
+                order = list(workers) if round_ % 2 == 0 else list(workers)[::-1]
+                for side in order:
+                    worker = workers[side]
+                    assert worker.stdin and worker.stdout
+                    worker.stdin.write(json.dumps({"target": name, "round": round_}) + "\n")
+                    worker.stdin.flush()
+                    spent[side].append(json.loads(worker.stdout.readline())["ms"])
+            b, a = (sorted(spent[side]) for side in ("before", "after"))
+            print(
+                f"| {name} | {args.requests} x {args.repeat} | {b[0]:.2f} ({_median(b):.2f}) "
+                f"| {a[0]:.2f} ({_median(a):.2f}) | {a[0] / b[0]:.2f} |",
+                flush=True,
+            )
+    finally:
+        for worker in workers.values():
+            worker.stdin.close()  # type: ignore[union-attr]
+            worker.wait(timeout=60)
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", type=Path, default=ROOT / ".benchmarks" / "web.db")
-    parser.add_argument("--requests", type=int, default=400, help="per target")
+    parser.add_argument("--requests", type=int, default=400, help="per target and round")
     parser.add_argument("--only", default="", help="targets whose name contains this")
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per target (best kept)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per target (best kept)")
+    parser.add_argument("--against", type=Path, help="compare with the code in this src folder")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    counts = web_targets.database_counts(args.db)
-    store = Store.open(args.db, load_settings())
-    app = create_app(store, load_settings(), read_only=True)
-    found = web_targets.targets(counts["pages"], counts.get("stories", 0), web_targets.words())
-    print("| target | requests | errors | app CPU ms/req (best of runs) | all runs |")
+    if args.against:
+        counts = web_targets.database_counts(args.db)
+        found = web_targets.targets(counts["pages"], counts.get("stories", 0), ["x"])
+        _compare(args, [t.name for t in found if args.only in t.name])
+        return
+    runner = Runner(args.db, args.requests, args.repeat)
+    if args.worker:
+        _worker(runner)
+        return
+    print("| target | requests | errors | app CPU ms/req (best of rounds) | all rounds |")
     print("|---|---|---|---|---|")
-    for target in found:
+    for target in runner.targets:
         if args.only and args.only not in target.name:
             continue
-        paths = _paths(target.path, args.requests + WARM_UP)
         profiler = cProfile.Profile() if args.profile else None
-        runs = [measure(app, paths, profiler) for _ in range(args.repeat)]
+        runs = [runner.run(target.name, r, profiler) for r in range(args.repeat)]
         best = min(ms for ms, _ in runs)
         every = " / ".join(f"{ms:.2f}" for ms, _ in runs)
-        print(f"| {target.name} | {len(paths) - WARM_UP} | {runs[0][1]} | {best:.2f} | {every} |")
+        print(f"| {target.name} | {args.requests} | {runs[0][1]} | {best:.2f} | {every} |")
         if profiler:
             pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
-    store.close()
+    runner.store.close()
 
 
 if __name__ == "__main__":
