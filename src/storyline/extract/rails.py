@@ -280,13 +280,16 @@ def annotate_links(blocks: list[Block], tree: HtmlElement) -> None:
         return
     longest = max(len(k) for k in wanted) * 2 + 40
     found: dict[str, HtmlElement] = {}
+    keys: dict[str, str] = {}  # nested elements often share one text (li > span > a)
     for element in tree.iter(*_BLOCK_TAGS):
         if element.tag in _LABEL_TAGS and any(c.tag not in _INLINE_TAGS for c in element):
             continue  # a wrapper: its text is its children's, matched there
         text = element.text_content()
         if len(text) > longest:
             continue
-        key = norm(text)
+        key = keys.get(text)
+        if key is None:
+            key = keys[text] = norm(text)
         if key in wanted and key not in found:
             found[key] = element
     for block in blocks:
