@@ -62,6 +62,7 @@ class Result:
     peak_rss: int
     cpu: float
     notes: str
+    parent_cpu: float = 0.0  # the reading-and-writing process alone (part of ``cpu``)
 
     @property
     def rate(self) -> float:
@@ -161,12 +162,14 @@ def tree_usage(root: int) -> tuple[int, dict[int, float]]:
 
 @dataclass
 class Usage:
-    """What ``measure`` saw: wall seconds, peak RSS of the tree, CPU seconds of the tree."""
+    """What ``measure`` saw: wall seconds, peak RSS of the tree, CPU seconds of the tree
+    and of its root process alone."""
 
     seconds: float
     peak_rss: int
     cpu: float
     notes: str
+    root_cpu: float
 
 
 def measure(run: Callable[[], str], pid: Callable[[], int | None]) -> Usage:
@@ -194,7 +197,9 @@ def measure(run: Callable[[], str], pid: Callable[[], int | None]) -> Usage:
         sampler.join()
     me = os.getpid()
     cpu = sum(v for k, v in seen.items() if k != me) + (own if me in seen else 0.0)
-    return Usage(elapsed, peak[0], cpu, notes)
+    root = pid()
+    root_cpu = own if root == me else seen.get(root, 0.0) if root is not None else 0.0
+    return Usage(elapsed, peak[0], cpu, notes, root_cpu)
 
 
 def run_storyline(warc: Path, db: Path, workers: int, records: int) -> Result:
@@ -233,7 +238,7 @@ def run_storyline(warc: Path, db: Path, workers: int, records: int) -> Result:
 
     used = measure(run, lambda: proc[0].pid if proc else None)
     name = f"storyline ingest --workers {workers}"
-    return Result(name, records, used.seconds, used.peak_rss, used.cpu, used.notes)
+    return Result(name, records, used.seconds, used.peak_rss, used.cpu, used.notes, used.root_cpu)
 
 
 def _trafilatura(html: bytes) -> int:
@@ -260,7 +265,7 @@ def run_trafilatura(warc: Path, workers: int, records: int) -> Result:
 
     used = measure(run, os.getpid)
     name = f"trafilatura alone, {workers}-process pool"
-    return Result(name, records, used.seconds, used.peak_rss, used.cpu, used.notes)
+    return Result(name, records, used.seconds, used.peak_rss, used.cpu, used.notes, used.root_cpu)
 
 
 def median_run(runs: list[Result]) -> Result:
@@ -272,6 +277,7 @@ def median_run(runs: list[Result]) -> Result:
         max(r.peak_rss for r in runs),
         statistics.median(r.cpu for r in runs),
         runs[0].notes,
+        statistics.median(r.parent_cpu for r in runs),
     )
 
 
@@ -289,13 +295,14 @@ def table(ours: list[Result], theirs: list[Result], command: str) -> str:
         f"Command: `{command}` ({os.cpu_count()} cores, {datetime.now(UTC):%Y-%m-%d}{rounds}).",
         "",
         "| pipeline | records | seconds | pages/s | vs trafilatura | CPU ms/page "
-        "| CPU-bound ratio | peak RSS | result |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| of which parent | CPU-bound ratio | peak RSS | result |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         lines.append(
             f"| {r.name} | {r.records:,} | {r.seconds:.1f} | {r.rate:.1f} | "
-            f"{r.rate / base.rate:.2f}× | {r.cpu_ms:.1f} | {base.cpu_ms / r.cpu_ms:.2f}× | "
+            f"{r.rate / base.rate:.2f}× | {r.cpu_ms:.1f} | "
+            f"{1000 * r.parent_cpu / r.records:.1f} | {base.cpu_ms / r.cpu_ms:.2f}× | "
             f"{r.peak_rss / 2**20:,.0f} MiB | {r.notes} |"
         )
     if len(ours) > 1:
