@@ -133,8 +133,8 @@ def stored_type(store: Store) -> str:
 
 
 def test_nul_characters_do_not_fail_the_transaction(postgres_url):
-    """PostgreSQL text cannot hold NUL: it is stored as U+FFFD; the version and its
-    hash (of the article as given) are kept."""
+    """PostgreSQL text and JSON cannot hold NUL: it is stored as U+FFFD (also in the
+    article JSON, on every database); the version's hash is of the article as given."""
     url = "https://news.example/nul"
     with Store.open(postgres_url) as store:
         given = article(url, "Head\x00line", "Body \x00 text.")
@@ -143,9 +143,17 @@ def test_nul_characters_do_not_fail_the_transaction(postgres_url):
         store.update_page_fetch(page.id, error="bad\x00byte", status=500)
         assert store.page(url).last_error == "bad\ufffdbyte"
         (version,) = store.versions(url)
-        assert version.article == given  # the article JSON escapes NUL, so it round-trips
+        assert version.article == article(url, "Head\ufffdline", "Body \ufffd text.")
         assert version.content_hash == stored.version.content_hash == given.content_hash()
         assert not store.store_version(url, T0 + timedelta(hours=1), given).created
+        assert [h.url for h in _search(store, "line")] == [url]
+
+
+def _search(store: Store, words: str) -> list:
+    from storyline.store.search import SearchQuery, search_articles
+
+    with store.engine.connect() as conn:
+        return search_articles(conn, SearchQuery(words=words)).hits
 
 
 def test_times_do_not_depend_on_the_session_time_zone(postgres_url):

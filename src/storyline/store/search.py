@@ -4,8 +4,9 @@ On SQLite an FTS5 table (``search_fts``) holds one row per page, the page's late
 version: headline in one column, standfirst and body in the other. Triggers keep it in
 sync as versions are stored (the version writer updates ``pages.latest_version_id``) or
 re-extracted, so no writer has to remember it; ``create_search_index`` is migration 2
-and back-fills pages stored before it. Other databases (PostgreSQL) fall back to
-case-insensitive LIKE over the latest version's headline and text.
+and back-fills pages stored before it. PostgreSQL has its own index of every version's
+text (``pg_search.py``, migration 8); other databases fall back to case-insensitive
+LIKE over the latest version's headline and text.
 
 Words are matched as whole tokens, all of them (AND); the last one also as a prefix.
 Results are ranked by BM25 with the headline weighted up (FTS5's own ``rank``
@@ -48,6 +49,7 @@ from sqlalchemy import (
 
 from storyline.store import schema
 from storyline.store.coltypes import UTCDateTime
+from storyline.store.pg_search import text_match
 from storyline.store.snippets import Matcher, make_snippet, match_pattern
 
 FTS_TABLE = "search_fts"
@@ -240,9 +242,10 @@ def _site_patterns(site: str) -> dict[str, str]:
 
 
 def _like(conn: Connection, query: SearchQuery, words: list[str]) -> SearchResult:
-    """Search without FTS5 (PostgreSQL; on SQLite only filter-only listings come here).
+    """Search without FTS5 (on SQLite only filter-only listings come here).
 
-    Each word must occur, case folded, in the headline or in the standfirst and body read
+    On PostgreSQL the words are matched by its full-text index (``pg_search``); elsewhere
+    each word must occur, case folded, in the headline or in the standfirst and body read
     from the article JSON (not the JSON's keys), as a substring: a superset of what FTS5's
     whole-word match finds. Headlines holding every word rank first, then the newest.
     """
@@ -255,21 +258,11 @@ def _like(conn: Connection, query: SearchQuery, words: list[str]) -> SearchResul
         .where(p.c.latest_version_id == v.c.id)
     )
     order: list[Any] = [v.c.fetched_at.desc(), v.c.page_id.desc()]
+    engine = "like"
     if words:
-        data = cast(v.c.article_json, JSON)
-        text_ = func.lower(
-            func.coalesce(v.c.title, "")
-            + " "
-            + func.coalesce(data["standfirst"].as_string(), "")
-            + " "
-            + func.coalesce(data["body_text"].as_string(), "")
-        )
-        title = func.lower(func.coalesce(v.c.title, ""))
-        raw = func.lower(v.c.article_json)  # cheap first pass: the words occur in the JSON
-        stmt = stmt.where(*(raw.contains(w.lower(), autoescape=True) for w in words))
-        stmt = stmt.where(*(text_.contains(w.lower(), autoescape=True) for w in words))
-        in_title = and_(*(title.contains(w.lower(), autoescape=True) for w in words))
-        order.insert(0, case((in_title, 0), else_=1))
+        conditions, rank, engine = _word_match(conn.dialect.name, v, words)
+        stmt = stmt.where(*conditions)
+        order.insert(0, rank)
     sqlite = conn.dialect.name == "sqlite"  # its LIKE folds ASCII case already
     if query.site:
         sites = _site_patterns(query.site).values()
@@ -293,7 +286,28 @@ def _like(conn: Connection, query: SearchQuery, words: list[str]) -> SearchResul
         SearchHit(r.id, r.url, r.title, r.fetched_at, _like_snippet(r.article_json, pattern_))
         for r in rows[: query.limit]
     ]
-    return SearchResult(hits, len(rows) > query.limit, "like")
+    return SearchResult(hits, len(rows) > query.limit, engine)
+
+
+def _word_match(dialect: str, v: Any, words: list[str]) -> tuple[list[Any], Any, str]:
+    """(conditions every word must meet, headline-first rank, the engine's name)."""
+    if dialect == "postgresql":
+        matches, in_headline = text_match(v, words)
+        return [matches], case((in_headline, 0), else_=1), "tsvector"
+    data = cast(v.c.article_json, JSON)
+    text_ = func.lower(
+        func.coalesce(v.c.title, "")
+        + " "
+        + func.coalesce(data["standfirst"].as_string(), "")
+        + " "
+        + func.coalesce(data["body_text"].as_string(), "")
+    )
+    title = func.lower(func.coalesce(v.c.title, ""))
+    raw = func.lower(v.c.article_json)  # cheap first pass: the words occur in the JSON
+    conditions = [raw.contains(w.lower(), autoescape=True) for w in words]
+    conditions += [text_.contains(w.lower(), autoescape=True) for w in words]
+    in_title = and_(*(title.contains(w.lower(), autoescape=True) for w in words))
+    return conditions, case((in_title, 0), else_=1), "like"
 
 
 def _like_snippet(article_json: str, pattern: Matcher | None) -> str:

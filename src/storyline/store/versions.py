@@ -88,7 +88,21 @@ class EncodedArticle:
 
 
 def _article_json(article: Article) -> str:
-    return json.dumps(article.to_dict(), ensure_ascii=False)
+    text = json.dumps(article.to_dict(), ensure_ascii=False)
+    if "\\u0000" in text:  # a NUL in the article: PostgreSQL's JSON functions refuse it
+        text = json.dumps(_without_nul(article.to_dict()), ensure_ascii=False)
+    return text
+
+
+def _without_nul(data: Any) -> Any:
+    """``data`` with NUL characters as U+FFFD, as HTML parsers read ``&#0;``."""
+    if isinstance(data, str):
+        return data.replace("\x00", "\ufffd")
+    if isinstance(data, dict):
+        return {k: _without_nul(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_without_nul(v) for v in data]
+    return data
 
 
 def decompress_raw(data: bytes, encoding: str | None) -> bytes:

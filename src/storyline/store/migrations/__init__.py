@@ -35,6 +35,7 @@ from storyline.store.migrations import (
     m0005_story_events,
     m0006_story_snapshots,
     m0007_unbounded_text,
+    m0008_postgres_search,
 )
 
 
@@ -59,6 +60,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _from_module(5, m0005_story_events),
     _from_module(6, m0006_story_snapshots),
     _from_module(7, m0007_unbounded_text),
+    _from_module(8, m0008_postgres_search),
 )
 
 _meta = MetaData()
