@@ -3,7 +3,8 @@
 Real articles (extracted once from the shared pages) are stored as captures of many
 pages: each page sees a few captures, most unchanged, some changed, one in ten arriving
 out of order (an older capture after a newer one). Then every page's versions are read
-back. The compare function is a stub, so the figures are the store's own cost (hashing,
+back, and a few word searches run (FTS5 on SQLite, the tsvector index on PostgreSQL).
+The compare function is a stub, so the figures are the store's own cost (hashing,
 JSON, compression, SQL, the driver), not the revisions stage's.
 
 CPU is the measure (the machine is shared): this process's CPU time, and for PostgreSQL
@@ -37,6 +38,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 DATA = ROOT / ".." / "shared" / "data" / "extraction"
 SECTION = "## Store: SQLite and PostgreSQL"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+# word queries, each run SEARCH_REPEAT times: common, two words, rare, absent
+SEARCHES = ("government", "the police", "plumes", "zzzqqq")
+SEARCH_REPEAT = 5
 
 
 @dataclass
@@ -51,6 +55,8 @@ class Result:
     client_read_ms: float
     server_read_ms: float | None
     wall_write_ms: float
+    client_search_ms: float
+    server_search_ms: float | None
 
 
 def _articles(count: int) -> list:
@@ -101,6 +107,7 @@ def _server_cpu(data_dir: Path) -> float:
 
 def _run(name: str, target: str | Path, captures: list, cpu_of_server) -> Result:
     from storyline.store import Store
+    from storyline.store.search import SearchQuery, search_articles
 
     with Store.open(target, compare=lambda old, new: []) as store:
         server0, client0, wall0 = cpu_of_server(), time.process_time(), time.perf_counter()
@@ -111,8 +118,14 @@ def _run(name: str, target: str | Path, captures: list, cpu_of_server) -> Result
         for url in urls:
             store.versions(url)
         client2, server2 = time.process_time(), cpu_of_server()
+        with store.engine.connect() as conn:
+            for _ in range(SEARCH_REPEAT):
+                for words in SEARCHES:
+                    search_articles(conn, SearchQuery(words=words))
+        client3, server3 = time.process_time(), cpu_of_server()
         versions = store.counts()["versions"]
     n = len(captures)
+    searches = SEARCH_REPEAT * len(SEARCHES)
     server_write = (server1 - server0) * 1000 / n if name != "SQLite" else None
     server_read = (server2 - server1) * 1000 / len(urls) if name != "SQLite" else None
     return Result(
@@ -124,21 +137,26 @@ def _run(name: str, target: str | Path, captures: list, cpu_of_server) -> Result
         (client2 - client1) * 1000 / len(urls),
         server_read,
         (wall1 - wall0) * 1000 / n,
+        (client3 - client2) * 1000 / searches,
+        (server3 - server2) * 1000 / searches if name != "SQLite" else None,
     )
 
 
 def _table(results: list[Result], pages: int) -> str:
     lines = [
         "| backend | captures stored | versions | write CPU ms/capture (client + server) "
-        "| read CPU ms/page (client + server) | write wall ms/capture |",
-        "|---|---|---|---|---|---|",
+        "| read CPU ms/page (client + server) | search CPU ms/query (client + server) "
+        "| write wall ms/capture |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in results:
         server_w = f" + {r.server_write_ms:.2f}" if r.server_write_ms is not None else ""
         server_r = f" + {r.server_read_ms:.2f}" if r.server_read_ms is not None else ""
+        server_s = f" + {r.server_search_ms:.2f}" if r.server_search_ms is not None else ""
         lines.append(
             f"| {r.name} | {r.stored:,} | {r.versions:,} | {r.client_write_ms:.2f}{server_w} "
-            f"| {r.client_read_ms:.2f}{server_r} | {r.wall_write_ms:.2f} |"
+            f"| {r.client_read_ms:.2f}{server_r} | {r.client_search_ms:.2f}{server_s} "
+            f"| {r.wall_write_ms:.2f} |"
         )
     return "\n".join(lines) + f"\n\n({pages:,} pages; CPU from process_time and /proc.)"
 
