@@ -164,3 +164,7 @@ def test_search_form_choices_and_snippets_are_escaped():
     )
     marked = env.filters["marked"]([{"text": XSS, "match": True}, {"text": "<b>", "match": False}])
     assert str(marked) == f"<mark>{ESCAPED}</mark>&lt;b&gt;"
+    paragraphs = env.filters["paragraphs"](
+        [{"text": XSS, "kind": "quote"}, {"text": "<i>", "kind": "paragraph"}]
+    )
+    assert str(paragraphs) == f"<blockquote>{ESCAPED}</blockquote>\n<p>&lt;i&gt;</p>"

@@ -48,6 +48,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["day"] = _day
     env.filters["spark"] = sparkline_svg
     env.filters["marked"] = _marked
+    env.filters["paragraphs"] = _paragraphs
     env.filters["safe_html"] = lambda html: Markup(sanitize_html(html or ""))
     env.globals["section_titles"] = SECTION_TITLES
     env.globals["when"] = _when
@@ -177,6 +178,25 @@ def _options_html(choices: tuple[str, ...], selected: str | None) -> Markup:
             for c, mark in ((c, " selected" if c == selected else "") for c in choices)
         )
     )
+
+
+_PARAGRAPH_TAGS = {
+    "heading": ("<h3>", "</h3>"),
+    "quote": ("<blockquote>", "</blockquote>"),
+    "list_item": ("<ul><li>", "</li></ul>"),
+}
+
+
+def _paragraphs(paragraphs: list[dict[str, Any]]) -> Markup:
+    """A section's paragraphs as HTML, each text escaped, in the tag of its kind.
+
+    One Python call per section instead of a template loop with a test per paragraph:
+    an article has about 30 paragraphs, and the loop was a third of rendering its page."""
+    html = []
+    for paragraph in paragraphs:
+        start, end = _PARAGRAPH_TAGS.get(paragraph["kind"], ("<p>", "</p>"))
+        html.append(f"{start}{escape(paragraph['text'])}{end}")
+    return Markup("\n".join(html))
 
 
 def _marked(parts: list[dict[str, Any]]) -> Markup:
