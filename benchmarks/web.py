@@ -31,16 +31,15 @@ import time
 from pathlib import Path
 
 import httpx
-from markdown_sections import replace_block  # noqa: E402  (benchmarks/ is on sys.path)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import web_httpx  # noqa: E402 (benchmarks/ is not a package)
 import web_wrk  # noqa: E402
 from web_data import ensure_database  # noqa: E402
+from web_report import SECTION, write_block  # noqa: E402
 from web_targets import Target, targets, words  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTION = "## Web"
 
 
 def _free_port() -> int:
@@ -120,7 +119,7 @@ def main() -> None:
     if args.write:
         block = f"web-{args.load}-workers{args.workers}"
         body = _block(report, counts, args, (load_before, os.getloadavg()))
-        replace_block(args.write, SECTION, block, body)
+        write_block(args.write, block, body)
         print(f"wrote block {block!r} of {SECTION!r} in {args.write}", file=sys.stderr)
 
 

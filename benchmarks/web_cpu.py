@@ -8,14 +8,17 @@ response), over the same distinct URLs as the load benchmark, and divides
 ``time.process_time`` by the requests. uvicorn's own HTTP parsing and socket work (about
 0.1-0.2 ms a request) is not included. ``--profile`` prints cProfile's top functions.
 
-``--against OTHER/src`` compares this code with another version (e.g. ``git archive`` of
-an older commit, with today's migrations): two worker processes, one per version, take
-turns round by round on the same URLs, so a busy machine slows both alike; each round
-asks new URLs. The table gives the best and median round of each.
+``--before COMMIT`` compares this code with the web area's code (``AREA``) at an older
+commit, the rest of the tree as now (so today's migrations still open the database);
+``--against OTHER/src`` with any other ``src`` folder. Two worker processes, one per
+version, take turns round by round on the same URLs, so a busy machine slows both alike;
+each round asks new URLs. The table gives the best and median round of each;
+``--write`` puts it into the "## Web" section of docs/benchmarks.md (block ``web-cpu``).
 
 Usage:
     .venv/bin/python benchmarks/web_cpu.py [--db .benchmarks/web.db] [--requests 400]
-        [--only search] [--profile 25] [--repeat 3] [--against /tmp/old/src]
+        [--only search] [--profile 25] [--repeat 3] [--against /tmp/old/src | --before COMMIT]
+        [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -27,9 +30,11 @@ import json
 import os
 import pstats
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -41,9 +46,11 @@ from storyline.web.app import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import web_targets  # noqa: E402 (benchmarks/ is not a package)
+from web_report import write_block  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP = 20
+AREA = ("src/storyline/web", "src/storyline/store/search.py", "src/storyline/store/snippets.py")
 
 
 async def call(app: Any, path: str) -> tuple[int, int]:
@@ -168,7 +175,7 @@ def _worker(runner: Runner) -> None:
         print(json.dumps({"ms": ms, "errors": errors}), flush=True)
 
 
-def _compare(args: argparse.Namespace, names: list[str]) -> None:
+def _compare(args: argparse.Namespace, names: list[str]) -> str:
     """This code against the code at ``args.against`` (a ``src`` folder), alternating
     round by round in two worker processes, so that both see the same machine load."""
     command = [sys.executable, __file__, "--worker", "--db", str(args.db)]
@@ -184,11 +191,12 @@ def _compare(args: argparse.Namespace, names: list[str]) -> None:
         )
         for side, path in sides.items()
     }
-    print(
+    lines = [
         "| target | requests x rounds | before: CPU ms/req, best (median) "
-        "| after: best (median) | after / before |"
-    )
-    print("|---|---|---|---|---|")
+        "| after: best (median) | after / before |",
+        "|---|---|---|---|---|",
+    ]
+    print("\n".join(lines), flush=True)
     try:
         for name in names:
             spent: dict[str, list[float]] = {side: [] for side in workers}
@@ -201,15 +209,49 @@ def _compare(args: argparse.Namespace, names: list[str]) -> None:
                     worker.stdin.flush()
                     spent[side].append(json.loads(worker.stdout.readline())["ms"])
             b, a = (sorted(spent[side]) for side in ("before", "after"))
-            print(
+            lines.append(
                 f"| {name} | {args.requests} x {args.repeat} | {b[0]:.2f} ({_median(b):.2f}) "
-                f"| {a[0]:.2f} ({_median(a):.2f}) | {a[0] / b[0]:.2f} |",
-                flush=True,
+                f"| {a[0]:.2f} ({_median(a):.2f}) | {a[0] / b[0]:.2f} |"
             )
+            print(lines[-1], flush=True)
     finally:
         for worker in workers.values():
             worker.stdin.close()  # type: ignore[union-attr]
             worker.wait(timeout=60)
+    return "\n".join(lines)
+
+
+def _tree_at(commit: str, into: Path) -> Path:
+    """A ``src`` folder with the web area's code (``AREA``) as at ``commit`` and everything
+    else as in this checkout, so the database's newer migrations still open."""
+    shutil.copytree(ROOT / "src", into / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    for path in AREA:
+        target = into / path
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, *AREA], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
+
+
+def _described(table: str, args: argparse.Namespace) -> str:
+    """The table with the command that made it and the machine's load."""
+    before = f"--before {args.before}" if args.before else f"--against {args.against}"
+    command = (
+        f".venv/bin/python benchmarks/web_cpu.py {before} --requests {args.requests} "
+        f"--repeat {args.repeat} --write docs/benchmarks.md"
+    )
+    load = os.getloadavg()[0]
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return (
+        f"Command: `{command}`, {when}, load average {load:.1f} at the end. In-process "
+        "(no server, no sockets): CPU per request of the app, before and after, the "
+        "before side being the web area's code at that commit.\n\n" + table
+    )
 
 
 def _median(values: list[float]) -> float:
@@ -224,12 +266,21 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="print the top N functions")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per target (best kept)")
     parser.add_argument("--against", type=Path, help="compare with the code in this src folder")
+    parser.add_argument(
+        "--before", metavar="COMMIT", help="compare with the web area's code at COMMIT"
+    )
+    parser.add_argument("--write", type=Path, help="put the table into docs/benchmarks.md")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.against:
+    if args.against or args.before:
         counts = web_targets.database_counts(args.db)
         found = web_targets.targets(counts["pages"], counts.get("stories", 0), ["x"])
-        _compare(args, [t.name for t in found if args.only in t.name])
+        with tempfile.TemporaryDirectory() as tmp:
+            if args.before:
+                args.against = _tree_at(args.before, Path(tmp))
+            table = _compare(args, [t.name for t in found if args.only in t.name])
+        if args.write:
+            write_block(args.write, "web-cpu", _described(table, args))
         return
     runner = Runner(args.db, args.requests, args.repeat)
     if args.worker:
