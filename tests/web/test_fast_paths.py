@@ -171,3 +171,26 @@ def test_a_storys_lines_and_changes_equal_those_of_its_page_ids(store: Store):
             assert qs.story_latest_changes(conn, story.id) == q.changes_for(conn, changed)
             checked += len(changed)
     assert checked > 0  # some stories have articles with stored changes
+
+
+def test_stored_article_dict_equals_the_long_way():
+    from storyline.model import Article
+    from storyline.web.data import stored_article_dict
+
+    seed = (SHARED / "seed" / "danish-troops-leaving-mali.txt").read_text(encoding="utf-8")
+    articles = [extract_text(seed)] + [extract_article(html, url) for url, html in shared_pages(6)]
+    assert any(a.promos or a.related for a in articles)
+    for article in articles:
+        written = article.to_dict()
+        assert stored_article_dict(json.dumps(written)) == written
+        # not as to_dict writes it: an older row, a hand edit, a stale body_text
+        variants = [
+            {k: v for k, v in written.items() if k != "navigation"},
+            {**written, "extra": 1},
+            {**written, "body_text": "stale"},
+            {**written, "sections": [{"kind": "body", "paragraphs": ["plain string"]}]},
+            {**written, "labels": "UPDATE"},
+        ]
+        for variant in variants:
+            expected = Article.from_dict(json.loads(json.dumps(variant))).to_dict()
+            assert stored_article_dict(json.dumps(variant)) == expected

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection
 
 from storyline.errors import NotFoundError
-from storyline.model import Article, Change
+from storyline.model import Article, Change, Paragraph, Promo, Section, Teaser
 from storyline.revisions import article_diff, compare_articles, summarize_changes
 from storyline.store import Store
 from storyline.store.rows import SourceRow
@@ -73,6 +74,62 @@ def article_dict(article: Article) -> dict[str, Any]:
     data = plain(article)
     data["body_text"] = article.body_text
     return data
+
+
+def stored_article_dict(stored: str) -> dict[str, Any]:
+    """``Article.from_dict(json.loads(stored)).to_dict()``, without building the Article.
+
+    Parsing the JSON into dataclasses and walking them back into dicts cost as much as
+    the rest of an article request. JSON that ``Article.to_dict`` wrote (every key there,
+    no other, paragraphs as objects) already is that dict but for ``body_text``, which is
+    recomputed from the sections as the property does; anything else (rows written by an
+    older version, hand edits) takes the long way. A test checks both agree."""
+    data = json.loads(stored)
+    if not _as_written(data):
+        return article_dict(Article.from_dict(data))
+    parts: list[str] = []
+    for section in data["sections"]:
+        if section["heading"]:
+            parts.append(section["heading"])
+        parts.extend(p["text"] for p in section["paragraphs"])
+    data["body_text"] = "\n".join(parts)
+    return data
+
+
+def _as_written(data: Any) -> bool:
+    """Whether ``data`` has exactly the shape ``Article.to_dict`` gives (see above)."""
+    keys = _dict_keys()
+    if not isinstance(data, dict) or data.keys() != keys["article"]:
+        return False
+    if not all(type(data[name]) is list for name in _LISTS):
+        return False
+    for name, kind in (("promos", "promo"), ("related", "teaser"), ("sections", "section")):
+        if not all(type(item) is dict and item.keys() == keys[kind] for item in data[name]):
+            return False
+    return all(
+        type(section["paragraphs"]) is list
+        and all(type(p) is dict and p.keys() == keys["paragraph"] for p in section["paragraphs"])
+        for section in data["sections"]
+    )
+
+
+_LISTS = ("labels", "authors", "sections", "promos", "related", "navigation")
+
+
+@functools.cache
+def _dict_keys() -> dict[str, set[str]]:
+    names = {
+        kind: {f.name for f in dataclasses.fields(cls)}
+        for kind, cls in (
+            ("article", Article),
+            ("section", Section),
+            ("paragraph", Paragraph),
+            ("promo", Promo),
+            ("teaser", Teaser),
+        )
+    }
+    names["article"].add("body_text")
+    return names
 
 
 def plain(value: Any) -> Any:
@@ -140,7 +197,8 @@ def article_data_on(conn: Connection, page_id: int, number: int | None = None) -
     if not history:
         raise NotFoundError(f"article {page_id} ({page.url}) has no stored version yet")
     line = _pick(history, number, page.url)
-    version = q.load_version(conn, page.url, line)
+    content_hash, stored = q.load_article_json(conn, line)
+    article = stored_article_dict(stored)
     changes = q.changes_of_page(conn, page_id)
     latest = history[-1].number
     return {
@@ -149,15 +207,15 @@ def article_data_on(conn: Connection, page_id: int, number: int | None = None) -
         "canonical_url": page.canonical_url,
         "site": site_of(page.url),
         "href": f"/articles/{page_id}",
-        "title": version.article.title or page.title or page.url,
+        "title": article["title"] or page.title or page.url,
         "version_count": len(history),
         "version": {
             "number": line.number,
             "fetched_at": iso(line.fetched_at),
-            "content_hash": version.content_hash,
+            "content_hash": content_hash,
             "is_latest": line.number == latest,
         },
-        "article": article_dict(version.article),
+        "article": article,
         "versions": [_version_dict(page_id, h, changes.get(h.id, [])) for h in reversed(history)],
         "default_a": max(1, line.number - 1),
         "default_b": line.number,

@@ -203,6 +203,13 @@ def version_lines(conn: Connection, page_id: int) -> list[VersionLine]:
     return [VersionLine(i, r.id, r.fetched_at, r.title) for i, r in enumerate(rows, 1)]
 
 
+def load_article_json(conn: Connection, line: VersionLine) -> tuple[str, str]:
+    """(content hash, stored article JSON) of one history line, for readers that do not
+    need the Article objects (``data.stored_article_dict``)."""
+    (row,) = _ARTICLE.all(conn, {"version_id": line.id})
+    return row.content_hash, row.article_json
+
+
 def load_version(conn: Connection, url: str, line: VersionLine) -> Version:
     """The full version (Article parsed) for one history line."""
     (row,) = _ARTICLE.all(conn, {"version_id": line.id})
