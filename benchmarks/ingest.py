@@ -174,10 +174,12 @@ class Usage:
 
 def measure(run: Callable[[], str], pid: Callable[[], int | None]) -> Usage:
     """Time ``run`` while sampling RSS and CPU of the process tree at ``pid()``. When that
-    tree is this process, only its main thread's CPU counts (not the sampler's)."""
-    peak, seen, stop = [0], {}, threading.Event()
+    tree is this process, its CPU counts without the sampler thread's own (every other
+    thread counts: a ``multiprocessing.Pool`` reads its input in a thread of its own)."""
+    peak, seen, stop, sampler_cpu = [0], {}, threading.Event(), [0.0]
 
     def sample() -> None:
+        begun = time.thread_time()
         while not stop.is_set():
             if (root := pid()) is not None:
                 rss, cpu = tree_usage(root)
@@ -185,16 +187,18 @@ def measure(run: Callable[[], str], pid: Callable[[], int | None]) -> Usage:
                 for child, seconds in cpu.items():
                     seen[child] = max(seen.get(child, 0.0), seconds)
             stop.wait(0.1)
+        sampler_cpu[0] = time.thread_time() - begun
 
     sampler = threading.Thread(target=sample, daemon=True)
+    started, own = time.perf_counter(), time.process_time()
     sampler.start()
-    started, own = time.perf_counter(), time.thread_time()
     try:
         notes = run()
     finally:
-        elapsed, own = time.perf_counter() - started, time.thread_time() - own
+        elapsed = time.perf_counter() - started
         stop.set()
         sampler.join()
+        own = time.process_time() - own - sampler_cpu[0]
     me = os.getpid()
     cpu = sum(v for k, v in seen.items() if k != me) + (own if me in seen else 0.0)
     root = pid()
