@@ -107,3 +107,21 @@ def test_the_entity_filter_folds_case(store):
         assert _titles(_search(store, "", entity=name)) == ["Council budget approved"], name
     assert _titles(_search(store, "harbour", entity="jeppe kofod")) == ["Council budget approved"]
     assert _search(store, "", entity="Kofod Jeppe") == []
+
+
+def test_word_queries_read_the_full_text_index(store, engine):
+    """The query spells the indexed expression, so the planner reads the index (a table
+    without statistics yet included) instead of tokenizing every article again."""
+    if engine != "tsvector":
+        pytest.skip("the LIKE fallback has no index")
+    from sqlalchemy import select, text
+
+    from storyline.store import schema
+    from storyline.store.pg_search import INDEX, text_match
+
+    matches, _ = text_match(schema.versions, ["harbour", "fund"])
+    stmt = select(schema.versions.c.id).where(matches)
+    sql = stmt.compile(store.engine, compile_kwargs={"literal_binds": True})
+    with store.engine.connect() as conn:
+        plan = "\n".join(conn.execute(text(f"EXPLAIN {sql}")).scalars())
+    assert INDEX in plan, plan
