@@ -150,7 +150,13 @@ def _block(
     if (args.pages, args.versions) != (10_000, 50_000):
         command += f" --pages {args.pages} --versions {args.versions}"
     before, after = loads
-    cpu = "" if args.workers == 1 or args.load != "wrk" else " (not measured with workers)"
+    cpu = (
+        "Server CPU is the server process's user + system time over the requests answered."
+        if args.workers == 1 and args.load == "wrk"
+        else "Server CPU is not measured here (the work is in the worker processes)."
+        if args.load == "wrk"
+        else ""
+    )
     return (
         f"Command: `{command} --write docs/benchmarks.md`, "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
@@ -158,7 +164,7 @@ def _block(
         f"{counts['changes']:,} changes, {counts.get('stories', 0):,} stories; "
         f"`storyline serve --read-only --workers {args.workers}`; {os.cpu_count()} cores, "
         f"load average {before[0]:.1f} before and {after[0]:.1f} after the run. "
-        f"Server CPU per request{cpu}.\n\n{report}"
+        f"{cpu}\n\n{report}"
     )
 
 

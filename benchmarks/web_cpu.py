@@ -12,7 +12,8 @@ response), over the same distinct URLs as the load benchmark, and divides
 commit, the rest of the tree as now (so today's migrations still open the database);
 ``--against OTHER/src`` with any other ``src`` folder. Two worker processes, one per
 version, take turns round by round on the same URLs, so a busy machine slows both alike;
-each round asks new URLs. The table gives the best and median round of each;
+each round asks new URLs. The table gives each side's mean over all rounds (many short
+rounds make the two sides share the machine's ups and downs) and its best round;
 ``--write`` puts it into the "## Web" section of docs/benchmarks.md (block ``web-cpu``).
 
 Usage:
@@ -192,8 +193,8 @@ def _compare(args: argparse.Namespace, names: list[str]) -> str:
         for side, path in sides.items()
     }
     lines = [
-        "| target | requests x rounds | before: CPU ms/req, best (median) "
-        "| after: best (median) | after / before |",
+        "| target | requests x rounds | before: CPU ms/req, mean (best) "
+        "| after: mean (best) | after / before (mean) |",
         "|---|---|---|---|---|",
     ]
     print("\n".join(lines), flush=True)
@@ -210,8 +211,8 @@ def _compare(args: argparse.Namespace, names: list[str]) -> str:
                     spent[side].append(json.loads(worker.stdout.readline())["ms"])
             b, a = (sorted(spent[side]) for side in ("before", "after"))
             lines.append(
-                f"| {name} | {args.requests} x {args.repeat} | {b[0]:.2f} ({_median(b):.2f}) "
-                f"| {a[0]:.2f} ({_median(a):.2f}) | {a[0] / b[0]:.2f} |"
+                f"| {name} | {args.requests} x {args.repeat} | {_mean(b):.2f} ({b[0]:.2f}) "
+                f"| {_mean(a):.2f} ({a[0]:.2f}) | {_mean(a) / _mean(b):.2f} |"
             )
             print(lines[-1], flush=True)
     finally:
@@ -254,8 +255,8 @@ def _described(table: str, args: argparse.Namespace) -> str:
     )
 
 
-def _median(values: list[float]) -> float:
-    return statistics.median(values)
+def _mean(values: list[float]) -> float:
+    return statistics.fmean(values)
 
 
 def main() -> None:
