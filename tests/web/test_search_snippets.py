@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from storyline.model import Article, Paragraph, Section
 from storyline.store import Store
-from storyline.store.snippets import fold, make_snippet, match_pattern
+from storyline.store.snippets import ELLIPSIS, _window, fold, make_snippet, match_pattern
 from storyline.web.data_search import search_data
 
 MARKS = ("[", "]")
@@ -83,3 +87,34 @@ def test_many_near_misses_still_find_the_whole_word():
 
 def test_a_letter_whose_lower_case_is_longer_does_not_shift_the_marks():
     assert _snip("İzmir and the harbour fund", "harbour") == "İzmir and the [harbour] fund"
+
+
+_VOCAB = ["harbour", "Harbour", "HARBOUR", "harbours", "abridged", "bridge", "Bridge", "bridges"]
+_VOCAB += ["the", "The", "there", "other", "x_y", "42", "fund", "Fundy", "McDonald", "mcdonald"]
+_GAPS = [" ", " ", ". ", ", ", "\n", "-", "'", " (", ") "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    terms=st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=3),
+    parts=st.lists(st.tuples(st.sampled_from(_VOCAB), st.sampled_from(_GAPS)), max_size=120),
+    tokens=st.integers(min_value=1, max_value=30),
+)
+def test_snippets_equal_the_case_blind_pattern_on_plain_text(terms, parts, tokens):
+    # Without accented letters a snippet is fully described by the case-blind whole-word
+    # pattern (the last word a prefix): its first match and its matches in the window.
+    text = "".join(word + gap for word, gap in parts)
+    pattern = re.compile(match_pattern(terms).plain, re.IGNORECASE)
+    first = pattern.search(text)
+    lo, hi = _window(text, first.start() if first else 0, tokens)
+    out, cursor = [], lo
+    for found in pattern.finditer(text, lo, hi):
+        out += [text[cursor : found.start()], "[", found.group(), "]"]
+        cursor = found.end()
+    out.append(text[cursor:hi])
+    expected = "".join(out)
+    if text and text[:lo].strip():
+        expected = ELLIPSIS + expected
+    if text and text[hi:].strip():
+        expected += ELLIPSIS
+    assert _snip(text, *terms, tokens=tokens) == expected
