@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
@@ -116,31 +117,7 @@ class _Batch:
             if step:
                 article, changes = _edit(article, step, rng)
                 at = min(NOW, at + timedelta(minutes=rng.randrange(10, 600)))
-            self.version_id += 1
-            self.versions.append(
-                {
-                    "id": self.version_id,
-                    "page_id": page + 1,
-                    "fetched_at": at,
-                    "content_hash": article.content_hash(),
-                    "title": article.title,
-                    "text_length": len(article.body_text),
-                    "article_json": json.dumps(article.to_dict(), ensure_ascii=False),
-                }
-            )
-            for pos, change in enumerate(changes):
-                self.change_id += 1
-                self.changes.append(
-                    {
-                        "id": self.change_id,
-                        "version_id": self.version_id,
-                        "position": pos,
-                        "kind": change["kind"],
-                        "section": change.get("section"),
-                        "before": change.get("before"),
-                        "after": change.get("after"),
-                    }
-                )
+            self._add_version(page + 1, at, article, changes)
         self.pages.append(
             {
                 "id": page + 1,
@@ -156,6 +133,36 @@ class _Batch:
                 "version_count": count,
             }
         )
+
+    def _add_version(
+        self, page_id: int, at: datetime, article: Article, changes: list[dict]
+    ) -> None:
+        """A version row for ``article`` and a row for each of its changes."""
+        self.version_id += 1
+        self.versions.append(
+            {
+                "id": self.version_id,
+                "page_id": page_id,
+                "fetched_at": at,
+                "content_hash": article.content_hash(),
+                "title": article.title,
+                "text_length": len(article.body_text),
+                "article_json": json.dumps(article.to_dict(), ensure_ascii=False),
+            }
+        )
+        for pos, change in enumerate(changes):
+            self.change_id += 1
+            self.changes.append(
+                {
+                    "id": self.change_id,
+                    "version_id": self.version_id,
+                    "position": pos,
+                    "kind": change["kind"],
+                    "section": change.get("section"),
+                    "before": change.get("before"),
+                    "after": change.get("after"),
+                }
+            )
 
 
 def build_database(path: Path, n_pages: int, n_versions: int, seed: int = 7) -> dict[str, int]:
@@ -241,65 +248,73 @@ def _build_stories(store: Store, n_pages: int, rng: random.Random) -> None:
             .join(v, v.c.id == p.c.latest_version_id)
             .order_by(p.c.first_seen)
         ).all()
-    entity_pool = [
-        "Denmark",
-        "Mali",
-        "France",
-        "Jeppe Kofod",
-        "European Union",
-        "NATO",
-        "United Nations",
-        "Wagner Group",
-        "Russia",
-        "Germany",
-    ]
-    story_rows, item_rows, seq, index, story_id = [], [], 0, 0, 0
+    story_rows, item_rows, index = [], [], 0
     while index < len(pages):
         size = min(len(pages) - index, rng.choice((1, 1, 2, 3, 4, 6, 8, 12)))
         members = pages[index : index + size]
         index += size
-        story_id += 1
-        names = rng.sample(entity_pool, 3)
-        entities = [
-            {"name": n, "kind": "place", "aliases": [], "mentions": rng.randint(1, 9)}
-            for n in names
-        ]
-        timeline = [
-            {
-                "date": m.first_seen.isoformat(),
-                "kind": "published",
-                "text": m.title,
-                "url": None,
-                "end": None,
-            }
-            for m in members
-        ]
-        story_rows.append(
-            {
-                "id": story_id,
-                "title": members[0].title,
-                "article_count": size,
-                "first_seen": members[0].first_seen,
-                "last_updated": max(m.fetched_at for m in members),
-                "entities_json": json.dumps(entities),
-                "timeline_json": json.dumps(timeline),
-            }
-        )
-        for member in members:
-            seq += 1
-            item_rows.append(
-                {
-                    "page_id": member.id,
-                    "seq": seq,
-                    "version_id": member.latest_version_id,
-                    "thread_time": member.first_seen.timestamp(),
-                    "entities_json": json.dumps(entities),
-                    "story_id": story_id,
-                }
-            )
+        story, story_items = _story(len(story_rows) + 1, members, len(item_rows), rng)
+        story_rows.append(story)
+        item_rows += story_items
     with store.engine.begin() as conn:
         conn.execute(insert(stories_table), story_rows)
         conn.execute(insert(items), item_rows)
+
+
+_ENTITY_POOL = [
+    "Denmark",
+    "Mali",
+    "France",
+    "Jeppe Kofod",
+    "European Union",
+    "NATO",
+    "United Nations",
+    "Wagner Group",
+    "Russia",
+    "Germany",
+]
+
+
+def _story(
+    story_id: int, members: list[Any], seq: int, rng: random.Random
+) -> tuple[dict, list[dict]]:
+    """The story row of ``members`` (three entities, a published event each) and its items
+    (numbered on from ``seq``)."""
+    entities = [
+        {"name": n, "kind": "place", "aliases": [], "mentions": rng.randint(1, 9)}
+        for n in rng.sample(_ENTITY_POOL, 3)
+    ]
+    timeline = [
+        {
+            "date": m.first_seen.isoformat(),
+            "kind": "published",
+            "text": m.title,
+            "url": None,
+            "end": None,
+        }
+        for m in members
+    ]
+    story = {
+        "id": story_id,
+        "title": members[0].title,
+        "article_count": len(members),
+        "first_seen": members[0].first_seen,
+        "last_updated": max(m.fetched_at for m in members),
+        "entities_json": json.dumps(entities),
+        "timeline_json": json.dumps(timeline),
+    }
+    items = [
+        {
+            "page_id": member.id,
+            "seq": seq + i,
+            "version_id": member.latest_version_id,
+            "thread_time": member.first_seen.timestamp(),
+            "entities_json": json.dumps(entities),
+            "story_id": story_id,
+        }
+        for i, member in enumerate(members, 1)
+    ]
+    return story, items
 
 
 def marker_of(db: Path, n_pages: int, n_versions: int) -> Path:
