@@ -91,9 +91,9 @@ def make_snippet(
 def _first_match(text: str, matcher: Matcher | None) -> tuple[str, Spans | None, int]:
     """The text to cut from, how to find the matches in it, and where the first one is.
 
-    Plain substring tests (C speed) for the usual casings find the first whole-word match;
-    callers pass no matcher for bodies the index says do not contain the words. Another
-    casing ("McDonald") needs the case-blind pattern; only a text with accented letters
+    Substring tests (C speed) in the lower-cased text find the first whole-word match;
+    callers pass no matcher for bodies the index says do not contain the words. Only what
+    they cannot settle goes to the case-blind pattern; only a text with accented letters
     and no plain match is decomposed (NFD) and searched with the accent-tolerant pattern;
     its snippet is recomposed (NFC) afterwards.
     """
@@ -101,7 +101,7 @@ def _first_match(text: str, matcher: Matcher | None) -> tuple[str, Spans | None,
         return text, None, 0
     tokens = functools.partial(_token_spans, words=matcher.words)
     at = _first_whole_word(text, matcher.words)
-    if at is None:  # another casing, or only an accented spelling
+    if at is None:  # too many near misses, a letter whose lower case is longer
         found = re.compile(matcher.plain, re.IGNORECASE).search(text)
         at = found.start() if found else None
     if at is not None:
@@ -117,23 +117,26 @@ def _first_match(text: str, matcher: Matcher | None) -> tuple[str, Spans | None,
 
 
 def _first_whole_word(text: str, words: tuple[str, ...]) -> int | None:
-    """Where the first query word in its usual casing (lower, Capital, UPPER) stands as a
-    whole word (the last word: at a word's start); None when none does, or when too many
-    near misses ("the" in "there") make the pattern the cheaper way to tell."""
+    """Where the first query word, in any casing, stands as a whole word (the last word: at
+    a word's start), found in the lower-cased text; None when none does, when lower-casing
+    changed the text's length (offsets would shift), or when too many near misses ("the"
+    in "there") make the pattern the cheaper way to tell."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
     best: int | None = None
     misses = 0
     for k, word in enumerate(words):
         prefix = k == len(words) - 1
-        for spelling in {word, word.capitalize(), word.upper()}:
-            at = text.find(spelling)
-            while at >= 0 and (best is None or at < best):
-                if _whole(text, at, len(spelling), prefix):
-                    best = at
-                    break
-                misses += 1
-                if misses > _MAX_MISSES:
-                    return None
-                at = text.find(spelling, at + 1)
+        at = lowered.find(word)
+        while at >= 0 and (best is None or at < best):
+            if _whole(text, at, len(word), prefix):
+                best = at
+                break
+            misses += 1
+            if misses > _MAX_MISSES:
+                return None
+            at = lowered.find(word, at + 1)
     return best
 
 
