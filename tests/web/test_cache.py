@@ -60,3 +60,35 @@ def test_home_shows_a_new_article_at_once(tmp_path, web_settings):
         store.store_version("https://example.com/a", datetime.now(UTC), article)
         titles = [a["title"] for a in client.get("/index.json").json()["articles"]]
         assert titles == ["Fresh news"]
+
+
+def test_a_search_is_cached_until_the_database_changes(tmp_path, web_settings, monkeypatch):
+    from storyline.web import api
+
+    runs: list[str] = []
+    search_data = api.search_data
+
+    def counted(store, q, *args):
+        runs.append(q)
+        return search_data(store, q, *args)
+
+    monkeypatch.setattr(api, "search_data", counted)
+    with (
+        Store.open(tmp_path / "s.db") as store,
+        TestClient(create_app(store, web_settings)) as client,
+    ):
+        assert client.get("/api/search?q=harbour").json()["items"] == []
+        assert client.get("/search.json?q=harbour").json()["items"] == []
+        assert "harbour" in client.get("/search?q=harbour").text
+        assert runs == ["harbour"]  # the page, its twin and the API: one search
+        client.get("/api/search?q=harbour&limit=5")
+        assert runs == ["harbour", "harbour"]  # another page size is another search
+        article = Article(
+            url="https://example.com/h",
+            title="Harbour reopens",
+            sections=[Section("body", [Paragraph("Boats are back.")])],
+        )
+        store.store_version(article.url, datetime.now(UTC), article)
+        found = client.get("/api/search?q=harbour").json()["items"]
+        assert [item["title"] for item in found] == ["Harbour reopens"]
+        assert len(runs) == 3

@@ -78,6 +78,26 @@ def _sites(request: Request) -> list[str]:
     return request.app.state.cache.get("sites", lambda: known_sites(_store(request)))
 
 
+def search_cached(
+    request: Request,
+    q: str,
+    source: str,
+    since: str,
+    until: str,
+    entity: str,
+    limit: int,
+    cursor: str | None,
+) -> dict[str, Any]:
+    """``search_data`` through the app's search cache: the same search asked again within
+    a few seconds, with no commit in between, is answered without running it again."""
+    key = (q, source, since, until, entity, limit, cursor)
+    store, sites = _store(request), _sites(request)
+    return request.app.state.search_cache.get(
+        key,
+        lambda: search_data(store, q, source, since, until, entity, limit, cursor, sites),
+    )
+
+
 @router.get("/stories", summary="Developing stories, most recently changed first")
 async def api_stories(request: Request, limit: Limit = 50, cursor: Cursor = None) -> JSONResponse:
     state = request.app.state
@@ -160,6 +180,4 @@ async def api_search(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Cursor = None,
 ) -> JSONResponse:
-    sites = _sites(request)
-    data = search_data(_store(request), q, source, since, until, entity, limit, cursor, sites)
-    return JSONResponse(data)
+    return JSONResponse(search_cached(request, q, source, since, until, entity, limit, cursor))

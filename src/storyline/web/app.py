@@ -32,6 +32,7 @@ from storyline.web.security import SECURITY_HEADERS, WritePolicy, check_public_u
 from storyline.web.templating import STATIC_DIR, make_templates
 
 WORKER_THREADS = 4
+SEARCH_CACHE_ENTRIES = 256
 Follow = Callable[[str, float | None], SourceRow]
 Clock = Callable[[], datetime]
 
@@ -64,6 +65,8 @@ def create_app(
     )
     app.state.store = store
     app.state.cache = DataCache(store)
+    # searches apart: many different ones would push the home page and lists out
+    app.state.search_cache = DataCache(store, max_entries=SEARCH_CACHE_ENTRIES)
     app.state.close_store = close_store
     app.state.settings = settings
     app.state.policy = WritePolicy(read_only=read_only, token=token)

@@ -1,4 +1,5 @@
-"""A short-lived cache for the pages everyone reads alike (home, article and story lists).
+"""A short-lived cache for the pages everyone reads alike (home, article and story lists),
+and, in a cache of its own, for searches (a popular search is asked by many at once).
 
 These pages are the same for every visitor and the most requested; the home page joins
 stories, their pages' latest versions and a week of activity. Their data (and the home
@@ -27,10 +28,15 @@ class DataCache:
     """Results of read-only data functions, by key, valid while the database is unchanged."""
 
     def __init__(
-        self, store: Store, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic
+        self,
+        store: Store,
+        ttl: float = TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        max_entries: int = MAX_ENTRIES,
     ):
         self._files = _sqlite_files(store)
         self._ttl = ttl
+        self._max_entries = max_entries
         self._clock = clock
         self._lock = threading.Lock()
         self._items: dict[Hashable, tuple[tuple[int, ...], float, Any]] = {}
@@ -47,7 +53,7 @@ class DataCache:
             return hit[2]
         value = compute()
         with self._lock:
-            if len(self._items) >= MAX_ENTRIES:
+            if len(self._items) >= self._max_entries:
                 self._items.clear()
             self._items[key] = (token, now, value)
         return value

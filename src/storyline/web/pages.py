@@ -23,8 +23,8 @@ from storyline.errors import InputError, StorylineError
 from storyline.store import Store
 from storyline.web import data as d
 from storyline.web import data_stories as ds
-from storyline.web.api import articles_cached
-from storyline.web.data_search import known_sites, search_data
+from storyline.web.api import articles_cached, search_cached
+from storyline.web.data_search import PAGE_SIZE
 from storyline.web.errors import status_for
 from storyline.web.responses import JSONResponse
 from storyline.web.security import check_csrf, check_write
@@ -35,10 +35,6 @@ router = APIRouter(include_in_schema=False)
 
 def _store(request: Request) -> Store:
     return request.app.state.store
-
-
-def _sites(request: Request) -> list[str]:
-    return request.app.state.cache.get("sites", lambda: known_sites(_store(request)))
 
 
 def _next_url(request: Request, cursor: str | None) -> str | None:
@@ -166,9 +162,7 @@ async def search_json(
     entity: str = "",
     cursor: str | None = None,
 ) -> JSONResponse:
-    data = search_data(
-        _store(request), q, source, since, until, entity, cursor=cursor, sites=_sites(request)
-    )
+    data = search_cached(request, q, source, since, until, entity, PAGE_SIZE, cursor)
     return JSONResponse(data)
 
 
@@ -182,9 +176,7 @@ async def search_page(
     entity: str = "",
     cursor: str | None = None,
 ) -> Response:
-    data = search_data(
-        _store(request), q, source, since, until, entity, cursor=cursor, sites=_sites(request)
-    )
+    data = search_cached(request, q, source, since, until, entity, PAGE_SIZE, cursor)
     return render(
         request,
         "search.html",
