@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 from click.testing import CliRunner
+from fixtures.serving import serving
 
 from storyline.cli import cli
 from storyline.web.server import is_loopback
@@ -39,49 +36,13 @@ def test_is_loopback():
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.2")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_serve_answers_over_http_read_only(news_db):
-    port = _free_port()
-    env = {**os.environ, "STORYLINE_TOKEN": ""}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "storyline",
-            "serve",
-            "--db",
-            str(news_db.path),
-            "--port",
-            str(port),
-            "--read-only",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                response = httpx.get(f"{base}/api/articles?limit=1", timeout=1)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stderr.read().decode()
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.1)
+    with serving("--db", str(news_db.path), "--read-only") as server:
+        response = server.first_answer("/api/articles?limit=1")
         assert response.status_code == 200 and len(response.json()["items"]) == 1
-        refused = httpx.post(f"{base}/api/sources", json={"url": "http://127.0.0.1:1/"})
+        refused = httpx.post(f"{server.base}/api/sources", json={"url": "http://127.0.0.1:1/"})
         assert refused.status_code == 403
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_workers_refuse_watch(news_db):
@@ -111,39 +72,16 @@ def test_serve_watch_polls_the_followed_sources_beside_the_server(tmp_path, news
     db = tmp_path / "watch.db"
     with Store.open(db) as store:
         store.add_source(newsroom.url("/feeds/rss.xml"), "feed", 900.0)
-    port = _free_port()
-    env = {**os.environ, "STORYLINE_TOKEN": "", "STORYLINE_THROTTLE_DELAY": "0"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "storyline",
-            "serve",
-            "--db",
-            str(db),
-            "--port",
-            str(port),
-            "--watch",
-            "--allow-private",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
+    args = ("--db", str(db), "--watch", "--allow-private")
+    with serving(*args, env={"STORYLINE_THROTTLE_DELAY": "0"}) as server:
         deadline = time.monotonic() + 25
         items: list = []
         while len(items) < 4:
-            assert proc.poll() is None, proc.stderr.read().decode()
+            server.alive()
             assert time.monotonic() < deadline, f"watch stored {len(items)} articles"
             time.sleep(0.3)
             try:
-                items = httpx.get(f"http://127.0.0.1:{port}/api/articles", timeout=2).json()[
-                    "items"
-                ]
+                items = httpx.get(f"{server.base}/api/articles", timeout=2).json()["items"]
             except httpx.TransportError:
                 continue
         assert newsroom.visits("/feeds/rss.xml") >= 1
-    finally:
-        proc.terminate()
-        assert proc.wait(timeout=20) == 0

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
+from fixtures.serving import serving
 
 from storyline.web.server import TcpConfig
 
@@ -49,36 +46,11 @@ def test_the_shared_socket_reports_tcp_so_connections_get_nodelay():
     assert _accepted_nodelay(listener) == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_two_workers_answer_keep_alive_requests(news_db):
-    port = _free_port()
-    command = [sys.executable, "-m", "storyline", "serve", "--db", str(news_db.path)]
-    proc = subprocess.Popen(
-        [*command, "--port", str(port), "--read-only", "--workers", "2"],
-        env={**os.environ, "STORYLINE_TOKEN": ""},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=2) as client:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    first = client.get("/api/articles?limit=1")
-                    break
-                except httpx.TransportError:
-                    assert proc.poll() is None, proc.stderr.read().decode()
-                    assert time.monotonic() < deadline, "server did not start"
-                    time.sleep(0.1)
+    with serving("--db", str(news_db.path), "--read-only", "--workers", "2") as server:
+        with httpx.Client(base_url=server.base, timeout=2) as client:
+            first = server.first_answer("/api/articles?limit=1", client=client)
             second = client.get(f"/api/articles/{news_db.seed_id}")
-        assert first.status_code == 200 and len(first.json()["items"]) == 1
-        assert second.json()["article"]["title"] == "UPDATE: Danish troops leaving Mali"
-    finally:
-        proc.terminate()
-        assert proc.wait(timeout=20) == 0, proc.stderr.read().decode()
+    assert first.status_code == 200 and len(first.json()["items"]) == 1
+    assert second.json()["article"]["title"] == "UPDATE: Danish troops leaving Mali"
