@@ -96,6 +96,34 @@ def test_a_repeated_payload_adds_a_capture_but_no_version(tmp_path, store, setti
     assert len(store.versions("https://news.example/a")) == 2
 
 
+def test_a_repeat_is_known_by_the_archive_payload_digest(tmp_path, store, settings, monkeypatch):
+    """The writer does not hash a page the WARC already has a payload digest for, and a
+    repeat of it is stored without being extracted again."""
+    import storyline.ingest as ingest_module
+    from storyline.sources.archives import input_files, read_captures
+
+    crawl = write_warc(
+        tmp_path / "repeat.warc.gz",
+        [
+            Rec("https://news.example/a", "2024-03-01T09:00:00Z", PAGE),
+            Rec("https://news.example/a", "2024-03-01T21:00:00Z", PAGE),
+        ],
+    )
+    captures = list(read_captures(input_files([crawl]), settings.fetch_max_bytes))
+    assert [c.digest[:5] for c in captures] == ["sha1:", "sha1:"]
+    assert captures[0].digest == captures[1].digest
+    key = ingest_module._digest_key(captures[0])
+    assert key == ("https://news.example/a", b"warc:" + captures[0].digest.encode())
+    extracted = []
+    real = ingest_module.extract_capture
+    monkeypatch.setattr(
+        ingest_module, "extract_capture", lambda c: (extracted.append(c.url), real(c))[1]
+    )
+    report = ingest(store, [crawl], settings, workers=1)
+    assert (report.stored, report.unchanged, len(extracted)) == (1, 1, 1)
+    assert store.counts()["captures"] == 2
+
+
 def test_truncated_archive_stores_the_readable_part_and_reports_the_rest(tmp_path, store, settings):
     whole = _crawl(tmp_path / "whole.warc.gz").read_bytes()
     cut = tmp_path / "cut.warc.gz"

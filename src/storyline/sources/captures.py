@@ -50,6 +50,7 @@ class Capture:
     html: bytes | None = None
     charset: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
+    digest: str | None = None  # the archive's own payload digest (WARC-Payload-Digest)
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,7 @@ def _from_fastwarc(record: Any, origin: str, max_bytes: int) -> Capture | Reject
         charset=record.http_charset,
         length=record.content_length,
         read=record.reader.read,
+        digest=headers.get("WARC-Payload-Digest"),
         origin=origin,
         max_bytes=max_bytes,
     )
@@ -136,6 +137,7 @@ def _from_warcio(record: Any, origin: str, max_bytes: int) -> Capture | Rejected
         origin=origin,
         max_bytes=max_bytes,
         check_length=False,
+        digest=record.rec_headers.get_header("WARC-Payload-Digest"),
     )
 
 
@@ -152,6 +154,7 @@ def _page(
     origin: str,
     max_bytes: int,
     check_length: bool = True,
+    digest: str | None = None,
 ) -> Capture | Rejected:
     """One archive record → a capture, or the reason it is not one."""
     if not url:
@@ -178,7 +181,13 @@ def _page(
     if check_length and len(data) < length:
         return Rejected("truncated", origin, f"{url}: {len(data):,} of {length:,} bytes")
     return Capture(
-        url=url, fetched_at=fetched_at, kind="html", origin=origin, html=data, charset=charset
+        url=url,
+        fetched_at=fetched_at,
+        kind="html",
+        origin=origin,
+        html=data,
+        charset=charset,
+        digest=digest or None,
     )
 
 
