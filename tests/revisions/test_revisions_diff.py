@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -19,6 +18,7 @@ from storyline.revisions import (
     summarize_changes,
     word_diff,
 )
+from storyline.revisions.diff import _tokens
 
 RED, GREEN = "\x1b[31m", "\x1b[32m"
 
@@ -212,14 +212,18 @@ def test_article_diff_shows_every_sentence_of_both_versions_once(old, new):
     assert (compare_articles(old, new) == []) == (not diff.changed)
 
 
-def test_word_diff_of_two_whole_articles_stays_fast():
+def test_word_diff_of_two_whole_articles_compares_words_not_whitespace():
+    """Whitespace travels with the next word instead of being a token of its own: as its
+    own tokens it doubled what the matcher compares and took 2,000 words from ~0.1 to
+    ~0.6 s (the speed itself is measured by benchmarks/revisions.py, not here)."""
     truth = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "extraction"
     bodies = json.loads((truth / "ground-truth.json").read_text(encoding="utf-8")).values()
     words = " ".join(b["articleBody"] for b in bodies).split()
     before = " ".join(words[:2000])
     after = before.replace(" the ", " teh ", 5).replace("said", "told", 3)
-    start = time.process_time()
+    tokens, spaces, _ = _tokens(before)
+    assert all(token.strip() for token in tokens) and len(tokens) >= 2000
+    assert len(spaces) == len(tokens)
     segments = word_diff(before, after)
-    assert time.process_time() - start < 0.25  # whitespace tokens made this ~0.6 s
     assert _sides(segments) == (before, after)
     assert sum(op == "delete" for op, _ in segments) == 8
