@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, and_, bindparam, func, or_, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 
 from storyline.errors import InputError, NotFoundError
 from storyline.model import Article, Change, Version
@@ -98,6 +108,17 @@ def encode_cursor(at: datetime, row_id: int) -> str:
     return base64.urlsafe_b64encode(f"{at.isoformat()}|{row_id}".encode()).decode().rstrip("=")
 
 
+def page_after(
+    query: Select[Any], cursor: str | None, at: Any, row_id: Any, limit: int
+) -> Select[Any]:
+    """``query`` newest first by (``at``, ``row_id``), from just after ``cursor`` (keyset
+    paging: stable while rows are added), one row more than ``limit`` to tell if more follow."""
+    if cursor:
+        moment, last = decode_cursor(cursor)
+        query = query.where(or_(at < moment, and_(at == moment, row_id < last)))
+    return query.order_by(at.desc(), row_id.desc()).limit(limit + 1)
+
+
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
     """Undo ``encode_cursor``; a cursor we did not make is the caller's error."""
     try:
@@ -144,14 +165,7 @@ def article_lines(
         )
     if changed_only:
         query = query.where(_p.c.version_count > 1)
-    if cursor:
-        at, page_id = decode_cursor(cursor)
-        query = query.where(
-            or_(_v.c.fetched_at < at, and_(_v.c.fetched_at == at, _v.c.page_id < page_id))
-        )
-    rows = conn.execute(
-        query.order_by(_v.c.fetched_at.desc(), _v.c.page_id.desc()).limit(limit + 1)
-    ).all()
+    rows = conn.execute(page_after(query, cursor, _v.c.fetched_at, _v.c.page_id, limit)).all()
     return _lines(rows, limit)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, or_, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from storyline.model import Change, Entity, Story, TimelineEntry
 from storyline.web.prepared import Prepared
@@ -27,8 +27,8 @@ from storyline.web.queries import (
     _lines,
     _p,
     _v,
-    decode_cursor,
     encode_cursor,
+    page_after,
 )
 
 
@@ -50,14 +50,7 @@ def story_lines(
     from storyline.store.stories import stories_table as st
 
     query = select(st.c.id, st.c.title, st.c.article_count, st.c.first_seen, st.c.last_updated)
-    if cursor:
-        at, story_id = decode_cursor(cursor)
-        query = query.where(
-            or_(st.c.last_updated < at, and_(st.c.last_updated == at, st.c.id < story_id))
-        )
-    rows = conn.execute(
-        query.order_by(st.c.last_updated.desc(), st.c.id.desc()).limit(limit + 1)
-    ).all()
+    rows = conn.execute(page_after(query, cursor, st.c.last_updated, st.c.id, limit)).all()
     lines = [
         StoryLine(r.id, r.title, r.article_count, r.first_seen, r.last_updated)
         for r in rows[:limit]
