@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import socket
+import time
+from pathlib import Path
 
 import httpx
 import pytest
 from fixtures.serving import serving
 
-from storyline.web.server import TcpConfig
+from storyline.web.server import FairAcceptLoop, TcpConfig
 
 
 def _accepted_nodelay(listener: socket.socket) -> int:
@@ -54,3 +58,92 @@ def test_two_workers_answer_keep_alive_requests(news_db):
             second = client.get(f"/api/articles/{news_db.seed_id}")
     assert first.status_code == 200 and len(first.json()["items"]) == 1
     assert second.json()["article"]["title"] == "UPDATE: Danish troops leaving Mali"
+
+
+def test_the_fair_loop_accepts_a_burst_one_connection_at_a_time():
+    """Every connection of a burst is accepted, each by a wake-up of its own, with a pause
+    after each that grows with the connections the loop already holds."""
+    accepted: list[float] = []
+    loop = FairAcceptLoop()
+
+    class Hold(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            accepted.append(loop.time())
+
+    async def run() -> asyncio.Server:
+        listener = socket.create_server(("127.0.0.1", 0))
+        server = await loop.create_server(Hold, sock=listener, backlog=100)
+        port = listener.getsockname()[1]
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(12)]
+        for _ in range(200):
+            if len(accepted) == len(clients):
+                break
+            await asyncio.sleep(0.005)
+        server.close()
+        await asyncio.sleep(FairAcceptLoop.ACCEPT_PAUSE * 20)  # a pending resume finds it closed
+        for client in clients:
+            client.close()
+        return server
+
+    try:
+        server = loop.run_until_complete(run())
+    finally:
+        loop.close()
+    assert len(accepted) == 12
+    assert not server.is_serving()
+    gaps = [b - a for a, b in zip(accepted, accepted[1:], strict=False)]
+    assert min(gaps[-3:]) >= 9 * FairAcceptLoop.ACCEPT_PAUSE  # holding 9-11 connections
+
+
+def _workers(supervisor: int) -> list[int]:
+    """The worker processes under ``serve --workers``'s supervisor (not its resource tracker)."""
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    return [int(p) for p in children if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+
+
+def _open_files(pid: int) -> list[str]:
+    targets = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            targets.append(os.readlink(fd))
+    return targets
+
+
+def _connections_by_worker(workers: list[int], port: int) -> list[int]:
+    """How many established connections to ``port`` each worker holds (from /proc: the
+    workers' socket inodes matched against /proc/net/tcp)."""
+    local = f":{port:04X}"
+    established: set[str] = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1].endswith(local) and fields[3] == "01":
+            established.add(f"socket:[{fields[9]}]")
+    return sorted(len(established.intersection(_open_files(pid))) for pid in workers)
+
+
+@pytest.mark.slow
+def test_two_workers_share_a_burst_of_keep_alive_clients(news_db):
+    """20 clients connecting at once end up spread over both workers (asyncio's own loop
+    gave one worker all 20 in most tries)."""
+    with serving("--db", str(news_db.path), "--read-only", "--workers", "2") as server:
+        server.first_answer("/api/articles?limit=1")
+        workers = _workers(server.proc.pid)
+        assert len(workers) == 2
+        deadline = time.monotonic() + 20
+        while not all(str(news_db.path) in _open_files(pid) for pid in workers):
+            assert time.monotonic() < deadline, "a worker did not open the database"
+            time.sleep(0.1)
+        port = int(server.base.rsplit(":", 1)[1])
+        spreads = []
+        for _ in range(4):  # the first burst warms both workers up (a cold one is slow)
+            clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(20)]
+            for client in clients:
+                client.sendall(b"GET /api/articles?limit=1 HTTP/1.1\r\nHost: t\r\n\r\n")
+            for client in clients:
+                client.settimeout(10)
+                assert client.recv(65536).startswith(b"HTTP/1.1 200")
+            spreads.append(_connections_by_worker(workers, port))
+            for client in clients:
+                client.close()
+            time.sleep(0.3)
+    assert all(spread[0] >= 5 for spread in spreads[1:]), spreads
