@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import itertools
 import json
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 from conftest import SHARED, shared_pages
 
 from storyline import extract_article, extract_text
-from storyline.store import Store
+from storyline.store import Store, search
 from storyline.store.stories import stories
 from storyline.web import api, pages
 from storyline.web import queries as q
@@ -194,3 +195,30 @@ def test_stored_article_dict_equals_the_long_way():
         for variant in variants:
             expected = Article.from_dict(json.loads(json.dumps(variant))).to_dict()
             assert stored_article_dict(json.dumps(variant)) == expected
+
+
+def test_the_prepared_search_reads_what_sqlalchemy_reads(store: Store, news_db):
+    """Every filter combination's ranked statement, run on SQLite's cursor, returns the rows
+    (order, types, the in-body flag) that ``Connection.execute`` returns."""
+    words = ["troops", "mali", "the", "danish", "withdraw", "zzzznotaword"]
+    params = {
+        "site1": "http://127.0.0.1%",
+        "site2": "https://127.0.0.1%",
+        "site3": "%",
+        "site4": "%",
+        "entity": "%Mali%",
+        "since": datetime(2000, 1, 1, tzinfo=UTC),
+        "until": datetime(2100, 1, 1, tzinfo=UTC),
+    }
+    rows = 0
+    with store.engine.connect() as conn:
+        for flags in itertools.product([False, True], repeat=4):
+            prepared = search._fts_statement(*flags)
+            for word in words:
+                given = {**params, "match": f'"{word}"*', "limit": 21, "offset": 0}
+                fast = prepared.all(conn, given)
+                slow = conn.execute(prepared.statement, given).all()
+                assert [tuple(r) for r in fast] == [tuple(r) for r in slow]
+                assert all(isinstance(r.fetched_at, datetime) for r in fast)
+                rows += len(fast)
+    assert rows > 20

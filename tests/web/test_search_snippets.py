@@ -99,11 +99,13 @@ _GAPS = [" ", " ", ". ", ", ", "\n", "-", "'", " (", ") "]
     terms=st.lists(st.sampled_from(_VOCAB), min_size=1, max_size=3),
     parts=st.lists(st.tuples(st.sampled_from(_VOCAB), st.sampled_from(_GAPS)), max_size=120),
     tokens=st.integers(min_value=1, max_value=30),
+    pad=st.integers(min_value=0, max_value=700),
 )
-def test_snippets_equal_the_case_blind_pattern_on_plain_text(terms, parts, tokens):
+def test_snippets_equal_the_case_blind_pattern_on_plain_text(terms, parts, tokens, pad):
     # Without accented letters a snippet is fully described by the case-blind whole-word
     # pattern (the last word a prefix): its first match and its matches in the window.
-    text = "".join(word + gap for word, gap in parts)
+    # The padding puts matches on both sides of the head searched first in long texts.
+    text = "pad " * pad + "".join(word + gap for word, gap in parts)
     pattern = re.compile(match_pattern(terms).plain, re.IGNORECASE)
     first = pattern.search(text)
     lo, hi = _window(text, first.start() if first else 0, tokens)

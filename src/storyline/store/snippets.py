@@ -27,6 +27,7 @@ _ACCENTED = re.compile("[\u00c0-\u04ff\u1e00-\u1eff]")
 
 _MARKS = "[\u0300-\u036f]*"  # combining diacritical marks, as NFD leaves them
 _MAX_MISSES = 64  # substring hits that are not whole words before the pattern is cheaper
+_HEAD = 1024  # characters lower-cased and searched before the whole text
 Spans = Callable[[str, int, int], Iterator[tuple[int, int]]]  # (text, lo, hi) -> matches
 
 
@@ -120,9 +121,24 @@ def _first_whole_word(text: str, words: tuple[str, ...]) -> int | None:
     """Where the first query word, in any casing, stands as a whole word (the last word: at
     a word's start), found in the lower-cased text; None when none does, when lower-casing
     changed the text's length (offsets would shift), or when too many near misses ("the"
-    in "there") make the pattern the cheaper way to tell."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
+    in "there") make the pattern the cheaper way to tell.
+
+    The text's head is lower-cased and searched first: a body averages 3.6 KB and its
+    first match is usually near the top, and lower-casing all of it was a third of the
+    snippet's cost. A match found there is the first in the whole text when every query
+    word would have fitted before the head's end."""
+    head = _HEAD
+    if len(text) > 2 * head:
+        found = _first_in(text, text[:head].lower(), head, words)
+        if found is not None and found + max(map(len, words)) <= head:
+            return found
+    return _first_in(text, text.lower(), len(text), words)
+
+
+def _first_in(text: str, lowered: str, size: int, words: tuple[str, ...]) -> int | None:
+    """The first whole-word match in ``lowered``, the first ``size`` characters of ``text``
+    lower-cased."""
+    if len(lowered) != size:
         return None
     best: int | None = None
     misses = 0

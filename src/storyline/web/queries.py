@@ -34,7 +34,7 @@ from sqlalchemy import (
 from storyline.errors import InputError, NotFoundError
 from storyline.model import Article, Change, Version
 from storyline.store import schema
-from storyline.web.prepared import Prepared
+from storyline.store.prepared import Prepared
 
 _p, _v, _c = schema.pages, schema.versions, schema.changes
 MAX_ID = 2**62

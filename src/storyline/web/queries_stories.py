@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, select
 
 from storyline.model import Change, Entity, Story, TimelineEntry
-from storyline.web.prepared import Prepared
+from storyline.store.prepared import Prepared
 from storyline.web.queries import (
     _LINE_COLUMNS,
     ArticleLine,

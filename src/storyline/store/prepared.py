@@ -3,7 +3,8 @@
 An article or story page runs four to six small indexed queries. SQLite answers each in
 about 25 µs; SQLAlchemy's ``Connection.execute`` of the same, already built statement
 took 70 µs (its cache key, compiled-cache lookup, execution context and result
-metadata), so a page spent more in that bookkeeping than in the database. A
+metadata), so a page spent more in that bookkeeping than in the database; a search's
+ranked query paid about 0.2 ms of it. A
 ``Prepared`` statement is compiled once per dialect; on SQLite it runs on the DBAPI
 connection underneath the caller's ``Connection`` (so inside the same transaction),
 with the bind and result processors SQLAlchemy itself would apply (datetimes come back
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Select
+from sqlalchemy import Connection, Dialect, Select, TextualSelect
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,10 @@ class _Compiled:
 
 
 class Prepared:
-    """A read-only SELECT without expanding ``IN`` parameters, run cheaply (see module)."""
+    """A read-only SELECT (or ``text()`` with its ``.columns()``) without expanding ``IN``
+    parameters, run cheaply (see module)."""
 
-    def __init__(self, statement: Select[Any]):
+    def __init__(self, statement: Select[Any] | TextualSelect):
         self.statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
 
