@@ -216,9 +216,12 @@ def test_the_prepared_search_reads_what_sqlalchemy_reads(store: Store, news_db):
             prepared = search._fts_statement(*flags)
             for word in words:
                 given = {**params, "match": f'"{word}"*', "limit": 21, "offset": 0}
+                with store.engine.connect() as other:
+                    alone = prepared.all(other, given, alone=True)
+                    assert not other.in_transaction()
                 fast = prepared.all(conn, given)
                 slow = conn.execute(prepared.statement, given).all()
-                assert [tuple(r) for r in fast] == [tuple(r) for r in slow]
+                assert [tuple(r) for r in fast] == [tuple(r) for r in slow] == alone
                 assert all(isinstance(r.fetched_at, datetime) for r in fast)
                 rows += len(fast)
     assert rows > 20

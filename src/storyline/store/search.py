@@ -164,7 +164,7 @@ def _fts(conn: Connection, query: SearchQuery, terms: list[str]) -> SearchResult
         limit=query.limit + 1,
         offset=query.offset,
     )
-    rows = _fts_statement(*_filter_flags(query)).all(conn, params)
+    rows = _fts_statement(*_filter_flags(query)).all(conn, params, alone=not conn.in_transaction())
     pattern = match_pattern(terms)
     hits = [
         SearchHit(
