@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from conftest import SHARED, shared_pages
 
 from storyline import extract_article, extract_text
-from storyline.store import Store, search
+from storyline.store import Store, search_ranked
 from storyline.store.stories import stories
 from storyline.web import api, pages
 from storyline.web import queries as q
@@ -198,8 +198,9 @@ def test_stored_article_dict_equals_the_long_way():
 
 
 def test_the_prepared_search_reads_what_sqlalchemy_reads(store: Store, news_db):
-    """Every filter combination's ranked statement, run on SQLite's cursor, returns the rows
-    (order, types, the in-body flag) that ``Connection.execute`` returns."""
+    """Every filter combination's and tier's ranked statement, run on SQLite's cursor,
+    returns the rows (order, types, the in-body flag) that ``Connection.execute`` returns,
+    with or without a transaction of its own."""
     words = ["troops", "mali", "the", "danish", "withdraw", "zzzznotaword"]
     params = {
         "site1": "http://127.0.0.1%",
@@ -209,19 +210,21 @@ def test_the_prepared_search_reads_what_sqlalchemy_reads(store: Store, news_db):
         "entity": "%Mali%",
         "since": datetime(2000, 1, 1, tzinfo=UTC),
         "until": datetime(2100, 1, 1, tzinfo=UTC),
+        "boundary": news_db.seed_id,
     }
     rows = 0
     with store.engine.connect() as conn:
         for flags in itertools.product([False, True], repeat=4):
-            prepared = search._fts_statement(*flags)
-            for word in words:
-                given = {**params, "match": f'"{word}"*', "limit": 21, "offset": 0}
-                with store.engine.connect() as other:
-                    alone = prepared.all(other, given, alone=True)
-                    assert not other.in_transaction()
-                fast = prepared.all(conn, given)
-                slow = conn.execute(prepared.statement, given).all()
-                assert [tuple(r) for r in fast] == [tuple(r) for r in slow] == alone
-                assert all(isinstance(r.fetched_at, datetime) for r in fast)
-                rows += len(fast)
+            for tier in ("all", "recent", "older"):
+                prepared = search_ranked._ranked(flags, tier)
+                for word in words:
+                    given = {**params, "match": f'"{word}"*', "limit": 21, "offset": 0}
+                    with store.engine.connect() as other:
+                        own = prepared.all(other, given, begin=False)
+                        assert not other.in_transaction()
+                    fast = prepared.all(conn, given)
+                    slow = conn.execute(prepared.statement, given).all()
+                    assert [tuple(r) for r in fast] == [tuple(r) for r in slow] == own
+                    assert all(isinstance(r.fetched_at, datetime) for r in fast)
+                    rows += len(fast)
     assert rows > 20

@@ -39,16 +39,17 @@ class Prepared:
         self.statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
 
-    def all(self, conn: Connection, params: dict[str, Any], *, alone: bool = False) -> list[Any]:
+    def all(self, conn: Connection, params: dict[str, Any], *, begin: bool = True) -> list[Any]:
         """Every row (named tuples: ``row.id``), as ``conn.execute(...).all()`` gives.
 
-        ``alone``: this is the connection's only statement, so SQLite's snapshot for the
-        statement itself is enough and no transaction is begun (BEGIN and the ROLLBACK
-        at the end cost a search 5 % of its CPU)."""
+        ``begin``: start the engine's transaction when none is open, so a request's reads
+        share one snapshot; with False (on SQLite) a statement outside a transaction reads
+        its own, for callers that need no common one (BEGIN and the ROLLBACK at the end
+        cost a search 5 % of its CPU)."""
         if conn.dialect.name != "sqlite":
             return list(conn.execute(self.statement, params).all())
         compiled = self._by_dialect.get("sqlite") or self._compile(conn.dialect)
-        if not alone and not conn.in_transaction():
+        if begin and not conn.in_transaction():
             conn.begin()  # as execute() would: the engine's BEGIN, one snapshot per request
         given = (params[n] if n in params else compiled.defaults[n] for n in compiled.names)
         values = [
@@ -61,9 +62,9 @@ class Prepared:
             rows = [_processed(row, compiled.results) for row in rows]
         return [compiled.row(row) for row in rows]
 
-    def first(self, conn: Connection, params: dict[str, Any]) -> Any | None:
+    def first(self, conn: Connection, params: dict[str, Any], *, begin: bool = True) -> Any | None:
         """The first row, or None."""
-        rows = self.all(conn, params)
+        rows = self.all(conn, params, begin=begin)
         return rows[0] if rows else None
 
     def _compile(self, dialect: Dialect) -> _Compiled:

@@ -9,10 +9,11 @@ text (``pg_search.py``, migration 8); other databases fall back to case-insensit
 LIKE over the latest version's headline and text.
 
 Words are matched as whole tokens, all of them (AND); the last one also as a prefix.
-Results are ranked by BM25 with the headline weighted up (FTS5's own ``rank``
-ordering, which stops at the page asked for); filters: site, first-seen date range, and an
-entity: pages whose recognised entities (``story_items.entities_json``, written when the
-stories stage threads a page) have that name or alias. Snippets are cut in Python
+Results are ranked by BM25 with the headline weighted up (FTS5's own ``rank``), within a
+window of the newest 500 matches first and then the older ones (``search_ranked``: the
+cost of ranking stays bounded as the store grows); filters: site, first-seen date range,
+and an entity: pages whose recognised entities (``story_items.entities_json``, written
+when the stories stage threads a page) have that name or alias. Snippets are cut in Python
 (``storyline.store.snippets``) from the indexed body of the rows returned: FTS5's
 ``snippet()`` re-tokenized each whole body and took half the query's CPU. The same query
 says which of those bodies contain a word at all (most hits match on the headline), so
@@ -23,7 +24,6 @@ returned rows only (a sub-select of every body match cost twice as much).
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -32,12 +32,8 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Boolean,
     Connection,
-    Integer,
-    String,
     and_,
-    bindparam,
     case,
     cast,
     column,
@@ -46,16 +42,13 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    text,
 )
 
 from storyline.store import schema
-from storyline.store.coltypes import UTCDateTime
 from storyline.store.pg_search import text_match
-from storyline.store.prepared import Prepared
+from storyline.store.search_ranked import FTS_TABLE, Filters, ranked_rows
 from storyline.store.snippets import Matcher, make_snippet, match_pattern
 
-FTS_TABLE = "search_fts"
 MARK_START, MARK_END = "\x02", "\x03"
 SNIPPET_TOKENS = 24
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -158,13 +151,8 @@ def _terms(words: str) -> list[str]:
 
 
 def _fts(conn: Connection, query: SearchQuery, terms: list[str]) -> SearchResult:
-    params = _filter_params(query)
-    params.update(
-        match=fts_expression(terms),
-        limit=query.limit + 1,
-        offset=query.offset,
-    )
-    rows = _fts_statement(*_filter_flags(query)).all(conn, params, alone=not conn.in_transaction())
+    params = {**_filter_params(query), "match": fts_expression(terms)}
+    rows = ranked_rows(conn, _filter_flags(query), params, query.limit + 1, query.offset)
     pattern = match_pattern(terms)
     hits = [
         SearchHit(
@@ -175,41 +163,6 @@ def _fts(conn: Connection, query: SearchQuery, terms: list[str]) -> SearchResult
     return SearchResult(hits, len(rows) > query.limit, "fts5")
 
 
-@functools.cache
-def _fts_statement(site: bool, entity: bool, since: bool, until: bool) -> Prepared:
-    """The ranked query for one combination of filters, built once.
-
-    Building a ``text()`` with its typed parameters and result columns, and SQLAlchemy
-    computing its cache key, cost as much as SQLite's answer to a one-word search; the
-    16 combinations are few, so each is built on first use and then reused, and run on
-    SQLite's cursor (``Prepared``: SQLAlchemy's execution bookkeeping was a tenth of an
-    API search's CPU)."""
-    where = "".join(
-        f" AND {clause}"
-        for clause, wanted in zip(_FILTER_SQL, (site, entity, since, until), strict=True)
-        if wanted
-    )
-    sql = text(
-        f"SELECT p.id, p.url, v.title, v.fetched_at, {FTS_TABLE}.body AS body, "
-        f"bm25({FTS_TABLE}, 0.0, 1.0) < 0 AS in_body "
-        f"FROM {FTS_TABLE} JOIN pages p ON p.id = {FTS_TABLE}.rowid "
-        f"JOIN versions v ON v.id = p.latest_version_id "
-        f"WHERE {FTS_TABLE} MATCH :match AND rank MATCH 'bm25(8.0, 1.0)'{where} "
-        f"ORDER BY rank LIMIT :limit OFFSET :offset"
-    )
-    dates = (("since", since), ("until", until))
-    typed = [bindparam(name, type_=UTCDateTime) for name, wanted in dates if wanted]
-    columns = [
-        column("id", Integer),
-        column("url", String),
-        column("title", String),
-        column("fetched_at", UTCDateTime),
-        column("body", String),
-        column("in_body", Boolean),
-    ]
-    return Prepared(sql.bindparams(*typed).columns(*columns))
-
-
 def _quoted(terms: list[str]) -> list[str]:
     return [f'"{t}"' for t in terms[:-1]] + [f'"{terms[-1]}"*']
 
@@ -218,16 +171,8 @@ def _snippet(body: str | None, pattern: Matcher | None) -> str:
     return make_snippet(body or "", pattern, (MARK_START, MARK_END), SNIPPET_TOKENS)
 
 
-_FILTER_SQL = (
-    "(p.url LIKE :site1 OR p.url LIKE :site2 OR p.url LIKE :site3 OR p.url LIKE :site4)",
-    "p.id IN (SELECT page_id FROM story_items WHERE entities_json LIKE :entity)",
-    "p.first_seen >= :since",
-    "p.first_seen < :until",
-)
-
-
-def _filter_flags(query: SearchQuery) -> tuple[bool, bool, bool, bool]:
-    """Which filters ``query`` uses, in the order of ``_FILTER_SQL``."""
+def _filter_flags(query: SearchQuery) -> Filters:
+    """Which filters ``query`` uses, in the order of ``search_ranked.FILTER_SQL``."""
     return bool(query.site), bool(query.entity), bool(query.since), bool(query.until)
 
 
