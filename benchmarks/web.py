@@ -17,7 +17,7 @@ per load generator and worker count, so the hand-written reading around it stays
 Usage:
     .venv/bin/python benchmarks/web.py [--pages 10000] [--versions 50000] [--clients 20]
         [--load wrk|httpx] [--requests 600] [--seconds 30] [--workers 1] [--db PATH]
-        [--write docs/benchmarks.md]
+        [--rounds 3] [--write docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -96,6 +96,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / ".benchmarks" / "web.db")
     parser.add_argument("--write", type=Path, default=None)
     parser.add_argument(
+        "--rounds", type=int, default=1, help="wrk: run every target this often, report medians"
+    )
+    parser.add_argument(
         "--load",
         choices=("wrk", "httpx"),
         default="wrk" if web_wrk.available() else "httpx",
@@ -124,15 +127,21 @@ def main() -> None:
 
 
 def _run_wrk(base: str, found: list[Target], args: argparse.Namespace, pid: int | None) -> str:
-    results = []
-    for target in found:
-        results.append(
-            web_wrk.measure(
-                base, target.name, target.kind, target.path, args.clients, args.seconds, pid
+    """Every target measured ``args.rounds`` times, round by round (all targets, then all
+    again), so a busy spell of the machine touches several targets rather than every run
+    of one; with more than one round the table gives medians and each round's p95."""
+    runs: list[list[web_wrk.Measured]] = [[] for _ in found]
+    for round_ in range(args.rounds):
+        for i, target in enumerate(found):
+            runs[i].append(
+                web_wrk.measure(
+                    base, target.name, target.kind, target.path, args.clients, args.seconds, pid
+                )
             )
-        )
-        print(f"{target.name}: done", file=sys.stderr)
-    return web_wrk.table(results, args.clients)
+            print(f"round {round_ + 1}: {target.name}: done", file=sys.stderr)
+    if args.rounds == 1:
+        return web_wrk.table([r[0] for r in runs], args.clients)
+    return web_wrk.table([web_wrk.median_round(r) for r in runs], args.clients, runs)
 
 
 def _block(
@@ -144,6 +153,7 @@ def _block(
     """The table with the exact command that made it and the conditions it ran under."""
     command = f".venv/bin/python benchmarks/web.py --load {args.load} --workers {args.workers}"
     command += f" --clients {args.clients}"
+    command += f" --rounds {args.rounds}" if args.rounds > 1 else ""
     command += f" --seconds {args.seconds:g}" + (
         f" --requests {args.requests}" if args.load == "httpx" else ""
     )

@@ -20,6 +20,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -150,24 +151,54 @@ def measure(
     return Measured(name, kind, len(distinct), alone, cold, warm)
 
 
-def table(results: list[Measured], clients: int) -> str:
-    """The wrk results as a markdown table, with the targets' pass/fail on distinct URLs."""
+def median_round(rounds: list[Measured]) -> Measured:
+    """One target's figures over several rounds: each figure the median of the rounds'
+    (on a shared machine one run's p95 moves by a fifth either way)."""
+
+    def middle(results: list[WrkResult]) -> WrkResult:
+        cpu = [r.cpu_ms for r in results if r.cpu_ms is not None]
+        return WrkResult(
+            requests=round(statistics.median(r.requests for r in results)),
+            errors=sum(r.errors for r in results),
+            p50=statistics.median(r.p50 for r in results),
+            p95=statistics.median(r.p95 for r in results),
+            p99=statistics.median(r.p99 for r in results),
+            rate=statistics.median(r.rate for r in results),
+            cpu_ms=statistics.median(cpu) if cpu else None,
+        )
+
+    first = rounds[0]
+    return Measured(
+        first.name,
+        first.kind,
+        first.distinct_urls,
+        middle([m.alone for m in rounds]),
+        middle([m.cold for m in rounds]),
+        middle([m.hot for m in rounds]),
+    )
+
+
+def table(results: list[Measured], clients: int, rounds: list[list[Measured]] | None = None) -> str:
+    """The wrk results as a markdown table, with the targets' pass/fail on distinct URLs;
+    with ``rounds`` (each target's runs, medians in ``results``) also every run's p95."""
+    spread = " | distinct URLs: p95 of each round" if rounds else ""
     lines = [
         f"| target | distinct URLs | 1 client p50 ms | {clients} clients, distinct URLs: "
         "requests | errors | p50 ms | p95 ms | p99 ms | req/s | server CPU ms/req "
-        "| hot URLs: p50 ms | p95 ms | req/s | goal p95 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        f"| hot URLs: p50 ms | p95 ms | req/s | goal p95{spread} |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if rounds else ""),
     ]
-    for m in results:
+    for i, m in enumerate(results):
         goal = 100 if m.kind == "page" else 50
         worst = max(m.cold.p95, m.hot.p95)
         mark = "met" if worst < goal else "missed"
+        each = " | " + " / ".join(f"{r.cold.p95:.1f}" for r in rounds[i]) if rounds else ""
         lines.append(
             f"| {m.name} | {m.distinct_urls:,} | {m.alone.p50:.1f} | {m.cold.requests:,} | "
             f"{m.cold.errors + m.hot.errors} | {m.cold.p50:.1f} | {m.cold.p95:.1f} | "
             f"{m.cold.p99:.1f} | {m.cold.rate:.0f} | {_ms(m.cold.cpu_ms)} | "
             f"{m.hot.p50:.1f} | {m.hot.p95:.1f} | "
-            f"{m.hot.rate:.0f} | < {goal} ms ({mark}) |"
+            f"{m.hot.rate:.0f} | < {goal} ms ({mark}){each} |"
         )
     return "\n".join(lines)
 
