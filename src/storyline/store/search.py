@@ -3,7 +3,7 @@
 On SQLite an FTS5 table (``search_fts``) holds one row per page, the page's latest
 version: headline in one column, standfirst and body in the other. Triggers keep it in
 sync as versions are stored (the version writer updates ``pages.latest_version_id``) or
-re-extracted, so no writer has to remember it; ``create_search_index`` is migration 2
+re-extracted, so no writer has to remember it; ``create_search_index`` is migration 3
 and back-fills pages stored before it. PostgreSQL has its own index of every version's
 text (``pg_search.py``, migration 8); other databases fall back to case-insensitive
 LIKE over the latest version's headline and text.

@@ -3,7 +3,7 @@
 FTS5 scores every match with ``bm25`` before it knows the best 20 (about 2 µs a match,
 plus a look-up of the row's length), so a common word's search cost grew with the whole
 store: 3-14 ms for the 11 % of the benchmark's words with over 1,000 matches among
-10,000 articles, and ten times that at 100,000. Ranking is therefore bounded: the newest
+10,000 articles, growing in proportion to the matches. Ranking is therefore bounded: the newest
 ``RANK_WINDOW`` matching articles (by first seen: page ids grow as pages are found) are
 ranked by BM25 and come first, and older matches follow, again by BM25, when a reader
 pages past them. A search with fewer matches than the window is ranked exactly as
