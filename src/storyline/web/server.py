@@ -173,10 +173,13 @@ class FairAcceptLoop(asyncio.SelectorEventLoop):
     12 tries, halving throughput. Here a worker takes one connection per wake-up (nginx's
     ``multi_accept off``: 8-12 of 20 each) and then stops listening for ``ACCEPT_PAUSE``
     seconds per connection it holds, so the worker holding fewer comes first for the next
-    one (10-10 in 10 of 12 tries). The listen queue keeps its full length.
+    one (10-10 in 8-10 of 12 tries, 8-12 at worst). The pause is capped at
+    ``MAX_ACCEPT_PAUSE``, so a worker holding hundreds of idle keep-alive connections still
+    accepts a thousand new ones a second. The listen queue keeps its full length.
     """
 
     ACCEPT_PAUSE = 0.0002
+    MAX_ACCEPT_PAUSE = 0.001
 
     def _accept_connection(  # type: ignore[override]
         self,
@@ -193,7 +196,8 @@ class FairAcceptLoop(asyncio.SelectorEventLoop):
             return
         held = getattr(server, "_active_count", 0) + 1  # the new one is not counted yet
         self.remove_reader(sock.fileno())
-        self.call_later(held * self.ACCEPT_PAUSE, self._resume_accepting, accept_args)
+        pause = min(held * self.ACCEPT_PAUSE, self.MAX_ACCEPT_PAUSE)
+        self.call_later(pause, self._resume_accepting, accept_args)
 
     def _resume_accepting(self, accept_args: tuple[Any, ...]) -> None:
         sock, server = accept_args[1], accept_args[3]
