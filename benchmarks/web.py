@@ -111,8 +111,7 @@ def main() -> None:
     proc, base = start_server(args.db, args.workers)
     try:
         if args.load == "wrk":
-            pid = proc.pid if args.workers == 1 else None  # workers: the CPU is in children
-            report = _run_wrk(base, found, args, pid)
+            report = _run_wrk(base, found, args, proc.pid)
         else:
             report = web_httpx.run_all(base, found, args.clients, args.requests, args.seconds)
     finally:
@@ -161,9 +160,8 @@ def _block(
         command += f" --pages {args.pages} --versions {args.versions}"
     before, after = loads
     cpu = (
-        "Server CPU is the server process's user + system time over the requests answered."
-        if args.workers == 1 and args.load == "wrk"
-        else "Server CPU is not measured here (the work is in the worker processes)."
+        "Server CPU is the server's user + system time (its worker processes' with "
+        "`--workers`) over the requests answered; it rises when the machine is busy."
         if args.load == "wrk"
         else ""
     )

@@ -63,10 +63,19 @@ def path_list(make: Callable[[random.Random], str], distinct: bool, seed: int = 
 
 
 def server_cpu(pid: int | None) -> float:
-    """CPU seconds (user + system) the process ``pid`` has used so far (Linux /proc)."""
+    """CPU seconds (user + system) the process ``pid`` and its running children (the
+    workers of ``serve --workers N``) have used so far (Linux /proc)."""
     if pid is None:
         return 0.0
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return sum(_own_cpu(p) for p in [str(pid), *children])
+
+
+def _own_cpu(pid: str) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except FileNotFoundError:  # a child that has just exited
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
