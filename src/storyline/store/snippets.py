@@ -21,6 +21,7 @@ from dataclasses import dataclass
 ELLIPSIS = "…"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _WORD_TAIL = re.compile(r"\w*")
+_TEXT = re.compile(r"\S")  # what str.strip() would leave
 # letters that may carry a diacritic: Latin-1 to Cyrillic, and Latin Extended Additional
 _ACCENTED = re.compile("[\u00c0-\u04ff\u1e00-\u1eff]")
 
@@ -85,8 +86,8 @@ def make_snippet(
     marked = _mark(searched, lo, hi, spans, marks)
     if searched is not text:
         marked = unicodedata.normalize("NFC", marked)
-    begin = ELLIPSIS if searched[:lo].strip() else ""
-    return begin + marked + (ELLIPSIS if searched[hi:].strip() else "")
+    begin = ELLIPSIS if _TEXT.search(searched, 0, lo) else ""  # no copy of the body's rest
+    return begin + marked + (ELLIPSIS if _TEXT.search(searched, hi) else "")
 
 
 def _first_match(text: str, matcher: Matcher | None) -> tuple[str, Spans | None, int]:
