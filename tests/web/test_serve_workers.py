@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import socket
 import time
@@ -149,3 +150,45 @@ def test_two_workers_share_a_burst_of_keep_alive_clients(news_db):
                 client.close()
             time.sleep(0.3)
     assert all(spread[0] >= 5 for spread in spreads[1:]), spreads
+
+
+def test_out_of_file_descriptors_keeps_asyncios_one_second_retry():
+    """When accept() fails with EMFILE asyncio stops listening and retries after a second;
+    the fair loop must not resume listening sooner (that would retry a thousand times a
+    second, logging each)."""
+    attempts: list[int] = []
+    loop = FairAcceptLoop()
+    loop.set_exception_handler(lambda _loop, _context: None)
+
+    class NoDescriptors:
+        """The listening socket, whose accept() finds the process out of descriptors."""
+
+        def __init__(self, real: socket.socket):
+            self.real = real
+
+        def fileno(self) -> int:
+            return self.real.fileno()
+
+        def accept(self) -> None:
+            attempts.append(1)
+            raise OSError(errno.EMFILE, "Too many open files")
+
+    async def run() -> None:
+        listener = socket.create_server(("127.0.0.1", 0))
+        listener.setblocking(False)
+        client = socket.create_connection(listener.getsockname())  # keeps it readable
+        server = await loop.create_server(asyncio.Protocol, sock=listener)
+        fake = NoDescriptors(listener)  # replaces the server's own reader on the same socket
+        loop.add_reader(
+            listener.fileno(), loop._accept_connection, asyncio.Protocol, fake, None, server
+        )
+        await asyncio.sleep(0.2)
+        loop.remove_reader(listener.fileno())
+        client.close()
+        listener.close()
+
+    try:
+        loop.run_until_complete(run())
+    finally:
+        loop.close()
+    assert len(attempts) == 1

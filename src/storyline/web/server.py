@@ -194,8 +194,9 @@ class FairAcceptLoop(asyncio.SelectorEventLoop):
         super()._accept_connection(*accept_args)  # type: ignore[misc]
         if server is None or sock.fileno() < 0:
             return
+        if not self.remove_reader(sock.fileno()):
+            return  # asyncio stopped listening itself (out of file descriptors: it retries)
         held = getattr(server, "_active_count", 0) + 1  # the new one is not counted yet
-        self.remove_reader(sock.fileno())
         pause = min(held * self.ACCEPT_PAUSE, self.MAX_ACCEPT_PAUSE)
         self.call_later(pause, self._resume_accepting, accept_args)
 
