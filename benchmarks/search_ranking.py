@@ -46,8 +46,8 @@ def ranked_ids(store: Store, match: str, window: int) -> tuple[list[int], float]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=Path(".benchmarks/web.db"))
-    parser.add_argument("--words", type=int, default=1500)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--words", type=_positive, default=1500)
+    parser.add_argument("--rounds", type=_positive, default=3)
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
     if not args.db.exists():
@@ -93,6 +93,13 @@ def main() -> None:
     if args.write:
         write_block(args.write, "web-search-ranking", table)
         print(f"wrote block 'web-search-ranking' of '## Web' in {args.write}")
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive whole number")
+    return number
 
 
 def _figures(rounds: list[list[float]]) -> tuple[float, float, float, float]:

@@ -96,7 +96,10 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / ".benchmarks" / "web.db")
     parser.add_argument("--write", type=Path, default=None)
     parser.add_argument(
-        "--rounds", type=int, default=1, help="wrk: run every target this often, report medians"
+        "--rounds",
+        type=_positive,
+        default=1,
+        help="wrk: run every target this often, report medians",
     )
     parser.add_argument(
         "--load",
@@ -123,6 +126,13 @@ def main() -> None:
         body = _block(report, counts, args, (load_before, os.getloadavg()))
         write_block(args.write, block, body)
         print(f"wrote block {block!r} of {SECTION!r} in {args.write}", file=sys.stderr)
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive whole number")
+    return number
 
 
 def _run_wrk(base: str, found: list[Target], args: argparse.Namespace, pid: int | None) -> str:

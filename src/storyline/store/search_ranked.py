@@ -3,17 +3,17 @@
 FTS5 scores every match with ``bm25`` before it knows the best 20 (about 2 µs a match,
 plus a look-up of the row's length), so a common word's search cost grew with the whole
 store: 3-14 ms for the 11 % of the benchmark's words with over 1,000 matches among
-10,000 articles, growing in proportion to the matches. Ranking is therefore bounded: the newest
-``RANK_WINDOW`` matching articles (by first seen: page ids grow as pages are found) are
-ranked by BM25 and come first, and older matches follow, again by BM25, when a reader
-pages past them. A search with fewer matches than the window is ranked exactly as
-before; for a developing-news tool the recent matches are also the ones wanted first.
+10,000 articles, growing in proportion to the matches. Ranking is therefore bounded: the
+newest ``RANK_WINDOW`` matching articles (by first seen: page ids grow as pages are
+found) are ranked by BM25 and come first, and older matches follow, again by BM25, when
+a reader pages past them. A search with fewer matches than the window is ranked exactly
+as before; for a developing-news tool the recent matches are also the ones wanted first.
 
 Measured on the web benchmark's 1,500 words (``benchmarks/search_ranking.py``, the whole
 query with its window look-up, CPU ms): mean 1.06 → 0.98, p95 3.07 → 2.17, p99 5.46 →
 2.77, worst 15.0 → 4.7; 17 % of the words (those with over 500 matches) get a different
-top 20, keeping 64 % of it. BM25's IDF still comes from all
-matches (FTS5 computes it over the whole index), so the two tiers' scores are comparable.
+top 20, keeping 64 % of it. BM25's IDF still comes from all matches (FTS5 computes it
+over the whole index), so the two tiers' scores are comparable.
 
 The window's start is the rowid of the ``RANK_WINDOW``-th newest match (FTS5 walks a
 match list in rowid order cheaply); a ``rowid >=`` or ``<`` constraint then reaches FTS5
