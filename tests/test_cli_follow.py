@@ -58,18 +58,29 @@ def test_follow_poll_versions_diff_articles(newsroom, run):
     assert newsroom.url(STABLE_PATH) not in {a["url"] for a in changed}
     assert "Danish troops" in run("articles", "--since", "1h").output
     assert run("articles", "--since", "2030-01-01").output == ""
+    first_page = json.loads(run("articles", "--limit", "1", "--json").output)
+    second_page = json.loads(
+        run("articles", "--limit", "1", "--cursor", first_page["next_cursor"], "--json").output
+    )
+    assert first_page["articles"][0]["url"] != second_page["articles"][0]["url"]
+    assert "more: --cursor" in run("articles", "--limit", "1").output
     assert "0 version(s) changed" in run("reextract").output
     assert "stopped following" in run("unfollow", newsroom.url("/feeds/rss.xml")).output
     assert json.loads(run("sources", "--json").output) == []
 
 
-def test_user_errors_are_one_line_and_exit_1(newsroom, run):
+def test_user_errors_are_one_line_and_exit_1(newsroom, run, tmp_path):
+    missing = run("versions", "https://nowhere.example/a", ok=False)  # no database yet
+    assert missing.output.startswith("error: no database at") and "cli.db" in missing.output
+    assert not (tmp_path / "cli.db").exists()  # a read command never creates one
+    run("follow", newsroom.url("/feeds/rss.xml"), "--allow-private")
     result = run("versions", "https://nowhere.example/a", ok=False)
     assert result.output.strip().startswith("error:") and "storyline articles" in result.output
     assert "Traceback" not in result.output
-    assert (
-        "not a duration" in run("follow", "http://x.example/", "--every", "soon", ok=False).output
-    )
+    every = run("follow", "http://x.example/", "--every", "soon", ok=False).output
+    assert "not a duration" in every
+    assert "has no unit" in run("follow", "http://x.example/", "--every", "90", ok=False).output
+    assert "under a minute" in run("follow", "http://x.example/", "--every", "30s", ok=False).output
     blocked = run("follow", newsroom.url("/feeds/rss.xml"), ok=False)  # no --allow-private
     assert "could not follow" in blocked.output
     assert "give both" in run("diff", "https://a.example/", "1", ok=False).output

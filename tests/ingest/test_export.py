@@ -127,3 +127,36 @@ def test_cli_ingest_export_and_duplicates(tmp_path):
     }
     result = runner.invoke(cli, ["ingest", "--db", db, str(tmp_path / "missing.warc")], obj={})
     assert result.exit_code == 1 and "no such file" in result.output
+
+
+def test_cli_ingest_exits_1_when_records_are_rejected_and_export_takes_relative_times(tmp_path):
+    lines = [
+        json.dumps(
+            {
+                "url": "https://a.example/ok",
+                "fetched_at": "2024-01-01T00:00:00Z",
+                "html": article_html("Kept", LOREM).decode(),
+            }
+        ),
+        "{not json",
+        json.dumps({"html": "<p>no url</p>"}),
+    ]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["ingest", "--db", db, "-w", "1", str(jsonl)], obj={})
+    assert result.exit_code == 1 and "2 record(s) rejected" in result.output, result.output
+    again = runner.invoke(
+        cli, ["ingest", "--db", db, "-w", "1", "--accept-rejects", str(jsonl)], obj={}
+    )
+    assert again.exit_code == 0, again.output
+    recent = runner.invoke(cli, ["export", "--db", db, "--versions", "--since", "2h"], obj={})
+    assert recent.exit_code == 0 and "0 rows exported" in recent.output, recent.output
+    old = runner.invoke(cli, ["export", "--db", db, "--since", "2023-12-31"], obj={})
+    assert old.exit_code == 0 and "https://a.example/ok" in old.output
+    bad = runner.invoke(cli, ["export", "--db", db, "--since", "soonish"], obj={})
+    assert bad.exit_code == 2 and "is not a time" in bad.output
+    missing = runner.invoke(cli, ["export", "--db", str(tmp_path / "typo.db")], obj={})
+    assert missing.exit_code == 1 and "no database at" in missing.output
+    assert not (tmp_path / "typo.db").exists()

@@ -32,6 +32,10 @@ PROBLEM_KINDS: dict[str, str] = {
 }
 # Problems after which the record is still stored (the others are skipped).
 KEPT_KINDS = frozenset({"encoding"})
+# Records that are not articles by their nature: an archive is full of them, and skipping
+# them is the job. Every other problem means a record that should have been an article was
+# rejected, which ``storyline ingest`` reports with a non-zero exit.
+NOT_ARTICLE_KINDS = frozenset({"http_error", "not_html", "revisit", "no_article"})
 
 
 @dataclass

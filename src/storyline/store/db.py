@@ -80,14 +80,17 @@ class Store(FollowState):
         target: str | Path | None = None,
         settings: Settings | None = None,
         compare: Compare | None = None,
+        *,
+        create: bool = True,
     ) -> Store:
         """Open (creating and migrating as needed) the database at a path or SQLAlchemy URL.
 
         ``None`` means $STORYLINE_DB, else ``settings.db``, else the user data directory.
         ``compare`` computes the changes between two versions (default: the revisions
-        stage's ``compare_articles``).
+        stage's ``compare_articles``). ``create=False`` refuses a SQLite file that does not
+        exist yet instead of creating an empty database.
         """
-        url = database_url(resolve_target(target, settings))
+        url = database_url(resolve_target(target, settings), create)
         engine = create_store_engine(url, settings.db_timeout if settings else 30.0)
         with store_errors(f"opening {engine.url.render_as_string(hide_password=True)}"):
             migrate(engine)

@@ -34,13 +34,22 @@ def resolve_target(target: str | Path | None, settings: Settings | None = None) 
     return str(default_db_path())
 
 
-def database_url(target: str) -> str:
-    """A SQLAlchemy URL for a path or URL, creating the parent folder of a SQLite file."""
+def database_url(target: str, create: bool = True) -> str:
+    """A SQLAlchemy URL for a path or URL, creating the parent folder of a SQLite file.
+
+    With ``create=False`` a SQLite file that does not exist is an error naming the path
+    (read commands use it, so a typo does not silently make an empty database).
+    """
     if "://" in target:
         return target
     path = Path(target).expanduser()
     if path.is_dir():
         raise StoreError(f"{path} is a directory; give a database file such as {path}/storyline.db")
+    if not create and not path.exists():
+        raise StoreError(
+            f"no database at {path}: check --db (or $STORYLINE_DB); `storyline follow` or "
+            "`storyline ingest` creates one"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:

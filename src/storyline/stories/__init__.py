@@ -1,7 +1,7 @@
 """Stories: entities, dates, online threading of articles into stories, timelines.
 
 Everything here is pure (model objects in, model objects out); ``storyline.store.stories``
-keeps the results in the database and ``storyline.cli_stories`` shows them.
+keeps the results in the database and ``storyline.cli.stories`` shows them.
 """
 
 from storyline.stories.clauses import dated_clause

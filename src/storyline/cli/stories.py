@@ -12,31 +12,33 @@ from urllib.parse import urlsplit
 
 import click
 
-from storyline.cli import cli, print_json, settings_from
-from storyline.cli_follow import db_option, open_store
-from storyline.durations import parse_time
+from storyline.cli.options import (
+    db_option,
+    json_option,
+    open_store,
+    print_json,
+    settings_from,
+    since_option,
+)
 from storyline.model import Story, TimelineEntry
 
 
-@cli.command("stories")
+@click.command("stories")
 @db_option
-@click.option(
-    "--since",
-    default=None,
-    metavar="TIME",
-    help="Only stories updated since TIME: a date, a date-time, or 2h / 3d ago.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON, with each story's URLs.")
+@since_option("stories updated")
+@json_option
 @click.pass_context
-def stories_command(ctx: click.Context, db: str | None, since: str | None, as_json: bool) -> None:
+def stories_command(
+    ctx: click.Context, db: str | None, since: datetime | None, as_json: bool
+) -> None:
     """List developing stories, most recently updated first.
 
     Example: storyline stories --since 1d
     """
     from storyline.store.stories import stories
 
-    with open_store(ctx, db) as store:
-        found = stories(store, since=parse_time(since) if since else None)
+    with open_store(ctx, db, create=False) as store:
+        found = stories(store, since=since)
     if as_json:
         print_json([story_summary(s) for s in found])
         return
@@ -51,10 +53,10 @@ def stories_command(ctx: click.Context, db: str | None, since: str | None, as_js
         )
 
 
-@cli.command("story")
+@click.command("story")
 @db_option
 @click.argument("story_id", type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print the whole story as JSON.")
+@json_option
 @click.pass_context
 def story_command(ctx: click.Context, db: str | None, story_id: int, as_json: bool) -> None:
     """Show one story: its articles, entities and timeline.
@@ -63,7 +65,7 @@ def story_command(ctx: click.Context, db: str | None, story_id: int, as_json: bo
     """
     from storyline.store.stories import story
 
-    with open_store(ctx, db) as store:
+    with open_store(ctx, db, create=False) as store:
         found = story(store, story_id)
     if as_json:
         print_json(asdict(found))
@@ -82,10 +84,10 @@ def story_command(ctx: click.Context, db: str | None, story_id: int, as_json: bo
         click.echo(f"  {timeline_line(entry)}")
 
 
-@cli.command("timeline")
+@click.command("timeline")
 @db_option
 @click.argument("story_id", type=int)
-@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON.")
+@json_option
 @click.pass_context
 def timeline_command(ctx: click.Context, db: str | None, story_id: int, as_json: bool) -> None:
     """Show a story's dated events, oldest first.
@@ -94,7 +96,7 @@ def timeline_command(ctx: click.Context, db: str | None, story_id: int, as_json:
     """
     from storyline.store.stories import story
 
-    with open_store(ctx, db) as store:
+    with open_store(ctx, db, create=False) as store:
         found = story(store, story_id)
     if as_json:
         print_json([asdict(e) for e in found.timeline])
@@ -104,9 +106,9 @@ def timeline_command(ctx: click.Context, db: str | None, story_id: int, as_json:
         click.echo(timeline_line(entry))
 
 
-@cli.command("rethread")
+@click.command("rethread")
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option
 @click.pass_context
 def rethread_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     """Rebuild every story from the stored articles (threads any not threaded yet).
@@ -155,3 +157,6 @@ def _site(url: str) -> str:
 
 def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
+COMMANDS = [stories_command, story_command, timeline_command, rethread_command]

@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -19,15 +20,21 @@ import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from storyline.cli import cli, print_json, settings_from
-from storyline.cli_follow import db_option
-from storyline.sources.captures import KEPT_KINDS, PROBLEM_KINDS
+from storyline.cli.options import (
+    db_option,
+    json_option,
+    open_store,
+    print_json,
+    settings_from,
+    since_option,
+)
+from storyline.sources.captures import KEPT_KINDS, NOT_ARTICLE_KINDS, PROBLEM_KINDS
 
 if TYPE_CHECKING:
     from storyline.ingest import IngestReport
 
 
-@cli.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--workers",
@@ -37,11 +44,17 @@ if TYPE_CHECKING:
     help="Extraction processes (default: the ingest_workers setting, else all cores).",
 )
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option
 @click.option(
     "--no-thread",
     is_flag=True,
     help="Do not thread the pages into stories afterwards (run `storyline rethread` later).",
+)
+@click.option(
+    "--accept-rejects",
+    is_flag=True,
+    help="Exit 0 even when records that should be articles were rejected (bad JSON, "
+    "no URL, unreadable, ...).",
 )
 @click.pass_context
 def ingest(
@@ -51,23 +64,25 @@ def ingest(
     db: str | None,
     as_json: bool,
     no_thread: bool,
+    accept_rejects: bool,
 ) -> None:
     """Store every page in WARC/ARC files, folders of .html/.html.gz, or JSONL files.
 
     Each record becomes a version of its URL at its capture time, so several captures of
-    one URL make its revision history. Bad records are counted and reported, never fatal.
+    one URL make its revision history. Bad records are counted and reported, never fatal
+    to the run; the exit code is 1 when any were rejected (unless --accept-rejects).
+    Records that are not articles (error pages, images, revisits) are skipped quietly.
     Interrupt at any time: a re-run skips what is stored. Details: docs/ingest.md.
 
     Example: storyline ingest crawl-*.warc.gz saved-pages/ --workers 4
     """
     from storyline.ingest import ingest as run_ingest
-    from storyline.store.db import Store
 
     settings = settings_from(ctx)
     console = Console(stderr=True)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with (
-        Store.open(db, settings) as store,
+        open_store(ctx, db) as store,
         Progress(*columns, console=console, disable=as_json or not console.is_terminal) as bar,
     ):
         task = bar.add_task("starting", total=None)
@@ -84,6 +99,19 @@ def ingest(
     if report.interrupted:
         click.echo("interrupted: run the same command again to continue", err=True)
         ctx.exit(130)
+    rejected = sum(n for kind, n in report.problems.items() if _rejected(kind))
+    if rejected and not accept_rejects:
+        click.echo(
+            f"{rejected:,} record(s) rejected (see the problems above); "
+            "--accept-rejects exits 0 all the same",
+            err=True,
+        )
+        ctx.exit(1)
+
+
+def _rejected(kind: str) -> bool:
+    """A problem that cost an article: neither a non-article record nor a kept one."""
+    return kind not in NOT_ARTICLE_KINDS and kind not in KEPT_KINDS
 
 
 @contextlib.contextmanager
@@ -134,9 +162,9 @@ def _summary(report: IngestReport) -> str:
     return "\n".join(lines)
 
 
-@cli.command()
+@click.command()
 @db_option
-@click.option("--json", "as_json", is_flag=True, help="Print the groups as JSON.")
+@json_option
 @click.pass_context
 def duplicates(ctx: click.Context, db: str | None, as_json: bool) -> None:
     """List groups of syndicated copies: pages carrying the same article.
@@ -146,9 +174,8 @@ def duplicates(ctx: click.Context, db: str | None, as_json: bool) -> None:
     Example: storyline duplicates --json
     """
     from storyline.duplicates import duplicate_groups
-    from storyline.store.db import Store
 
-    with Store.open(db, settings_from(ctx)) as store:
+    with open_store(ctx, db, create=False) as store:
         groups = duplicate_groups(store)
     if as_json:
         print_json([g.to_dict() for g in groups])
@@ -161,7 +188,7 @@ def duplicates(ctx: click.Context, db: str | None, as_json: bool) -> None:
             click.echo(f"  = {member}")
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--format",
     "fmt",
@@ -171,7 +198,7 @@ def duplicates(ctx: click.Context, db: str | None, as_json: bool) -> None:
     help="Output format (docs/export.md).",
 )
 @click.option("--versions", is_flag=True, help="One row per version instead of per page.")
-@click.option("--since", default=None, help="Only versions captured at or after this ISO time.")
+@since_option("versions captured")
 @click.option(
     "-o",
     "--output",
@@ -185,7 +212,7 @@ def export(
     ctx: click.Context,
     fmt: str,
     versions: bool,
-    since: str | None,
+    since: datetime | None,
     output: Path | None,
     db: str | None,
 ) -> None:
@@ -194,15 +221,15 @@ def export(
     Example: storyline export --format parquet --versions -o articles.parquet
     """
     from storyline.export import export as run_export
-    from storyline.sources.captures import parse_time
-    from storyline.store.db import Store
 
-    start = parse_time(since, "--since") if since else None
-    with Store.open(db, settings_from(ctx)) as store:
+    with open_store(ctx, db, create=False) as store:
         if output is None:
-            count = run_export(store, fmt, sys.stdout.buffer, versions, start)
+            count = run_export(store, fmt, sys.stdout.buffer, versions, since)
             sys.stdout.buffer.flush()
         else:
             with output.open("wb") as out:
-                count = run_export(store, fmt, out, versions, start)
+                count = run_export(store, fmt, out, versions, since)
     click.echo(f"{count:,} rows exported", err=True)
+
+
+COMMANDS = [ingest, duplicates, export]

@@ -7,12 +7,11 @@ import sys
 
 import click
 
-from storyline.cli import cli, settings_from
-from storyline.cli_follow import db_option, private_option
+from storyline.cli.options import config_path, db_option, private_option, settings_from
 from storyline.store import Store
 
 
-@cli.command()
+@click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",
@@ -64,9 +63,7 @@ def serve(
     from storyline.web.server import get_once, is_loopback, serve_workers
     from storyline.web.server import serve as run_server
 
-    settings = settings_from(ctx)
-    if allow_private:
-        settings = settings.replace(allow_private=True)
+    settings = settings_from(ctx, allow_private)
     with Store.open(db, settings) as store:
         if get_path is not None:
             result = get_once(store, settings, get_path, read_only=read_only)
@@ -98,10 +95,13 @@ def serve(
         workers,
         read_only=read_only,
         allow_private=allow_private,
-        config_path=_config_path(ctx),
+        config_path=_config_text(ctx),
     )
 
 
-def _config_path(ctx: click.Context) -> str | None:
-    path = (ctx.obj or {}).get("config_path")
+def _config_text(ctx: click.Context) -> str | None:
+    path = config_path(ctx)
     return str(path) if path else None
+
+
+COMMANDS = [serve]

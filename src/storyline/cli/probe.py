@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import click
 
-from storyline.cli import cli, print_json, settings_from
+from storyline.cli.options import json_option, print_json, private_option, settings_from
 
 
-@cli.command()
+@click.command()
 @click.argument("url")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@json_option
 @click.option("--limit", default=10, show_default=True, help="Entries to list.")
-@click.option(
-    "--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses."
-)
+@private_option
 @click.pass_context
 def probe(ctx: click.Context, url: str, as_json: bool, limit: int, allow_private: bool) -> None:
     """Show what URL is (feed, sitemap, article, home page) and what following it would
@@ -24,9 +22,7 @@ def probe(ctx: click.Context, url: str, as_json: bool, limit: int, allow_private
     from storyline.sources.fetch import Fetcher
     from storyline.sources.probe import probe as probe_url
 
-    settings = settings_from(ctx)
-    if allow_private:
-        settings = settings.replace(allow_private=True)
+    settings = settings_from(ctx, allow_private)
     with Fetcher(settings) as fetcher:
         found = probe_url(fetcher, url, limit=limit)
     if as_json:
@@ -46,3 +42,6 @@ def probe(ctx: click.Context, url: str, as_json: bool, limit: int, allow_private
         click.echo(f"{found.entry_count} entries; the first {len(found.entries)}:")
         for entry in found.entries:
             click.echo(f"  {entry}")
+
+
+COMMANDS = [probe]
