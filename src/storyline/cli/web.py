@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -70,7 +69,7 @@ def serve(
             sys.stdout.buffer.write(result.body)
             sys.stdout.flush()
             ctx.exit(0 if result.status < 400 else 1)
-        token = os.environ.get("STORYLINE_TOKEN") or None
+        token = settings.token or None
         if not is_loopback(host) and not token and not read_only:
             click.echo(
                 f"warning: listening on {host} without STORYLINE_TOKEN: anyone who can "

@@ -11,7 +11,6 @@ Routes live by job: ``pages.py`` (HTML and ``.json`` twins), ``api.py`` (``/api`
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -49,12 +48,13 @@ def create_app(
 ) -> FastAPI:
     """The storyline web app over ``store``.
 
-    ``token`` (default: $STORYLINE_TOKEN) is required for writes when set; ``read_only``
+    ``token`` (default: the ``token`` setting, $STORYLINE_TOKEN) is required for writes
+    when set; ``read_only``
     refuses every write; ``client`` is the HTTP client the follow action fetches with;
     ``close_store`` closes the store when the app shuts down (an app that opened it).
     """
     if token is None:
-        token = os.environ.get("STORYLINE_TOKEN") or None
+        token = settings.token or None
     app = FastAPI(
         title="storyline",
         version=_version(),
