@@ -112,7 +112,7 @@ def test_a_repeat_is_known_by_the_archive_payload_digest(tmp_path, store, settin
     captures = list(read_captures(input_files([crawl]), settings.fetch_max_bytes))
     assert [c.digest[:5] for c in captures] == ["sha1:", "sha1:"]
     assert captures[0].digest == captures[1].digest
-    key = ingest_module._digest_key(captures[0])
+    key = captures[0].payload_key()
     assert key == ("https://news.example/a", b"warc:" + captures[0].digest.encode())
     extracted = []
     real = ingest_module.extract_capture
