@@ -103,6 +103,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Installed spaCy pipeline that finds people, organisations, places and parties.",
     ),
     Setting(
+        "entities_lead_words",
+        int,
+        0,
+        "Words of each article (headline, standfirst, first paragraphs) that the entity "
+        "model reads when threading, 0 for all; names found there are counted in the "
+        "whole text. 150 threads full-text articles 2.5x faster but less precisely.",
+    ),
+    Setting(
         "story_half_life",
         float,
         3 * 86400.0,
