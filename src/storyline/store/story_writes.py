@@ -32,7 +32,12 @@ from storyline.stories.preparation import (
     threadable,
 )
 from storyline.stories.threading import ThreadingOptions, prepare, thread_item
-from storyline.stories.timeline import article_events, order_and_dedupe, revision_events
+from storyline.stories.timeline import (
+    article_events,
+    first_appearances,
+    order_and_dedupe,
+    revision_events,
+)
 from storyline.stories.titles import story_title
 
 _metadata = MetaData()
@@ -327,16 +332,17 @@ def _member_facts(
         facts = remembered[1] if remembered and remembered[0] == key else None
         if facts is None:
             article = Article.from_dict(json.loads(member.article_json))
-            revisions = []
+            revisions, first_seen = [], {}
             if key[1] > 1:
                 versions = store.versions(member.url)
                 revisions = [(v, store.changes(v.id)) for v in versions[1:] if v.id is not None]
+                first_seen = first_appearances(versions)
             facts = _Facts(
                 article.title or "",
                 article.published or "",
                 article.url or "",
                 threadable(article),
-                article_events(article),
+                article_events(article, first_seen),
                 revision_events(revisions),
             )
             live.memo[member.page_id] = (key, facts)  # one entry per page
