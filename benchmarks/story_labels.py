@@ -9,8 +9,9 @@ that are right, recall the share of the labelled dates it gives.
 ``data/entity_types.json``: entity mentions of the same pages, each with its right kind
 (person, organisation, place, party, other) or ``none`` when it is not a name at all
 (tokenisation debris). A mention is scored by the kind of the entity storyline files it
-under in that article (``extract_entities``): accuracy over the mentions, and how many
-mentions storyline kept as entities that are not names.
+under in that article (``extract_entities``, looked up by name or alias); storyline keeps
+no entities of other kinds, so an ``other`` or ``none`` mention is right when it is not
+filed as a person, organisation, place or party. Also counted: non-names kept.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from storyline.extract import extract_article
 from storyline.model import Article
+from storyline.stories.canonical import clean
 from storyline.stories.entities import SpacyRecognizer, extract_entities
 from storyline.stories.timeline import article_events
 
@@ -66,10 +68,13 @@ def entity_scores() -> tuple[float, int, int, int]:
             found[row["page"]] = {
                 name.casefold(): e.kind for e in entities for name in (e.name, *e.aliases)
             }
-        kind = found[row["page"]].get(row["mention"].casefold(), "none")
+        kind = found[row["page"]].get(clean(row["mention"]).casefold(), "none")
         if row["kind"] == "none" and kind != "none":
             debris += 1
-        right += kind == row["kind"]
+        # storyline keeps people, organisations, places and parties: a name of another
+        # kind (an event, a product) is right when it is not filed as one of those.
+        wanted = "none" if row["kind"] == "other" else row["kind"]
+        right += kind == wanted
     mentions = len(labelled["mentions"])
     return right / max(mentions, 1), mentions, debris, mentions
 

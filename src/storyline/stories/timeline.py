@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+from storyline.errors import InputError
 from storyline.model import Article, Change, TimelineEntry, Version
 from storyline.revisions.changes import compare_articles
 from storyline.revisions.sentences import split_sentences
@@ -99,9 +100,20 @@ def _dated_texts(article: Article, first_seen: Mapping[str, str]) -> list[tuple[
     for text, block_time in blocks:
         for sentence in split_sentences(text):
             if not _CORRECTION_NOTE.search(sentence):
-                base = first_seen.get(sentence) or block_time or article.published
-                found.append((sentence, base))
+                base = _readable(first_seen.get(sentence)) or _readable(block_time)
+                found.append((sentence, base or _readable(article.published)))
     return found
+
+
+def _readable(moment: str | None) -> str | None:
+    """``moment`` when it is an ISO date or time (a page's stamp may be "4 hours ago")."""
+    if not moment:
+        return None
+    try:
+        parse_published(moment)
+    except InputError:
+        return None
+    return moment
 
 
 def _statements(sentence: str, base: str | None, url: str | None) -> list[TimelineEntry]:
