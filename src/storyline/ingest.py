@@ -120,8 +120,10 @@ def ingest(
     params = LshParams.for_threshold(settings.duplicate_threshold)
     run = _Run(store, params, on_progress, stop or threading.Event())
     started = time.monotonic()
-    todo = run.pending(read_captures(files, settings.fetch_max_bytes))
-    extracted = _extract_inline(todo) if count == 1 else _extract_pool(todo, count)
+    numbers: dict[int, int] = {}
+    todo = _numbered(run.pending(read_captures(files, settings.fetch_max_bytes)), numbers)
+    pool = _extract_inline(todo) if count == 1 else _extract_pool(todo, count)
+    extracted = _in_input_order(pool, numbers)
     try:
         for capture, result in extracted:
             run.write(capture, result)
@@ -139,7 +141,9 @@ def ingest(
     run.report.interrupted = run.stop.is_set()
     run.report.seconds = time.monotonic() - started
     if thread and not run.report.interrupted:
-        threaded = thread_new_versions(store, settings=settings)
+        threaded = thread_new_versions(
+            store, settings=settings, positions=run.positions, workers=count
+        )
         run.report.stories_written = threaded.stories_written
         run.report.threading_seconds = threaded.seconds
     return run.report
@@ -156,6 +160,9 @@ class _Run:
         self._digests: OrderedDict[tuple[str, bytes], str] = OrderedDict()
         # Each in-flight capture's digest key, by id(capture): hashed once, when it is read.
         self._keys: dict[int, tuple[str, bytes] | None] = {}
+        # Each URL's first position in the input: threading order must not depend on the
+        # order in which the workers finish (ties in time are broken by it).
+        self.positions: dict[str, int] = {}
 
     def pending(self, records: Iterable[Capture | Rejected]) -> Iterator[Capture]:
         """Captures that still need extracting; refusals, repeats and stored ones are settled.
@@ -169,6 +176,8 @@ class _Run:
                 if self.stop.is_set():
                     return
                 self.report.records += 1
+                if isinstance(item, Capture):
+                    self.positions.setdefault(item.url, len(self.positions))
                 if isinstance(item, Rejected):
                     self.report.note(item)
                     self._progress()
@@ -240,6 +249,35 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def _numbered(captures: Iterator[Capture], numbers: dict[int, int]) -> Iterator[Capture]:
+    """Pass ``captures`` on, noting each one's place in the input (by ``id``)."""
+    for number, capture in enumerate(captures):
+        numbers[id(capture)] = number
+        yield capture
+
+
+def _in_input_order(
+    results: Iterator[tuple[Capture, Extracted]], numbers: dict[int, int]
+) -> Iterator[tuple[Capture, Extracted]]:
+    """Extraction results in input order, whatever order the workers finished in, so that
+    page ids, versions and copies come out the same for any number of workers. A result
+    waits only for those before it (each bounded by the worker's time on one page)."""
+    waiting: dict[int, tuple[Capture, Extracted]] = {}
+    expected = 0
+    try:
+        for capture, result in results:
+            waiting[numbers.pop(id(capture))] = (capture, result)
+            while expected in waiting:
+                yield waiting.pop(expected)
+                expected += 1
+        for number in sorted(waiting):  # a result that never came: keep order for the rest
+            yield waiting.pop(number)
+    finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stop the pool now, whether we finished or were interrupted
 
 
 def _extract_inline(captures: Iterable[Capture]) -> Iterator[tuple[Capture, Extracted]]:

@@ -83,9 +83,9 @@ def archive(tmp_path_factory) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def backfill(tmp_path_factory, archive, spark) -> Iterator[tuple[Path, dict]]:
+def backfill(tmp_path_factory, archive, spark_session) -> Iterator[tuple[Path, dict]]:
     out = tmp_path_factory.mktemp("backfill") / "out"
-    report = run_backfill([str(p) for p in archive], str(out), Settings(), spark)
+    report = run_backfill([str(p) for p in archive], str(out), Settings(), spark_session)
     yield out, report.to_dict()
 
 
@@ -160,9 +160,9 @@ def test_loaded_into_postgresql_it_equals_a_sequential_ingest(backfill, referenc
         _check_same(store, reference)
 
 
-def test_a_rerun_skips_finished_inputs_and_gives_the_same_tables(backfill, archive, spark):
+def test_a_rerun_skips_finished_inputs_and_gives_the_same_tables(backfill, archive, spark_session):
     location, before = backfill
-    again = run_backfill([str(p) for p in archive], str(location), Settings(), spark)
+    again = run_backfill([str(p) for p in archive], str(location), Settings(), spark_session)
     assert again.inputs_skipped == 2 and again.records == before["records"]
     assert again.versions == before["versions"] and again.copies == before["copies"]
 

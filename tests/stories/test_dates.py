@@ -69,3 +69,29 @@ def test_publication_dates_in_several_forms():
     assert parse_published(None) is None
     with pytest.raises(InputError, match="ISO 8601"):
         parse_published("last Thursday")
+
+
+def test_a_sentence_about_what_will_happen_looks_ahead():
+    """In a sentence about the future, a bare weekday or day is the coming one."""
+    wednesday = "2019-11-20"
+    assert [d.date for d in find_dates("The ceremony is due next Tuesday.", wednesday)] == [
+        "2019-11-26"
+    ]
+    assert [d.date for d in find_dates("Spain will play on Friday.", wednesday)] == ["2019-11-22"]
+    assert [d.date for d in find_dates("Spain played on Friday.", wednesday)] == ["2019-11-15"]
+    assert [d.date for d in find_dates("The tour will end on Sept. 12.", wednesday)] == [
+        "2020-09-12"
+    ]
+
+
+def test_more_ways_to_give_a_year_or_month():
+    published = "2019-11-18"
+    said = {
+        "Pricing starts with deliveries from spring 2020.": ["2020"],
+        "A 2018 analysis of the data found plumes.": ["2018"],
+        "As of October, the fleet had 270 aircraft.": ["2019-10"],
+        "It was fixed as recently as May of this year.": ["2019-05"],
+        "Sales were hit in the last year.": [],
+    }
+    for sentence, dates in said.items():
+        assert [d.date for d in find_dates(sentence, published)] == dates, sentence

@@ -75,7 +75,7 @@ def _store(store: Store, articles: list[Article], minute: int) -> list[str]:
 def test_batches_revisions_and_two_writers_match_rethread(tmp_path):
     """Two Store objects on one file stand in for two processes: each catches up with
     what the other logged before threading its own pages."""
-    articles, rng = _articles(260, body=0), random.Random(7)
+    articles, rng = _articles(400, body=0), random.Random(7)
     path = tmp_path / "stories.db"
     with Store.open(path) as first, Store.open(path) as second:
         position, minute, merges = 0, 0, 0
@@ -97,7 +97,7 @@ def test_batches_revisions_and_two_writers_match_rethread(tmp_path):
         story_store.rethread(second, recognizer=NullRecognizer())
         assert _snapshot(second) == incremental
         story_state.forget(first)  # a new process replays the log, then goes on
-        new = _store(first, _articles(261, body=0)[-1:], minute)
+        new = _store(first, _articles(401, body=0)[-1:], minute)
         story_store.thread_new_versions(first, new, recognizer=NullRecognizer())
         continued = _snapshot(first)
         story_store.rethread(second, recognizer=NullRecognizer())

@@ -115,10 +115,14 @@ def rethread_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
 
     Example: storyline rethread
     """
+    import os
+
     from storyline.store.stories import rethread
 
+    settings = settings_from(ctx)
+    workers = settings.ingest_workers or os.cpu_count() or 1
     with open_store(ctx, db) as store:
-        report = rethread(store, settings_from(ctx))
+        report = rethread(store, settings, workers=workers)
     if as_json:
         print_json(asdict(report))
         return

@@ -136,7 +136,7 @@ def groups(store: Store) -> list[tuple[int, list[str]]]:
         select(signatures.c.group_id, _p.c.url, _p.c.first_seen)
         .join(_p, _p.c.id == signatures.c.page_id)
         .where(signatures.c.group_id.is_not(None))
-        .order_by(signatures.c.group_id, _p.c.first_seen, _p.c.id)
+        .order_by(signatures.c.group_id, _p.c.first_seen, _p.c.url)
     )
     found: dict[int, list[str]] = {}
     with store_errors("listing copies"), store.engine.connect() as conn:
@@ -157,7 +157,7 @@ def canonical(store: Store, url: str) -> str | None:
         select(_p.c.url)
         .join(signatures, _p.c.id == signatures.c.page_id)
         .where(signatures.c.group_id == group)
-        .order_by(_p.c.first_seen, _p.c.id)
+        .order_by(_p.c.first_seen, _p.c.url)
         .limit(1)
     )
     with store_errors(f"finding the original of {url}"), store.engine.connect() as conn:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -29,12 +29,13 @@ from storyline.store.engine import store_errors
 from storyline.store.story_writes import (
     FreshPage,
     ThreadReport,
+    in_threading_order,
     items,
-    prepare_pages,
+    prepare_fresh,
     stories_table,
     thread_pages,
 )
-from storyline.stories.entities import EntityRecognizer, SpacyRecognizer
+from storyline.stories.entities import EntityRecognizer
 from storyline.stories.threading import ThreadingOptions
 
 __all__ = [
@@ -54,41 +55,57 @@ def thread_new_versions(
     urls: Iterable[str] | None = None,
     settings: Settings | None = None,
     recognizer: EntityRecognizer | None = None,
+    positions: Mapping[str, int] | None = None,
+    workers: int = 1,
 ) -> ThreadReport:
     """Thread the latest versions of these pages (default: every stored page) into stories.
 
     Pages whose latest version is already threaded are skipped after one cheap query, so
     ``poll``, ``watch`` and ``ingest`` can call it after each pass with the pages they
     visited, or with no URLs at all. Only the new pages are read; the stories they join or
-    merge are rewritten. Pass a ``recognizer`` to reuse a loaded spaCy model.
+    merge are rewritten. Pass a ``recognizer`` to reuse a loaded spaCy model, or
+    ``workers`` to find the entities of many pages in that many processes.
+
+    The new pages are threaded in a defined order that depends only on the input: their
+    publication time (else first capture), then their place in ``positions`` (URL -> its
+    first position in the caller's input, as ``ingest`` gives), then their URL; never the
+    order in which they happened to be stored.
     """
     started = time.perf_counter()
     settings = settings or _default_settings()
+    options = _options(settings)
     report = ThreadReport()
     pending = _pending(store, urls)
     if pending:
-        recognizer = recognizer or SpacyRecognizer(settings.entities_model)
-        fresh = prepare_pages(pending, recognizer, _options(settings))
-        thread_pages(store, _options(settings), fresh, report, rebuild=False)
+        fresh = in_threading_order(
+            prepare_fresh(pending, options, recognizer, settings, workers),
+            positions or {},
+        )
+        thread_pages(store, options, fresh, report, rebuild=False)
     report.seconds = time.perf_counter() - started
     return report
 
 
 def rethread(
-    store: Store, settings: Settings | None = None, recognizer: EntityRecognizer | None = None
+    store: Store,
+    settings: Settings | None = None,
+    recognizer: EntityRecognizer | None = None,
+    workers: int = 1,
 ) -> ThreadReport:
     """Rebuild every story: thread any stored page not threaded yet, then replay the
     whole threading log and rewrite every story."""
     started = time.perf_counter()
     settings = settings or _default_settings()
+    options = _options(settings)
     report = ThreadReport()
     pending = _pending(store, None)
     fresh: list[FreshPage] = []
     if pending:
-        recognizer = recognizer or SpacyRecognizer(settings.entities_model)
-        fresh = prepare_pages(pending, recognizer, _options(settings))
+        fresh = in_threading_order(
+            prepare_fresh(pending, options, recognizer, settings, workers), {}
+        )
     story_state.forget(store)
-    thread_pages(store, _options(settings), fresh, report, rebuild=True)
+    thread_pages(store, options, fresh, report, rebuild=True)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -139,6 +156,7 @@ def _pending(store: Store, urls: Iterable[str] | None) -> list[Any]:
     query = (
         select(
             _p.c.id.label("page_id"),
+            _p.c.url,
             _p.c.first_seen,
             _p.c.latest_version_id.label("version_id"),
             items.c.page_id.label("known"),

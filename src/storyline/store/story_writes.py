@@ -9,23 +9,35 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
 
+from storyline.config import Settings
 from storyline.model import Article, Entity, TimelineEntry
 from storyline.store import schema, story_snapshots, story_state
 from storyline.store.db import Store
 from storyline.store.engine import WRITE_OPTION, store_errors
 from storyline.store.migrations import m0001_initial, m0004_stories
 from storyline.store.story_state import Event, LiveThreader
-from storyline.stories.entities import EntityRecognizer, extract_entities
+from storyline.stories.entities import EntityRecognizer
 from storyline.stories.entities import merge_entities as _merge_entities
+from storyline.stories.preparation import (
+    PageText,
+    prepare_in_processes,
+    prepare_pages,
+    threadable,
+)
 from storyline.stories.threading import ThreadingOptions, prepare, thread_item
-from storyline.stories.timeline import article_events, order_and_dedupe, revision_events
+from storyline.stories.timeline import (
+    article_events,
+    first_appearances,
+    order_and_dedupe,
+    revision_events,
+)
 from storyline.stories.titles import story_title
 
 _metadata = MetaData()
@@ -85,26 +97,40 @@ class FreshPage:
     event: Event | None  # None: nothing to thread (no article, or an empty one)
 
 
-def _threadable(article: Article) -> bool:
-    return not article.no_article and bool((article.title or "").strip() or article.body_text)
-
-
-def prepare_pages(
+def prepare_fresh(
     pending: Sequence[tuple[Any, Article]],
-    recognizer: EntityRecognizer,
     options: ThreadingOptions,
+    recognizer: EntityRecognizer | None,
+    settings: Settings,
+    workers: int,
 ) -> list[FreshPage]:
     """Entities, thread time and prepared threading input of each pending page (the slow
-    text work, done before the write transaction opens)."""
-    fresh = []
-    for row, article in pending:
-        threadable = _threadable(article)
-        entities = extract_entities(article, recognizer) if threadable else []
-        item = thread_item(article, entities, key=str(row.page_id), seen_at=row.first_seen)
-        event = Event(row.page_id, row.version_id, prepare(item, options)) if threadable else None
-        entities_json = json.dumps([asdict(e) for e in entities])
-        fresh.append(FreshPage(row, item.time, entities_json, event))
-    return fresh
+    text work, done before the write transaction opens): with ``recognizer`` in this
+    process, else with the spaCy pipeline of the settings in up to ``workers`` processes."""
+    pages = [PageText(str(row.page_id), article, row.first_seen) for row, article in pending]
+    lead = settings.entities_lead_words
+    if recognizer is not None:
+        ready = prepare_pages(pages, recognizer, options, lead)
+    else:
+        ready = prepare_in_processes(pages, options, settings.entities_model, workers, lead)
+    return [
+        FreshPage(
+            row,
+            page.thread_time,
+            json.dumps([asdict(e) for e in page.entities]),
+            Event(row.page_id, row.version_id, page.item) if page.item is not None else None,
+        )
+        for (row, _), page in zip(pending, ready, strict=True)
+    ]
+
+
+def in_threading_order(fresh: Sequence[FreshPage], positions: Mapping[str, int]) -> list[FreshPage]:
+    """``fresh`` in the order they are threaded: thread time (publication, else first
+    capture), then position in the input (``positions``; pages not in it after the
+    others), then URL. Threading is order-dependent by design, so this order must come
+    from the input alone, not from which extraction worker finished first."""
+    last = len(positions)
+    return sorted(fresh, key=lambda f: (f.thread_time, positions.get(f.row.url, last), f.row.url))
 
 
 def thread_pages(
@@ -306,16 +332,17 @@ def _member_facts(
         facts = remembered[1] if remembered and remembered[0] == key else None
         if facts is None:
             article = Article.from_dict(json.loads(member.article_json))
-            revisions = []
+            revisions, first_seen = [], {}
             if key[1] > 1:
                 versions = store.versions(member.url)
                 revisions = [(v, store.changes(v.id)) for v in versions[1:] if v.id is not None]
+                first_seen = first_appearances(versions)
             facts = _Facts(
                 article.title or "",
                 article.published or "",
                 article.url or "",
-                _threadable(article),
-                article_events(article),
+                threadable(article),
+                article_events(article, first_seen),
                 revision_events(revisions),
             )
             live.memo[member.page_id] = (key, facts)  # one entry per page

@@ -100,7 +100,10 @@ def find_dates(text: str, published: str | date | datetime | None) -> list[Dated
     for sentence in split_sentences(text):
         taken: list[tuple[int, int]] = []
         hits = []
+        ahead = bool(_FUTURE.search(sentence))
         for pattern, resolve, relative in _RULES:
+            if ahead:
+                resolve = _FORWARD.get(resolve, resolve)
             for match in pattern.finditer(sentence):
                 span = match.span()
                 if any(span[0] < end and start < span[1] for start, end in taken):
@@ -218,10 +221,37 @@ def _days_offset(days: int) -> Resolver:
 def _weekday(match: re.Match[str], base: date | None) -> tuple[str, None]:
     assert base is not None
     target = WEEKDAYS.index(match["weekday"].lower())
+    if match["next"]:
+        return _weekday_ahead(match, base)
     back = (base.weekday() - target) % 7
     if back == 0 and (match["last"] or ""):
         back = 7
     return _iso(base - timedelta(days=back)), None
+
+
+def _weekday_ahead(match: re.Match[str], base: date | None) -> tuple[str, None]:
+    """A weekday in a sentence about what will happen: the next one after ``base``
+    (the same weekday counts only when the sentence says nothing more)."""
+    assert base is not None
+    if match["last"]:
+        return _weekday(match, base)
+    target = WEEKDAYS.index(match["weekday"].lower())
+    ahead = (target - base.weekday()) % 7 or (7 if match["next"] else 0)
+    return _iso(base + timedelta(days=ahead)), None
+
+
+def _day_ahead(match: re.Match[str], base: date | None) -> tuple[str, None] | None:
+    """A day without a year in a sentence about what will happen: on or after ``base``."""
+    assert base is not None
+    day = _safe_day(base.year, MONTHS[match["month"]], int(match["day"]))
+    if day is not None and day < base:
+        day = _safe_day(base.year + 1, day.month, day.day)
+    return (_iso(day), None) if day else None
+
+
+def _month_this_year(match: re.Match[str], base: date | None) -> tuple[str, None]:
+    assert base is not None
+    return _month(base.year, MONTHS[match["month"]]), None
 
 
 def _relative_unit(match: re.Match[str], base: date | None) -> tuple[str, str | None]:
@@ -254,6 +284,12 @@ def _ago(match: re.Match[str], base: date | None) -> tuple[str, None] | None:
     return _iso(base - timedelta(days=days)), None
 
 
+# A sentence about what will happen: its bare weekdays and days are the coming ones.
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is due|are due|is set to|are set to|is expected to|are expected to|"
+    r"is scheduled|are scheduled|is to be|are to be)\b|['’]ll\b",
+    re.IGNORECASE,
+)
 _NUMBERS = {
     "a": 1,
     "an": 1,
@@ -268,7 +304,10 @@ _NUMBERS = {
     "nine": 9,
     "ten": 10,
 }
-_PREPOSITIONS = "in|since|by|until|from|during|throughout|before|after|early|late|mid"
+_PREPOSITIONS = (
+    "in|since|by|until|from|during|throughout|before|after|early|late|mid|as of|at least|"
+    "as soon as|end of|spring|summer|autumn|fall|winter|fiscal|fiscal year|the|a"
+)
 _PREP = r"(?:(?P<prep>(?i:" + _PREPOSITIONS + r"|last))-?\s+)?"
 _RULES: list[tuple[re.Pattern[str], Resolver, bool]] = [
     (re.compile(r"\b" + _YEAR + r"-(?P<m>[01]\d)-(?P<day>[0-3]\d)\b"), _iso_date, False),
@@ -283,6 +322,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver, bool]] = [
     ),
     (re.compile(r"\b" + _YEAR + r"\s*[-–]\s*(?P<to>(?:1[89]|20)?\d\d)\b"), _year_range, False),
     (re.compile(r"\b" + _PREP + _MONTH + r"\s+" + _YEAR + r"\b"), _month_year, False),
+    (re.compile(r"\b" + _MONTH + r"\s+(?:of\s+)?this\s+year\b"), _month_this_year, True),
     (re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\b(?!\s*,?\s*\d)"), _day_without_year, True),
     (re.compile(r"\b" + _DAY + r"\s+" + _MONTH + r"\b(?!\s*,?\s*\d)"), _day_without_year, True),
     (re.compile(r"\b(?:in\s+)?the\s+(?P<decade>(?:1[89]|20)\d0)s\b"), _decade, False),
@@ -296,7 +336,7 @@ _RULES: list[tuple[re.Pattern[str], Resolver, bool]] = [
     (re.compile(r"\btomorrow\b", re.I), _days_offset(1), True),
     (
         re.compile(
-            r"\b(?P<which>last|this|next|past|previous|earlier this|later this)\s+"
+            r"(?<!the )\b(?P<which>last|this|next|past|previous|earlier this|later this)\s+"
             r"(?P<unit>week|month|year)\b",
             re.I,
         ),
@@ -314,15 +354,20 @@ _RULES: list[tuple[re.Pattern[str], Resolver, bool]] = [
     ),
     (
         re.compile(
-            r"\b(?:on\s+)?(?P<last>last\s+)?(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
+            r"\b(?:on\s+)?(?P<last>last\s+)?(?P<next>next\s+)?"
+            r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|"
             r"Friday|Saturday|Sunday)\b"
         ),
         _weekday,
         True,
     ),
     (
-        re.compile(r"\b(?P<prep>(?i:in|since|by|until|last))\s+" + _MONTH + r"\b(?!\s*,?\s*\d)"),
+        re.compile(
+            r"\b(?P<prep>(?i:in|since|by|until|last|as of|from the end of|end of|mid-?|"
+            r"early|late))\s*" + _MONTH + r"\b(?!\s*,?\s*\d)"
+        ),
         _month_alone,
         True,
     ),
 ]
+_FORWARD: dict[Resolver, Resolver] = {_weekday: _weekday_ahead, _day_without_year: _day_ahead}

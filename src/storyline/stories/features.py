@@ -72,10 +72,15 @@ def headline_features(words: list[str], pair_weight: float) -> dict[str, float]:
 
 
 def body_features(words: list[str], weight: float, limit: int) -> dict[str, float]:
-    """Sub-linear term weights of an article body: its ``limit`` most frequent words."""
+    """Term weights of an article body, length-normalised: its ``limit`` most frequent
+    words with sub-linear counts (1 + ln n), scaled so the body weighs ``weight`` in all
+    (Euclidean norm) whether it has forty words or four thousand. A long body then no
+    longer drowns its headline, nor a short one vanishes beside it."""
     counts = Counter(words)
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    return {word: weight * (1.0 + math.log(count)) for word, count in top}
+    raw = {word: 1.0 + math.log(count) for word, count in top}
+    norm = math.sqrt(sum(value * value for value in raw.values())) or 1.0
+    return {word: weight * value / norm for word, value in raw.items()}
 
 
 def entity_features(names: Iterable[str], weight: float) -> dict[str, float]:

@@ -45,17 +45,18 @@ RANKED = 5  # candidates kept per item: the winner and the runners-up that may m
 
 @dataclass(frozen=True)
 class ThreadingOptions:
-    """Hyper-parameters of the threader; the defaults were chosen on one headline stream."""
+    """Hyper-parameters of the threader; the defaults were chosen on full-text articles
+    (ECB+) and headlines (Google News) together (``docs/benchmarks.md``, ``## Stories``)."""
 
-    threshold: float = 0.13
-    merge_threshold: float = 0.15
-    merge_candidate: float = 0.08
+    threshold: float = 0.12
+    merge_threshold: float = 0.17
+    merge_candidate: float = 0.07
     pair_weight: float = 1.0
-    size_prior: float = 0.6
+    size_prior: float = 0.4
     half_life: float | None = None
-    body_weight: float = 0.35
-    body_terms: int = 60
-    entity_weight: float = 0.8
+    body_weight: float = 4.0
+    body_terms: int = 300
+    entity_weight: float = 1.5
     duplicate_similarity: float = 0.8
     idf_prior: int = 100  # pseudo-documents: early items are not judged on a tiny IDF
 
@@ -83,9 +84,10 @@ class Prepared:
 
 
 def prepare(item: ThreadItem, options: ThreadingOptions) -> Prepared:
-    """The text work of threading ``item``: tokens, word pairs, body terms, entity names."""
+    """The text work of threading ``item``: tokens, word pairs, body terms, entity names
+    (a body that only repeats the headline adds nothing)."""
     raw = headline_features(tokenize(item.title), options.pair_weight)
-    if item.body:
+    if item.body and item.body.strip() != item.title.strip():
         for word, weight in body_features(
             tokenize(item.body), options.body_weight, options.body_terms
         ).items():

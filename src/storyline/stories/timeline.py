@@ -5,27 +5,42 @@ Three sources of events:
 - ``published``: each article's publication, with its headline.
 - ``update`` / ``correction``: an update or correction block in an article, and every
   stored revision that added one (found by comparing consecutive versions).
-- ``statement``: each temporal expression ("in May 2021", "last year", "since 2014") with
-  the clause it dates, without the date phrase and leading connectives
-  (``storyline.stories.clauses``), from every article. The same statement told by several
-  articles (same date, mostly the same words) is kept once, from the earliest article.
+- ``statement`` / ``background``: each sentence that dates something ("reopened at 6 am
+  on Tuesday", "in May 2021"), whole, as written. Its date is resolved against the time
+  of the version in which the sentence first appeared (an update block's own time, a
+  revision's time, else the article's publication), in the time zone the page gives. A
+  date more than a week before that moment, or a period "since" some year, is
+  ``background``: kept, but apart from the story's own news days. Correction notes ("An
+  earlier version of this article said ...") are never events of the story.
+
+The same statement told by several articles (same date, mostly the same words) is kept
+once, from the earliest article.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from storyline.errors import InputError
 from storyline.model import Article, Change, TimelineEntry, Version
 from storyline.revisions.changes import compare_articles
 from storyline.revisions.sentences import split_sentences
-from storyline.stories.clauses import dated_clause
-from storyline.stories.dates import DatedExpression, find_dates
+from storyline.stories.dates import DatedExpression, find_dates, parse_published
 from storyline.stories.features import tokenize
 from storyline.stories.titles import clean_headline
 
-KIND_ORDER = {"statement": 0, "published": 1, "update": 2, "correction": 3}
+KIND_ORDER = {"background": 0, "statement": 0, "published": 1, "update": 2, "correction": 3}
+BACKGROUND_DAYS = 7
+_UPDATE_KINDS = ("update", "live_entry")
+_CORRECTION_NOTE = re.compile(
+    r"\b(?:an?|the) (?:earlier|previous|original) version of this (?:article|story|report)"
+    r"|\bthis (?:article|story|report) (?:has been|was) (?:corrected|amended)"
+    r"|^\s*corrections?\b",
+    re.IGNORECASE,
+)
 DUPLICATE_OVERLAP = 0.5
 MAX_TEXT = 400
 
@@ -45,8 +60,11 @@ def build_timeline(
     return order_and_dedupe(entries)
 
 
-def article_events(article: Article) -> list[TimelineEntry]:
-    """One article's publication, its update and correction blocks, its dated statements."""
+def article_events(
+    article: Article, first_seen: Mapping[str, str] | None = None
+) -> list[TimelineEntry]:
+    """One article's publication, its update and correction blocks, its dated sentences
+    (``first_seen``: each sentence's first version time, ``first_appearances``)."""
     entries = []
     if article.published and article.title:
         entries.append(
@@ -64,18 +82,76 @@ def article_events(article: Article) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(date=when, kind=kind, text=_lead(section.text), url=article.url)
             )
-    for text in [article.standfirst or "", *(s.text for s in article.sections)]:
-        for found in find_dates(text, article.published):
-            entries.append(
-                TimelineEntry(
-                    date=found.date,
-                    kind="statement",
-                    text=_trim(_statement(found)),
-                    url=article.url,
-                    end=found.end,
-                )
-            )
+    for text, base in _dated_texts(article, first_seen or {}):
+        entries.extend(_statements(text, base, article.url))
     return entries
+
+
+def _dated_texts(article: Article, first_seen: Mapping[str, str]) -> list[tuple[str, str | None]]:
+    """Each sentence that may date something, with the moment its dates are resolved
+    against: when it first appeared (``first_seen``), else its update block's time, else
+    the article's publication. Correction and editor's-note blocks give none."""
+    found: list[tuple[str, str | None]] = []
+    blocks = [(article.standfirst or "", None)] + [
+        (s.text, (s.timestamp or article.modified) if s.kind in _UPDATE_KINDS else None)
+        for s in article.sections
+        if s.kind not in ("correction", "editors_note")
+    ]
+    for text, block_time in blocks:
+        for sentence in split_sentences(text):
+            if not _CORRECTION_NOTE.search(sentence):
+                base = _readable(first_seen.get(sentence)) or _readable(block_time)
+                found.append((sentence, base or _readable(article.published)))
+    return found
+
+
+def _readable(moment: str | None) -> str | None:
+    """``moment`` when it is an ISO date or time (a page's stamp may be "4 hours ago")."""
+    if not moment:
+        return None
+    try:
+        parse_published(moment)
+    except InputError:
+        return None
+    return moment
+
+
+def _statements(sentence: str, base: str | None, url: str | None) -> list[TimelineEntry]:
+    """The sentence, whole, as an event at each date it gives (one per date): news when
+    not more than ``BACKGROUND_DAYS`` before ``base``, else background."""
+    moment = parse_published(base) if base else None
+    entries: list[TimelineEntry] = []
+    for found in find_dates(sentence, base):
+        if any(e.date == found.date for e in entries):
+            continue
+        kind = "background" if _is_background(found, moment) else "statement"
+        entries.append(TimelineEntry(found.date, kind, _trim(sentence), url, found.end))
+    return entries
+
+
+def _is_background(found: DatedExpression, base: date | None) -> bool:
+    """A date well before the moment of writing, or a period since some earlier time."""
+    if base is None:
+        return False
+    if found.text.casefold().startswith("since"):
+        return True
+    start = date.fromisoformat((found.date + "-01-01")[:10])
+    return start < base - timedelta(days=BACKGROUND_DAYS)
+
+
+def first_appearances(versions: Sequence[Version]) -> dict[str, str]:
+    """Each sentence of a page's versions (oldest first) with the time of the version it
+    first appeared in: the version's own modified time when the page gives one, else
+    when it was captured."""
+    seen: dict[str, str] = {}
+    for version in versions:
+        article = version.article
+        moment = article.modified or _when(version)
+        texts = [article.standfirst or "", *(s.text for s in article.sections)]
+        for text in texts:
+            for sentence in split_sentences(text):
+                seen.setdefault(sentence, moment)
+    return seen
 
 
 def changes_between(history: Iterable[Version]) -> list[Revision]:
@@ -151,12 +227,6 @@ def _lead(text: str) -> str:
     """The first sentence of a block: what an update says happened."""
     sentences = split_sentences(text)
     return _trim(sentences[0] if sentences else text)
-
-
-def _statement(found: DatedExpression) -> str:
-    if found.start is None:
-        return found.sentence
-    return dated_clause(found.sentence, found.start, len(found.text)) or found.sentence
 
 
 def _trim(text: str) -> str:

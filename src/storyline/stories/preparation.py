@@ -1,0 +1,116 @@
+"""The text work of threading many pages: entities, thread time and prepared features.
+
+Named-entity recognition is most of the cost of threading a page (spaCy reads every
+word), so pages are never sent through spaCy one at a time: their texts go through one
+``nlp.pipe`` call in batches, and a large batch of pages (an ingest, a rethread) is split
+into chunks prepared by several processes, each loading the pipeline once. The results
+come back in the order the pages were given, so how the work was spread never changes
+what is threaded.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from storyline.model import Article, Entity
+from storyline.stories.entities import (
+    DEFAULT_MODEL,
+    EntityRecognizer,
+    SpacyRecognizer,
+    entities_of_articles,
+)
+from storyline.stories.threading import Prepared, ThreadingOptions, prepare, thread_item
+
+CHUNK = 48  # pages per task: large enough to batch spaCy, small enough to share out
+PARALLEL_FROM = 2 * CHUNK  # fewer pages than this are prepared in this process
+
+
+@dataclass(frozen=True)
+class PageText:
+    """One page to prepare: its key (page id), article and when it was first seen."""
+
+    key: str
+    article: Article
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    """A page ready to thread: its entities, thread time and prepared threading input
+    (``item`` is None when the article has nothing to thread)."""
+
+    entities: list[Entity]
+    thread_time: float
+    item: Prepared | None
+
+
+def threadable(article: Article) -> bool:
+    """Whether an article has anything to thread: a headline or some body text."""
+    return not article.no_article and bool((article.title or "").strip() or article.body_text)
+
+
+def prepare_pages(
+    pages: Sequence[PageText],
+    recognizer: EntityRecognizer,
+    options: ThreadingOptions,
+    lead_words: int = 0,
+) -> list[PreparedPage]:
+    """Prepare ``pages`` in this process, all their texts through one batched pass (the
+    recognizer reading each article's first ``lead_words`` words; 0: all of them)."""
+    kept = [page for page in pages if threadable(page.article)]
+    found = iter(entities_of_articles([p.article for p in kept], recognizer, lead_words))
+    prepared = []
+    for page in pages:
+        entities = next(found) if threadable(page.article) else []
+        item = thread_item(page.article, entities, key=page.key, seen_at=page.seen_at)
+        ready = prepare(item, options) if threadable(page.article) else None
+        prepared.append(PreparedPage(entities, item.time, ready))
+    return prepared
+
+
+def prepare_in_processes(
+    pages: Sequence[PageText],
+    options: ThreadingOptions,
+    model: str = DEFAULT_MODEL,
+    workers: int = 1,
+    lead_words: int = 0,
+) -> list[PreparedPage]:
+    """``prepare_pages`` with the default spaCy pipeline of ``model``, in ``workers``
+    processes when there are enough pages to pay for loading it in each (in order)."""
+    if workers <= 1 or len(pages) < PARALLEL_FROM:
+        return prepare_pages(pages, SpacyRecognizer(model), options, lead_words)
+    chunks = [list(pages[i : i + CHUNK]) for i in range(0, len(pages), CHUNK)]
+    context = _context()
+    with ProcessPoolExecutor(
+        min(workers, len(chunks)), mp_context=context, initializer=_start, initargs=(model,)
+    ) as pool:
+        count = len(chunks)
+        results = pool.map(
+            _prepare_chunk, chunks, [options] * count, [model] * count, [lead_words] * count
+        )
+        return [page for chunk in results for page in chunk]
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Forkserver where there is one (no threads or database handles inherited), else
+    spawn; the entity module is imported once in the server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("forkserver")
+
+
+def _start(model: str) -> None:
+    """Worker initializer: Ctrl-C is the parent's to handle; load the pipeline once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    SpacyRecognizer(model)
+
+
+def _prepare_chunk(
+    pages: list[PageText], options: ThreadingOptions, model: str, lead_words: int
+) -> list[PreparedPage]:
+    return prepare_pages(pages, SpacyRecognizer(model), options, lead_words)
