@@ -39,7 +39,19 @@ SETTINGS: tuple[Setting, ...] = (
         "https://github.com/storyline-news/storyline",
         "Contact URL put into the User-Agent so site owners can reach us.",
     ),
-    Setting("fetch_timeout", float, 20.0, "Seconds before a request is given up."),
+    Setting(
+        "fetch_timeout",
+        float,
+        20.0,
+        "Seconds one request may take, from connecting to the body's last byte (per redirect hop).",
+    ),
+    Setting(
+        "fetch_total_timeout",
+        float,
+        60.0,
+        "Seconds one fetch may take with its retries and redirects (waits for the host's "
+        "turn not counted).",
+    ),
     Setting("fetch_max_bytes", int, 20 * 1024 * 1024, "Largest response body accepted, in bytes."),
     Setting("fetch_max_redirects", int, 5, "Redirects followed per request."),
     Setting(
@@ -77,6 +89,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds a write waits while another storyline process holds the database.",
     ),
     Setting("poll_workers", int, 4, "Pages fetched and extracted at the same time by poll."),
+    Setting(
+        "poll_hosts",
+        int,
+        8,
+        "Hosts poll and watch visit at the same time; each host's pages go one at a time.",
+    ),
     Setting(
         "revisit_max_age",
         float,

@@ -1,8 +1,10 @@
 """One pass over everything due (``poll``), and passes until stopped (``watch``).
 
 Feeds and sitemaps due are read first (new pages are added), then the pages due are
-visited by a small thread pool: the Fetcher throttles per host, the Store serialises
-writes, so one slow host never holds up the others.
+visited, both in host lanes (``lanes.py``): up to ``poll_hosts`` hosts at once, each
+host's items one at a time, so a slow or hanging host delays only its own pages. The
+Fetcher throttles per host and bounds every request by its deadline; the Store
+serialises writes.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storyline.config import Settings
 from storyline.errors import FeedError, StoreError, StorylineError
+from storyline.pipeline.lanes import run_lanes
 from storyline.pipeline.visit import (
     PollReport,
     Progress,
@@ -24,11 +26,7 @@ from storyline.pipeline.visit import (
 )
 from storyline.sources.feeds import parse_feed
 from storyline.sources.fetch import Fetcher, FetchResult
-from storyline.sources.schedule import (
-    backoff_after_failure,
-    interleave_hosts,
-    next_feed_visit,
-)
+from storyline.sources.schedule import backoff_after_failure, next_feed_visit
 from storyline.sources.sitemaps import parse_sitemap
 from storyline.store import PageRow, SourceRow, Store
 from storyline.store.stories import thread_new_versions
@@ -149,18 +147,17 @@ def _poll_sources(
     stop: threading.Event,
 ) -> None:
     def one(source: SourceRow) -> int:
-        return 0 if stop.is_set() else poll_source(store, fetcher, source, now, settings)
+        return poll_source(store, fetcher, source, now, settings)
 
-    with ThreadPoolExecutor(max_workers=max(1, settings.poll_workers)) as pool:
-        futures = {pool.submit(one, source): source for source in sources}
-        for future in as_completed(futures):
-            try:
-                report.new_pages += future.result()
-            except StoreError:
-                raise
-            except StorylineError as err:
-                report.failures.append((futures[future].url, str(err)))
-            report.sources_polled += 1
+    lanes = run_lanes(sources, lambda s: s.url, one, settings.poll_hosts, stop)
+    for source, new_pages, error in lanes:
+        if isinstance(error, StoreError) or (error and not isinstance(error, StorylineError)):
+            raise error
+        if error is not None:
+            report.failures.append((source.url, str(error)))
+        else:
+            report.new_pages += new_pages or 0
+        report.sources_polled += 1
 
 
 def _visit_all(
@@ -174,8 +171,6 @@ def _visit_all(
     stop: threading.Event,
 ) -> None:
     def one(page: PageRow) -> VisitResult:
-        if stop.is_set():
-            return VisitResult(page.url, "skipped")
         try:
             return visit_page(store, fetcher, page, now, settings)
         except StoreError:
@@ -184,15 +179,14 @@ def _visit_all(
             log.exception("visiting %s failed", page.url)
             return VisitResult(page.url, "failed", error=f"internal error: {err!r}")
 
-    with ThreadPoolExecutor(max_workers=max(1, settings.poll_workers)) as pool:
-        # host by host, every worker would queue behind one host's throttle
-        futures = [pool.submit(one, page) for page in interleave_hosts(pages, lambda p: p.url)]
-        for done, future in enumerate(as_completed(futures), 1):
-            result = future.result()
-            if result.outcome != "skipped":
-                report.add(result)
-            if on_progress:
-                on_progress(done, len(futures), result)
+    lanes = run_lanes(pages, lambda p: p.url, one, settings.poll_hosts, stop)
+    for done, (_page, result, error) in enumerate(lanes, 1):
+        if error is not None:
+            raise error
+        assert result is not None
+        report.add(result)
+        if on_progress:
+            on_progress(done, len(pages), result)
 
 
 def watch(

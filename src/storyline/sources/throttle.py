@@ -18,6 +18,9 @@ import threading
 from storyline.sources.clock import Clock
 
 MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay above this is read as this
+HOST_MISSES = 2  # deadline misses in a row after which a host is left alone for a while
+HOST_BACKOFF = 60.0  # how long, at first; doubling with every further miss
+HOST_BACKOFF_MAX = 3600.0
 
 
 def host_delay(base: float, crawl_delay: float | None, cap: float = MAX_CRAWL_DELAY) -> float:
@@ -40,6 +43,14 @@ def adapt_delay(
     return min(max(new, floor), max(ceiling, floor))
 
 
+def host_backoff(misses: int, base: float = HOST_BACKOFF, cap: float = HOST_BACKOFF_MAX) -> float:
+    """Seconds a host is left alone after its ``misses``-th deadline miss in a row: none
+    before ``HOST_MISSES`` (one slow page is the page's problem), then doubling."""
+    if misses < HOST_MISSES:
+        return 0.0
+    return min(base * 2 ** (misses - HOST_MISSES), cap)
+
+
 def wait_time(now: float, last_start: float, delay: float) -> float:
     """Seconds to wait before a request may start, ``delay`` after the last one started."""
     return max(last_start + delay - now, 0.0)
@@ -54,6 +65,8 @@ class Throttle:
         self._clock = clock
         self._learned: dict[str, float] = {}  # per-host delay learned from response times
         self._last_start: dict[str, float] = {}
+        self._misses: dict[str, int] = {}  # deadline misses in a row, per host
+        self._resting_until: dict[str, float] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -82,3 +95,25 @@ class Throttle:
                 self._clock.sleep(waited)
             self._last_start[host] = self._clock.monotonic()
         return waited
+
+    def missed(self, host: str) -> float:
+        """Note that ``host`` missed a deadline; the seconds it is now left alone (0 until
+        it has missed ``HOST_MISSES`` in a row)."""
+        with self._guard:
+            misses = self._misses[host] = self._misses.get(host, 0) + 1
+            rest = host_backoff(misses)
+            if rest > 0:
+                self._resting_until[host] = self._clock.monotonic() + rest
+        return rest
+
+    def backed_off(self, host: str) -> float:
+        """Seconds ``host`` is still left alone (0 when it may be asked)."""
+        until = self._resting_until.get(host)
+        return 0.0 if until is None else max(until - self._clock.monotonic(), 0.0)
+
+    def recovered(self, host: str) -> None:
+        """``host`` answered in time: its next miss starts the backoff from the bottom."""
+        if host in self._misses:
+            with self._guard:
+                self._misses.pop(host, None)
+                self._resting_until.pop(host, None)
