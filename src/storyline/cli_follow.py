@@ -88,14 +88,18 @@ def follow(
     """
     from storyline.feedlist import FeedListEntry, load_feed_list
     from storyline.pipeline import follow_list
+    from storyline.sandbox import Extractor
 
     if not urls and from_file is None:
         raise click.UsageError("give at least one URL, or --from FILE")
     interval = parse_duration(every) if every else None
     entries = load_feed_list(from_file) if from_file else []
     entries += [FeedListEntry(url, every_s=interval) for url in urls]
-    with _store_and_fetcher(ctx, db, allow_private) as (store, fetcher, settings):
-        outcomes = follow_list(store, fetcher, entries, settings)
+    with (
+        _store_and_fetcher(ctx, db, allow_private) as (store, fetcher, settings),
+        Extractor(settings) as extractor,
+    ):
+        outcomes = follow_list(store, fetcher, entries, settings, extractor)
     for entry, source, error in outcomes:
         if source is not None:
             shown = f" (from {source.origin_url})" if source.origin_url else ""
@@ -169,6 +173,8 @@ def poll(
         click.echo(_report_line(report))
         for url, error in report.failures:
             click.echo(f"  failed: {url}: {error}", err=True)
+        for kind, count in sorted(report.problems.items()):
+            click.echo(f"  {kind}: {count}", err=True)
 
 
 @cli.command()

@@ -60,6 +60,19 @@ SETTINGS: tuple[Setting, ...] = (
         20 * 1024 * 1024,
         "Largest page `storyline extract` reads (file, stdin or URL), in bytes.",
     ),
+    Setting(
+        "extract_budget",
+        float,
+        20.0,
+        "Seconds one page's extraction may take (in a worker process, stopped when over: "
+        "too_slow); 0 with extract_memory_mb 0 extracts in the calling process.",
+    ),
+    Setting(
+        "extract_memory_mb",
+        int,
+        2048,
+        "Address space (MiB) of an extraction worker; a page needing more is too_big.",
+    ),
     Setting("fetch_retries", int, 3, "Retries on 5xx, 429 and network errors."),
     Setting(
         "fetch_retry_max_wait",

@@ -22,8 +22,11 @@ from storyline.pipeline.visit import (
     PollReport,
     Progress,
     VisitResult,
+    extractor_for,
+    validators,
     visit_page,
 )
+from storyline.sandbox import Extractor
 from storyline.sources.feeds import parse_feed
 from storyline.sources.fetch import Fetcher, FetchResult
 from storyline.sources.schedule import backoff_after_failure, next_feed_visit
@@ -73,8 +76,7 @@ def poll_source(
         "error": None,
         "status": result.status,
         "visited_at": now,
-        "etag": result.etag,
-        "last_modified": result.last_modified,
+        **validators(result),
         "next_visit_at": next_feed_visit(now, source.interval_s),
     }
     if title:
@@ -119,8 +121,12 @@ def poll(
     visit_all: bool = False,
     on_progress: Progress | None = None,
     stop: threading.Event | None = None,
+    extractor: Extractor | None = None,
 ) -> PollReport:
-    """One pass: every feed and sitemap due, then every page due (``visit_all``: everything)."""
+    """One pass: every feed and sitemap due, then every page due (``visit_all``: everything).
+
+    Pages are extracted by ``extractor`` (default: ``poll_workers`` budgeted worker
+    processes for this pass)."""
     now = now or datetime.now(UTC)
     report = PollReport()
     stop = stop or threading.Event()
@@ -129,7 +135,11 @@ def poll(
     )
     _poll_sources(store, fetcher, settings, sources, now, report, stop)
     pages = store.pages_followed() if visit_all else store.pages_due(now)
-    _visit_all(store, fetcher, settings, pages, now, report, on_progress, stop)
+    if pages:
+        with extractor_for(settings, extractor) as pages_extractor:
+            _visit_all(
+                store, fetcher, settings, pages, now, report, on_progress, stop, pages_extractor
+            )
     if not stop.is_set():
         # threading skips pages already threaded at their latest version: one query if idle
         report.stories_written = thread_new_versions(store, settings=settings).stories_written
@@ -169,10 +179,11 @@ def _visit_all(
     report: PollReport,
     on_progress: Progress | None,
     stop: threading.Event,
+    extractor: Extractor,
 ) -> None:
     def one(page: PageRow) -> VisitResult:
         try:
-            return visit_page(store, fetcher, page, now, settings)
+            return visit_page(store, fetcher, page, now, settings, extractor)
         except StoreError:
             raise
         except Exception as err:  # an extractor bug must not stop the other pages
@@ -202,12 +213,13 @@ def watch(
     Returns the number of passes made.
     """
     passes = 0
-    while not stop.is_set():
-        report = poll(store, fetcher, settings, stop=stop)
-        passes += 1
-        if on_report:
-            on_report(report)
-        due = store.next_due()
-        wait = max_sleep if due is None else (due - datetime.now(UTC)).total_seconds()
-        stop.wait(min(max(wait, 0.5), max_sleep))
+    with extractor_for(settings, None) as extractor:  # one set of workers for every pass
+        while not stop.is_set():
+            report = poll(store, fetcher, settings, stop=stop, extractor=extractor)
+            passes += 1
+            if on_report:
+                on_report(report)
+            due = store.next_due()
+            wait = max_sleep if due is None else (due - datetime.now(UTC)).total_seconds()
+            stop.wait(min(max(wait, 0.5), max_sleep))
     return passes

@@ -28,6 +28,8 @@ PROBLEM_KINDS: dict[str, str] = {
     "too_large": "payload over the fetch_max_bytes setting",
     "no_article": "page extracted, but no article text found in it",
     "extract_failed": "the extractor failed on this page (see -v for the traceback)",
+    "too_slow": "extraction took longer than the extract_budget setting; the worker was replaced",
+    "too_big": "extraction needed more memory than extract_memory_mb; the worker was replaced",
     "unreadable": "file could not be opened or read",
 }
 # Problems after which the record is still stored (the others are skipped).
