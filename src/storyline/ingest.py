@@ -5,8 +5,9 @@ a process pool extracts them (``ingest_work``) under the extraction budget (a pa
 ``extract_budget`` seconds or ``extract_memory_mb`` is reported as ``too_slow`` /
 ``too_big``, its worker replaced, see ``storyline.sandbox``), and the parent alone writes
 the store, one transaction per capture. At most ``in_flight`` captures are between
-reading and writing, so memory stays flat however large the archive. Each capture becomes a version of its URL at
-its capture time; the Store keeps versions in capture order whatever the file order.
+reading and writing, so memory stays flat however large the archive. Each capture
+becomes a version of its URL at its capture time; the Store keeps versions in capture
+order whatever the file order.
 
 Interrupting is safe: a capture is either stored whole or not at all, and a re-run skips
 captures already stored (same URL and capture time) before spending time extracting them.

@@ -10,8 +10,9 @@ no thread or database handle of the parent is inherited.
 
 ``Extractor`` is what the pipeline and the CLI hold (``warm``: the forkserver extracts one
 small page before forking, so workers start with every library loaded, worth it when many
-pages follow): ``article(...)`` extracts one page under the budget and raises ``TooSlowError`` / ``TooBigError``; with both limits 0 it
-extracts in the calling process (tests of other stages, and users who trust their input).
+pages follow): ``article(...)`` extracts one page under the budget and raises
+``TooSlowError`` / ``TooBigError``; with both limits 0 it extracts in the calling
+process (tests of other stages, and users who trust their input).
 """
 
 from __future__ import annotations
