@@ -14,8 +14,7 @@ _PAGE = (
     b"<html><head><title>Warm-up</title><meta name='author' content='A. Writer'>"
     b"<meta property='article:published_time' content='2024-03-01T09:00:00Z'></head>"
     b"<body><article><h1>Warm-up</h1><p>Updated 1 March 2024. "
-    + b"This short page loads the extraction libraries once, before any worker is forked. "
-    * 4
+    + b"This short page loads the extraction libraries once, before any worker is forked. " * 4
     + b"</p></article></body></html>"
 )
 
