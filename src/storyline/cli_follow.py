@@ -53,11 +53,15 @@ def _store_and_fetcher(
     ctx: click.Context, db: str | None, allow_private: bool
 ) -> Iterator[tuple[Store, Any, Settings]]:
     from storyline.sources.fetch import Fetcher
+    from storyline.store.politeness import StorePoliteness
 
     settings = settings_from(ctx)
     if allow_private:
         settings = settings.replace(allow_private=True)
-    with Store.open(db, settings) as store, Fetcher(settings) as fetcher:
+    with (
+        Store.open(db, settings) as store,
+        Fetcher(settings, shared=StorePoliteness(store)) as fetcher,  # turns kept with others
+    ):
         yield store, fetcher, settings
 
 

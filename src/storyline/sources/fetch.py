@@ -14,7 +14,9 @@ Each outcome is counted in ``Fetcher.stats`` ("robots/forbidden", "fetch/304",
 "fetch/retry", "throttle/waited"...). httpx errors become ``FetchError`` here and nowhere
 else. ``FetchResult`` and the URL and content-type rules live in ``fetched.py`` (and are
 importable from here). The ``httpx.Client`` is passed in (tests use
-``httpx.MockTransport``); one Fetcher can serve a small thread pool.
+``httpx.MockTransport``); one Fetcher can serve a small thread pool. ``shared`` (the
+store's ``StorePoliteness`` in the CLI) keeps host turns and robots.txt answers in the
+database, so every process on it keeps a site's Crawl-delay together.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from storyline.sources.robots import (
     RobotsCache,
     robots_url,
 )
+from storyline.sources.shared import SharedPoliteness
 from storyline.sources.throttle import HOST_MISSES, Throttle
 
 DEFAULT_ACCEPT = (
@@ -68,6 +71,7 @@ class Fetcher:
         *,
         clock: Clock | None = None,
         resolver: Resolver | None = None,
+        shared: SharedPoliteness | None = None,
     ) -> None:
         self.settings = settings
         self.user_agent = settings.user_agent.replace("{contact}", settings.contact_url)
@@ -78,9 +82,13 @@ class Fetcher:
         )
         self._clock: Clock = clock or SystemClock()
         self._resolver = resolver or system_resolver
-        self.robots = RobotsCache(self.user_agent, self._clock) if settings.robots_obey else None
+        self.robots = (
+            RobotsCache(self.user_agent, self._clock, shared=shared)
+            if settings.robots_obey
+            else None
+        )
         self.throttle = Throttle(
-            settings.throttle_delay, self._clock, adaptive=settings.throttle_adaptive
+            settings.throttle_delay, self._clock, settings.throttle_adaptive, slots=shared
         )
         self.retry = RetryPolicy(settings.fetch_retries, settings.fetch_retry_max_wait)
         self.stats: Counter[str] = Counter()
@@ -224,6 +232,7 @@ class Fetcher:
             raise FetchError(f"{url!r} is not a valid URL: {exc}", url) from exc
         seconds = self.settings.fetch_timeout if left is None else left
         set_deadline(min(self.settings.fetch_timeout, seconds))
+        self.throttle.sent(urlsplit(url).netloc)
         started = self._clock.monotonic()
         try:
             response = self._client.send(request, stream=True, follow_redirects=False)
