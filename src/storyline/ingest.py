@@ -31,6 +31,7 @@ from sqlalchemy import Connection
 
 from storyline.config import Settings
 from storyline.duplicates import LshParams
+from storyline.errors import StoreError
 from storyline.ingest_work import Extracted, extract_capture
 from storyline.sandbox import Budget, WorkerPool, budget_error
 from storyline.sandbox.pool import WARM
@@ -40,11 +41,12 @@ from storyline.store import duplicates as dup_index
 from storyline.store.db import AlsoWrite, Store
 from storyline.store.ingested import article_with_hash, captured
 from storyline.store.rows import StoredVersion
-from storyline.store.stories import thread_new_versions
+from storyline.store.stories import ThreadReport, thread_new_versions
 
 _EXAMPLES = 3  # problem origins kept per kind for the report
 _DIGESTS = 50_000  # (url, payload digest) pairs remembered to skip re-extracting repeats
 _CHUNK = 32  # records read ahead per "already stored?" query
+_THREAD_ATTEMPTS = 3  # threading passes tried when another process threads at once
 
 
 @dataclass
@@ -141,10 +143,23 @@ def ingest(
     run.report.interrupted = run.stop.is_set()
     run.report.seconds = time.monotonic() - started
     if thread and not run.report.interrupted:
-        threaded = thread_new_versions(store, settings=settings)
+        threaded = _thread_stored(store, settings)
         run.report.stories_written = threaded.stories_written
         run.report.threading_seconds = threaded.seconds
     return run.report
+
+
+def _thread_stored(store: Store, settings: Settings) -> ThreadReport:
+    """Thread what this run stored. Another process (a second ingest, ``watch``) may be
+    threading the same pages now; when its write lands first, ours fails on the story
+    tables, and a second look finds the pages threaded and only what is left to do."""
+    for attempt in range(_THREAD_ATTEMPTS):
+        try:
+            return thread_new_versions(store, settings=settings)
+        except StoreError:
+            if attempt + 1 == _THREAD_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 class _Run:
