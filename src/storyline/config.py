@@ -96,6 +96,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("robots_obey", bool, True, "Obey robots.txt (RFC 9309)."),
     Setting("feed_interval", float, 900.0, "Seconds between two polls of a feed."),
     Setting(
+        "feed_max_items",
+        int,
+        500,
+        "Items taken from one feed or sitemap per poll, the newest first; 0 for no limit.",
+    ),
+    Setting(
         "db_timeout",
         float,
         30.0,

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from storyline.config import Settings
@@ -44,11 +45,14 @@ def poll_source(
     source: SourceRow,
     now: datetime,
     settings: Settings | None = None,
+    report: PollReport | None = None,
 ) -> int:
     """Read a feed or sitemap and start following the pages it lists; return how many are new.
 
     Sitemap pages last modified longer ago than ``revisit_max_age`` are left out: a site's
-    full sitemap lists years of articles that will not change any more.
+    full sitemap lists years of articles that will not change any more. At most
+    ``feed_max_items`` entries are taken, the newest first; a cut is logged and counted in
+    ``report.problems["feed_limit"]``.
     """
     settings = settings or fetcher.settings
     oldest = now - timedelta(seconds=settings.revisit_max_age)
@@ -57,6 +61,7 @@ def poll_source(
         entries, title = (
             ([], None) if result.not_modified else _source_entries(fetcher, source, result, oldest)
         )
+        entries = _newest(entries, settings.feed_max_items, source.url, report)
     except StoreError:
         raise
     except StorylineError as err:
@@ -85,32 +90,68 @@ def poll_source(
     return len(fresh)
 
 
+Entry = tuple[str, str | None, str | None]  # url, title, date as the source gave it
+
+
 def _source_entries(
     fetcher: Fetcher, source: SourceRow, result: FetchResult, oldest: datetime
-) -> tuple[list[tuple[str, str | None]], str | None]:
+) -> tuple[list[Entry], str | None]:
     if source.kind == "feed":
         feed = parse_feed(result.content, result.final_url)
-        return [(e.url, e.title) for e in feed.entries if e.url], feed.title
+        return [(e.url, e.title, e.published) for e in feed.entries if e.url], feed.title
     if source.kind == "sitemap":
         sitemap = parse_sitemap(result.content, result.final_url)
         pages = list(sitemap.pages)
         for child in sitemap.sitemaps[:MAX_CHILD_SITEMAPS]:
             pages += parse_sitemap(fetcher.fetch(child).content, child).pages
-        return [(p.url, p.title) for p in pages if _recent(p.lastmod or p.published, oldest)], None
+        dated = [(p.url, p.title, p.lastmod or p.published) for p in pages]
+        return [e for e in dated if _recent(e[2], oldest)], None
     raise FeedError(f"source {source.url} is of kind {source.kind!r}, which has no page list")
+
+
+def _newest(
+    entries: list[Entry], limit: int, url: str, report: PollReport | None
+) -> list[tuple[str, str | None]]:
+    """At most ``limit`` entries (0: all), the newest first: dated entries by date, then
+    undated ones in the source's own order (feeds list the newest first)."""
+    if 0 < limit < len(entries):
+        order = sorted(range(len(entries)), key=lambda i: _sort_key(entries[i][2], i))
+        kept = sorted(order[:limit])  # back in the source's order
+        log.warning(
+            "%s lists %d items; the newest %d are followed (feed_max_items)",
+            url,
+            len(entries),
+            limit,
+        )
+        if report is not None:
+            report.problems["feed_limit"] += 1
+        entries = [entries[i] for i in kept]
+    return [(entry_url, title) for entry_url, title, _ in entries]
+
+
+def _sort_key(stamp: str | None, index: int) -> tuple[int, float, int]:
+    """Dated entries first, newest first; then the rest in order."""
+    when = _parse_stamp(stamp)
+    return (0, -when.timestamp(), index) if when else (1, 0.0, index)
+
+
+def _parse_stamp(stamp: str | None) -> datetime | None:
+    if not stamp:
+        return None
+    try:
+        when = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(stamp)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _recent(stamp: str | None, oldest: datetime) -> bool:
     """True unless ``stamp`` is a readable date older than ``oldest``."""
-    if not stamp:
-        return True
-    try:
-        when = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return True
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when >= oldest
+    when = _parse_stamp(stamp)
+    return when is None or when >= oldest
 
 
 def poll(
@@ -157,7 +198,7 @@ def _poll_sources(
     stop: threading.Event,
 ) -> None:
     def one(source: SourceRow) -> int:
-        return poll_source(store, fetcher, source, now, settings)
+        return poll_source(store, fetcher, source, now, settings, report)
 
     lanes = run_lanes(sources, lambda s: s.url, one, settings.poll_hosts, stop)
     for source, new_pages, error in lanes:

@@ -22,6 +22,7 @@ import lxml.html
 from lxml import etree
 
 from storyline.errors import FeedError
+from storyline.sources.fetched import is_web_url
 
 FEED_LINK_TYPES = frozenset(
     {
@@ -215,10 +216,9 @@ def _absolute(link: str | None, base: str) -> str | None:
         return None
     try:
         absolute = urljoin(base, link.strip())
-        ok = urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).hostname
     except ValueError:
         return None
-    return absolute if ok else None
+    return absolute if is_web_url(absolute) else None
 
 
 def _unique(entries: list[FeedEntry]) -> list[FeedEntry]:
