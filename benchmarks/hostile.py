@@ -50,7 +50,6 @@ from storyline.sources.fetch import Fetcher  # noqa: E402
 from storyline.store import Store  # noqa: E402
 
 SHARED = ROOT / ".." / "shared" / "data"
-COMMAND = ".venv/bin/python benchmarks/hostile.py --write docs/benchmarks.md"
 SECTION = "## Hostile input"
 
 
@@ -248,7 +247,8 @@ def main() -> None:
     body = table(pages, hosts)
     print(body)
     if args.write:
-        preamble = f"Command: `{COMMAND}`\n\n"
+        given = " ".join(sys.argv[1:])
+        preamble = f"Command: `.venv/bin/python benchmarks/hostile.py {given}`\n\n"
         replace_block(args.write, SECTION, "hostile-table", preamble + body, preamble="")
 
 
