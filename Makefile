@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench docs lint clean
+.PHONY: install run test bench docs lint clean fuzz
 
 install: $(STAMP)
 
@@ -32,6 +32,14 @@ bench: install
 	$(BIN)/python benchmarks/stories.py --repeat 3 --write docs/benchmarks.md
 	$(BIN)/python benchmarks/web.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/store_backends.py --write docs/benchmarks.md
+
+# The error-contract properties over mutated real input, far longer than CI's fixed-seed
+# run: FUZZ_EXAMPLES per property, a new seed each time (printed, to repeat a failure).
+FUZZ_EXAMPLES ?= 20000
+fuzz: install
+	seed=$${FUZZ_SEED:-$$(date +%s)}; echo "fuzz seed $$seed"; \
+	STORYLINE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) STORYLINE_FUZZ_SEED=$$seed \
+	$(BIN)/python -m pytest -q -p no:warnings tests/test_error_contract.py
 
 docs: install
 	$(BIN)/python scripts/gen_docs.py

@@ -45,7 +45,29 @@ class Settings:
         "https://github.com/storyline-news/storyline",
         "Contact URL put into the User-Agent so site owners can reach us.",
     )
-    fetch_timeout: float = _setting(20.0, "Seconds before a request is given up.")
+    fetch_timeout: float = _setting(
+        20.0,
+        "Seconds one request may take, from connecting to the body's last byte (per redirect hop).",
+    )
+    fetch_total_timeout: float = _setting(
+        60.0,
+        "Seconds one fetch may take with its retries and redirects (waits for the host's "
+        "turn not counted).",
+    )
+    extract_budget: float = _setting(
+        20.0,
+        "Seconds one page's extraction may take (in a worker process, stopped when over: "
+        "too_slow); 0 with extract_memory_mb 0 extracts in the calling process.",
+    )
+    extract_memory_mb: int = _setting(
+        2048, "Address space (MiB) of an extraction worker; a page needing more is too_big."
+    )
+    feed_max_items: int = _setting(
+        500, "Items taken from one feed or sitemap per poll, the newest first; 0 for no limit."
+    )
+    poll_hosts: int = _setting(
+        8, "Hosts poll and watch visit at the same time; each host's pages go one at a time."
+    )
     fetch_max_bytes: int = _setting(20 * 1024 * 1024, "Largest response body accepted, in bytes.")
     fetch_max_redirects: int = _setting(5, "Redirects followed per request.")
     extract_max_bytes: int = _setting(

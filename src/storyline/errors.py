@@ -6,7 +6,10 @@ translated into these at the one boundary where they enter.
 
     StorylineError
     ├── InputError            the input cannot be used (not HTML, too large, unreadable file)
-    │   └── PageTooLargeError the page is over the size cap
+    │   ├── PageTooLargeError the page is over the size cap
+    │   └── BudgetError       extracting the page went over its budget (``kind``):
+    │       ├── TooSlowError  too_slow: over ``extract_budget`` seconds
+    │       └── TooBigError   too_big: over ``extract_memory_mb`` of memory
     ├── FetchError            a URL could not be fetched (network, HTTP status, robots.txt)
     │   └── BlockedError      robots.txt or the private-address rule forbids the request
     ├── FeedError             a feed or sitemap could not be parsed
@@ -64,3 +67,21 @@ class NotFoundError(StoreError):
 
 class ConfigError(StorylineError):
     """An unknown setting, or a setting with a value of the wrong type."""
+
+
+class BudgetError(InputError):
+    """A page's extraction went over its budget; ``kind`` names the problem."""
+
+    kind = "too_slow"
+
+
+class TooSlowError(BudgetError):
+    """Extraction took longer than the ``extract_budget`` seconds and was stopped."""
+
+    kind = "too_slow"
+
+
+class TooBigError(BudgetError):
+    """Extraction needed more memory than ``extract_memory_mb`` and was stopped."""
+
+    kind = "too_big"

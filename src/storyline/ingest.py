@@ -1,10 +1,13 @@
 """Batch ingest: archives, folders and JSONL into the store, extraction in parallel.
 
 The shape is a three-stage stream: the parent reads records lazily (``sources.archives``),
-a process pool extracts them (``ingest_work``), and the parent alone writes the store, one
-transaction per capture. At most ``in_flight`` captures are between reading and writing, so
-memory stays flat however large the archive. Each capture becomes a version of its URL at
-its capture time; the Store keeps versions in capture order whatever the file order.
+a process pool extracts them (``ingest_work``) under the extraction budget (a page over
+``extract_budget`` seconds or ``extract_memory_mb`` is reported as ``too_slow`` /
+``too_big``, its worker replaced, see ``storyline.sandbox``), and the parent alone writes
+the store, one transaction per capture. At most ``in_flight`` captures are between
+reading and writing, so memory stays flat however large the archive. Each capture
+becomes a version of its URL at its capture time; the Store keeps versions in capture
+order whatever the file order.
 
 Interrupting is safe: a capture is either stored whole or not at all, and a re-run skips
 captures already stored (same URL and capture time) before spending time extracting them.
@@ -12,14 +15,12 @@ captures already stored (same URL and capture time) before spending time extract
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -29,19 +30,22 @@ from sqlalchemy import Connection
 
 from storyline.config import Settings
 from storyline.duplicates import LshParams
-from storyline.errors import StorylineError
-from storyline.ingest_work import Extracted, extract_capture, ignore_sigint
+from storyline.errors import StoreError
+from storyline.ingest_work import Extracted, extract_capture
+from storyline.sandbox import Budget, WorkerPool, budget_error
+from storyline.sandbox.pool import WARM
 from storyline.sources.archives import input_files, read_captures
 from storyline.sources.captures import KEPT_KINDS, Capture, Rejected
 from storyline.store import duplicates as dup_index
 from storyline.store.db import AlsoWrite, Store
 from storyline.store.ingested import article_with_hash, captured
 from storyline.store.rows import StoredVersion
-from storyline.store.stories import thread_new_versions
+from storyline.store.stories import ThreadReport, thread_new_versions
 
 _EXAMPLES = 3  # problem origins kept per kind for the report
 _DIGESTS = 50_000  # (url, payload digest) pairs remembered to skip re-extracting repeats
 _CHUNK = 32  # records read ahead per "already stored?" query
+_THREAD_ATTEMPTS = 3  # threading passes tried when another process threads at once
 
 
 @dataclass
@@ -108,7 +112,9 @@ def ingest(
     """Store every capture found under ``paths``; bad records are counted, never fatal.
 
     ``workers`` processes extract pages (default: the ``ingest_workers`` setting, 0 = one
-    per core; 1 extracts in this process). Setting ``stop`` (the CLI does on Ctrl-C) ends
+    per core), each page under the extraction budget; with the budget off
+    (``extract_budget`` and ``extract_memory_mb`` 0) and one worker, pages are extracted
+    in this process. Setting ``stop`` (the CLI does on Ctrl-C) ends
     the run between two captures; a KeyboardInterrupt also stops it, and each capture is
     one transaction, so nothing is half-written. Either way the report comes back with
     ``interrupted`` set and a re-run picks up where this one stopped. With ``thread``, a
@@ -122,7 +128,9 @@ def ingest(
     started = time.monotonic()
     numbers: dict[int, int] = {}
     todo = _numbered(run.pending(read_captures(files, settings.fetch_max_bytes)), numbers)
-    pool = _extract_inline(todo) if count == 1 else _extract_pool(todo, count)
+    budget = Budget.from_settings(settings)
+    inline = count == 1 and budget.timeout is None and budget.memory_mb <= 0
+    pool = _extract_inline(todo) if inline else _extract_pool(todo, count, budget)
     extracted = _in_input_order(pool, numbers)
     try:
         for capture, result in extracted:
@@ -131,22 +139,32 @@ def ingest(
                 break
     except KeyboardInterrupt:
         run.stop.set()
-    except BrokenProcessPool as exc:
-        raise StorylineError(
-            f"an extraction worker died ({exc}); the machine may be out of memory: run "
-            "again with fewer --workers (what is stored is skipped)"
-        ) from exc
     finally:
         extracted.close()  # stops the pool now, whether we finished or were interrupted
     run.report.interrupted = run.stop.is_set()
     run.report.seconds = time.monotonic() - started
     if thread and not run.report.interrupted:
-        threaded = thread_new_versions(
-            store, settings=settings, positions=run.positions, workers=count
-        )
+        threaded = _thread_stored(store, settings, run.positions, count)
         run.report.stories_written = threaded.stories_written
         run.report.threading_seconds = threaded.seconds
     return run.report
+
+
+def _thread_stored(
+    store: Store, settings: Settings, positions: dict[str, int], workers: int
+) -> ThreadReport:
+    """Thread what this run stored. Another process (a second ingest, ``watch``) may be
+    threading the same pages now; when its write lands first, ours fails on the story
+    tables, and a second look finds the pages threaded and only what is left to do."""
+    for attempt in range(_THREAD_ATTEMPTS):
+        try:
+            return thread_new_versions(
+                store, settings=settings, positions=positions, workers=workers
+            )
+        except StoreError:
+            if attempt + 1 == _THREAD_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 class _Run:
@@ -285,39 +303,40 @@ def _extract_inline(captures: Iterable[Capture]) -> Iterator[tuple[Capture, Extr
         yield capture, extract_capture(capture)
 
 
-def _extract_pool(captures: Iterable[Capture], workers: int) -> Iterator[tuple[Capture, Extracted]]:
-    """Extract in ``workers`` processes, at most ``4 × workers`` captures in flight."""
-    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=ignore_sigint)
+def _extract_pool(
+    captures: Iterable[Capture], workers: int, budget: Budget
+) -> Iterator[tuple[Capture, Extracted]]:
+    """Extract in ``workers`` processes, at most ``4 × workers`` captures in flight; a
+    capture over the budget comes back as its problem (too_slow, too_big)."""
+    pool = WorkerPool(workers, budget, preload=(*WARM, "storyline.ingest_work"))
     limit = workers * 4
     pending: dict[Future[Extracted], Capture] = {}
+    finished = False
     try:
         for capture in captures:
             pending[pool.submit(extract_capture, capture)] = capture
             if len(pending) >= limit:
-                yield from _collect(pending, FIRST_COMPLETED)
+                yield from _collect(pending, budget)
         while pending:
-            yield from _collect(pending, FIRST_COMPLETED)
+            yield from _collect(pending, budget)
+        finished = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """Forkserver where there is one: workers fork from a clean server that imported the
-    extractor once (no threads or database handles inherited from us); spawn elsewhere.
-
-    (Adding ``__main__`` to the preload would spare a worker started from the console
-    script its import of the CLI, but Python 3.11's forkserver never receives the main
-    path, so it would be a no-op; the cost is ~0.7 s CPU per worker, once.)"""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["storyline.ingest_work"])
-    return context
+        pool.close(cancel=not finished)
 
 
 def _collect(
-    pending: dict[Future[Extracted], Capture], how: str
+    pending: dict[Future[Extracted], Capture], budget: Budget
 ) -> Iterator[tuple[Capture, Extracted]]:
-    done, _ = wait(pending, return_when=how)
+    done, _ = wait(pending, return_when=FIRST_COMPLETED)
     for future in done:
-        yield pending.pop(future), future.result()
+        capture = pending.pop(future)
+        try:
+            result = future.result()
+        except Exception as exc:
+            problem = budget_error(exc, budget)
+            if problem is None:  # a worker that died of something else: that page's problem
+                problem_kind, detail = "extract_failed", f"the extraction worker died: {exc!r}"
+            else:
+                problem_kind, detail = problem.kind, str(problem)
+            result = Extracted(None, problems=[Rejected(problem_kind, capture.origin, detail)])
+        yield capture, result

@@ -10,14 +10,13 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-import signal
 from dataclasses import dataclass, field
 
 from storyline.duplicates import Fingerprinter
 from storyline.errors import InputError, PageTooLargeError
 from storyline.extract import extract_article, extract_text
-from storyline.logs import configure_logging
 from storyline.model import Article
+from storyline.sandbox.work import out_of_memory
 from storyline.sources.captures import Capture, Rejected
 from storyline.store.versions import EncodedArticle, RawHtml
 
@@ -44,16 +43,6 @@ class Extracted:
     encoded: EncodedArticle | None = None
 
 
-def ignore_sigint() -> None:
-    """Pool initializer: Ctrl-C is the parent's to handle; workers just finish their page.
-
-    A fresh worker process has no logging set up, so the extraction libraries' per-page
-    warnings would reach stderr through logging's last-resort handler: quiet them too.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    configure_logging(0)
-
-
 def extract_capture(capture: Capture) -> Extracted:
     """Extract one capture into an article with its signature; never raises for bad input."""
     notes: list[Rejected] = []
@@ -63,6 +52,9 @@ def extract_capture(capture: Capture) -> Extracted:
         return Extracted(None, problems=[Rejected("too_large", capture.origin, str(exc))])
     except InputError as exc:
         return Extracted(None, problems=[Rejected("not_html", capture.origin, str(exc))])
+    except MemoryError:
+        out_of_memory()  # in a worker: exit, the parent reports too_big and gets a new one
+        return Extracted(None, problems=[Rejected("too_big", capture.origin, capture.url)])
     except Exception as exc:  # noqa: BLE001 - third-party parsers fail in many ways on odd pages
         log.debug("extraction failed for %s", capture.origin, exc_info=True)
         return Extracted(None, problems=[Rejected("extract_failed", capture.origin, repr(exc))])

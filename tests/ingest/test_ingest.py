@@ -119,7 +119,8 @@ def test_a_repeat_is_known_by_the_archive_payload_digest(tmp_path, store, settin
     monkeypatch.setattr(
         ingest_module, "extract_capture", lambda c: (extracted.append(c.url), real(c))[1]
     )
-    report = ingest(store, [crawl], settings, workers=1)
+    inline = settings.replace(extract_budget=0, extract_memory_mb=0)  # counted in this process
+    report = ingest(store, [crawl], inline, workers=1)
     assert (report.stored, report.unchanged, len(extracted)) == (1, 1, 1)
     assert store.counts()["captures"] == 2
 

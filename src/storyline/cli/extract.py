@@ -29,20 +29,21 @@ def extract(
 ) -> None:
     """Extract the article from SOURCE: a file (.html, .html.gz, .txt), - for stdin, or a URL.
 
+    The page is extracted in a worker process under the extract_budget and
+    extract_memory_mb limits; a page over them is reported as too_slow or too_big.
+
     Example: storyline extract page.html.gz --json
     """
-    from storyline.extract import extract_article, extract_text
-    from storyline.extract.html import decode_html
     from storyline.render import article_as_text
+    from storyline.sandbox import Extractor
     from storyline.sources.pages import load_page
 
     settings = settings_from(ctx, allow_private)
     page = load_page(source, settings)
-    text = decode_html(page.data, page.content_type, max_bytes=settings.extract_max_bytes)
-    if page.is_text or as_text_input:
-        article = extract_text(text, url=url or page.url)
-    else:
-        article = extract_article(text, url=url or page.url, max_bytes=settings.extract_max_bytes)
+    with Extractor(settings, warm=False) as extractor:  # one page: no warm-up
+        article = extractor.article(
+            page.data, url or page.url, page.content_type, page.is_text or as_text_input
+        )
     if as_json:
         print_json(article.to_dict())
     else:

@@ -34,9 +34,13 @@ def _store_and_fetcher(
     ctx: click.Context, db: str | None, allow_private: bool
 ) -> Iterator[tuple[Store, Any, Settings]]:
     from storyline.sources.fetch import Fetcher
+    from storyline.store.politeness import StorePoliteness
 
     settings = settings_from(ctx, allow_private)
-    with Store.open(db, settings) as store, Fetcher(settings) as fetcher:
+    with (
+        Store.open(db, settings) as store,
+        Fetcher(settings, shared=StorePoliteness(store)) as fetcher,  # turns kept with others
+    ):
         yield store, fetcher, settings
 
 
@@ -69,13 +73,17 @@ def follow(
     """
     from storyline.feedlist import FeedListEntry, load_feed_list
     from storyline.pipeline import follow_list
+    from storyline.sandbox import Extractor
 
     if not urls and from_file is None:
         raise click.UsageError("give at least one URL, or --from FILE")
     entries = load_feed_list(from_file) if from_file else []
     entries += [FeedListEntry(url, every_s=every) for url in urls]
-    with _store_and_fetcher(ctx, db, allow_private) as (store, fetcher, settings):
-        outcomes = follow_list(store, fetcher, entries, settings)
+    with (
+        _store_and_fetcher(ctx, db, allow_private) as (store, fetcher, settings),
+        Extractor(settings) as extractor,
+    ):
+        outcomes = follow_list(store, fetcher, entries, settings, extractor)
     for entry, source, error in outcomes:
         if source is not None:
             shown = f" (from {source.origin_url})" if source.origin_url else ""
@@ -149,6 +157,8 @@ def poll(
         click.echo(_report_line(report))
         for url, error in report.failures:
             click.echo(f"  failed: {url}: {error}", err=True)
+        for kind, count in sorted(report.problems.items()):
+            click.echo(f"  {kind}: {count}", err=True)
 
 
 @click.command()

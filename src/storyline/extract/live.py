@@ -68,7 +68,7 @@ def _json_ld_starts(tree: HtmlElement) -> dict[str, str]:
             continue
         try:
             data = json.loads(script.text or "", strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
             continue
         for update in _live_updates(data):
             stamp = str(update.get("datePublished") or update.get("dateCreated") or "").strip()

@@ -114,10 +114,10 @@ def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError:
+            found = _ld_items(json.loads(script.text or "", strict=False))
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
             continue
-        for item in _ld_items(data):
+        for item in found:
             kind = item.get("@type")
             kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
             if _ARTICLE_TYPES.search(kinds) and ("headline" in item or "datePublished" in item):
@@ -369,7 +369,10 @@ def _canonical(tree: HtmlElement, ld: dict, metas: dict[str, str], url: str | No
     ]
     for href in candidates:
         if href and href.strip():
-            absolute = urljoin(url, href.strip()) if url else href.strip()
+            try:
+                absolute = urljoin(url, href.strip()) if url else href.strip()
+            except ValueError:  # e.g. "http://[bad/x": no URL at all
+                continue
             if absolute.startswith(("http://", "https://")):
                 return absolute
     return url

@@ -10,9 +10,12 @@ from storyline.errors import FeedError, FetchError, StoreError, StorylineError
 from storyline.feedlist import FeedListEntry
 from storyline.pipeline.visit import (
     extract_page,
+    extractor_for,
     next_visit,
     store_page,
+    validators,
 )
+from storyline.sandbox import Extractor
 from storyline.sources.detect import detect_kind
 from storyline.sources.feeds import discover_feeds, parse_feed
 from storyline.sources.fetch import Fetcher, FetchResult
@@ -27,8 +30,11 @@ def follow(
     every: float | None = None,
     settings: Settings | None = None,
     now: datetime | None = None,
+    extractor: Extractor | None = None,
 ) -> SourceRow:
-    """Follow a URL: a feed, a sitemap, an article, or a site's home page (its feed)."""
+    """Follow a URL: a feed, a sitemap, an article, or a site's home page (its feed).
+
+    An article is extracted by ``extractor`` (default: one budgeted worker process)."""
     settings = settings or fetcher.settings
     now = now or datetime.now(UTC)
     interval = every or settings.feed_interval
@@ -50,7 +56,8 @@ def follow(
             result.final_url, "sitemap", interval, origin_url=_origin(url, result), now=now
         )
     if kind == "article":
-        return _follow_article(store, result, url, interval, settings, now)
+        with extractor_for(settings.replace(poll_workers=1), extractor) as pages:
+            return _follow_article(store, result, url, interval, settings, now, pages)
     return _follow_home_page(store, fetcher, result, url, interval, now)
 
 
@@ -65,8 +72,9 @@ def _follow_article(
     interval: float,
     settings: Settings,
     now: datetime,
+    extractor: Extractor,
 ) -> SourceRow:
-    article = extract_page(result)
+    article = extract_page(result, extractor)
     source = store.add_source(
         result.final_url,
         "article",
@@ -77,8 +85,7 @@ def _follow_article(
     )
     page = store.add_page(result.final_url, source.id, first_seen=now)
     fields = {
-        "etag": result.etag,
-        "last_modified": result.last_modified,
+        **validators(result),
         "status": result.status,
         "visited_at": now,
     }
@@ -126,6 +133,7 @@ def follow_list(
     fetcher: Fetcher,
     entries: list[FeedListEntry],
     settings: Settings,
+    extractor: Extractor | None = None,
 ) -> list[tuple[FeedListEntry, SourceRow | None, str | None]]:
     """Follow every entry of a feed list: (entry, source, None) or (entry, None, error).
 
@@ -137,7 +145,7 @@ def follow_list(
         interval = entry.every_s or settings.feed_interval
         try:
             if entry.kind is None:
-                source = follow(store, fetcher, entry.url, interval, settings, now)
+                source = follow(store, fetcher, entry.url, interval, settings, now, extractor)
             else:
                 source = store.add_source(
                     entry.url, entry.kind, interval, title=entry.name, now=now

@@ -1,23 +1,28 @@
 """One page: fetch it (conditional GET), extract its article, store a version, and
 schedule the next visit; plus ``reextract`` over the stored raw pages.
 
-A page that fails (slow, broken, too large, forbidden) is recorded with its error and
-rescheduled with backoff, and the caller goes on with the next page.
+A page that fails (slow, broken, too large, forbidden, over its extraction budget) is
+recorded with its error and rescheduled with backoff, and the caller goes on with the
+next page. Pages are extracted by an ``Extractor`` (``storyline.sandbox``): in worker
+processes under the ``extract_budget`` and ``extract_memory_mb`` limits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from storyline.config import Settings
-from storyline.errors import StoreError, StorylineError
+from storyline.errors import BudgetError, StoreError, StorylineError
 from storyline.extract import extract_article, extract_text
 from storyline.extract.html import decode_html
 from storyline.model import Article, Change, Version
+from storyline.sandbox import Extractor
 from storyline.sources.fetch import Fetcher, FetchResult
 from storyline.sources.schedule import (
     backoff_after_failure,
@@ -30,13 +35,15 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class VisitResult:
-    """What one page visit did: outcome is new, changed, unchanged, not_modified or failed."""
+    """What one page visit did: outcome is new, changed, unchanged, not_modified or failed;
+    a failure over the extraction budget has its ``problem`` (too_slow, too_big)."""
 
     url: str
     outcome: str
     version: Version | None = None
     changes: list[Change] = field(default_factory=list)
     error: str | None = None
+    problem: str | None = None
 
 
 @dataclass
@@ -52,11 +59,14 @@ class PollReport:
     not_modified: int = 0
     stories_written: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    problems: Counter[str] = field(default_factory=Counter)  # too_slow, too_big, feed_limit
     stopped: bool = False
 
     def add(self, result: VisitResult) -> None:
         """Count one page visit."""
         self.pages_visited += 1
+        if result.problem:
+            self.problems[result.problem] += 1
         if result.outcome == "failed":
             self.failures.append((result.url, result.error or "failed"))
         else:
@@ -66,17 +76,43 @@ class PollReport:
         """A JSON-ready dict."""
         data = asdict(self)
         data["failures"] = [{"url": u, "error": e} for u, e in self.failures]
+        data["problems"] = dict(sorted(self.problems.items()))
         return data
 
 
 Progress = Callable[[int, int, VisitResult], None]
 
 
-def extract_page(result: FetchResult) -> Article:
-    """The Article of a fetched page: plain text pages and HTML pages alike."""
+def extract_page(result: FetchResult, extractor: Extractor | None = None) -> Article:
+    """The Article of a fetched page, plain text or HTML; under ``extractor``'s budget
+    when given (BudgetError when over it), else in this process."""
+    if extractor is not None:
+        return extractor.article(
+            result.content,
+            result.final_url,
+            result.headers.get("content-type"),
+            is_text=result.content_type == "text/plain",
+        )
     if result.content_type == "text/plain":
         return extract_text(decode_html(result.content), url=result.final_url)
     return extract_article(result.content, url=result.final_url)
+
+
+def validators(result: FetchResult) -> dict[str, str]:
+    """The ETag and Last-Modified an answer carries, to store: each is kept until an
+    answer replaces it (a 304 or a 200 without one leaves the stored one alone)."""
+    found = {"etag": result.etag, "last_modified": result.last_modified}
+    return {name: value for name, value in found.items() if value}
+
+
+@contextlib.contextmanager
+def extractor_for(settings: Settings, given: Extractor | None) -> Iterator[Extractor]:
+    """``given``, or a new Extractor (``poll_workers`` processes) closed at the end."""
+    if given is not None:
+        yield given
+        return
+    with Extractor(settings, workers=settings.poll_workers) as extractor:
+        yield extractor
 
 
 def store_page(
@@ -100,8 +136,11 @@ def visit_page(
     page: PageRow,
     now: datetime,
     settings: Settings | None = None,
+    extractor: Extractor | None = None,
 ) -> VisitResult:
-    """Fetch a page (conditional GET), store a version if it changed, schedule the next visit."""
+    """Fetch a page (conditional GET), store a version if it changed, schedule the next visit.
+
+    Without an ``extractor`` the page is extracted in this process, with no budget."""
     settings = settings or fetcher.settings
     try:
         result = fetcher.fetch(page.url, etag=page.etag, last_modified=page.last_modified)
@@ -115,14 +154,13 @@ def visit_page(
                 next_visit_at=next_visit(store, page, now, settings),
             )
             return VisitResult(page.url, "not_modified")
-        article = extract_page(result)
+        article = extract_page(result, extractor)
     except StoreError:
         raise
     except StorylineError as err:
         return _page_failed(store, page, now, err)
     fields = {
-        "etag": result.etag,
-        "last_modified": result.last_modified,
+        **validators(result),
         "failures": 0,
         "error": None,
         "status": result.status,
@@ -167,7 +205,8 @@ def _page_failed(store: Store, page: PageRow, now: datetime, err: StorylineError
         next_visit_at=retry,
     )
     log.info("page %s failed (%d in a row): %s", page.url, failures, err)
-    return VisitResult(page.url, "failed", error=str(err))
+    problem = err.kind if isinstance(err, BudgetError) else None
+    return VisitResult(page.url, "failed", error=str(err), problem=problem)
 
 
 def reextract(store: Store, on_progress: Callable[[int, int], None] | None = None) -> int:

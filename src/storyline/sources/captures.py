@@ -25,10 +25,13 @@ PROBLEM_KINDS: dict[str, str] = {
     "encoding": "bytes do not match any declared charset nor UTF-8; text decoded by guess (kept)",
     "bad_json": "a JSONL line that is not a JSON object with a url and html or text",
     "no_url": "no URL: no sidecar, no <link rel=canonical>, no WARC-Target-URI",
+    "bad_url": "the URL is not an absolute http(s) URL (javascript:, data:, file:, ...)",
     "no_date": "capture time missing or unreadable",
     "too_large": "payload over the fetch_max_bytes setting",
     "no_article": "page extracted, but no article text found in it",
     "extract_failed": "the extractor failed on this page (see -v for the traceback)",
+    "too_slow": "extraction took longer than the extract_budget setting; the worker was replaced",
+    "too_big": "extraction needed more memory than extract_memory_mb; the worker was replaced",
     "unreadable": "file could not be opened or read",
 }
 # Problems after which the record is still stored (the others are skipped).

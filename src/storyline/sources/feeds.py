@@ -22,6 +22,7 @@ import lxml.html
 from lxml import etree
 
 from storyline.errors import FeedError
+from storyline.sources.fetched import is_web_url
 
 FEED_LINK_TYPES = frozenset(
     {
@@ -64,12 +65,19 @@ def parse_feed(data: bytes, url: str) -> Feed:
     head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if head == b"{":
         return _parse_json_feed(data, url)
-    parsed = feedparser.parse(
-        io.BytesIO(data),
-        response_headers={"content-location": url},
-        sanitize_html=True,
-        resolve_relative_uris=True,
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(data),
+            response_headers={"content-location": url},
+            sanitize_html=True,
+            resolve_relative_uris=True,
+        )
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - feedparser's parsers fail in many ways
+        # (&#99999999999; overflows its character reference handler, a bad IPv6 host in
+        # a relative link fails urljoin...): the one boundary where they enter
+        raise FeedError(f"{url} is not a readable feed ({type(exc).__name__}: {exc})") from exc
     version = parsed.get("version") or ""
     if not version:
         reason = parsed.get("bozo_exception") or "no RSS, Atom or RDF root element"
@@ -147,21 +155,30 @@ def discover_feeds(html: str | bytes, base_url: str) -> list[str]:
     root = _html_root(html)
     if root is None:
         return []
-    base = urljoin(base_url, (root.xpath("string(//base/@href)") or "").strip())
+    base = _join(base_url, (root.xpath("string(//base/@href)") or "").strip()) or base_url
     found: list[str] = []
     for link in root.iter("link"):
         rels = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").split(";")[0].strip().lower()
         if "alternate" in rels and kind in FEED_LINK_TYPES:
-            found.append(urljoin(base, (link.get("href") or "").strip()))
+            found.append(_join(base, (link.get("href") or "").strip()))
     if not found:
         host = urlsplit(base).hostname
         for anchor in root.iter("a"):
-            href = urljoin(base, (anchor.get("href") or "").strip())
-            parts = urlsplit(href)
-            if parts.hostname == host and _FEED_HREF.search(parts.path):
-                found.append(href)
-    return [u for u in dict.fromkeys(found) if _is_http(u) and u != base]
+            href = _join(base, (anchor.get("href") or "").strip())
+            if href and is_web_url(href):
+                parts = urlsplit(href)
+                if parts.hostname == host and _FEED_HREF.search(parts.path):
+                    found.append(href)
+    return [u for u in dict.fromkeys(found) if u and is_web_url(u) and u != base]
+
+
+def _join(base: str, link: str) -> str | None:
+    """``link`` resolved against ``base``; None when either is a malformed URL."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return None
 
 
 def _html_root(html: str | bytes) -> Any:
@@ -215,10 +232,9 @@ def _absolute(link: str | None, base: str) -> str | None:
         return None
     try:
         absolute = urljoin(base, link.strip())
-        ok = urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).hostname
     except ValueError:
         return None
-    return absolute if ok else None
+    return absolute if is_web_url(absolute) else None
 
 
 def _unique(entries: list[FeedEntry]) -> list[FeedEntry]:

@@ -14,7 +14,9 @@ Each outcome is counted in ``Fetcher.stats`` ("robots/forbidden", "fetch/304",
 "fetch/retry", "throttle/waited"...). httpx errors become ``FetchError`` here and nowhere
 else. ``FetchResult`` and the URL and content-type rules live in ``fetched.py`` (and are
 importable from here). The ``httpx.Client`` is passed in (tests use
-``httpx.MockTransport``); one Fetcher can serve a small thread pool.
+``httpx.MockTransport``); one Fetcher can serve a small thread pool. ``shared`` (the
+store's ``StorePoliteness`` in the CLI) keeps host turns and robots.txt answers in the
+database, so every process on it keeps a site's Crawl-delay together.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from storyline.config import Settings
 from storyline.errors import BlockedError, FetchError, PageTooLargeError
 from storyline.sources.addresses import Resolver, check_public_host, system_resolver
 from storyline.sources.clock import Clock, SystemClock
+from storyline.sources.deadline import clear_deadline, deadline_transport, set_deadline
 from storyline.sources.fetched import (
     FetchResult,
     check_url,
@@ -46,7 +49,8 @@ from storyline.sources.robots import (
     RobotsCache,
     robots_url,
 )
-from storyline.sources.throttle import Throttle
+from storyline.sources.shared import SharedPoliteness
+from storyline.sources.throttle import HOST_MISSES, Throttle
 
 DEFAULT_ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
@@ -67,17 +71,24 @@ class Fetcher:
         *,
         clock: Clock | None = None,
         resolver: Resolver | None = None,
+        shared: SharedPoliteness | None = None,
     ) -> None:
         self.settings = settings
         self.user_agent = settings.user_agent.replace("{contact}", settings.contact_url)
         self._timeout = httpx.Timeout(settings.fetch_timeout)
         self._own_client = client is None
-        self._client = client or httpx.Client(timeout=self._timeout, follow_redirects=False)
+        self._client = client or httpx.Client(
+            timeout=self._timeout, follow_redirects=False, transport=deadline_transport()
+        )
         self._clock: Clock = clock or SystemClock()
         self._resolver = resolver or system_resolver
-        self.robots = RobotsCache(self.user_agent, self._clock) if settings.robots_obey else None
+        self.robots = (
+            RobotsCache(self.user_agent, self._clock, shared=shared)
+            if settings.robots_obey
+            else None
+        )
         self.throttle = Throttle(
-            settings.throttle_delay, self._clock, adaptive=settings.throttle_adaptive
+            settings.throttle_delay, self._clock, settings.throttle_adaptive, slots=shared
         )
         self.retry = RetryPolicy(settings.fetch_retries, settings.fetch_retry_max_wait)
         self.stats: Counter[str] = Counter()
@@ -102,11 +113,15 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        final_url, response = self._follow(url, headers)
+        budget = _Budget(self._clock.monotonic() + self.settings.fetch_total_timeout)
         try:
-            return self._result(url, final_url, response, self._clock.now())
+            final_url, response = self._follow(url, headers, budget)
+            try:
+                return self._result(url, final_url, response, self._clock.now(), budget)
+            finally:
+                response.close()
         finally:
-            response.close()
+            clear_deadline()
 
     def close(self) -> None:
         """Close the HTTP client if this Fetcher made it."""
@@ -121,11 +136,13 @@ class Fetcher:
 
     # ------------------------------------------------------------ one fetch
 
-    def _follow(self, url: str, headers: dict[str, str]) -> tuple[str, httpx.Response]:
+    def _follow(
+        self, url: str, headers: dict[str, str], budget: _Budget
+    ) -> tuple[str, httpx.Response]:
         current, status = url, None
         for _hop in range(self.settings.fetch_max_redirects + 1):
             self._admit(current)
-            response = self._send(current, headers)
+            response = self._send(current, headers, budget)
             location, status = response.headers.get("location"), response.status_code
             if status not in REDIRECT_STATUSES or not location:
                 return current, response
@@ -167,14 +184,24 @@ class Fetcher:
                 retry_after_seconds=UNREACHABLE_RETRY,
             )
 
-    def _send(self, url: str, headers: dict[str, str]) -> httpx.Response:
-        """One hop, retried on 5xx, 429 and network errors."""
+    def _send(self, url: str, headers: dict[str, str], budget: _Budget) -> httpx.Response:
+        """One hop, retried on 5xx, 429 and network errors (deadline misses included)
+        while the fetch's total budget lasts."""
         attempt = 0
         while True:
-            self._wait_turn(url)
-            status, response, error = self._attempt(url, headers, "fetch")
+            self._check_backoff(url)
+            budget.end += self._wait_turn(url)  # waiting for our turn costs no budget
+            left = budget.end - self._clock.monotonic()
+            if left <= 0:
+                raise self._deadline_missed(url, attempt)
+            status, response, error = self._attempt(url, headers, "fetch", left)
             if response is not None and not is_retryable(status):
+                self.throttle.recovered(urlsplit(url).netloc)
                 return response
+            if isinstance(error, httpx.TimeoutException):
+                rest = self.throttle.missed(urlsplit(url).netloc)
+                if rest > 0:
+                    raise self._deadline_missed(url, attempt + 1, rest)
             retry_after = None
             if response is not None:
                 retry_after = parse_retry_after(
@@ -182,20 +209,30 @@ class Fetcher:
                 )
                 response.close()
             wait = self.retry.wait_before_retry(attempt, status, retry_after)
+            if wait is not None and wait >= budget.end - self._clock.monotonic():
+                wait = None  # no time left for another attempt within the total
             if wait is None:
+                if isinstance(error, httpx.TimeoutException):
+                    raise self._deadline_missed(url, attempt + 1)
                 raise _gave_up(url, status, error, retry_after, attempt + 1)
             self._count("fetch/retry")
             self._clock.sleep(wait)
             attempt += 1
 
     def _attempt(
-        self, url: str, headers: dict[str, str], kind: str
+        self, url: str, headers: dict[str, str], kind: str, left: float | None = None
     ) -> tuple[int | None, httpx.Response | None, Exception | None]:
-        """Send one request: (status, open streaming response) or (None, None, error)."""
+        """Send one request: (status, open streaming response) or (None, None, error).
+
+        The request (and the reading of its body, until the next attempt or the end of
+        the fetch) must finish within ``fetch_timeout`` or the ``left`` of the total."""
         try:
             request = self._client.build_request("GET", url, headers=headers, timeout=self._timeout)
         except httpx.InvalidURL as exc:
             raise FetchError(f"{url!r} is not a valid URL: {exc}", url) from exc
+        seconds = self.settings.fetch_timeout if left is None else left
+        set_deadline(min(self.settings.fetch_timeout, seconds))
+        self.throttle.sent(urlsplit(url).netloc)
         started = self._clock.monotonic()
         try:
             response = self._client.send(request, stream=True, follow_redirects=False)
@@ -212,13 +249,53 @@ class Fetcher:
         self.throttle.record(urlsplit(url).netloc, latency, response.status_code)
         return response.status_code, response, None
 
-    def _wait_turn(self, url: str) -> None:
+    def _wait_turn(self, url: str) -> float:
+        """Wait for the host's turn; the seconds waited."""
         crawl_delay = self.robots.crawl_delay(url) if self.robots else None
-        if self.throttle.wait(urlsplit(url).netloc, crawl_delay) > 0:
+        waited = self.throttle.wait(urlsplit(url).netloc, crawl_delay)
+        if waited > 0:
             self._count("throttle/waited")
+        return waited
+
+    def _check_backoff(self, url: str) -> None:
+        """Fail at once for a host that recently missed its deadline (it is backed off)."""
+        host = urlsplit(url).netloc
+        left = self.throttle.backed_off(host)
+        if left > 0:
+            self._count("fetch/host_resting")
+            raise FetchError(
+                f"{host} missed its {self.settings.fetch_timeout:g} s deadline {HOST_MISSES} "
+                f"times in a row; storyline asks it again in {left:.0f} s",
+                url,
+                retry_after_seconds=left,
+            )
+
+    def _deadline_missed(self, url: str, attempts: int, rest: float = 0.0) -> FetchError:
+        """The error for a fetch out of time (``rest``: how long the host is now left
+        alone, when it missed its deadline too often in a row)."""
+        self._count("fetch/deadline")
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        rested = (
+            f"; the host missed its deadline {HOST_MISSES} times in a row and is left "
+            f"alone for {rest:.0f} s"
+            if rest > 0
+            else ""
+        )
+        return FetchError(
+            f"fetching {url} timed out{tries}: the deadline is "
+            f"{self.settings.fetch_timeout:g} s per request, {self.settings.fetch_total_timeout:g}"
+            f" s in all (connect, headers and body){rested}",
+            url,
+            retry_after_seconds=rest or None,
+        )
 
     def _result(
-        self, url: str, final_url: str, response: httpx.Response, fetched_at: datetime
+        self,
+        url: str,
+        final_url: str,
+        response: httpx.Response,
+        fetched_at: datetime,
+        budget: _Budget,
     ) -> FetchResult:
         status = response.status_code
         headers = {k.lower(): v for k, v in response.headers.items()}
@@ -238,7 +315,7 @@ class Fetcher:
                 url,
                 status,
             )
-        content = b"" if status == 304 else self._read_capped(response, final_url)
+        content = b"" if status == 304 else self._read_capped(response, final_url, budget)
         return FetchResult(
             url=url,
             final_url=final_url,
@@ -252,8 +329,9 @@ class Fetcher:
             not_modified=status == 304,
         )
 
-    def _read_capped(self, response: httpx.Response, url: str) -> bytes:
-        """The body, streamed; PageTooLargeError as soon as it passes the cap."""
+    def _read_capped(self, response: httpx.Response, url: str, budget: _Budget) -> bytes:
+        """The body, streamed; PageTooLargeError as soon as it passes the cap, FetchError
+        when it is not all there by the deadline."""
         cap = self.settings.fetch_max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
@@ -261,7 +339,7 @@ class Fetcher:
             raise PageTooLargeError(
                 f"{url} is {int(declared):,} bytes, over the fetch_max_bytes cap of {cap:,}"
             )
-        deadline = self._clock.monotonic() + self.settings.fetch_timeout
+        deadline = min(self._clock.monotonic() + self.settings.fetch_timeout, budget.end)
         chunks: list[bytes] = []
         size = 0
         try:
@@ -274,13 +352,11 @@ class Fetcher:
                         f"of {cap:,} bytes; raise it to read this page"
                     )
                 if self._clock.monotonic() > deadline:
-                    self._count("fetch/timeout")
-                    raise FetchError(
-                        f"{url} took longer than {self.settings.fetch_timeout} s to send its body",
-                        url,
-                        response.status_code,
-                    )
+                    raise self._deadline_missed(url, 1, self.throttle.missed(urlsplit(url).netloc))
                 chunks.append(chunk)
+        except httpx.TimeoutException as exc:
+            rest = self.throttle.missed(urlsplit(url).netloc)
+            raise self._deadline_missed(url, 1, rest) from exc
         except httpx.HTTPError as exc:
             self._count("fetch/network_error")
             raise FetchError(f"reading {url} failed: {exc}", url, response.status_code) from exc
@@ -322,6 +398,16 @@ class Fetcher:
     def _count(self, key: str) -> None:
         with self._stats_lock:
             self.stats[key] += 1
+
+
+class _Budget:
+    """The monotonic time by which one fetch (its redirects and retries) must be done;
+    moved later by the time spent waiting for the host's turn."""
+
+    __slots__ = ("end",)
+
+    def __init__(self, end: float) -> None:
+        self.end = end
 
 
 def _read_prefix(response: httpx.Response, limit: int) -> bytes | None:

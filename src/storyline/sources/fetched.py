@@ -75,6 +75,20 @@ def check_url(url: str) -> str:
     return urldefrag(url.strip())[0]
 
 
+def is_web_url(url: object) -> bool:
+    """True for an absolute http(s) URL with a host: the only URLs that become article
+    URLs, whatever the source (feeds, sitemaps, JSONL, sidecars, WARC). ``javascript:``,
+    ``data:``, ``file:`` and the like never do."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+        _port = parts.port  # raises on a bad port
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
 def redirect_target(url: str, location: str) -> str:
     """The absolute URL a Location header points to, or FetchError if it is unusable."""
     try:

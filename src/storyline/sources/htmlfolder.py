@@ -24,6 +24,7 @@ from typing import Any
 
 from storyline.errors import InputError
 from storyline.sources.captures import Capture, Rejected, parse_time
+from storyline.sources.fetched import is_web_url
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _CANONICAL = re.compile(
@@ -60,6 +61,8 @@ def read_html_file(path: Path, max_bytes: int) -> Capture | Rejected:
     url = meta.get("url") or _url_from_page(data)
     if not url:
         return Rejected("no_url", origin, "add a page.html.url or page.html.json sidecar")
+    if not is_web_url(url):
+        return Rejected("bad_url", origin, f"{str(url)[:200]!r} is not an http(s) URL")
     try:
         if meta.get("fetched_at"):
             fetched_at = parse_time(meta["fetched_at"], f"{origin} sidecar")

@@ -24,6 +24,7 @@ from typing import Any
 
 from storyline.errors import InputError
 from storyline.sources.captures import Capture, Rejected, parse_time
+from storyline.sources.fetched import is_web_url
 
 
 def is_jsonl_file(path: Path) -> bool:
@@ -56,6 +57,8 @@ def _from_line(raw: bytes, origin: str, mtime: datetime, max_bytes: int) -> Capt
         return Rejected("bad_json", origin, str(exc))
     if not isinstance(obj, dict) or not isinstance(obj.get("url"), str) or not obj["url"]:
         return Rejected("bad_json", origin, 'each line must be an object with a "url"')
+    if not is_web_url(obj["url"]):
+        return Rejected("bad_url", origin, f"{obj['url'][:200]!r} is not an http(s) URL")
     try:
         fetched_at = _capture_time(obj, origin, mtime)
     except InputError as exc:

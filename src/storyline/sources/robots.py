@@ -5,6 +5,10 @@ everything may be fetched; a 5xx, a 429 or a network error ("unreachable") means
 is fetched from that origin until robots.txt answers again. An unreachable answer is
 re-asked after ``retry_after`` seconds; a good one is kept for ``ttl`` (the RFC's 24 h),
 and longer while a refresh finds robots.txt unreachable.
+
+Given a ``RobotsStore`` (``shared.py``; the database's in the CLI), answers are kept
+there with their expiry too, so every process on one database reads a site's robots.txt
+once per expiry instead of once per run.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from storyline.sources.clock import Clock
+from storyline.sources.shared import RobotsStore, StoredRobots
 
 ROBOTS_TTL = 24 * 3600.0
 UNREACHABLE_RETRY = 60.0
@@ -65,8 +70,10 @@ class RobotsCache:
         clock: Clock,
         ttl: float = ROBOTS_TTL,
         retry_after: float = UNREACHABLE_RETRY,
+        shared: RobotsStore | None = None,
     ) -> None:
         self.token = agent_token(user_agent)
+        self._shared = shared
         self._clock = clock
         self._ttl = ttl
         self._retry_after = retry_after
@@ -108,21 +115,41 @@ class RobotsCache:
         with lock:  # one robots.txt request per origin, even from many threads
             entry = self._entries.get(key)
             if entry is None or entry.expires <= self._clock.monotonic():
-                status, body = fetch(key)
-                fresh = self._parse(status, body)
-                if fresh.verdict == "unreachable" and entry and entry.verdict != "unreachable":
-                    # RFC 9309 2.4: a stale copy may be used while robots.txt is unreachable
-                    fresh = _Entry(entry.verdict, entry.rules, fresh.expires)
-                entry = self._entries[key] = fresh
+                entry = self._entries[key] = self._refresh(key, entry, fetch)
             return entry
 
-    def _parse(self, status: int | None, body: bytes) -> _Entry:
+    def _refresh(self, key: str, entry: _Entry | None, fetch: RobotsFetch) -> _Entry:
+        """A fresh entry: from the shared store while it is fresh there, else fetched."""
+        wall = self._clock.now().timestamp()
+        stored = self._shared.load(key) if self._shared else None
+        if stored is not None and stored.expires_at > wall:
+            return self._parse(stored.status, stored.body, stored.expires_at - wall)
+        status, body = fetch(key)
+        fresh = self._parse(status, body)
+        kept = StoredRobots(status, body[:ROBOTS_MAX_BYTES], 0.0)
+        if fresh.verdict == "unreachable":
+            # RFC 9309 2.4: a stale copy may be used while robots.txt is unreachable
+            if entry and entry.verdict != "unreachable":
+                fresh = _Entry(entry.verdict, entry.rules, fresh.expires)
+            elif stored is not None and robots_verdict(stored.status) != "unreachable":
+                stale = self._parse(stored.status, stored.body)
+                fresh = _Entry(stale.verdict, stale.rules, fresh.expires)
+                kept = StoredRobots(stored.status, stored.body, 0.0)
+        if self._shared is not None:
+            left = fresh.expires - self._clock.monotonic()
+            answer = StoredRobots(kept.status, kept.body, wall + left)
+            self._shared.save(key, answer, wall)
+        return fresh
+
+    def _parse(self, status: int | None, body: bytes, lifetime: float | None = None) -> _Entry:
+        """An entry for an answer, valid ``lifetime`` seconds (default: the TTL, or the
+        retry time for an unreachable answer)."""
         verdict = robots_verdict(status)
         now = self._clock.monotonic()
         if verdict == "unreachable":
-            return _Entry(verdict, None, now + self._retry_after)
+            return _Entry(verdict, None, now + (lifetime or self._retry_after))
         rules = None
         if verdict == "parse":
             text = body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
             rules = Protego.parse(text)
-        return _Entry(verdict, rules, now + self._ttl)
+        return _Entry(verdict, rules, now + (lifetime or self._ttl))

@@ -17,11 +17,12 @@ import io
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 
 from storyline.errors import FeedError
+from storyline.sources.fetched import is_web_url
 
 MAX_UNCOMPRESSED = 50 * 1024 * 1024  # the sitemap protocol's own limit
 
@@ -131,10 +132,9 @@ def _absolute(loc: str | None, base: str, absolute_only: bool = False) -> str | 
         return None
     try:
         url = loc if absolute_only else urljoin(base, loc)
-        parts = urlsplit(url)
     except ValueError:
         return None
-    return url if parts.scheme in ("http", "https") and parts.hostname else None
+    return url if is_web_url(url) else None
 
 
 def _unique_urls(locs: Any, base: str, absolute_only: bool = False) -> list[str]:

@@ -22,6 +22,7 @@ from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from storyline.errors import InputError
 from storyline.sources.captures import Capture, Rejected, parse_time
+from storyline.sources.fetched import is_web_url
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +162,8 @@ def _page(
         return Rejected("truncated", origin, "record header cut short (no WARC-Target-URI)")
     if kind == "revisit":
         return Rejected("revisit", origin, url)
+    if not is_web_url(url):
+        return Rejected("bad_url", origin, f"{url[:200]!r} is not an http(s) URL")
     if kind == "response" and status is None:
         return Rejected("truncated", origin, f"{url}: no HTTP status line")
     if status is not None and status >= 400:

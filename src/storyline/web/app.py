@@ -99,9 +99,10 @@ def _follower(store: Store, settings: Settings, client: httpx.Client | None) -> 
     def follow(url: str, every: float | None) -> SourceRow:
         from storyline.pipeline import follow as pipeline_follow
         from storyline.sources.fetch import Fetcher
+        from storyline.store.politeness import StorePoliteness
 
         url = check_public_url(url, settings.allow_private)
-        with Fetcher(settings, client) as fetcher:
+        with Fetcher(settings, client, shared=StorePoliteness(store)) as fetcher:
             return pipeline_follow(store, fetcher, url, every)
 
     return follow

@@ -2,11 +2,15 @@
 
 Four small, separate rules, each a function the routes call:
 
-- ``check_write``: refuses writes in read-only mode, and without the bearer token when
+- ``check_write``: refuses writes in read-only mode, from another origin (the browser's
+  ``Origin`` header, else its ``Referer``, must name this server; clients that send
+  neither, like curl, are not browsers and pass), and without the bearer token when
   ``STORYLINE_TOKEN`` is set (the API sends ``Authorization: Bearer``; the HTML form sends
   the same token in a password field, since a plain form cannot set headers).
-- CSRF for HTML forms: a double-submit token, kept in a cookie and repeated in a hidden
-  field; a cross-site form can send the cookie but cannot read it to fill the field.
+- CSRF for HTML forms: a signed double-submit token. The cookie (``SameSite=Strict``,
+  HttpOnly) holds ``nonce.HMAC(secret, nonce)`` and the form repeats it; the secret is
+  the install's (``install_secrets`` in the store), so a page that can plant a cookie
+  for this host (any port on 127.0.0.1 can) still cannot make a pair that passes.
 - ``check_public_url``: the follow form and API refuse private, loopback and link-local
   targets unless ``settings.allow_private`` (the fetcher checks again on every hop; this
   check gives the user an early, clear answer).
@@ -16,6 +20,7 @@ Four small, separate rules, each a function the routes call:
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -24,7 +29,7 @@ from urllib.parse import urlsplit
 import nh3
 from starlette.requests import Request
 
-from storyline.errors import FetchError, InputError, StorylineError
+from storyline.errors import FetchError, InputError, StoreError, StorylineError
 from storyline.sources.addresses import check_public_host, system_resolver
 
 CSRF_COOKIE = "storyline_csrf"
@@ -85,6 +90,7 @@ def check_write(policy: WritePolicy, request: Request, form_token: str | None = 
     """Refuse a write in read-only mode or without the configured token."""
     if policy.read_only:
         raise ForbiddenError("this storyline server is read-only (started with --read-only)")
+    check_origin(request)
     if not policy.token:
         return
     given = form_token
@@ -101,25 +107,80 @@ def check_write(policy: WritePolicy, request: Request, form_token: str | None = 
         raise ForbiddenError("the token does not match STORYLINE_TOKEN", status=401)
 
 
+def check_origin(request: Request) -> None:
+    """Refuse a request a browser sent from another origin (another site, or another
+    port of this host): ``Origin`` if present, else ``Referer``, must name this server."""
+    claimed = request.headers.get("origin") or request.headers.get("referer")
+    if claimed is None:
+        return  # not a browser (curl, the CLI, scripts): the token rule still applies
+    host = request.headers.get("host", "")
+    try:
+        same = claimed != "null" and urlsplit(claimed).netloc.lower() == host.lower()
+    except ValueError:
+        same = False
+    if not same:
+        raise ForbiddenError(
+            f"this request came from {claimed[:100]!r}, not from this server ({host}); "
+            "storyline only accepts changes made from its own pages"
+        )
+
+
 def csrf_token(request: Request) -> str:
-    """The CSRF token for this browser: the cookie's, or a new one the response will set."""
+    """The CSRF token for this browser: the cookie's when it is validly signed, or a new
+    one the response will set."""
     existing = request.cookies.get(CSRF_COOKIE)
-    if existing and 20 <= len(existing) <= 100:
+    if existing and _signed(request, existing):
         return existing
     token = getattr(request.state, "new_csrf", None)
     if token is None:
-        token = secrets.token_urlsafe(32)
+        nonce = secrets.token_urlsafe(24)
+        token = f"{nonce}.{_signature(request, nonce)}"
         request.state.new_csrf = token
     return token
 
 
 def check_csrf(request: Request, field_value: str | None) -> None:
-    """Refuse a form post whose hidden token does not repeat the cookie's."""
+    """Refuse a form post whose hidden token does not repeat the cookie's, or whose token
+    this install did not sign."""
     cookie = request.cookies.get(CSRF_COOKIE)
-    if not cookie or not field_value or not hmac.compare_digest(cookie, field_value):
+    if (
+        not cookie
+        or not field_value
+        or not hmac.compare_digest(cookie.encode(), field_value.encode())
+        or not _signed(request, cookie)
+    ):
         raise ForbiddenError(
             "the form's security token is missing or stale; reload the page and submit again"
         )
+
+
+def _signature(request: Request, nonce: str) -> str:
+    mac = hmac.new(_secret(request), b"csrf:" + nonce.encode(), hashlib.sha256)
+    return mac.hexdigest()
+
+
+def _signed(request: Request, token: str) -> bool:
+    nonce, _, signature = token.partition(".")
+    if not nonce or len(token) > 200:
+        return False
+    return hmac.compare_digest(signature.encode(), _signature(request, nonce).encode())
+
+
+def _secret(request: Request) -> bytes:
+    """The install's CSRF key: kept in the store, so every worker process of `serve
+    --workers` and every restart signs alike; a store that cannot be written (read-only
+    file) gets a key for this process's life."""
+    state = request.app.state
+    secret: bytes | None = getattr(state, "csrf_secret", None)
+    if secret is None:
+        from storyline.store.politeness import install_secret
+
+        try:
+            secret = install_secret(state.store, "csrf").encode()
+        except StoreError:
+            secret = secrets.token_bytes(32)
+        state.csrf_secret = secret
+    return secret
 
 
 def check_public_url(url: str, allow_private: bool) -> str:

@@ -36,6 +36,7 @@ from storyline.store.migrations import (
     m0006_story_snapshots,
     m0007_unbounded_text,
     m0008_postgres_search,
+    m0009_politeness,
 )
 
 
@@ -61,6 +62,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _from_module(6, m0006_story_snapshots),
     _from_module(7, m0007_unbounded_text),
     _from_module(8, m0008_postgres_search),
+    _from_module(9, m0009_politeness),
 )
 
 _meta = MetaData()

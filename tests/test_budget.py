@@ -1,0 +1,132 @@
+"""Budgets for extraction (issue #17): pages that keep the parsers busy for minutes (a
+2 MB page of tiny spans, an element with 200,000 attributes) are stopped at their budget
+and reported as ``too_slow``, a page that needs too much memory as ``too_big``; the
+worker is replaced and the good page after them is stored, through `storyline extract`,
+`ingest` and `poll`.
+
+Without the budget each bad page takes tens of seconds to minutes; with it each costs
+its budget (``BUDGET`` seconds). The time checks are margins that only catch a hang.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+
+import pytest
+from click.testing import CliRunner
+from fixtures.hostile import GOOD_ARTICLE, PageServer, attribute_page, span_page
+from fixtures.newsroom import newsroom_settings
+
+from storyline import pipeline
+from storyline.cli import cli
+from storyline.errors import TooBigError, TooSlowError
+from storyline.ingest import ingest
+from storyline.sandbox import Extractor
+from storyline.sources.fetch import Fetcher
+from storyline.store import Store
+
+BUDGET = 2.0
+MARGIN = 30.0  # each bad page costs BUDGET; the margin only catches a page left to run
+
+BAD_PAGES = {"spans": lambda: span_page(150_000), "attributes": attribute_page}
+
+
+def _settings(**changes):
+    return newsroom_settings(**{"extract_budget": BUDGET, **changes})
+
+
+@pytest.fixture(scope="module")
+def bad_pages():
+    return {name: make() for name, make in BAD_PAGES.items()}
+
+
+def test_extractor_stops_slow_pages_and_goes_on(bad_pages):
+    with Extractor(_settings()) as extractor:
+        for page in bad_pages.values():
+            started = time.monotonic()
+            with pytest.raises(TooSlowError, match="too_slow"):
+                extractor.article(page, "https://example.org/bad")
+            assert time.monotonic() - started < BUDGET + MARGIN
+        article = extractor.article(GOOD_ARTICLE.encode(), "https://example.org/good")
+        assert article.title == "Harbour bridge opens after two years"
+
+
+def test_extractor_stops_a_page_over_the_memory_limit():
+    # 150 MiB of address space: a warm worker extracts a normal page in it, not 1 MB of spans
+    with Extractor(_settings(extract_budget=60.0, extract_memory_mb=150)) as extractor:
+        assert extractor.article(GOOD_ARTICLE.encode(), "https://example.org/a").body_text
+        with pytest.raises(TooBigError, match="too_big"):
+            extractor.article(span_page(75_000), "https://example.org/big")
+        assert extractor.article(GOOD_ARTICLE.encode(), "https://example.org/b").body_text
+
+
+def test_extract_command_reports_too_slow(tmp_path, monkeypatch, bad_pages):
+    page = tmp_path / "attributes.html"
+    page.write_bytes(bad_pages["attributes"])
+    monkeypatch.setenv("STORYLINE_EXTRACT_BUDGET", str(BUDGET))
+    monkeypatch.setenv("STORYLINE_CONFIG", str(tmp_path / "none.toml"))
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["extract", str(page)])
+    assert time.monotonic() - started < BUDGET + MARGIN
+    assert result.exit_code == 1
+    assert "too_slow" in result.output and "extract_budget" in result.output
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ingest_reports_bad_pages_and_stores_the_good_one(tmp_path, bad_pages, workers):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    names = {"a-spans": bad_pages["spans"], "b-attributes": bad_pages["attributes"]}
+    names["c-good"] = GOOD_ARTICLE.encode()
+    for name, data in names.items():
+        (folder / f"{name}.html").write_bytes(data)
+        (folder / f"{name}.html.url").write_text(f"https://example.org/{name}\n")
+    settings = _settings()
+    with Store.open(tmp_path / "i.db", settings) as store:
+        started = time.monotonic()
+        report = ingest(store, [folder], settings, workers=workers, thread=False)
+        assert time.monotonic() - started < 2 * BUDGET + MARGIN
+        assert report.problems == {"too_slow": 2}
+        assert report.stored == 1
+        assert [v.article.title for v in store.versions("https://example.org/c-good")] == [
+            "Harbour bridge opens after two years"
+        ]
+        assert any("a-spans.html" in e for e in report.examples["too_slow"])
+
+
+def test_ingest_command_prints_the_problem_kinds(tmp_path, bad_pages):
+    (tmp_path / "bad.html").write_bytes(bad_pages["attributes"])
+    (tmp_path / "bad.html.url").write_text("https://example.org/bad\n")
+    env = {"STORYLINE_EXTRACT_BUDGET": str(BUDGET), "STORYLINE_CONFIG": str(tmp_path / "x")}
+    result = CliRunner(env=env).invoke(
+        cli, ["ingest", "--json", "--db", str(tmp_path / "c.db"), str(tmp_path / "bad.html")]
+    )
+    assert result.exit_code == 1, result.output  # a page that should be an article was lost
+    assert json.loads(result.stdout)["problems"] == {"too_slow": 1}
+    assert "1 record(s) rejected" in result.stderr
+
+
+def test_poll_reports_bad_pages_and_stores_the_good_one(tmp_path, bad_pages):
+    pages = {"/spans": bad_pages["spans"], "/attributes": bad_pages["attributes"]}
+    pages["/good"] = GOOD_ARTICLE.encode()
+    settings = _settings()
+    with (
+        PageServer(pages) as site,
+        Store.open(tmp_path / "p.db", settings) as store,
+        Fetcher(settings) as fetcher,
+    ):
+        now = datetime.now(UTC)
+        for path in pages:
+            store.add_page(site.url(path), first_seen=now)
+        started = time.monotonic()
+        report = pipeline.poll(store, fetcher, settings, now=now)
+        assert time.monotonic() - started < 2 * BUDGET + MARGIN
+        assert report.problems == {"too_slow": 2}
+        assert report.new == 1
+        failed = dict(report.failures)
+        assert set(failed) == {site.url("/spans"), site.url("/attributes")}
+        assert all(message.startswith("too_slow") for message in failed.values())
+        assert store.page(site.url("/spans")).last_error.startswith("too_slow")
+        assert store.versions(site.url("/good"))[0].article.body_text
