@@ -4,8 +4,10 @@
 (and closes); nothing global. Pages are server-rendered (Jinja2, autoescaped) and work
 without JavaScript; everything they need is served from ``/static``.
 
-Routes live by job: ``pages.py`` (HTML and ``.json`` twins), ``api.py`` (``/api``),
-``feeds.py`` (Atom), ``apidocs.py`` (the self-contained API docs page).
+Routes live by job: ``pages.py`` and ``pages_stories.py`` (HTML and ``.json`` twins),
+``api.py`` and ``api_stories.py`` (``/api``), ``feeds.py`` (Atom), ``apidocs.py`` (the
+self-contained API docs page). What they return comes from ``storyline.read``, as the
+CLI's ``--json`` does.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storyline.config import Settings
 from storyline.store import Store
 from storyline.store.rows import SourceRow
-from storyline.web import api, apidocs, feeds, pages
+from storyline.web import api, api_stories, apidocs, feeds, pages, pages_stories
 from storyline.web.cache import DataCache
 from storyline.web.errors import install_error_handlers
 from storyline.web.security import SECURITY_HEADERS, WritePolicy, check_public_url
@@ -76,8 +78,10 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(api_stories.router)
     app.include_router(feeds.router)
     app.include_router(apidocs.router)
+    app.include_router(pages_stories.router)
     app.include_router(pages.router)
     app.add_middleware(SecurityHeaders)
     return app

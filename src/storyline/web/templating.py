@@ -19,19 +19,15 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
+from storyline import times
+from storyline.revisions.wording import SECTION_LABELS, kind_label
 from storyline.web.charts import sparkline_svg
 from storyline.web.security import CSRF_COOKIE, csrf_token, sanitize_html
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
-SECTION_TITLES = {
-    "update": "Update",
-    "original": "Original story",
-    "correction": "Correction",
-    "editors_note": "Editor's note",
-    "live_entry": "Live",
-}
+SECTION_TITLES = {k: v for k, v in SECTION_LABELS.items() if k not in ("body", "standfirst")}
 
 
 def make_templates() -> Jinja2Templates:
@@ -43,9 +39,9 @@ def make_templates() -> Jinja2Templates:
         lstrip_blocks=True,
         auto_reload=False,  # the templates ship with the package: no stat() per render
     )
-    env.filters["ago"] = _ago
-    env.filters["dt"] = _dt
+    env.filters["dt"] = times.absolute
     env.filters["day"] = _day
+    env.filters["label"] = kind_label
     env.filters["spark"] = sparkline_svg
     env.filters["marked"] = _marked
     env.filters["paragraphs"] = _paragraphs
@@ -111,57 +107,30 @@ def render(
 
 def parse_time(value: Any) -> datetime | None:
     """A datetime from an ISO string or datetime (naive means UTC), else None."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    else:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def ago(moment: datetime, now: datetime) -> str:
-    """ "12 min ago", "3 h ago", "2 d ago": how long before ``now``."""
-    seconds = int((now - moment).total_seconds())
-    if seconds < 0:
-        return "in the future"
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{seconds // 60} min ago"
-    if seconds < 86400:
-        return f"{seconds // 3600} h ago"
-    return f"{seconds // 86400} d ago"
+    return times.parse(value)
 
 
 @pass_context
-def _ago(context: Context, value: Any) -> str:
-    moment = parse_time(value)
-    if moment is None:
-        return str(value or "")
-    return ago(moment, context.get("now") or datetime.now(UTC))
-
-
-@pass_context
-def _when(context: Context, value: Any) -> Markup:
-    """A time as ``<time>``: "12 min ago", the full time as its title (or "never").
+def _when(context: Context, value: Any, never: str = "never") -> Markup:
+    """A time as people read it everywhere: absolute with its zone, in ``<time>``, and for
+    the last few days its age beside it ("2026-12-03 09:38 UTC · 12 min ago"), which the
+    page's script keeps current.
 
     A Python global rather than a Jinja macro: list pages call it once per row, and a
     macro call parsing the time twice cost more than the row's data."""
-    moment = parse_time(value)
-    if not value:
-        return Markup("never")
-    shown = ago(moment, context.get("now") or datetime.now(UTC)) if moment else str(value)
-    title = f"{moment:%Y-%m-%d %H:%M} UTC" if moment else str(value)
+    moment = times.parse(value)
+    if moment is None:
+        text = times.absolute(value)
+        return Markup(escape(text)) if text else Markup(escape(never))
+    stamp = times.iso(moment)
+    shown = f"{moment:%Y-%m-%d %H:%M} UTC"
+    age = times.relative(moment, context.get("now") or datetime.now(UTC))
     # escape() and an f-string: Markup.format goes through string.Formatter in Python,
     # which was 40 % of rendering a search page's 20 results.
-    return Markup(
-        f'<time datetime="{escape(str(value))}" title="{escape(title)}" '
-        f"data-relative>{escape(shown)}</time>"
-    )
+    html = f'<time datetime="{stamp}">{shown}</time>'
+    if age:
+        html += f' <span class="ago" data-ago="{stamp}">· {escape(age)}</span>'
+    return Markup(html)
 
 
 def _options(choices: list[str], selected: str | None) -> Markup:
@@ -211,15 +180,7 @@ def _marked(parts: list[dict[str, Any]]) -> Markup:
     )
 
 
-def _dt(value: Any) -> str:
-    moment = parse_time(value)
-    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else str(value or "")
-
-
 def _day(value: Any) -> str:
-    """A timeline date as written ("2021-05"), or a full timestamp shortened to the minute."""
+    """A timeline date as written ("2021-05"), or a full time as its UTC day."""
     text = str(value or "")
-    if "T" not in text:
-        return text
-    moment = parse_time(text)
-    return f"{moment:%Y-%m-%d %H:%M}" if moment else text
+    return (times.day(text) if times.parse(text) else None) or text

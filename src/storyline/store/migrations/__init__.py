@@ -36,6 +36,8 @@ from storyline.store.migrations import (
     m0006_story_snapshots,
     m0007_unbounded_text,
     m0008_postgres_search,
+    m0009_page_facts,
+    m0010_readers,
 )
 
 
@@ -61,6 +63,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _from_module(6, m0006_story_snapshots),
     _from_module(7, m0007_unbounded_text),
     _from_module(8, m0008_postgres_search),
+    _from_module(9, m0009_page_facts),
+    _from_module(10, m0010_readers),
 )
 
 _meta = MetaData()
