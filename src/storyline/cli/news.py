@@ -42,11 +42,7 @@ def news(ctx: click.Context, db: str | None, as_json: bool, mark_seen: bool) -> 
     with open_store(ctx, db, create=False) as store:
         with store.engine.connect() as conn:
             reader = readers.find_reader(conn, None)
-        data = (
-            news_data(store, reader)
-            if reader is not None
-            else {"items": [], "new_count": 0, "summary": "nothing followed yet"}
-        )
+        data = news_data(store, reader)
         if mark_seen and reader is not None:
             readers.mark_seen(store, reader, times.now())
     if as_json:
@@ -61,7 +57,7 @@ def _print_news(ctx: click.Context, data: dict[str, Any]) -> None:
         click.echo("you follow nothing yet: `storyline news follow story ID` or `... article ID`")
         return
     now = times.now()
-    click.echo(f"{data['summary']} in {len(data['items'])} followed item(s)")
+    click.echo(f"{data['summary']} in the {data['following']} you follow")
     for item in data["items"]:
         click.echo(f"\n{item['kind']} {item['title']}")
         click.echo(f"  {item['summary']} · last seen {times.human(item['seen_at'], now)}")

@@ -22,7 +22,7 @@ from storyline import times
 from storyline.read import queries as q
 from storyline.read import queries_stories as qs
 from storyline.read.shapes import change_dict, site_of
-from storyline.revisions.wording import NOTABLE_KINDS, count_words, summarize_changes
+from storyline.revisions.wording import NOTABLE_KINDS, count_words
 from storyline.store import Store, schema
 from storyline.store.readers import Follow, follows
 
@@ -38,17 +38,25 @@ class _Version:
     title: str | None
 
 
-def news_data(store: Store, reader: int) -> dict[str, Any]:
+def news_data(store: Store, reader: int | None) -> dict[str, Any]:
     """Every followed story and article with what is new in it since the reader's last
-    visit, those with news first."""
+    visit, those with news first (``reader`` None: someone who follows nothing yet)."""
+    if reader is None:
+        return {"items": [], "new_count": 0, "summary": "nothing followed yet", "following": ""}
     with store.engine.connect() as conn:
         items = _followed(conn, follows(conn, reader), lambda f: f.seen_at)
     items.sort(key=lambda i: (i["new_count"] > 0, i["latest_at"] or ""), reverse=True)
     total = sum(i["new_count"] for i in items)
+    kinds = [i["kind"] for i in items]
+    followed = [
+        count_words(kinds.count("story"), "story", "stories") if "story" in kinds else "",
+        count_words(kinds.count("article"), "article") if "article" in kinds else "",
+    ]
     return {
         "items": items,
         "new_count": total,
         "summary": count_words(total, "new change") if items else "nothing followed yet",
+        "following": " and ".join(f for f in followed if f),
     }
 
 
@@ -225,4 +233,4 @@ def describe(entry: dict[str, Any]) -> str:
     return f"{entry['label']}: {' '.join(str(text).split())[:200]}"
 
 
-__all__ = ["describe", "feed_entries", "new_counts", "news_data", "summarize_changes"]
+__all__ = ["describe", "feed_entries", "new_counts", "news_data"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -188,7 +189,7 @@ def article_lines(
     return _lines(rows, limit)
 
 
-def _lines(rows: list[Any], limit: int) -> tuple[list[ArticleLine], str | None]:
+def _lines(rows: Sequence[Any], limit: int) -> tuple[list[ArticleLine], str | None]:
     """The first ``limit`` rows as lines, and the cursor after them when there are more."""
     lines = [
         ArticleLine(

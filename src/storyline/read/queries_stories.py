@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy import Connection, String, bindparam, select, type_coerce
 
 from storyline.model import Change
-from storyline.read.queries import ArticleLine, _c, _f, _lines, _p, _v, lines_from_pages
+from storyline.read.queries import ArticleLine, _c, _lines, _p, _v, lines_from_pages
+from storyline.store.page_facts import facts_table as _f
 from storyline.store.prepared import Prepared
 
 
@@ -51,7 +52,7 @@ class StoredStory:
 
 def all_story_lines(conn: Connection) -> list[StoryLine]:
     """Every story's summary columns."""
-    from storyline.store.stories import stories_table as st
+    from storyline.store.story_writes import stories_table as st
 
     rows = conn.execute(
         select(st.c.id, st.c.title, st.c.article_count, st.c.first_seen, st.c.last_updated)
@@ -63,7 +64,7 @@ def index_rows(conn: Connection) -> list[Any]:
     """Every threaded page with what the story index needs: its story, URL, first sight,
     version count, latest version's time, and its facts (times as stored: parsed by the
     caller, which is cheaper than SQLAlchemy's conversion of every row)."""
-    from storyline.store.stories import items
+    from storyline.store.story_writes import items
 
     query = (
         select(
@@ -120,8 +121,8 @@ def _objects(text: str | None) -> list[dict[str, Any]]:
 @functools.cache
 def _story_statements() -> tuple[Prepared, Prepared, Prepared, Prepared, Prepared]:
     """The story queries, built once (on first use: the stories tables load late)."""
-    from storyline.store.stories import items
-    from storyline.store.stories import stories_table as st
+    from storyline.store.story_writes import items
+    from storyline.store.story_writes import stories_table as st
 
     of_page = (
         select(st.c.id, st.c.title, st.c.article_count, st.c.first_seen, st.c.last_updated)

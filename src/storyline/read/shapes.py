@@ -126,7 +126,7 @@ def _dict_keys() -> dict[str, set[str]]:
 def plain(value: Any) -> Any:
     """``dataclasses.asdict`` for JSON-ready data: dataclasses become dicts, lists and
     dicts are copied, immutable leaves (strings, numbers) are shared, not deep-copied."""
-    names = _field_names(type(value))
+    names = _field_names(type(value))  # type: ignore[arg-type]
     if names is not None:
         return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, list):
@@ -139,7 +139,7 @@ def plain(value: Any) -> Any:
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...] | None:
+def _field_names(cls: Any) -> tuple[str, ...] | None:
     if not dataclasses.is_dataclass(cls):
         return None
     return tuple(f.name for f in dataclasses.fields(cls))

@@ -9,7 +9,7 @@ these return. Lists work on the story index (``story_index``); a caller that kee
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -81,51 +81,53 @@ def story_items(
     conn: Connection, chosen: list[IndexedStory], index: StoryIndex
 ) -> list[dict[str, Any]]:
     """The list entries of ``chosen``: counts, outlets, news period, the last change and
-    the activity over the story's own period."""
-    page_ids = sorted({pid for story in chosen for pid in story.pages})
+    the activity over the story's own period (from the index: one query for the newest
+    article of each)."""
+    page_ids = sorted({story.newest_page for story in chosen})
     lines, _ = q.article_lines(conn, max(1, len(page_ids)), page_ids=page_ids)
     changes = q.changes_for(conn, [ln.version_id for ln in lines if ln.version_count > 1])
-    versions = q.version_times(conn, page_ids)
     latest = {ln.page_id: ln for ln in lines}
     items = []
     for story in chosen:
-        mine = [latest[pid] for pid in story.pages if pid in latest]
-        newest = max(mine, key=lambda ln: (ln.fetched_at, ln.page_id), default=None)
-        moments = [t for pid in story.pages for t in versions.get(pid, [])[1:]]
-        moments += [ln.published_at or ln.first_seen for ln in mine]
-        items.append(
-            {
-                "id": story.id,
-                "title": story.title,
-                "href": f"/stories/{story.id}",
-                "article_count": story.article_count,
-                "outlet_count": len(story.sites),
-                "outlets": [index.name(site) for site in story.sites],
-                "sites": list(story.sites),
-                "languages": sorted(story.languages),
-                "first_news_at": times.iso(story.first_news_at),
-                "last_news_at": times.iso(story.last_news_at),
-                "first_seen": times.iso(story.first_seen),
-                "last_updated": times.iso(story.last_updated),
-                "last_change": _last_change(newest, changes),
-                "activity": activity(moments, story.first_news_at, story.last_news_at),
-            }
-        )
+        item = index.memo.get(("item", story.id))
+        if item is None:  # what never changes while the index stands: made once
+            item = index.memo[("item", story.id)] = _static_item(story, index)
+        items.append({**item, "last_change": _last_change(latest.get(story.newest_page), changes)})
     return items
+
+
+def _static_item(story: IndexedStory, index: StoryIndex) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "href": f"/stories/{story.id}",
+        "article_count": story.article_count,
+        "outlet_count": len(story.sites),
+        "outlets": [index.name(site) for site in story.sites],
+        "sites": list(story.sites),
+        "languages": sorted(story.languages),
+        "first_news_at": times.iso(story.first_news_at),
+        "last_news_at": times.iso(story.last_news_at),
+        "first_seen": times.iso(story.first_seen),
+        "last_updated": times.iso(story.last_updated),
+        "last_change": None,
+        "activity": activity(story.moments, story.first_news_at, story.last_news_at),
+    }
 
 
 def _last_change(line: q.ArticleLine | None, changes: dict[int, Any]) -> dict[str, Any] | None:
     if line is None:
         return None
+    summary = change_summary(changes.get(line.version_id, []), line.version_count)
     return {
-        "summary": change_summary(changes.get(line.version_id, []), line.version_count),
+        "summary": "new article" if line.version_count <= 1 else summary,
         "at": times.iso(line.fetched_at),
         "article": {"id": line.page_id, "title": line.title or line.url},
         "href": f"/articles/{line.page_id}",
     }
 
 
-def activity(moments: list[datetime], start: datetime, end: datetime) -> dict[str, Any]:
+def activity(moments: Sequence[datetime], start: datetime, end: datetime) -> dict[str, Any]:
     """How many articles appeared or changed in each of ``ACTIVITY_BUCKETS`` equal slices
     of the story's own news period (a story of one moment is one bar)."""
     span = (end - start).total_seconds()

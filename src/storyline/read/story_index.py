@@ -34,6 +34,7 @@ from storyline.read.shapes import site_of
 
 ACTIVE_SPAN = timedelta(days=7)
 SORTS = ("latest", "active", "size")
+MAX_LISTS = 512  # filtered lists kept with an index
 _PUBLISHED_SLACK = timedelta(days=1)  # a date "published" after first sight is wrong
 
 
@@ -52,6 +53,9 @@ class IndexedStory:
     last_news_at: datetime
     active: int  # articles that appeared or changed in the store's latest week of news
     pages: tuple[int, ...]
+    newest_page: int  # the article whose latest version is the newest
+    moments: tuple[datetime, ...]  # when its articles appeared, and last changed
+    keys: frozenset[str] = frozenset()  # what an outlet filter matches: hosts and names
 
 
 @dataclass
@@ -63,10 +67,21 @@ class StoryIndex:
     newest: datetime | None
     outlets: list[tuple[str, int]] = field(default_factory=list)  # (host, stories)
     languages: list[tuple[str, int]] = field(default_factory=list)
+    _orders: dict[str, list[IndexedStory]] = field(default_factory=dict, repr=False)
+    memo: dict[tuple[str, int], Any] = field(default_factory=dict, repr=False)
+    lists: dict[StoryFilter, list[IndexedStory]] = field(default_factory=dict, repr=False)
 
     def name(self, site: str) -> str:
         """An outlet's name: the one its pages give most often, else the host."""
         return self.outlet_names.get(site, site)
+
+    def ordered(self, sort: str) -> list[IndexedStory]:
+        """Every story in the order ``sort`` lists them, sorted once per index."""
+        found = self._orders.get(sort)
+        if found is None:
+            found = sorted(self.stories, key=lambda s: sort_key(s, sort), reverse=True)
+            self._orders[sort] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,8 @@ class _Page:
     last_news: datetime
     site: str
     language: str | None
+    fetched: datetime | None
+    revised: bool
 
 
 def build_index(conn: Connection) -> StoryIndex:
@@ -113,27 +130,24 @@ def build_index(conn: Connection) -> StoryIndex:
         if row.site_name:
             names.setdefault(page.site, Counter())[row.site_name.strip()] += 1
     newest = max((p.last_news for found in pages.values() for _, p in found), default=None)
+    outlet_names = {site: counts.most_common(1)[0][0] for site, counts in names.items()}
     stories = [
-        _story(lines[story_id], found, newest)
+        _story(lines[story_id], found, newest, outlet_names)
         for story_id, found in pages.items()
         if story_id in lines
     ]
     outlets: Counter[str] = Counter(site for s in stories for site in s.sites)
     languages: Counter[str] = Counter(lang for s in stories for lang in s.languages)
-    return StoryIndex(
-        stories,
-        {site: counts.most_common(1)[0][0] for site, counts in names.items()},
-        newest,
-        outlets.most_common(),
-        languages.most_common(),
-    )
+    return StoryIndex(stories, outlet_names, newest, outlets.most_common(), languages.most_common())
 
 
 def _page(row: Any) -> _Page:
     published = utc(row.published_at) if row.published_at is not None else None
     fetched = utc(row.fetched_at) if row.fetched_at is not None else None
     appeared, last = news_times(utc(row.first_seen), published, row.version_count, fetched)
-    return _Page(appeared, last, site_of(row.url), row.language or None)
+    revised = row.version_count > 1
+    language = (row.language or "").strip().lower() or None
+    return _Page(appeared, last, site_of(row.url), language, fetched, revised)
 
 
 def news_times(
@@ -149,9 +163,14 @@ def news_times(
     return appeared, last
 
 
-def _story(line: qs.StoryLine, found: list[tuple[int, _Page]], newest: Any) -> IndexedStory:
+def _story(
+    line: qs.StoryLine, found: list[tuple[int, _Page]], newest: Any, names: dict[str, str]
+) -> IndexedStory:
     sites = Counter(page.site for _, page in found)
     since = newest - ACTIVE_SPAN if newest else None
+    latest = max(found, key=lambda f: (f[1].fetched or f[1].last_news, f[0]))
+    moments = [p.first_news for _, p in found] + [p.last_news for _, p in found if p.revised]
+    keys = {site.casefold() for site in sites} | {names[s].casefold() for s in sites if s in names}
     return IndexedStory(
         id=line.id,
         title=line.title,
@@ -164,31 +183,41 @@ def _story(line: qs.StoryLine, found: list[tuple[int, _Page]], newest: Any) -> I
         last_news_at=max(p.last_news for _, p in found),
         active=sum(1 for _, p in found if since is not None and p.last_news >= since),
         pages=tuple(page_id for page_id, _ in found),
+        newest_page=latest[0],
+        moments=tuple(sorted(moments)),
+        keys=frozenset(keys),
     )
 
 
 def select_stories(index: StoryIndex, wanted: StoryFilter) -> list[IndexedStory]:
-    """The stories ``wanted`` lets through, in its order."""
+    """The stories ``wanted`` lets through, in its order (kept with the index: lists
+    are paged through, and asked for again by many)."""
     if wanted.sort not in SORTS:
         raise InputError(f"sort={wanted.sort!r}: sort by one of {', '.join(SORTS)}")
+    found: list[IndexedStory] | None = index.lists.get(wanted)
+    if found is None:
+        if len(index.lists) >= MAX_LISTS:
+            index.lists.clear()
+        found = index.lists[wanted] = _select(index, wanted)
+    return found
+
+
+def _select(index: StoryIndex, wanted: StoryFilter) -> list[IndexedStory]:
+    found = index.ordered(wanted.sort)
+    size, outlets = wanted.min_articles, wanted.min_outlets
+    if size > 1 or outlets > 1:
+        found = [s for s in found if s.article_count >= size and len(s.sites) >= outlets]
     outlet = wanted.outlet.strip().casefold()
-    language = wanted.language.strip().casefold()
-    found = []
-    for story in index.stories:
-        if story.article_count < wanted.min_articles or len(story.sites) < wanted.min_outlets:
-            continue
-        if outlet and not any(
-            outlet in (site, index.name(site).casefold()) for site in story.sites
-        ):
-            continue
-        if language and language not in {lang.casefold() for lang in story.languages}:
-            continue
-        if wanted.since is not None and story.last_news_at < wanted.since:
-            continue
-        if wanted.until is not None and story.first_news_at > wanted.until:
-            continue
-        found.append(story)
-    found.sort(key=lambda s: sort_key(s, wanted.sort), reverse=True)
+    if outlet:
+        found = [s for s in found if outlet in s.keys]
+    language = wanted.language.strip().lower()
+    if language:
+        found = [s for s in found if language in s.languages]
+    since, until = wanted.since, wanted.until
+    if since is not None:
+        found = [s for s in found if s.last_news_at >= since]
+    if until is not None:
+        found = [s for s in found if s.first_news_at <= until]
     return found
 
 

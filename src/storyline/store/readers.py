@@ -18,7 +18,6 @@ import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Connection, MetaData, and_, delete, insert, or_, select, update
 
@@ -76,7 +75,9 @@ def reader_id(store: Store, token: str | None, now: datetime) -> int:
         if found is not None:
             return found
         result = conn.execute(insert(readers_table).values(token_hash=_hash(token), created_at=now))
-        return int(result.inserted_primary_key[0])
+        key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
 
 def follows(conn: Connection, reader: int) -> list[Follow]:
@@ -178,8 +179,3 @@ def _writing(store: Store, what: str) -> Iterator[Connection]:
     writer = store.engine.execution_options(**{WRITE_OPTION: True})
     with store_errors(what), writer.begin() as conn:
         yield conn
-
-
-def row_dict(row: Any) -> dict[str, Any]:
-    """A follow as plain data (for JSON)."""
-    return {"kind": row.kind, "page_id": row.page_id}

@@ -6,7 +6,7 @@ Pages, their ``.json`` twins and ``/api`` all come here, so they answer alike.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from fastapi import Request
 
@@ -22,7 +22,7 @@ from storyline.web.readers import current_reader
 
 def store_of(request: Request) -> Store:
     """The app's store."""
-    return request.app.state.store
+    return cast(Store, request.app.state.store)
 
 
 def articles_cached(
@@ -33,10 +33,11 @@ def articles_cached(
     url: str | None = None,
 ) -> dict[str, Any]:
     """The article list (the same for everyone), through the app's short-lived cache."""
-    return request.app.state.cache.get(
+    found: dict[str, Any] = request.app.state.cache.get(
         ("articles", limit, cursor, changed_only, url),
         lambda: ra.articles_data(store_of(request), limit, cursor, changed_only, url=url),
     )
+    return found
 
 
 def search_cached(
@@ -54,15 +55,19 @@ def search_cached(
     key = (q, source, since, until, entity, limit, cursor)
     store = store_of(request)
     sites = request.app.state.cache.get("sites", lambda: known_sites(store))
-    return request.app.state.search_cache.get(
+    found: dict[str, Any] = request.app.state.search_cache.get(
         key,
         lambda: search_data(store, q, source, since, until, entity, limit, cursor, sites),
     )
+    return found
 
 
 def story_index(request: Request) -> StoryIndex:
     """Every story's list facts, kept until the database changes."""
-    return request.app.state.cache.get("story_index", lambda: rs.story_index(store_of(request)))
+    index: StoryIndex = request.app.state.index_cache.get(
+        "story_index", lambda: rs.story_index(store_of(request))
+    )
+    return index
 
 
 def story_filter(
@@ -91,16 +96,20 @@ def stories_cached(
 ) -> dict[str, Any]:
     """A page of the story list, through the cache."""
     index = story_index(request)
-    return request.app.state.cache.get(
+    found: dict[str, Any] = request.app.state.cache.get(
         ("stories", wanted, limit, cursor),
         lambda: rs.stories_data(store_of(request), wanted, limit, cursor, index=index),
     )
+    return found
 
 
 def home_cached(request: Request) -> dict[str, Any]:
     """The home page's data, through the cache."""
     index = story_index(request)
-    return request.app.state.cache.get("home", lambda: rs.home_data(store_of(request), index))
+    found: dict[str, Any] = request.app.state.cache.get(
+        "home", lambda: rs.home_data(store_of(request), index)
+    )
+    return found
 
 
 def news_counts(request: Request) -> dict[str, dict[int, int]] | None:
@@ -115,6 +124,7 @@ def news_counts(request: Request) -> dict[str, dict[int, int]] | None:
     with store.engine.connect() as conn:
         if not has_follows(conn, reader):
             return None
-    return request.app.state.cache.get(
+    counts: dict[str, dict[int, int]] = request.app.state.cache.get(
         ("news_counts", reader), lambda: rn.new_counts(store, reader)
     )
+    return counts

@@ -63,10 +63,7 @@ async def api_story(request: Request, story_id: Id) -> JSONResponse:
 
 @router.get("/news", summary="What changed in the followed stories and articles since last seen")
 async def api_news(request: Request) -> JSONResponse:
-    reader = current_reader(request)
-    if reader is None:
-        return JSONResponse({"items": [], "new_count": 0, "summary": "nothing followed yet"})
-    return JSONResponse(rn.news_data(store_of(request), reader))
+    return JSONResponse(rn.news_data(store_of(request), current_reader(request)))
 
 
 @router.post(
@@ -120,5 +117,5 @@ def _anchor(request: Request, kind: str, item_id: int) -> int:
     """The article a follow is kept by: the article itself, or the story's first."""
     if kind == "article":
         return item_id
-    pages = [a["id"] for a in story_data(store_of(request), item_id)["articles"]]
+    pages = [int(a["id"]) for a in story_data(store_of(request), item_id)["articles"]]
     return min(pages)

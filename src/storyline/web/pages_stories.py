@@ -193,10 +193,7 @@ async def news_page(request: Request) -> Response:
 
 
 def _news(request: Request) -> dict[str, Any]:
-    reader = current_reader(request)
-    if reader is None:
-        return {"items": [], "new_count": 0, "summary": "nothing followed yet"}
-    return rn.news_data(store_of(request), reader)
+    return rn.news_data(store_of(request), current_reader(request))
 
 
 @router.post("/follows")

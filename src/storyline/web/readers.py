@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.responses import Response
 
-from storyline.store import readers
+from storyline.store import Store, readers
 from storyline.web.security import ForbiddenError
 
 READER_COOKIE = "storyline_reader"
@@ -34,17 +34,25 @@ def current_reader(request: Request) -> int | None:
     """The reader of this request when known (None: nobody followed anything yet)."""
     state = request.app.state
     if not uses_cookies(request):
-        cached = getattr(state, "local_reader", None)
-        if cached is None:
-            with state.store.engine.connect() as conn:
-                cached = readers.find_reader(conn, None)
-            state.local_reader = cached
-        return cached
+        # Looked up once per process: the local reader, once made, stays. Until then the
+        # lookup is repeated at most once a cache period (another process may make it).
+        known = getattr(state, "local_reader", None)
+        if known is not None:
+            return int(known)
+        found: int | None = state.cache.get(("local_reader",), lambda: _local(state.store))
+        if found is not None:
+            state.local_reader = found
+        return found
     token = reader_token(request)
     if not token:
         return None
     with state.store.engine.connect() as conn:
         return readers.find_reader(conn, token)
+
+
+def _local(store: Store) -> int | None:
+    with store.engine.connect() as conn:
+        return readers.find_reader(conn, None)
 
 
 def reader_for_write(request: Request) -> int:
