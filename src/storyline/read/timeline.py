@@ -21,7 +21,7 @@ from storyline.read.shapes import site_of
 from storyline.read.story_index import news_times
 
 # What an article reports happened shortly before it appeared ("last night"): only dates
-# older than this before the first article are background.
+# older than this before the first article are background ("2021" counts as 31 Dec 2021).
 BACKGROUND_MARGIN = timedelta(days=3)
 KIND_LABELS = {
     "published": "Published",
@@ -42,8 +42,12 @@ def story_timeline(
     start, end = _period(lines)
     events, background = [], []
     for entry in entries:
-        event = _event(entry, ids, outlets)
-        if start is not None and _before(event, start):
+        event, last_day = _event(entry, ids, outlets)
+        if (
+            start is not None
+            and last_day is not None
+            and last_day < (start - BACKGROUND_MARGIN).date()
+        ):
             event["background"] = True
             background.append(event)
         else:
@@ -67,35 +71,32 @@ def _period(lines: Sequence[ArticleLine]) -> tuple[datetime | None, datetime | N
     return min(s for s, _ in spans), max(e for _, e in spans)
 
 
-def _event(entry: dict[str, Any], ids: dict[str, int], outlets: dict[str, str]) -> dict[str, Any]:
+def _event(
+    entry: dict[str, Any], ids: dict[str, int], outlets: dict[str, str]
+) -> tuple[dict[str, Any], date | None]:
+    """The entry as an event of the page, and the last day its date may mean ("2021" is
+    up to 31 December), which says whether it is background."""
     url = entry.get("url") or ""
     page_id = ids.get(url)
     site = site_of(url) if url else None
-    moment = times.parse(entry.get("date"))
-    return {
+    written = str(entry.get("date") or "")
+    moment = times.parse(written)
+    event = {
         **entry,
         "label": KIND_LABELS.get(str(entry.get("kind")), str(entry.get("kind", "")).title()),
         "href": f"/articles/{page_id}" if page_id is not None else None,
         "article_id": page_id,
         "site": site,
         "outlet": outlets.get(site, site) if site else None,
-        "day": times.day(entry.get("date")) or str(entry.get("date") or ""),
+        "day": moment.date().isoformat() if moment else written,
         "time": f"{moment:%H:%M} UTC" if moment else None,
         "at": times.iso(moment),
     }
-
-
-def _before(event: dict[str, Any], start: datetime) -> bool:
-    """Whether the event's date, at its latest ("2021" is up to 31 Dec), is more than
-    ``BACKGROUND_MARGIN`` before the news period's first day."""
-    last = _last_day(str(event.get("date") or ""))
-    return last is not None and last < (start - BACKGROUND_MARGIN).date()
+    return event, moment.date() if moment else _last_day(written)
 
 
 def _last_day(value: str) -> date | None:
-    moment = times.parse(value)
-    if moment is not None:
-        return moment.date()
+    """The last day a date written without a time may mean."""
     text = value.strip()
     try:
         if len(text) == 4 and text.isdigit():
