@@ -15,10 +15,8 @@ one ``page_facts`` row per page, from the article at hand, in the same transacti
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, date, datetime, time
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, MetaData, delete, insert, select
 
@@ -26,21 +24,12 @@ from storyline import times
 from storyline.model import Article
 from storyline.store import schema
 from storyline.store.migrations import m0001_initial, m0009_page_facts
+from storyline.stories import opinion
 
 _metadata = MetaData()
 m0001_initial.build_tables(_metadata)
 facts_table = m0009_page_facts.build_tables(_metadata)["page_facts"]
 _p, _v = schema.pages, schema.versions
-_OPINION_PATH = re.compile(
-    r"/(?:opinion|opinions|comment|commentisfree|editorial|editorials|op-?ed|columns?|"
-    r"columnists?|debat|kommentar|kommentarer|leder|ledere|meinung|kommentare)(?:/|$|-)",
-    re.IGNORECASE,
-)
-_OPINION_TITLE = re.compile(
-    r"^\s*(?:opinion|comment|editorial|op-ed|column|leder|debat|kommentar|meinung)\s*[:|–—-]",
-    re.IGNORECASE,
-)
-_OPINION_LABELS = frozenset({"opinion", "comment", "editorial", "op-ed", "column", "leder"})
 
 
 def facts_of(article: Article, url: str) -> dict[str, Any]:
@@ -66,11 +55,7 @@ def published_time(value: str | None) -> datetime | None:
 
 def is_opinion(article: Article, url: str) -> bool:
     """Whether the page is opinion (a column, a leader, an op-ed) rather than news."""
-    if any(label.strip().lower() in _OPINION_LABELS for label in article.labels):
-        return True
-    if _OPINION_TITLE.match(article.title or ""):
-        return True
-    return bool(_OPINION_PATH.search(urlsplit(url).path or ""))
+    return opinion.is_opinion(article.title, url, article.labels)
 
 
 def record(conn: Connection, page_id: int, version_id: int, article: Article, url: str) -> None:

@@ -26,7 +26,7 @@ from storyline.stories.entities import EntityRecognizer, extract_entities
 from storyline.stories.entities import merge_entities as _merge_entities
 from storyline.stories.threading import ThreadingOptions, prepare, thread_item
 from storyline.stories.timeline import article_events, order_and_dedupe, revision_events
-from storyline.stories.titles import story_title
+from storyline.stories.titles import neutral_story_title
 
 _metadata = MetaData()
 m0001_initial.build_tables(_metadata)
@@ -281,9 +281,9 @@ def _summarise(
         [e for f in by_date for e in f.events] + [e for _, f in kept for e in f.revision_events]
     )
     entities = _merge_entities(m.entities for m, _ in kept)
-    headlines = [f.title for _, f in kept][-TITLE_HEADLINES:]
+    headlines = [(f.title, m.url) for m, f in kept][-TITLE_HEADLINES:]
     return {
-        "title": story_title(headlines) or kept[0][0].url,
+        "title": neutral_story_title(headlines) or kept[0][0].url,
         "article_count": len(kept),
         "first_seen": min(m.first_seen for m, _ in kept),
         "last_updated": max(m.fetched_at for m, _ in kept),
