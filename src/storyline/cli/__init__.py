@@ -7,10 +7,10 @@ no import cycle: this package registers every command on the group with ``add_co
 
 from __future__ import annotations
 
-from storyline.cli import batch, extract, follow, news, probe, revisions, stories, web
+from storyline.cli import batch, edits, extract, follow, news, probe, revisions, stories, web
 from storyline.cli.app import cli
 
-for _module in (extract, follow, probe, revisions, batch, stories, news, web):
+for _module in (extract, follow, probe, revisions, batch, stories, edits, news, web):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
 
 from storyline.model import Article, Entity, TimelineEntry
-from storyline.store import schema, story_snapshots, story_state
+from storyline.store import schema, story_edits, story_snapshots, story_state
 from storyline.store.db import Store
 from storyline.store.engine import WRITE_OPTION, store_errors
 from storyline.store.migrations import m0001_initial, m0004_stories
@@ -132,6 +132,7 @@ def thread_pages(
                 written = _write_all(store, conn, live)
             else:
                 written = _write_touched(store, conn, live, fresh, merges)
+            story_edits.apply_edits(store, conn)  # people's edits outlast every pass
     except BaseException:
         story_state.forget(store)  # the threader may be ahead of what was rolled back
         raise

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storyline.config import Settings
 from storyline.store import Store
 from storyline.store.rows import SourceRow
-from storyline.web import api, api_stories, apidocs, feeds, pages, pages_stories
+from storyline.web import api, api_stories, apidocs, edits, feeds, pages, pages_stories
 from storyline.web.cache import DataCache
 from storyline.web.errors import install_error_handlers
 from storyline.web.security import SECURITY_HEADERS, WritePolicy, check_public_url
@@ -85,6 +85,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(api_stories.router)
+    app.include_router(edits.router)
     app.include_router(feeds.router)
     app.include_router(apidocs.router)
     app.include_router(pages_stories.router)

@@ -38,6 +38,7 @@ from storyline.store.migrations import (
     m0008_postgres_search,
     m0009_page_facts,
     m0010_readers,
+    m0011_story_edits,
 )
 
 
@@ -65,6 +66,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _from_module(8, m0008_postgres_search),
     _from_module(9, m0009_page_facts),
     _from_module(10, m0010_readers),
+    _from_module(11, m0011_story_edits),
 )
 
 _meta = MetaData()
