@@ -26,11 +26,12 @@ def sparkline_svg(counts: Sequence[int], width: int = 120, height: int = 24) -> 
         )
     top = max(counts) or 1
     step = width / len(counts)
+    bar = max(min(step - 1, width / 24), 1)  # a story of one moment is one thin bar
     bars = []
     for i, count in enumerate(counts):
         h = 0 if count == 0 else max(2.0, (height - 2) * count / top)
         bars.append(
-            f'<rect x="{i * step:.1f}" y="{height - h:.1f}" width="{max(step - 1, 1):.1f}"'
+            f'<rect x="{i * step + (step - bar) / 2:.1f}" y="{height - h:.1f}" width="{bar:.1f}"'
             f' height="{h:.1f}"/>'
         )
     base = f'<line x1="0" y1="{height - 0.5}" x2="{width}" y2="{height - 0.5}" class="base"/>'
