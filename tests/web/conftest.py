@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fixtures.databases import copy_database
 from fixtures.newsroom import SEED_PATH, Newsroom, newsroom_settings
 from fixtures.shared_pages import SHARED, shared_pages  # noqa: F401  (tests import SHARED)
 
@@ -98,6 +99,12 @@ def news_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewsDb]:
         rethread(store)
         seed_id = store.page(room.url(SEED_PATH)).id
         yield NewsDb(path, seed_id, xss_id, shared_ids, room.base())
+
+
+@pytest.fixture
+def news_copy(news_db: NewsDb, tmp_path: Path) -> Path:
+    """A copy of the filled database that a test may write to."""
+    return copy_database(news_db.path, tmp_path / "news.db")
 
 
 @pytest.fixture

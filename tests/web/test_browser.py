@@ -4,11 +4,11 @@ following a new source through the form. Screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 
 import pytest
 from browsing import ARTIFACTS, chrome, serving
+from fixtures.databases import copy_database
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -23,9 +23,7 @@ def server(news_db, tmp_path_factory) -> Iterator[str]:
     """The real app under uvicorn in a thread, over a copy of the filled database."""
     from fixtures.newsroom import newsroom_settings
 
-    path = tmp_path_factory.mktemp("browser") / "news.db"
-    with sqlite3.connect(news_db.path) as source, sqlite3.connect(path) as target:
-        source.backup(target)
+    path = copy_database(news_db.path, tmp_path_factory.mktemp("browser") / "news.db")
     with Store.open(path) as store, serving(store, newsroom_settings()) as url:
         yield url
 

@@ -5,12 +5,11 @@ opened), and an axe-core accessibility scan of the main pages."""
 
 from __future__ import annotations
 
-import sqlite3
-import sys
-from pathlib import Path
+import json
 
 import pytest
 from browsing import axe_violations, chrome, serving, set_width, shot
+from fixtures.databases import benchmark_database, copy_database
 from fixtures.newsroom import SEED_PATH, TYPO_PATH, Newsroom, newsroom_settings
 from selenium.webdriver.common.by import By
 
@@ -20,7 +19,6 @@ from storyline.store import Store
 from storyline.store.stories import rethread
 
 pytestmark = pytest.mark.slow
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 # Every pair of these that is not one inside the other must not share a pixel: line
 # boxes (getClientRects) for inline text, so wrapped runs are compared line by line.
@@ -55,9 +53,7 @@ def browser(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def news_server(news_db, tmp_path_factory):
-    path = tmp_path_factory.mktemp("reader") / "news.db"
-    with sqlite3.connect(news_db.path) as source, sqlite3.connect(path) as target:
-        source.backup(target)
+    path = copy_database(news_db.path, tmp_path_factory.mktemp("reader") / "news.db")
     with Store.open(path) as store, serving(store, newsroom_settings()) as url:
         yield url
 
@@ -104,13 +100,7 @@ def test_a_deletion_and_its_insertion_stay_apart_inline(browser, news_server, ne
 
 @pytest.fixture(scope="module")
 def story_server(tmp_path_factory):
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from web_data import build_database
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    path = tmp_path_factory.mktemp("list") / "stories.db"
-    build_database(path, 400, 1200)
+    path = benchmark_database(tmp_path_factory.mktemp("list") / "stories.db", 400, 1200)
     with Store.open(path) as store, serving(store, newsroom_settings()) as url:
         yield url
 
@@ -210,6 +200,4 @@ def test_no_serious_accessibility_violations_on_the_main_pages(browser, news_ser
         violations = axe_violations(browser)
         if violations:
             found[page] = violations
-    import json
-
     assert found == {}, json.dumps(found, indent=1)

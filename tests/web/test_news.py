@@ -5,7 +5,6 @@ browser, and what read-only mode and the write token allow."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -25,11 +24,8 @@ from storyline.web.readers import READER_COOKIE, READER_HEADER
 
 
 @pytest.fixture
-def db(news_db, tmp_path):
-    path = tmp_path / "news.db"
-    with sqlite3.connect(news_db.path) as source, sqlite3.connect(path) as target:
-        source.backup(target)
-    return path
+def db(news_copy):
+    return news_copy
 
 
 @pytest.fixture

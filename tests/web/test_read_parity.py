@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from fixtures.databases import copy_database
 
 from storyline.cli import cli
 from storyline.store import Store
@@ -26,10 +26,7 @@ DATE_ONLY_KEYS = {"published", "modified"}  # a page may give only the day
 @pytest.fixture(scope="module")
 def db(news_db, tmp_path_factory):
     """A copy of the filled database, with one story and one article followed."""
-    path = tmp_path_factory.mktemp("parity") / "news.db"
-    with sqlite3.connect(news_db.path) as source, sqlite3.connect(path) as target:
-        source.backup(target)  # the session's store is open: its WAL holds data too
-    return path
+    return copy_database(news_db.path, tmp_path_factory.mktemp("parity") / "news.db")
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -17,11 +15,8 @@ from storyline.web.app import create_app
 
 
 @pytest.fixture
-def db(news_db, tmp_path):
-    path = tmp_path / "news.db"
-    with sqlite3.connect(news_db.path) as source, sqlite3.connect(path) as target:
-        source.backup(target)
-    return path
+def db(news_copy):
+    return news_copy
 
 
 def _ids(client, news_db) -> tuple[int, int, int]:

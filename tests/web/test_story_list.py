@@ -4,12 +4,12 @@ filters and the order of real news activity (not fetch time)."""
 from __future__ import annotations
 
 import json
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from fixtures.databases import benchmark_database
 
 from storyline.model import Article, Paragraph, Section
 from storyline.store import Store
@@ -17,21 +17,12 @@ from storyline.store import stories as story_store
 from storyline.stories.entities import NullRecognizer
 from storyline.web.app import create_app
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
-
 
 @pytest.fixture(scope="module")
 def many_stories(tmp_path_factory) -> Path:
     """400 pages of real text from 40 sites in 60-odd stories of 1-12 articles, built the
     way the web benchmark builds its 10,000 (``benchmarks/web_data.py``)."""
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from web_data import build_database
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    path = tmp_path_factory.mktemp("stories") / "stories.db"
-    build_database(path, 400, 1200)
-    return path
+    return benchmark_database(tmp_path_factory.mktemp("stories") / "stories.db", 400, 1200)
 
 
 @pytest.fixture

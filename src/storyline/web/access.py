@@ -6,9 +6,9 @@ Pages, their ``.json`` twins and ``/api`` all come here, so they answer alike.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Annotated, Any, Literal, cast
 
-from fastapi import Request
+from fastapi import Depends, Query, Request
 
 from storyline import times
 from storyline.read import articles as ra
@@ -70,16 +70,23 @@ def story_index(request: Request) -> StoryIndex:
     return index
 
 
+Day = Annotated[str, Query(max_length=10, description="YYYY-MM-DD")]
+
+
 def story_filter(
-    min_articles: int = 2,
-    min_outlets: int = 1,
-    outlet: str = "",
-    language: str = "",
-    since: str = "",
-    until: str = "",
-    sort: str = "latest",
+    min_articles: Annotated[int, Query(ge=1, le=100_000, description="At least this many")] = 2,
+    min_outlets: Annotated[int, Query(ge=1, le=10_000, description="Outlets at least")] = 1,
+    outlet: Annotated[str, Query(max_length=200, description="Site or outlet name")] = "",
+    language: Annotated[str, Query(max_length=32)] = "",
+    since: Day = "",
+    until: Day = "",
+    sort: Annotated[
+        Literal["latest", "active", "size"],
+        Query(description="latest news, most active in the latest week, or most articles"),
+    ] = "latest",
 ) -> StoryFilter:
-    """A story list's filter from its query parameters (dates as ``YYYY-MM-DD``)."""
+    """A story list's filter from its query parameters (dates as ``YYYY-MM-DD``): the
+    dependency of the story list page, its JSON twin and ``/api/stories``."""
     return StoryFilter(
         min_articles=max(1, min_articles),
         min_outlets=max(1, min_outlets),
@@ -89,6 +96,9 @@ def story_filter(
         until=times.day_bound(until, "until", end=True),
         sort=sort or "latest",
     )
+
+
+Stories = Annotated[StoryFilter, Depends(story_filter)]
 
 
 def stories_cached(

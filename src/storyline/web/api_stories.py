@@ -18,14 +18,13 @@ from pydantic import BaseModel, Field
 from storyline.read import news as rn
 from storyline.read.stories import story_data
 from storyline.store import readers
-from storyline.web.access import store_of, stories_cached, story_filter
+from storyline.web.access import Stories, store_of, stories_cached
 from storyline.web.api import _ERRORS, MAX_ID, Cursor, ErrorBody, Id
 from storyline.web.readers import current_reader, reader_for_write, remember_reader
 from storyline.web.responses import JSONResponse
 from storyline.web.security import check_write
 
 router = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
-Day = Annotated[str, Query(max_length=10, description="YYYY-MM-DD")]
 
 
 class FollowBody(BaseModel):
@@ -39,20 +38,10 @@ class FollowBody(BaseModel):
 @router.get("/stories", summary="Stories, the latest news first, with filters and counts")
 async def api_stories(
     request: Request,
-    min_articles: Annotated[int, Query(ge=1, le=100_000, description="At least this many")] = 2,
-    min_outlets: Annotated[int, Query(ge=1, le=10_000, description="Outlets at least")] = 1,
-    outlet: Annotated[str, Query(max_length=200, description="Site or outlet name")] = "",
-    language: Annotated[str, Query(max_length=32)] = "",
-    since: Day = "",
-    until: Day = "",
-    sort: Annotated[
-        Literal["latest", "active", "size"],
-        Query(description="latest news, most active in the latest week, or most articles"),
-    ] = "latest",
+    wanted: Stories,
     limit: Annotated[int, Query(ge=1, le=200, description="Items per page")] = 20,
     cursor: Cursor = None,
 ) -> JSONResponse:
-    wanted = story_filter(min_articles, min_outlets, outlet, language, since, until, sort)
     return JSONResponse(stories_cached(request, wanted, limit, cursor))
 
 

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from storyline.read import news as rn
 from storyline.read.stories import story_data
 from storyline.store import readers
-from storyline.web.access import home_cached, news_counts, store_of, stories_cached, story_filter
+from storyline.web.access import Stories, home_cached, news_counts, store_of, stories_cached
 from storyline.web.charts import ChartEvent, timeline_svg
 from storyline.web.readers import (
     current_reader,
@@ -59,43 +59,24 @@ async def home_page(request: Request) -> Response:
 
 @router.get("/stories.json")
 async def stories_json(
-    request: Request,
-    min_articles: int = 2,
-    min_outlets: int = 1,
-    outlet: str = "",
-    language: str = "",
-    since: str = "",
-    until: str = "",
-    sort: str = "latest",
-    limit: int = PAGE,
-    cursor: str | None = None,
+    request: Request, wanted: Stories, limit: int = PAGE, cursor: str | None = None
 ) -> JSONResponse:
-    wanted = story_filter(min_articles, min_outlets, outlet, language, since, until, sort)
     return JSONResponse(stories_cached(request, wanted, limit, cursor))
 
 
 @router.get("/stories")
 async def stories_page(
-    request: Request,
-    min_articles: int = 2,
-    min_outlets: int = 1,
-    outlet: str = "",
-    language: str = "",
-    since: str = "",
-    until: str = "",
-    sort: str = "latest",
-    limit: int = PAGE,
-    cursor: str | None = None,
+    request: Request, wanted: Stories, limit: int = PAGE, cursor: str | None = None
 ) -> Response:
     from storyline.web.pages import next_url
 
-    wanted = story_filter(min_articles, min_outlets, outlet, language, since, until, sort)
     data = stories_cached(request, wanted, limit, cursor)
+    form = {name: request.query_params.get(name, "") for name in ("since", "until")}
     return render(
         request,
         "stories.html",
         data,
-        form={"since": since, "until": until},
+        form=form,
         next_url=next_url(request, data["next_cursor"]),
         first_url=request.url.path + _without_cursor(request),
         json_url=f"/stories.json?{request.url.query}",
