@@ -30,7 +30,7 @@ from storyline.read.story_index import (
 )
 from storyline.read.timeline import story_timeline
 from storyline.store import Store
-from storyline.store.story_edits import edits_of
+from storyline.store.story_edits import edits_of_story
 
 HOME_STORIES = 12
 HOME_ARTICLES = 15
@@ -178,7 +178,7 @@ def story_data(store: Store, story_id: int) -> dict[str, Any]:
             raise NotFoundError(f"there is no story {story_id}; /stories lists the stories")
         lines = qs.story_article_lines(conn, story_id)
         changes = qs.story_latest_changes(conn, story_id)
-        edited = edits_of(conn, [pid for pid, _ in found.members])
+        edited = edits_of_story(conn, story_id)
     articles = [line_dict(ln, changes.get(ln.version_id, [])) for ln in lines]
     outlets = _outlet_names(articles)
     for article in articles:

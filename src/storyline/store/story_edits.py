@@ -20,16 +20,18 @@ that rewrites the stories it changes.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, MetaData, delete, insert, select, update
+from sqlalchemy import Connection, MetaData, bindparam, delete, insert, select, update
 
 from storyline.errors import InputError, NotFoundError
 from storyline.store.db import Store
 from storyline.store.engine import WRITE_OPTION, store_errors
 from storyline.store.migrations import m0001_initial, m0011_story_edits
+from storyline.store.prepared import Prepared
 from storyline.stories.threading import ThreadingOptions
 
 _metadata = MetaData()
@@ -161,17 +163,26 @@ def _pinned(conn: Connection) -> set[int]:
     return set(conn.execute(select(pins.c.page_id)).scalars())
 
 
-def edits_of(conn: Connection, page_ids: Iterable[int]) -> dict[str, Any]:
-    """The edits that touch these articles: pins (article → article) and titles."""
-    ids = list(page_ids)
-    pinned = conn.execute(
-        select(pins.c.page_id, pins.c.target_page_id).where(pins.c.page_id.in_(ids))
-    ).all()
-    named = conn.execute(select(titles.c.page_id, titles.c.title).where(titles.c.page_id.in_(ids)))
+def edits_of_story(conn: Connection, story_id: int) -> dict[str, Any]:
+    """The edits that touch a story's articles: pins (article → article) and titles.
+    Statements built once (a story page asks on every view)."""
+    pinned, named = _edit_statements()
+    found = {"story_id": story_id}
     return {
-        "pins": [{"article": r.page_id, "with": r.target_page_id} for r in pinned],
-        "titles": [{"article": r.page_id, "title": r.title} for r in named],
+        "pins": [{"article": r.page_id, "with": r.target_page_id} for r in pinned.all(conn, found)],
+        "titles": [{"article": r.page_id, "title": r.title} for r in named.all(conn, found)],
     }
+
+
+@functools.cache
+def _edit_statements() -> tuple[Prepared, Prepared]:
+    from storyline.store import story_writes as sw
+
+    members = select(sw.items.c.page_id).where(sw.items.c.story_id == bindparam("story_id"))
+    return (
+        Prepared(select(pins.c.page_id, pins.c.target_page_id).where(pins.c.page_id.in_(members))),
+        Prepared(select(titles.c.page_id, titles.c.title).where(titles.c.page_id.in_(members))),
+    )
 
 
 def apply_edits(store: Store, conn: Connection) -> int:
