@@ -106,7 +106,7 @@ def stories_cached(
 ) -> dict[str, Any]:
     """A page of the story list, through the cache."""
     index = story_index(request)
-    found: dict[str, Any] = request.app.state.cache.get(
+    found: dict[str, Any] = request.app.state.list_cache.get(
         ("stories", wanted, limit, cursor),
         lambda: rs.stories_data(store_of(request), wanted, limit, cursor, index=index),
     )

@@ -34,6 +34,7 @@ from storyline.web.templating import STATIC_DIR, make_templates
 
 WORKER_THREADS = 4
 SEARCH_CACHE_ENTRIES = 256
+LIST_CACHE_ENTRIES = 1024
 INDEX_TTL = 600.0  # a commit drops it sooner
 INDEX_UNTRACKED_TTL = 30.0  # databases whose commits the cache cannot see (PostgreSQL)
 Follow = Callable[[str, float | None], SourceRow]
@@ -71,6 +72,8 @@ def create_app(
     app.state.cache = DataCache(store)
     # searches apart: many different ones would push the home page and lists out
     app.state.search_cache = DataCache(store, max_entries=SEARCH_CACHE_ENTRIES)
+    # story lists apart: 3 orders x sizes x outlets x pages are many lists
+    app.state.list_cache = DataCache(store, max_entries=LIST_CACHE_ENTRIES)
     # the story index apart too: rebuilt after a commit, never pushed out by lists
     app.state.index_cache = DataCache(
         store, ttl=INDEX_TTL, max_entries=2, untracked_ttl=INDEX_UNTRACKED_TTL

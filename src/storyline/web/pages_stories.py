@@ -70,18 +70,29 @@ async def stories_page(
 ) -> Response:
     from storyline.web.pages import next_url
 
-    data = stories_cached(request, wanted, limit, cursor)
-    form = {name: request.query_params.get(name, "") for name in ("since", "until")}
-    return render(
-        request,
-        "stories.html",
-        data,
-        form=form,
-        next_url=next_url(request, data["next_cursor"]),
-        first_url=request.url.path + _without_cursor(request),
-        json_url=f"/stories.json?{request.url.query}",
-        news=news_counts(request),
-    )
+    news = news_counts(request)
+
+    def page() -> tuple[bytes, str]:
+        data = stories_cached(request, wanted, limit, cursor)
+        form = {name: request.query_params.get(name, "") for name in ("since", "until")}
+        response = render(
+            request,
+            "stories.html",
+            data,
+            form=form,
+            next_url=next_url(request, data["next_cursor"]),
+            first_url=request.url.path + _without_cursor(request),
+            json_url=f"/stories.json?{request.url.query}",
+            news=news,
+        )
+        return bytes(response.body), response.media_type or "text/html"
+
+    if news is not None:  # marked for this reader: not for everyone's cache
+        body, media_type = page()
+    else:  # the same for everyone: kept like the data (see the home page)
+        key = ("stories.html", wanted, limit, cursor, request.url.query)
+        body, media_type = request.app.state.list_cache.get(key, page)
+    return Response(body, media_type=media_type)
 
 
 def _without_cursor(request: Request) -> str:
