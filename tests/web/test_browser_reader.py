@@ -201,3 +201,10 @@ def test_no_serious_accessibility_violations_on_the_main_pages(browser, news_ser
         if violations:
             found[page] = violations
     assert found == {}, json.dumps(found, indent=1)
+
+
+def test_the_api_docs_page_shows_paths_as_written(browser, news_server):
+    set_width(browser, 1280)
+    browser.get(news_server + "/api/docs")
+    shown = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "section.api-op h2 code")]
+    assert "/api/stories/{story_id}" in shown  # not "/API/STORIES/{STORY_ID}"
