@@ -51,7 +51,12 @@ from web_report import write_block  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 WARM_UP = 20
-AREA = ("src/storyline/web", "src/storyline/store/search.py", "src/storyline/store/snippets.py")
+AREA = (
+    "src/storyline/web",
+    "src/storyline/read",
+    "src/storyline/store/search.py",
+    "src/storyline/store/snippets.py",
+)
 
 
 async def call(app: Any, path: str) -> tuple[int, int]:
@@ -232,8 +237,16 @@ def _tree_at(commit: str, into: Path) -> Path:
             shutil.rmtree(target)
         elif target.exists():
             target.unlink()
+    present = [  # the area's folders that existed then (storyline/read came later)
+        path
+        for path in AREA
+        if subprocess.run(
+            ["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}:{path}"], capture_output=True
+        ).returncode
+        == 0
+    ]
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", commit, *AREA], capture_output=True, check=True
+        ["git", "-C", str(ROOT), "archive", commit, *present], capture_output=True, check=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     return into / "src"

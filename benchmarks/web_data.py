@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from storyline.model import Article, Paragraph, Section
-from storyline.store import Store, schema
+from storyline.store import Store, page_facts, schema
 from storyline.store.search import create_search_index
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -211,6 +211,7 @@ def build_database(path: Path, n_pages: int, n_versions: int, seed: int = 7) -> 
             )
         )
         create_search_index(conn)
+        page_facts.backfill(conn)  # the version writer keeps them; bulk inserts do not
     _build_stories(store, n_pages, rng)
     counts_now = store.counts()
     with store.engine.connect() as conn:

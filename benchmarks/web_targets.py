@@ -29,8 +29,18 @@ class Target:
     alone_p50: float = 0.0
 
 
+def story_list_query(rng: random.Random, n_sites: int = 40) -> str:
+    """A story list's query: one of 3 orders x 3 sizes x (any or one of the sites)."""
+    sort = rng.choice(("latest", "active", "size"))
+    size = rng.choice((1, 2, 5))
+    site = rng.randrange(-1, n_sites)
+    outlet = f"&outlet=site{site}.example" if site >= 0 else ""
+    return f"sort={sort}&min_articles={size}{outlet}"
+
+
 def targets(n_pages: int, n_stories: int, words: list[str]) -> list[Target]:
-    """The pages and API calls measured, each drawing random ids and words."""
+    """The pages and API calls measured, each drawing random ids and words (the story
+    lists: random orders, sizes and outlets, 369 distinct lists)."""
     found = [
         Target("home page `/`", "page", lambda r: "/"),
         Target(
@@ -58,6 +68,15 @@ def targets(n_pages: int, n_stories: int, words: list[str]) -> list[Target]:
                 "api",
                 lambda r: f"/api/stories/{r.randint(1, n_stories)}",
             )
+        )
+        found.insert(
+            2,
+            Target(
+                "stories page `/stories?...`", "page", lambda r: f"/stories?{story_list_query(r)}"
+            ),
+        )
+        found.append(
+            Target("API `/api/stories?...`", "api", lambda r: f"/api/stories?{story_list_query(r)}")
         )
     return found
 

@@ -34,26 +34,26 @@ def run(tmp_path, monkeypatch):
 def test_follow_poll_versions_diff_articles(newsroom, run):
     out = run("follow", newsroom.url("/feeds/rss.xml"), "--every", "10m", "--allow-private")
     assert "following feed" in out.output and "every 10m" in out.output
-    sources = json.loads(run("sources", "--json").output)
+    sources = json.loads(run("sources", "--json").output)["items"]
     assert sources[0]["interval_s"] == 600 and sources[0]["kind"] == "feed"
     first = json.loads(run("poll", "--json", "--allow-private").output)
     assert first["new"] >= 4 and first["failures"][0]["url"].endswith("embargoed-report")
     run("poll", "--all", "--allow-private")
     seed = newsroom.url(SEED_PATH)
-    versions = json.loads(run("versions", seed, "--json").output)["versions"]
+    versions = json.loads(run("versions", seed, "--json").output)["items"][::-1]
     assert [v["number"] for v in versions] == [1, 2]
     assert versions[0]["summary"] == "first version"
     assert "headline changed" in versions[1]["summary"] and "update added" in versions[1]["summary"]
     assert "UPDATE: Danish troops leaving Mali" in run("versions", seed).output
     diff = json.loads(run("diff", seed, "--json").output)
-    assert (diff["from"], diff["to"]) == (1, 2)
-    assert {"op": "insert", "text": "UPDATE:"} in diff["headline"] or any(
-        s["op"] == "insert" and "UPDATE" in s["text"] for s in diff["headline"]
+    assert (diff["a"], diff["b"]) == (1, 2)
+    assert {"op": "insert", "text": "UPDATE:"} in diff["diff"]["headline"] or any(
+        s["op"] == "insert" and "UPDATE" in s["text"] for s in diff["diff"]["headline"]
     )
     plain = run("diff", seed, "1", "2", "--no-color").output
     assert "\x1b[" not in plain and "UPDATE" in plain
     assert "\x1b[" in run("diff", seed, "--color").output
-    changed = json.loads(run("articles", "--changed", "--json").output)["articles"]
+    changed = json.loads(run("articles", "--changed", "--json").output)["items"]
     assert seed in {a["url"] for a in changed}
     assert newsroom.url(STABLE_PATH) not in {a["url"] for a in changed}
     assert "Danish troops" in run("articles", "--since", "1h").output
@@ -62,11 +62,11 @@ def test_follow_poll_versions_diff_articles(newsroom, run):
     second_page = json.loads(
         run("articles", "--limit", "1", "--cursor", first_page["next_cursor"], "--json").output
     )
-    assert first_page["articles"][0]["url"] != second_page["articles"][0]["url"]
+    assert first_page["items"][0]["url"] != second_page["items"][0]["url"]
     assert "more: --cursor" in run("articles", "--limit", "1").output
     assert "0 version(s) changed" in run("reextract").output
     assert "stopped following" in run("unfollow", newsroom.url("/feeds/rss.xml")).output
-    assert json.loads(run("sources", "--json").output) == []
+    assert json.loads(run("sources", "--json").output)["items"] == []
 
 
 def test_user_errors_are_one_line_and_exit_1(newsroom, run, tmp_path):

@@ -122,6 +122,17 @@ class Settings:
         "Bearer token the web app requires for writes (follow, unfollow) when set; "
         "usually given as STORYLINE_TOKEN.",
     )
+    reader_cookies: bool = _setting(
+        False,
+        "Give each browser of the web app its own followed stories and last visits (a "
+        "cookie), for a server shared by several people. Off: one reader, shared by the "
+        "web app and `storyline news`.",
+    )
+    web_url: str = _setting(
+        "http://127.0.0.1:8000",
+        "Where `storyline serve` is reached: CLI listings print each article's and "
+        "story's web address under it.",
+    )
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed (flags given on the command line)."""

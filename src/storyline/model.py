@@ -16,7 +16,16 @@ from typing import Any
 
 SECTION_KINDS = ("body", "update", "original", "correction", "editors_note", "live_entry")
 PARAGRAPH_KINDS = ("paragraph", "heading", "quote", "list_item")
-CHANGE_KINDS = ("headline", "update_added", "correction", "copy_edit", "added", "removed", "moved")
+CHANGE_KINDS = (
+    "headline",
+    "update_added",
+    "correction",
+    "factual",
+    "copy_edit",
+    "added",
+    "removed",
+    "moved",
+)
 
 
 @dataclass

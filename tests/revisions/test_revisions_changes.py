@@ -241,8 +241,10 @@ def test_summary_counts_every_kind():
         Change("removed", "g"),
         Change("moved", "h", "h"),
         Change("correction", None, "i"),
+        Change("factual", "80 mm", "85 mm"),
     ]
     assert summarize_changes(changes) == (
-        "headline changed, 2 updates added, correction added, 2 copy edits, "
+        "headline changed, 2 updates added, correction added, 1 factual change, "
+        "2 wording edits, "
         "1 sentence added, 2 sentences removed, 1 sentence moved"
     )

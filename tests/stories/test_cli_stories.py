@@ -47,25 +47,27 @@ def run(tmp_path, monkeypatch):
     return invoke
 
 
-def test_stories_lists_each_story_with_its_urls(run):
-    listed = json.loads(run("stories", "--json"))
-    assert sorted(len(s["articles"]) for s in listed) == [1, 2]
-    latvia = next(s for s in listed if len(s["articles"]) == 2)
-    assert latvia["sources"] == ["a.example", "b.example"]
+def test_stories_lists_each_story_with_its_outlets(run):
+    listed = json.loads(run("stories", "--min-articles", "1", "--json"))["items"]
+    assert sorted(s["article_count"] for s in listed) == [1, 2]
+    latvia = next(s for s in listed if s["article_count"] == 2)
+    assert latvia["sites"] == ["a.example", "b.example"]
     assert latvia["title"].startswith("lat")
+    default = json.loads(run("stories", "--json"))  # one-article stories left out
+    assert [s["id"] for s in default["items"]] == [latvia["id"]] and default["all"] == 2
     text = run("stories")
-    assert f"#{latvia['id']}" in text and "2 article(s) from a.example, b.example" in text
-    assert json.loads(run("stories", "--since", "2030-01-01", "--json")) == []
+    assert f"#{latvia['id']}" in text and "2 articles from 2 outlets: a.example, b.example" in text
+    assert json.loads(run("stories", "--since", "2030-01-01", "--json"))["items"] == []
 
 
 def test_story_and_timeline(run):
-    listed = json.loads(run("stories", "--json"))
-    story_id = next(s["id"] for s in listed if len(s["articles"]) == 2)
+    listed = json.loads(run("stories", "--json"))["items"]
+    story_id = next(s["id"] for s in listed if s["article_count"] == 2)
     shown = json.loads(run("story", str(story_id), "--json"))
-    assert shown["articles"] == list(HEADLINES)[:2]
+    assert shown["urls"] == list(HEADLINES)[:2]
     assert {e["date"] for e in shown["timeline"]} >= {"2022-01-26", "2022-01-27"}
     text = run("timeline", str(story_id))
-    assert "2022-01-26" in text and "statement" in text
+    assert "2022-01-26" in text and "Mentioned" in text
     assert "Timeline:" in run("story", str(story_id))
 
 

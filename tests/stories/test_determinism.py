@@ -65,7 +65,10 @@ def _storyline(*args: str, seed: str) -> str:
 def _run(tmp_path: Path, archive: Path, workers: int, seed: str) -> dict[str, object]:
     db = str(tmp_path / f"run-{workers}-{seed}.db")
     _storyline("ingest", str(archive), "--db", db, "--workers", str(workers), seed=seed)
-    stories = json.loads(_storyline("stories", "--json", "--db", db, seed=seed))
+    listing = _storyline(
+        "stories", "--json", "--min-articles", "1", "--limit", "1000", "--db", db, seed=seed
+    )
+    stories = json.loads(listing)["items"]
     details = [
         json.loads(_storyline("story", str(s["id"]), "--json", "--db", db, seed=seed))
         for s in stories[:5]

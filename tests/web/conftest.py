@@ -9,15 +9,15 @@ every page is threaded into stories by the stories stage (``rethread``).
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fixtures.databases import copy_database
 from fixtures.newsroom import SEED_PATH, Newsroom, newsroom_settings
+from fixtures.shared_pages import SHARED, shared_pages  # noqa: F401  (tests import SHARED)
 
 from storyline import extract_article, pipeline
 from storyline.config import Settings
@@ -26,8 +26,6 @@ from storyline.sources.fetch import Fetcher
 from storyline.store import Store
 from storyline.store.stories import rethread
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-EXTRACTION = SHARED / "data" / "extraction"
 XSS = "<script>alert(1)</script>"
 XSS_URL = "https://evil.example/news/xss"
 T0 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
@@ -47,16 +45,6 @@ class NewsDb:
     xss_id: int
     shared_ids: list[int]
     room_base: str
-
-
-def shared_pages(count: int) -> list[tuple[str, bytes]]:
-    """(url, html) of the first ``count`` shared extraction pages, in a stable order."""
-    truth = json.loads((EXTRACTION / "ground-truth.json").read_text(encoding="utf-8"))
-    found = []
-    for page_id in sorted(truth)[:count]:
-        html = gzip.decompress((EXTRACTION / "html" / f"{page_id}.html.gz").read_bytes())
-        found.append((truth[page_id]["url"], html))
-    return found
 
 
 def updated(article: Article, note: str) -> Article:
@@ -111,6 +99,12 @@ def news_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NewsDb]:
         rethread(store)
         seed_id = store.page(room.url(SEED_PATH)).id
         yield NewsDb(path, seed_id, xss_id, shared_ids, room.base())
+
+
+@pytest.fixture
+def news_copy(news_db: NewsDb, tmp_path: Path) -> Path:
+    """A copy of the filled database that a test may write to."""
+    return copy_database(news_db.path, tmp_path / "news.db")
 
 
 @pytest.fixture

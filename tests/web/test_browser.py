@@ -4,52 +4,18 @@ following a new source through the form. Screenshots go to tests/artifacts/."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import sqlite3
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import uvicorn
+from browsing import ARTIFACTS, chrome, serving
+from fixtures.databases import copy_database
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
 
 from storyline.store import Store
-from storyline.web.app import create_app
-
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,1000",
-)
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-if not (shutil.which("chromium") and CHROMEDRIVER.exists()):
-    pytest.skip(
-        "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
-        allow_module_level=True,
-    )
-
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -57,38 +23,15 @@ def server(news_db, tmp_path_factory) -> Iterator[str]:
     """The real app under uvicorn in a thread, over a copy of the filled database."""
     from fixtures.newsroom import newsroom_settings
 
-    path = tmp_path_factory.mktemp("browser") / "news.db"
-    with sqlite3.connect(news_db.path) as source, sqlite3.connect(path) as target:
-        source.backup(target)
-    store = Store.open(path)
-    port = _free_port()
-    app = create_app(store, newsroom_settings(), token="")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    store.close()
+    path = copy_database(news_db.path, tmp_path_factory.mktemp("browser") / "news.db")
+    with Store.open(path) as store, serving(store, newsroom_settings()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory) -> Iterator[object]:
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.binary_location = shutil.which("chromium")
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(20)
-    yield driver
-    driver.quit()
+    with chrome(tmp_path_factory.mktemp("chromium-profile")) as driver:
+        yield driver
 
 
 def _shot(driver, name: str) -> None:

@@ -63,7 +63,7 @@ def test_home_shows_a_new_article_at_once(tmp_path, web_settings):
 
 
 def test_a_search_is_cached_until_the_database_changes(tmp_path, web_settings, monkeypatch):
-    from storyline.web import api
+    from storyline.web import access as api
 
     runs: list[str] = []
     search_data = api.search_data

@@ -61,6 +61,7 @@ def test_every_documented_operation_answers_unknown_ids_with_the_shape(client):
             continue
         concrete = path.replace("{page_id}", "999999").replace("{story_id}", "999999")
         concrete = concrete.replace("{source_id}", "999999").replace("{number}", "1")
+        concrete = concrete.replace("{kind}", "story").replace("{item_id}", "999999")
         for method in item:
             if method in ("get", "delete"):
                 assert_error_shape(client.request(method.upper(), concrete), 404)

@@ -108,13 +108,18 @@ def test_changed_only_keeps_articles_with_several_versions(client):
     assert items and all(a["versions"] > 1 for a in items)
 
 
-def test_sources_page_shows_feed_health(client, news_db):
+def test_sources_page_shows_feed_health_and_the_pages_that_keep_failing(client, news_db):
     data = client.get("/api/sources").json()
     feed = data["items"][0]
     assert feed["kind"] == "feed" and feed["url"].startswith(news_db.room_base)
-    assert feed["healthy"] is True and feed["last_visit_at"]
+    assert feed["failures"] == 0 and feed["last_visit_at"]
+    # the feed lists a page robots.txt forbids: it fails on every visit, so not "ok"
+    (blocked,) = feed["failing_pages"]
+    assert blocked["url"].endswith("/private/embargoed-report") and "robots" in blocked["error"]
+    assert feed["healthy"] is False
     html = client.get("/sources").text
     assert feed["url"] in html and "Follow" in html and 'name="csrf_token"' in html
+    assert "feed ok" in html and "page failing" in html and "embargoed-report" in html
 
 
 def test_static_files_are_served_locally(client):

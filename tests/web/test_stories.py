@@ -8,25 +8,26 @@ import feedparser
 def _seed_story(client, news_db) -> dict:
     article = client.get(f"/articles/{news_db.seed_id}.json").json()
     html = client.get(f"/articles/{news_db.seed_id}").text
-    stories = client.get("/api/stories?limit=200").json()["items"]
+    stories = client.get("/api/stories?limit=200&min_articles=1").json()["items"]
     found = [s for s in stories if f'href="{s["href"]}"' in html]
     assert len(found) == 1, (article["url"], stories)
     return found[0]
 
 
-def test_home_shows_stories_most_recently_changed_first(client, news_db):
+def test_home_shows_the_most_active_stories_and_links_to_all(client, news_db):
     data = client.get("/index.json").json()
     stories = data["stories"]
-    assert stories
-    times = [s["last_updated"] for s in stories]
-    assert times == sorted(times, reverse=True)
+    assert stories  # only one-article stories here: the home page falls back to them
+    counts = data["story_counts"]
+    assert counts["shown"] == len(stories) and counts["all"] >= counts["matching"] >= 1
     seed = _seed_story(client, news_db)
-    assert seed["article_count"] >= 1 and "127.0.0.1" in seed["sources"]
-    assert "headline changed" in seed["last_change"]
-    assert len(seed["activity"]) == 28 and sum(seed["activity"]) >= 2
+    assert seed["article_count"] >= 1 and seed["outlets"] == ["The Newsroom"]
+    assert seed["sites"] == ["127.0.0.1"]
+    assert "headline changed" in seed["last_change"]["summary"]
+    assert seed["activity"]["counts"] and sum(seed["activity"]["counts"]) >= 1
     html = client.get("/").text
-    assert html.count('class="card story-card"') == len(stories)
-    assert '<svg class="spark"' in html
+    assert html.count('class="card story-card') == len(stories)
+    assert '<svg class="spark"' in html and 'href="/stories"' in html
 
 
 def test_story_page_has_timeline_chart_articles_by_source_and_entities(client, news_db):
@@ -37,11 +38,23 @@ def test_story_page_has_timeline_chart_articles_by_source_and_entities(client, n
     assert {"published", "update"} <= kinds
     names = {e["name"] for e in data["entities"]}
     assert "Mali" in names and "Denmark" in names
-    sites = [g["site"] for g in data["sources"]]
-    assert "127.0.0.1" in sites
+    groups = [(g["site"], g["name"]) for g in data["sources"]]
+    assert ("127.0.0.1", "The Newsroom") in groups
+    # the news period is the article's own (published 2022), background dates apart
+    assert data["period"]["from"].startswith("2022-01-25")
+    assert {e["date"] for e in data["background"]} >= {"2014"}
+    assert all(not e["background"] for d in data["days"] for e in d["events"])
+    days = [d["day"] for d in data["days"]]
+    assert days == sorted(days) and "2022-01-25" in days
+    published = next(e for d in data["days"] for e in d["events"] if e["kind"] == "published")
+    assert (
+        published["outlet"] == "The Newsroom"
+        and published["href"] == f"/articles/{news_db.seed_id}"
+    )
     html = client.get(f"/stories/{seed['id']}").text
     assert '<svg class="timeline-chart"' in html
-    assert 'class="ev-update"' in html  # updates are highlighted
+    assert 'class="ev ev-update"' in html  # updates are highlighted
+    assert "Background" in html and 'class="day"' in html
     assert f'href="/articles/{news_db.seed_id}"' in html
     assert "/search?entity=Mali" in html
 
@@ -60,9 +73,9 @@ def test_story_feed_parses_with_new_articles_and_changes(client, news_db):
 
 
 def test_stories_page_with_a_cursor(client):
-    first = client.get("/api/stories?limit=1").json()
+    first = client.get("/api/stories?limit=1&min_articles=1").json()
     assert len(first["items"]) == 1 and first["next_cursor"]
-    second = client.get(f"/api/stories?limit=1&cursor={first['next_cursor']}").json()
+    second = client.get(f"/api/stories?limit=1&min_articles=1&cursor={first['next_cursor']}").json()
     assert second["items"][0]["id"] != first["items"][0]["id"]
 
 

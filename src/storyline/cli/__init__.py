@@ -7,10 +7,21 @@ no import cycle: this package registers every command on the group with ``add_co
 
 from __future__ import annotations
 
-from storyline.cli import batch, extract, follow, probe, revisions, scale, stories, web
+from storyline.cli import (
+    batch,
+    edits,
+    extract,
+    follow,
+    news,
+    probe,
+    revisions,
+    scale,
+    stories,
+    web,
+)
 from storyline.cli.app import cli
 
-for _module in (extract, follow, probe, revisions, batch, scale, stories, web):
+for _module in (extract, follow, probe, revisions, batch, scale, stories, edits, news, web):
     for _command in _module.COMMANDS:
         cli.add_command(_command)
 

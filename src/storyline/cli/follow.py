@@ -101,18 +101,26 @@ def follow(
 @db_option
 @click.pass_context
 def sources(ctx: click.Context, as_json: bool, db: str | None) -> None:
-    """List followed sources and how their last visit went."""
+    """List followed sources and how their last visit went (``--json``: what
+    ``/api/sources`` returns)."""
+    from storyline import times
+    from storyline.read.sources import MAX_LIMIT, sources_data
+
     with open_store(ctx, db, create=False) as store:
         found = store.sources()
-    if as_json:
-        print_json([s.to_dict() for s in found])
+        data = sources_data(store, MAX_LIMIT) if as_json else None
+    if data is not None:
+        print_json(data)
         return
+    now = times.now()
     for s in found:
         state = (
             f"error: {s.last_error}"
             if s.last_error
             else (
-                f"last visit {s.last_visit_at:%Y-%m-%d %H:%M}" if s.last_visit_at else "not visited"
+                f"last visit {times.human(s.last_visit_at, now)}"
+                if s.last_visit_at
+                else "not visited"
             )
         )
         click.echo(f"{s.kind:8} every {_duration(s.interval_s):>4}  {s.url}  ({state})")

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
+from storyline import times
 from storyline.config import Settings, load_settings
 from storyline.durations import parse_duration, parse_time
 from storyline.errors import InputError
@@ -148,11 +149,21 @@ def config_path(ctx: click.Context) -> Path | None:
 
 
 def print_json(data: Any) -> None:
-    """Print JSON the same way for every command: times in ISO 8601 (``T``, with a zone)."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value))
+    """Print JSON the same way for every command: times in the one ISO 8601 form of
+    ``storyline.times`` (``2026-12-03T09:38:32Z``)."""
+    click.echo(
+        json.dumps(times.json_times(data), ensure_ascii=False, indent=2, default=_json_value)
+    )
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return times.iso(value)
+    if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def web_link(settings: Settings, href: str) -> str:
+    """An article's or story's address in the web app (``web_url`` + its path)."""
+    return settings.web_url.rstrip("/") + href

@@ -1,15 +1,17 @@
 """Commands that read stored articles and their revisions: articles, versions, diff,
-reextract. Each opens the store, calls one library function, and prints."""
+reextract. Each opens the store, calls one function of ``storyline.read`` and prints;
+``--json`` prints what ``/api/articles``, ``/api/articles/{id}/versions`` and
+``/api/articles/{id}/diff`` return. An article is named by its number or its URL."""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 import click
 
+from storyline import times
 from storyline.cli.options import (
     cursor_option,
     db_option,
@@ -17,14 +19,17 @@ from storyline.cli.options import (
     limit_option,
     open_store,
     print_json,
+    settings_from,
     since_option,
+    web_link,
 )
-from storyline.model import Change, Version
+from storyline.revisions.diff import diff_from_dict
 
 
 @click.command()
 @since_option("articles changed")
 @click.option("--changed", is_flag=True, help="Only articles with more than one version.")
+@click.option("--url", default="", help="Only the article stored at this URL.")
 @limit_option(100)
 @cursor_option
 @json_option
@@ -34,103 +39,137 @@ def articles(
     ctx: click.Context,
     since: datetime | None,
     changed: bool,
+    url: str,
     limit: int,
     cursor: str | None,
     as_json: bool,
     db: str | None,
 ) -> None:
-    """List stored articles, the most recently changed first."""
+    """List stored articles, the most recently changed first, with their web address.
+
+    Example: storyline articles --changed --since 1d
+    """
+    from storyline.read.articles import articles_data
+
     with open_store(ctx, db, create=False) as store:
-        page = store.articles(since=since, changed_only=changed, limit=limit, cursor=cursor)
+        data = articles_data(store, limit, cursor, changed, since=since, url=url or None)
     if as_json:
-        print_json({"articles": [r.to_dict() for r in page.rows], "next_cursor": page.next_cursor})
+        print_json(data)
         return
-    for row in page.rows:
-        v = row.version
+    settings = settings_from(ctx)
+    now = times.now()
+    for row in data["items"]:
         click.echo(
-            f"{v.fetched_at:%Y-%m-%d %H:%M}  v{row.page.version_count:<3} "
-            f"{v.article.title or '(no headline)'}\n    {row.page.url}"
+            f"#{row['id']:<6} v{row['versions']:<3} {row['title']}\n"
+            f"        {row['outlet']} · {row['last_change']} · "
+            f"{times.human(row['last_changed'], now)}\n"
+            f"        {row['url']}\n        {web_link(settings, row['href'])}"
         )
-    if page.next_cursor:
-        click.echo(f"more: --cursor {page.next_cursor}", err=True)
+    if url and not data["items"]:
+        click.echo(f"no article is stored for {url}", err=True)
+    if data["next_cursor"]:
+        click.echo(f"more: --cursor {data['next_cursor']}", err=True)
 
 
 @click.command()
-@click.argument("url")
+@click.argument("article")
 @json_option
 @db_option
 @click.pass_context
-def versions(ctx: click.Context, url: str, as_json: bool, db: str | None) -> None:
-    """List every version of the article at URL: time, headline, length, what changed."""
+def versions(ctx: click.Context, article: str, as_json: bool, db: str | None) -> None:
+    """List every version of ARTICLE (its number or URL): when captured, headline,
+    length, what changed.
+
+    Example: storyline versions 12
+    """
+    from storyline.read.articles import versions_data
+
     with open_store(ctx, db, create=False) as store:
-        found = [(v, store.changes(v.id)) for v in store.versions(url)]
+        data = versions_data(store, article)
     if as_json:
-        print_json({"url": url, "versions": [_version_dict(v, c) for v, c in found]})
+        print_json(data)
         return
-    for v, changes in found:
+    settings = settings_from(ctx)
+    now = times.now()
+    click.echo(f"#{data['id']}  {data['url']}\n{web_link(settings, data['href'])}")
+    for v in reversed(data["items"]):
         click.echo(
-            f"{v.number:>3}  {v.fetched_at:%Y-%m-%d %H:%M %Z}  "
-            f"{v.article.title or '(no headline)'}  [{len(v.article.body_text)} chars]  "
-            f"{_summary(v.number, changes)}"
+            f"{v['number']:>3}  {times.human(v['fetched_at'], now)}  "
+            f"{v['title'] or '(no headline)'}  [{v['length']} chars]  {v['summary']}"
         )
 
 
-def _version_dict(v: Version, changes: list[Change]) -> dict[str, Any]:
-    return {
-        "number": v.number,
-        "fetched_at": v.fetched_at.isoformat(),
-        "headline": v.article.title,
-        "length": len(v.article.body_text),
-        "content_hash": v.content_hash,
-        "summary": _summary(v.number, changes),
-        "changes": [asdict(c) for c in changes],
-    }
-
-
-def _summary(number: int, changes: list[Change]) -> str:
-    from storyline.revisions.changes import summarize_changes
-
-    return "first version" if number == 1 else summarize_changes(changes)
-
-
 @click.command()
-@click.argument("url")
+@click.argument("article")
 @click.argument("a", type=int, required=False)
 @click.argument("b", type=int, required=False)
+@click.option(
+    "--changes",
+    "changes_only",
+    is_flag=True,
+    help="Only what changed: the summary and each change, not the whole article.",
+)
 @json_option
 @click.option("--color/--no-color", default=None, help="Colour (default: when a terminal).")
 @db_option
 @click.pass_context
 def diff(
     ctx: click.Context,
-    url: str,
+    article: str,
     a: int | None,
     b: int | None,
+    changes_only: bool,
     as_json: bool,
     color: bool | None,
     db: str | None,
 ) -> None:
-    """Word-level differences between versions A and B of URL (default: the last two).
+    """Word-level differences between versions A and B of ARTICLE (its number or URL;
+    default: the last two versions).
 
-    Example: storyline diff https://www.thelocal.dk/... 1 2
+    Example: storyline diff 12 1 2 --changes
     """
-    from storyline.revisions.diff import article_diff, render_terminal
+    from storyline.read.articles import diff_data
+    from storyline.revisions.diff import render_terminal
 
     if (a is None) != (b is None):
         raise click.UsageError("give both version numbers A and B, or neither")
     with open_store(ctx, db, create=False) as store:
-        old = store.version(url, a if a is not None else -2)
-        new = store.version(url, b if b is not None else -1)
-    result = article_diff(old.article, new.article)
+        data = diff_data(store, article, a, b)
     if as_json:
-        print_json({"url": url, "from": old.number, "to": new.number, **result.to_dict()})
+        print_json(data)
         return
     color = sys.stdout.isatty() if color is None else color
+    now = times.now()
     click.echo(
-        f"version {old.number} ({old.fetched_at:%Y-%m-%d %H:%M %Z}) → "
-        f"version {new.number} ({new.fetched_at:%Y-%m-%d %H:%M %Z})"
+        f"version {data['a']} ({times.human(data['a_fetched_at'], now)}) → "
+        f"version {data['b']} ({times.human(data['b_fetched_at'], now)})"
     )
-    click.echo(render_terminal(result, color=color), nl=False, color=color)
+    click.echo(f"{data['summary'] or 'no change in the text'}\n")
+    if changes_only:
+        click.echo(render_changes(data["changes"], color), nl=False, color=color)
+        return
+    click.echo(render_terminal(diff_from_dict(data["diff"]), color=color), nl=False, color=color)
+
+
+def render_changes(changes: list[dict[str, Any]], color: bool) -> str:
+    """Each change on its own lines: its label, then what it said before and after."""
+    lines = []
+    for change in changes:
+        where = f" ({change['section']})" if change["section"] not in (None, "body") else ""
+        label = f"{change['label']}{where}"
+        lines.append(f"\x1b[1m{label}\x1b[0m" if color else label)
+        if change["kind"] == "moved":
+            lines.append(f"  = {change['after']}")
+            continue
+        if change["before"]:
+            lines.append(
+                f"  \x1b[31m- {change['before']}\x1b[0m" if color else f"  - {change['before']}"
+            )
+        if change["after"]:
+            lines.append(
+                f"  \x1b[32m+ {change['after']}\x1b[0m" if color else f"  + {change['after']}"
+            )
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 @click.command()

@@ -16,9 +16,12 @@ The rules, in the order they are applied:
 - ``copy_edit``: an edited sentence whose edit is small: at most 3 words changed on
   either side, or a character-level similarity of at least 0.9. A sentence split in two,
   or two merged into one, is one copy edit when the joined text passes the same test.
+- ``factual``: such a small edit that changes a number, a date or a name ("80 → 85
+  millimetres", "2019 → 2017", "Monday → Tuesday"; ``factual.is_factual``): few letters,
+  but news, so it is not called a copy edit.
 - A larger edit is a rewrite: reported as ``removed`` (the old sentence) immediately
-  followed by ``added`` (the new one), so each kind keeps one meaning: copy edits are the
-  only changes with both sides, besides ``headline`` and ``moved``.
+  followed by ``added`` (the new one), so each kind keeps one meaning: copy edits and
+  factual changes are the only changes with both sides, besides ``headline`` and ``moved``.
 - ``added`` / ``removed``: any other new or vanished sentence. A heading paragraph added
   at the top of an ``original`` section is its label, not news, and is not reported.
 - ``moved``: a sentence found unchanged but out of order; before and after are the same.
@@ -35,7 +38,11 @@ from difflib import SequenceMatcher
 from storyline.model import Article, Change
 from storyline.revisions.align import Alignment, align_sentences
 from storyline.revisions.diff import word_diff
+from storyline.revisions.factual import is_factual
 from storyline.revisions.sentences import SentenceRef, article_sentences
+from storyline.revisions.wording import summarize_changes
+
+__all__ = ["compare_articles", "edit_kind", "is_copy_edit", "summarize_changes"]
 
 COPY_EDIT_MAX_WORDS = 3
 COPY_EDIT_MIN_RATIO = 0.9
@@ -75,7 +82,8 @@ def compare_articles(old: Article, new: Article) -> list[Change]:
         if step.op == "moved" and new_ref:
             changes.append(Change("moved", step.before, step.after, new_ref.section))
         elif position in small and new_ref:
-            changes.append(Change("copy_edit", step.before, step.after, new_ref.section))
+            kind = edit_kind(step.before, step.after)
+            changes.append(Change(kind, step.before, step.after, new_ref.section))
         else:  # removed, added, or edited beyond a copy edit (a rewrite)
             if old_ref is not None:
                 changes.append(Change("removed", step.before, None, old_ref.section))
@@ -84,6 +92,11 @@ def compare_articles(old: Article, new: Article) -> list[Change]:
     for change, refs in blocks.values():
         change.after = _join(refs)
     return changes
+
+
+def edit_kind(before: str | None, after: str | None) -> str:
+    """``factual`` when a small edit changes a number, a date or a name, else ``copy_edit``."""
+    return "factual" if is_factual(before or "", after or "") else "copy_edit"
 
 
 def is_copy_edit(before: str | None, after: str | None) -> bool:
@@ -158,7 +171,7 @@ def _rejoin(
     after = " ".join(new_refs[j].text for j in news)
     if not is_copy_edit(before, after):
         return None
-    return Change("copy_edit", before, after, new_refs[news[0]].section)
+    return Change(edit_kind(before, after), before, after, new_refs[news[0]].section)
 
 
 def _marked_paragraphs(steps: list[Alignment], new_refs: list[SentenceRef]) -> dict[int, str]:
@@ -240,25 +253,3 @@ def _join(refs: list[SentenceRef]) -> str:
         parts.append(ref.text)
         previous = ref.paragraph_index
     return "".join(parts)
-
-
-def summarize_changes(changes: list[Change]) -> str:
-    """One line for a version list: "headline changed, update added, 2 sentences added"."""
-    counts: dict[str, int] = {}
-    for change in changes:
-        counts[change.kind] = counts.get(change.kind, 0) + 1
-    parts = []
-    if counts.get("headline"):
-        parts.append("headline changed")
-    for kind, one, many in (
-        ("update_added", "update added", "{} updates added"),
-        ("correction", "correction added", "{} corrections added"),
-        ("copy_edit", "1 copy edit", "{} copy edits"),
-        ("added", "1 sentence added", "{} sentences added"),
-        ("removed", "1 sentence removed", "{} sentences removed"),
-        ("moved", "1 sentence moved", "{} sentences moved"),
-    ):
-        n = counts.get(kind, 0)
-        if n:
-            parts.append(one if n == 1 else many.format(n))
-    return ", ".join(parts) if parts else "no changes"

@@ -16,19 +16,14 @@ from typing import Any
 from storyline.model import Article
 from storyline.revisions.align import Alignment, align_sentences
 from storyline.revisions.sentences import SentenceRef, article_sentences
+from storyline.revisions.wording import SECTION_LABELS
 
 Segment = tuple[str, str]  # (op, text), op in "equal", "insert", "delete"
 
 _TOKEN = re.compile(r"(\s*)(\w+|[^\w\s])")  # whitespace before, then a word or one mark
 _RED, _GREEN, _DIM, _BOLD, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 _STRIKE = "\x1b[9m"
-_SECTION_LABELS = {
-    "update": "Update",
-    "original": "Original story",
-    "correction": "Correction",
-    "editors_note": "Editor's note",
-    "live_entry": "Live",
-}
+_TERMINAL_LABELS = {k: v for k, v in SECTION_LABELS.items() if k != "body"}
 
 
 def word_diff(before: str, after: str) -> list[Segment]:
@@ -169,6 +164,26 @@ class ArticleDiff:
         }
 
 
+def diff_from_dict(data: dict[str, Any]) -> ArticleDiff:
+    """An ``ArticleDiff`` back from ``ArticleDiff.to_dict``'s JSON (for rendering it)."""
+    sections = [
+        SectionDiff(
+            s["kind"],
+            s.get("heading"),
+            [
+                DiffLine(
+                    line["op"],
+                    [(seg["op"], seg["text"]) for seg in line["segments"]],
+                    line.get("new_paragraph", False),
+                )
+                for line in s["lines"]
+            ],
+        )
+        for s in data.get("sections", [])
+    ]
+    return ArticleDiff([(seg["op"], seg["text"]) for seg in data.get("headline", [])], sections)
+
+
 def article_diff(old: Article, new: Article) -> ArticleDiff:
     """Word-level diff of two versions of an article, aligned sentence by sentence.
 
@@ -261,7 +276,7 @@ def render_terminal(diff: ArticleDiff, color: bool) -> str:
     """
     lines = [_render_segments(diff.headline, color, bold=True), ""]
     for section in diff.sections:
-        label = section.heading or _SECTION_LABELS.get(section.kind, "")
+        label = section.heading or _TERMINAL_LABELS.get(section.kind, "")
         if label:
             lines += [f"{_BOLD}## {label}{_RESET}" if color else f"## {label}", ""]
         paragraph: list[str] = []
@@ -278,9 +293,20 @@ def render_terminal(diff: ArticleDiff, color: bool) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def touching(left: str, right: str) -> bool:
+    """Whether two texts shown side by side would run together ("defeat" + "lock")."""
+    return bool(left) and bool(right) and not left[-1].isspace() and not right[0].isspace()
+
+
 def _render_segments(segments: list[Segment], color: bool, bold: bool = False) -> str:
+    """Segments as text; in colour a deletion and the insertion right after it are kept
+    a space apart when they would touch word to word ("defeat" struck, then "lock")."""
     parts = []
+    previous = ("", "")
     for op, text in segments:
+        if color and previous[0] == "delete" and op == "insert" and touching(previous[1], text):
+            parts.append(" ")
+        previous = (op, text)
         if op == "equal":
             parts.append(f"{_BOLD}{text}{_RESET}" if color and bold else text)
         elif op == "delete":

@@ -40,7 +40,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 from storyline.config import Settings
 from storyline.errors import NotFoundError
 from storyline.model import Article, Change, Version
-from storyline.store import schema
+from storyline.store import page_facts, schema
 from storyline.store import versions as _versions
 from storyline.store.engine import (
     WRITE_OPTION,
@@ -151,6 +151,9 @@ class Store(FollowState):
             stored = _versions.write_version(
                 conn, page, fetched_at, article, raw_html, self._compare, raw_type, encoded
             )
+            if stored.created and stored.version.number == page.version_count + 1:
+                assert stored.version.id is not None  # the newest version: the page's facts
+                page_facts.record(conn, page.id, stored.version.id, article, url)
             if page_fields:
                 values = check_fields(page_fields, (*FETCH_FIELDS, "canonical_url"))
                 conn.execute(
@@ -263,6 +266,7 @@ class Store(FollowState):
         """
         with self._write(f"replacing the article of version {version_id}") as conn:
             _versions.replace_content(conn, version_id, article, self._compare)
+            page_facts.record_if_latest(conn, version_id, article)
 
     def counts(self) -> dict[str, int]:
         """How many sources, pages, versions, captures and changes are stored."""

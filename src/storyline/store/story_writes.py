@@ -18,7 +18,7 @@ from sqlalchemy import Connection, MetaData, delete, func, insert, select, updat
 
 from storyline.config import Settings
 from storyline.model import Article, Entity, TimelineEntry
-from storyline.store import schema, story_snapshots, story_state
+from storyline.store import schema, story_edits, story_snapshots, story_state
 from storyline.store.db import Store
 from storyline.store.engine import WRITE_OPTION, store_errors
 from storyline.store.migrations import m0001_initial, m0004_stories
@@ -38,7 +38,7 @@ from storyline.stories.timeline import (
     order_and_dedupe,
     revision_events,
 )
-from storyline.stories.titles import story_title
+from storyline.stories.titles import neutral_story_title
 
 _metadata = MetaData()
 m0001_initial.build_tables(_metadata)
@@ -158,6 +158,7 @@ def thread_pages(
                 written = _write_all(store, conn, live)
             else:
                 written = _write_touched(store, conn, live, fresh, merges)
+            story_edits.apply_edits(store, conn)  # people's edits outlast every pass
     except BaseException:
         story_state.forget(store)  # the threader may be ahead of what was rolled back
         raise
@@ -307,9 +308,9 @@ def _summarise(
         [e for f in by_date for e in f.events] + [e for _, f in kept for e in f.revision_events]
     )
     entities = _merge_entities(m.entities for m, _ in kept)
-    headlines = [f.title for _, f in kept][-TITLE_HEADLINES:]
+    headlines = [(f.title, m.url) for m, f in kept][-TITLE_HEADLINES:]
     return {
-        "title": story_title(headlines) or kept[0][0].url,
+        "title": neutral_story_title(headlines) or kept[0][0].url,
         "article_count": len(kept),
         "first_seen": min(m.first_seen for m, _ in kept),
         "last_updated": max(m.fetched_at for m, _ in kept),

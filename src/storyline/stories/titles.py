@@ -3,7 +3,8 @@
 "Central" means sharing the most words with the other headlines (summed Jaccard
 similarity), so the title is the headline that best says what the articles have in
 common, not the first or the loudest. Labels ("UPDATE:", "BREAKING:") and a trailing
-site name (" - BBC News", " | Reuters") are taken off first.
+site name (" - BBC News", " | Reuters") are taken off first. ``neutral_story_title``
+leaves opinion pieces out (``opinion.is_opinion``): a story is named by its news.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from storyline.stories.features import tokenize
+from storyline.stories.opinion import is_opinion
 
 _LABEL = re.compile(
     r"^\s*(?:(?:update[sd]?|breaking(?: news)?|live|watch|exclusive|opinion|analysis|"
@@ -47,3 +49,10 @@ def story_title(headlines: Sequence[str]) -> str:
         if score > best_score:
             best, best_score = index, score
     return cleaned[best]
+
+
+def neutral_story_title(pages: Sequence[tuple[str, str]]) -> str:
+    """``story_title`` of the (headline, URL) pages that are news, not opinion; of all of
+    them when every one is opinion."""
+    news = [title for title, url in pages if not is_opinion(title, url)]
+    return story_title(news or [title for title, _ in pages])

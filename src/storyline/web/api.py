@@ -1,4 +1,5 @@
-"""The JSON API under ``/api``: the same data functions as the pages, described by OpenAPI.
+"""The JSON API under ``/api``: the read layer's functions, as the pages and the CLI's
+``--json`` use them, described by OpenAPI (stories and "what's new": ``api_stories``).
 
 The data functions return JSON-ready dicts, so endpoints hand them to ``JSONResponse``
 directly instead of through FastAPI's per-field encoder, which costs more than the query.
@@ -18,10 +19,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from storyline.store import Store
-from storyline.web import data as d
-from storyline.web import data_stories as ds
-from storyline.web.data_search import known_sites, search_data
+from storyline.read import articles as ra
+from storyline.read import sources as rsrc
+from storyline.read.stories import article_with_story
+from storyline.web.access import articles_cached, search_cached, store_of
 from storyline.web.responses import JSONResponse
 from storyline.web.security import check_write
 
@@ -60,91 +61,44 @@ Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of
 Number = Annotated[int | None, Query(ge=-10_000, le=10_000, description="Version number")]
 
 
-def _store(request: Request) -> Store:
-    return request.app.state.store
-
-
-def articles_cached(
-    request: Request, limit: int, cursor: str | None, changed_only: bool
-) -> dict[str, Any]:
-    """The article list (the same for everyone), through the app's short-lived cache."""
-    return request.app.state.cache.get(
-        ("articles", limit, cursor, changed_only),
-        lambda: d.articles_data(_store(request), limit, cursor, changed_only),
-    )
-
-
-def _sites(request: Request) -> list[str]:
-    return request.app.state.cache.get("sites", lambda: known_sites(_store(request)))
-
-
-def search_cached(
-    request: Request,
-    q: str,
-    source: str,
-    since: str,
-    until: str,
-    entity: str,
-    limit: int,
-    cursor: str | None,
-) -> dict[str, Any]:
-    """``search_data`` through the app's search cache: the same search asked again within
-    a few seconds, with no commit in between, is answered without running it again."""
-    key = (q, source, since, until, entity, limit, cursor)
-    store, sites = _store(request), _sites(request)
-    return request.app.state.search_cache.get(
-        key,
-        lambda: search_data(store, q, source, since, until, entity, limit, cursor, sites),
-    )
-
-
-@router.get("/stories", summary="Developing stories, most recently changed first")
-async def api_stories(request: Request, limit: Limit = 50, cursor: Cursor = None) -> JSONResponse:
-    state = request.app.state
-    data = state.cache.get(
-        ("stories", limit, cursor),
-        lambda: ds.stories_data(state.store, state.clock(), limit, cursor),
-    )
-    return JSONResponse(data)
-
-
-@router.get("/stories/{story_id}", summary="One story: timeline, articles by source, entities")
-async def api_story(request: Request, story_id: Id) -> JSONResponse:
-    return JSONResponse(ds.story_data(_store(request), story_id, request.app.state.clock()))
-
-
 @router.get("/articles", summary="Articles (latest version of each page), newest change first")
 async def api_articles(
-    request: Request, limit: Limit = 50, cursor: Cursor = None, changed_only: bool = False
+    request: Request,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+    changed_only: bool = False,
+    url: Annotated[
+        str, Query(max_length=2048, description="Only the article stored at this URL")
+    ] = "",
 ) -> JSONResponse:
-    return JSONResponse(articles_cached(request, limit, cursor, changed_only))
+    return JSONResponse(articles_cached(request, limit, cursor, changed_only, url or None))
 
 
 @router.get("/articles/{page_id}", summary="One article: current version, structured, and history")
 async def api_article(request: Request, page_id: Id) -> JSONResponse:
-    return JSONResponse(ds.article_with_story(_store(request), page_id))
+    return JSONResponse(article_with_story(store_of(request), page_id))
 
 
 @router.get("/articles/{page_id}/versions", summary="An article's versions with their changes")
 async def api_versions(request: Request, page_id: Id) -> JSONResponse:
-    return JSONResponse(d.versions_data(_store(request), page_id))
+    return JSONResponse(ra.versions_data(store_of(request), page_id))
 
 
 @router.get("/articles/{page_id}/versions/{number}", summary="One version of an article")
 async def api_version(
     request: Request, page_id: Id, number: Annotated[int, Path(ge=-10_000, le=10_000)]
 ) -> JSONResponse:
-    return JSONResponse(ds.article_with_story(_store(request), page_id, number))
+    return JSONResponse(article_with_story(store_of(request), page_id, number))
 
 
 @router.get("/articles/{page_id}/diff", summary="Word-level diff between two versions")
 def api_diff(request: Request, page_id: Id, a: Number = None, b: Number = None) -> JSONResponse:
-    return JSONResponse(d.diff_data(_store(request), page_id, a, b))
+    return JSONResponse(ra.diff_data(store_of(request), page_id, a, b))
 
 
 @router.get("/sources", summary="Followed feeds and pages with their health")
 def api_sources(request: Request, limit: Limit = 200, cursor: Cursor = None) -> JSONResponse:
-    return JSONResponse(d.sources_data(_store(request), limit, cursor))
+    return JSONResponse(rsrc.sources_data(store_of(request), limit, cursor))
 
 
 @router.post(
@@ -156,7 +110,7 @@ def api_sources(request: Request, limit: Limit = 200, cursor: Cursor = None) -> 
 def api_follow(request: Request, body: FollowRequest) -> JSONResponse:
     check_write(request.app.state.policy, request)
     source = request.app.state.follow(body.url, body.every)
-    return JSONResponse(d.source_dict(source), status_code=201)
+    return JSONResponse(rsrc.source_dict(source), status_code=201)
 
 
 @router.delete(
@@ -166,7 +120,7 @@ def api_follow(request: Request, body: FollowRequest) -> JSONResponse:
 )
 def api_unfollow(request: Request, source_id: Id) -> JSONResponse:
     check_write(request.app.state.policy, request)
-    return JSONResponse(d.source_dict(d.unfollow(_store(request), source_id)))
+    return JSONResponse(rsrc.source_dict(rsrc.unfollow(store_of(request), source_id)))
 
 
 @router.get("/search", summary="Full-text search over articles, with filters")

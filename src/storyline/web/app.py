@@ -4,8 +4,10 @@
 (and closes); nothing global. Pages are server-rendered (Jinja2, autoescaped) and work
 without JavaScript; everything they need is served from ``/static``.
 
-Routes live by job: ``pages.py`` (HTML and ``.json`` twins), ``api.py`` (``/api``),
-``feeds.py`` (Atom), ``apidocs.py`` (the self-contained API docs page).
+Routes live by job: ``pages.py`` and ``pages_stories.py`` (HTML and ``.json`` twins),
+``api.py`` and ``api_stories.py`` (``/api``), ``feeds.py`` (Atom), ``apidocs.py`` (the
+self-contained API docs page). What they return comes from ``storyline.read``, as the
+CLI's ``--json`` does.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from storyline.config import Settings
 from storyline.store import Store
 from storyline.store.rows import SourceRow
-from storyline.web import api, apidocs, feeds, pages
+from storyline.web import api, api_stories, apidocs, edits, feeds, pages, pages_stories
 from storyline.web.cache import DataCache
 from storyline.web.errors import install_error_handlers
 from storyline.web.security import SECURITY_HEADERS, WritePolicy, check_public_url
@@ -32,6 +34,9 @@ from storyline.web.templating import STATIC_DIR, make_templates
 
 WORKER_THREADS = 4
 SEARCH_CACHE_ENTRIES = 256
+LIST_CACHE_ENTRIES = 1024
+INDEX_TTL = 600.0  # a commit drops it sooner
+INDEX_UNTRACKED_TTL = 30.0  # databases whose commits the cache cannot see (PostgreSQL)
 Follow = Callable[[str, float | None], SourceRow]
 Clock = Callable[[], datetime]
 
@@ -67,6 +72,12 @@ def create_app(
     app.state.cache = DataCache(store)
     # searches apart: many different ones would push the home page and lists out
     app.state.search_cache = DataCache(store, max_entries=SEARCH_CACHE_ENTRIES)
+    # story lists apart: 3 orders x sizes x outlets x pages are many lists
+    app.state.list_cache = DataCache(store, max_entries=LIST_CACHE_ENTRIES)
+    # the story index apart too: rebuilt after a commit, never pushed out by lists
+    app.state.index_cache = DataCache(
+        store, ttl=INDEX_TTL, max_entries=2, untracked_ttl=INDEX_UNTRACKED_TTL
+    )
     app.state.close_store = close_store
     app.state.settings = settings
     app.state.policy = WritePolicy(read_only=read_only, token=token)
@@ -76,8 +87,11 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(api_stories.router)
+    app.include_router(edits.router)
     app.include_router(feeds.router)
     app.include_router(apidocs.router)
+    app.include_router(pages_stories.router)
     app.include_router(pages.router)
     app.add_middleware(SecurityHeaders)
     return app

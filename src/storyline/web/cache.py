@@ -6,7 +6,10 @@ stories, their pages' latest versions and a week of activity. Their data (and th
 page's HTML, whose "12 min ago" may so lag by a few seconds) is kept for a few seconds
 and dropped as soon as the database changes: for a SQLite file the token is the size and
 modification time of the file and its WAL, which every commit from any process changes.
-Other databases get no token, so nothing is cached there.
+Other databases get no token, so nothing is cached there, unless a cache is made with
+``untracked_ttl``: then its values are kept that long even though no commit can drop them
+(the story index, a second's work at 10,000 articles, is kept half a minute on
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -33,9 +36,10 @@ class DataCache:
         ttl: float = TTL_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         max_entries: int = MAX_ENTRIES,
+        untracked_ttl: float = 0.0,
     ):
         self._files = _sqlite_files(store)
-        self._ttl = ttl
+        self._ttl = ttl if self._files else untracked_ttl
         self._max_entries = max_entries
         self._clock = clock
         self._lock = threading.Lock()
@@ -44,7 +48,7 @@ class DataCache:
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The cached value for ``key``, or ``compute()`` (then cached)."""
         token = self._token()
-        if token is None:
+        if token is None and not self._ttl:
             return compute()
         now = self._clock()
         with self._lock:
@@ -60,7 +64,7 @@ class DataCache:
 
     def _token(self) -> tuple[int, ...] | None:
         if not self._files:
-            return None
+            return None if not self._ttl else ()
         token: list[int] = []
         for path in self._files:
             try:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
+from storyline import times
 from storyline.errors import InputError
+from storyline.read import queries as q
+from storyline.read.shapes import site_of
 from storyline.store import Store
 from storyline.store.search import MARK_END, MARK_START, SearchQuery, search_articles
-from storyline.web.data import iso, site_of
 
 PAGE_SIZE = 20
 
@@ -41,6 +45,21 @@ def search_data(
     )
     with store.engine.connect() as conn:
         result = search_articles(conn, query)
+        page = _page_named(conn, q or "") if not offset else None
+    items = [
+        {
+            "id": hit.page_id,
+            "url": hit.url,
+            "title": hit.title or hit.url,
+            "site": site_of(hit.url),
+            "fetched_at": times.iso(hit.fetched_at),
+            "href": f"/articles/{hit.page_id}",
+            "snippet": snippet_parts(hit.snippet),
+        }
+        for hit in result.hits
+    ]
+    if page is not None and all(item["id"] != page["id"] for item in items):
+        items.insert(0, page)
     return {
         "q": q or "",
         "filters": {
@@ -50,20 +69,31 @@ def search_data(
             "entity": entity or None,
         },
         "engine": result.engine,
-        "items": [
-            {
-                "id": hit.page_id,
-                "url": hit.url,
-                "title": hit.title or hit.url,
-                "site": site_of(hit.url),
-                "fetched_at": iso(hit.fetched_at),
-                "href": f"/articles/{hit.page_id}",
-                "snippet": snippet_parts(hit.snippet),
-            }
-            for hit in result.hits
-        ],
+        "page": page,
+        "items": items,
         "next_cursor": f"o{offset + limit}" if result.more else None,
         "sources": known_sites(store) if sites is None else sites,
+    }
+
+
+def _page_named(conn: Connection, text: str) -> dict[str, Any] | None:
+    """The article stored at the URL searched for (a pasted link), as a result."""
+    text = text.strip()
+    if not text.startswith(("http://", "https://")):
+        return None
+    head = q.page_by_url(conn, text)
+    if head is None:
+        return None
+    lines, _ = q.article_lines(conn, 1, page_ids=[head.id])
+    fetched = lines[0].fetched_at if lines else None
+    return {
+        "id": head.id,
+        "url": head.url,
+        "title": (lines[0].title if lines else None) or head.title or head.url,
+        "site": site_of(head.url),
+        "fetched_at": times.iso(fetched),
+        "href": f"/articles/{head.id}",
+        "snippet": [],
     }
 
 
@@ -98,11 +128,4 @@ def _offset(cursor: str | None) -> int:
 
 
 def _day(value: str | None, name: str, end: bool = False) -> datetime | None:
-    if not value:
-        return None
-    try:
-        day = date.fromisoformat(value[:10])
-    except ValueError as exc:
-        raise InputError(f"{name}={value!r} is not a date; use YYYY-MM-DD") from exc
-    moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return moment + timedelta(days=1) if end else moment
+    return times.day_bound(value, name, end)

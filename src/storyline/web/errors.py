@@ -80,12 +80,13 @@ def error_response(
         return JSONResponse(error_body(message, status, errors), status_code=status)
     templates = request.app.state.templates
     try:
-        return templates.TemplateResponse(
+        page: Response = templates.TemplateResponse(
             request,
             "error.html",
             {"status": status, "message": message, "errors": errors or []},
             status_code=status,
         )
+        return page
     except Exception:  # the error page itself must never fail the error path
         log.exception("error page failed")
         return HTMLResponse(f"<h1>{status}</h1>", status_code=status)

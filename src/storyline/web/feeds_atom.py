@@ -58,7 +58,7 @@ def render_atom(feed: AtomFeed) -> bytes:
     _text(root, "generator", "storyline")
     for entry in feed.entries:
         _entry(root, entry)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def _entry(root: ET.Element, entry: AtomEntry) -> None:

@@ -1,4 +1,5 @@
-"""HTML pages and their ``.json`` twins: each pair calls one data function.
+"""HTML pages and their ``.json`` twins for articles, search and sources: each pair calls
+one function of the read layer (stories and "what's new" are in ``pages_stories``).
 
 The read pages are ``async def`` on purpose: their work is a few indexed SQLite reads and
 a template, a few milliseconds of CPU that holds the GIL anyway, so running them on the
@@ -20,12 +21,14 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from storyline.errors import InputError, StorylineError
-from storyline.store import Store
-from storyline.web import data as d
-from storyline.web import data_stories as ds
-from storyline.web.api import articles_cached, search_cached
+from storyline.read import articles as ra
+from storyline.read import sources as rsrc
+from storyline.read.stories import article_with_story
+from storyline.web.access import articles_cached, search_cached, store_of
 from storyline.web.data_search import PAGE_SIZE
+from storyline.web.diffview import diff_parts
 from storyline.web.errors import status_for
+from storyline.web.pages_stories import follow_state, mark_visited
 from storyline.web.responses import JSONResponse
 from storyline.web.security import check_csrf, check_write
 from storyline.web.templating import render
@@ -33,11 +36,8 @@ from storyline.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-def _store(request: Request) -> Store:
-    return request.app.state.store
-
-
-def _next_url(request: Request, cursor: str | None) -> str | None:
+def next_url(request: Request, cursor: str | None) -> str | None:
+    """This page's address with ``cursor`` for the next page, or None at the end."""
     if not cursor:
         return None
     params = dict(request.query_params)
@@ -45,68 +45,64 @@ def _next_url(request: Request, cursor: str | None) -> str | None:
     return f"{request.url.path}?{urlencode(params)}"
 
 
-def _home(request: Request) -> dict[str, Any]:
-    state = request.app.state
-    return state.cache.get("home", lambda: ds.home_data(state.store, state.clock()))
-
-
-@router.get("/index.json")
-async def home_json(request: Request) -> JSONResponse:
-    return JSONResponse(_home(request))
-
-
-@router.get("/")
-async def home_page(request: Request) -> Response:
-    # The page is the same for everyone (no forms, no cookie): its HTML is cached with its
-    # data, so "12 min ago" may lag by the cache's few seconds.
-    def page() -> tuple[bytes, str]:
-        response = render(request, "home.html", _home(request), json_url="/index.json")
-        return bytes(response.body), response.media_type or "text/html"
-
-    body, media_type = request.app.state.cache.get("home.html", page)
-    return Response(body, media_type=media_type)
-
-
 @router.get("/articles.json")
 async def articles_json(
-    request: Request, cursor: str | None = None, changed_only: bool = False, limit: int = 50
+    request: Request,
+    cursor: str | None = None,
+    changed_only: bool = False,
+    limit: int = 50,
+    url: str = "",
 ) -> JSONResponse:
-    return JSONResponse(articles_cached(request, limit, cursor, changed_only))
+    return JSONResponse(articles_cached(request, limit, cursor, changed_only, url or None))
 
 
 @router.get("/articles")
 async def articles_page(
-    request: Request, cursor: str | None = None, changed_only: bool = False, limit: int = 50
+    request: Request,
+    cursor: str | None = None,
+    changed_only: bool = False,
+    limit: int = 50,
+    url: str = "",
 ) -> Response:
-    data = articles_cached(request, limit, cursor, changed_only)
+    data = articles_cached(request, limit, cursor, changed_only, url or None)
+    if url and data["items"]:  # an article named by its URL: go to it
+        return RedirectResponse(data["items"][0]["href"], status_code=303)
     return render(
         request,
         "articles.html",
         data,
-        next_url=_next_url(request, data["next_cursor"]),
+        next_url=next_url(request, data["next_cursor"]),
         json_url=f"/articles.json?{request.url.query}",
     )
 
 
 @router.get("/articles/{page_id:int}.json")
 async def article_json(request: Request, page_id: int) -> JSONResponse:
-    return JSONResponse(ds.article_with_story(_store(request), page_id))
+    return JSONResponse(article_with_story(store_of(request), page_id))
 
 
 @router.get("/articles/{page_id:int}")
 async def article_page(request: Request, page_id: int) -> Response:
-    data = ds.article_with_story(_store(request), page_id)
-    return render(request, "article.html", data, json_url=f"/articles/{page_id}.json")
+    data = article_with_story(store_of(request), page_id)
+    following = mark_visited(request, [], page_id)
+    return render(
+        request,
+        "article.html",
+        data,
+        json_url=f"/articles/{page_id}.json",
+        follow=follow_state(request, "article", page_id, following),
+        forms=True,
+    )
 
 
 @router.get("/articles/{page_id:int}/versions/{number:int}.json")
 async def version_json(request: Request, page_id: int, number: int) -> JSONResponse:
-    return JSONResponse(ds.article_with_story(_store(request), page_id, number))
+    return JSONResponse(article_with_story(store_of(request), page_id, number))
 
 
 @router.get("/articles/{page_id:int}/versions/{number:int}")
 async def version_page(request: Request, page_id: int, number: int) -> Response:
-    data = ds.article_with_story(_store(request), page_id, number)
+    data = article_with_story(store_of(request), page_id, number)
     return render(
         request, "article.html", data, json_url=f"/articles/{page_id}/versions/{number}.json"
     )
@@ -116,14 +112,14 @@ async def version_page(request: Request, page_id: int, number: int) -> Response:
 def diff_json(
     request: Request, page_id: int, a: int | None = None, b: int | None = None
 ) -> JSONResponse:
-    return JSONResponse(d.diff_data(_store(request), page_id, a, b))
+    return JSONResponse(ra.diff_data(store_of(request), page_id, a, b))
 
 
 @router.get("/articles/{page_id:int}/diff")
 def diff_page(
     request: Request, page_id: int, a: int | None = None, b: int | None = None, view: str = "side"
 ) -> Response:
-    data = d.diff_data(_store(request), page_id, a, b)
+    data = ra.diff_data(store_of(request), page_id, a, b)
     view = view if view in ("side", "inline") else "side"
     return render(
         request,
@@ -132,23 +128,6 @@ def diff_page(
         view=view,
         parts=diff_parts(data["diff"]),
         json_url=f"/articles/{page_id}/diff.json?a={data['a']}&b={data['b']}",
-    )
-
-
-@router.get("/stories/{story_id:int}.json")
-async def story_json(request: Request, story_id: int) -> JSONResponse:
-    return JSONResponse(ds.story_data(_store(request), story_id, request.app.state.clock()))
-
-
-@router.get("/stories/{story_id:int}")
-async def story_page(request: Request, story_id: int) -> Response:
-    data = ds.story_data(_store(request), story_id, request.app.state.clock())
-    return render(
-        request,
-        "story.html",
-        data,
-        chart=ds.story_chart(data),
-        json_url=f"/stories/{story_id}.json",
     )
 
 
@@ -177,24 +156,26 @@ async def search_page(
     cursor: str | None = None,
 ) -> Response:
     data = search_cached(request, q, source, since, until, entity, PAGE_SIZE, cursor)
+    if data.get("page") and not cursor:  # a URL was searched for: its article
+        return RedirectResponse(data["page"]["href"], status_code=303)
     return render(
         request,
         "search.html",
         data,
         search_q=q,
-        next_url=_next_url(request, data["next_cursor"]),
+        next_url=next_url(request, data["next_cursor"]),
         json_url=f"/search.json?{request.url.query}",
     )
 
 
 @router.get("/sources.json")
 def sources_json(request: Request) -> JSONResponse:
-    return JSONResponse(d.sources_data(_store(request)))
+    return JSONResponse(rsrc.sources_data(store_of(request)))
 
 
 @router.get("/sources")
 def sources_page(request: Request, followed: int | None = None, unfollowed: str = "") -> Response:
-    data = d.sources_data(_store(request))
+    data = rsrc.sources_data(store_of(request))
     message = None
     if followed is not None:
         match = next((s for s in data["items"] if s["id"] == followed), None)
@@ -218,7 +199,7 @@ def follow_form(
         interval = _minutes(every)
         source = request.app.state.follow(url, interval)
     except StorylineError as exc:
-        data = d.sources_data(_store(request))
+        data = rsrc.sources_data(store_of(request))
         return _sources_view(
             request, data, form_error=str(exc), form_url=url, status=status_for(exc)
         )
@@ -231,7 +212,7 @@ def unfollow_form(
 ) -> Response:
     check_write(request.app.state.policy, request, token)
     check_csrf(request, csrf_token)
-    removed = d.unfollow(_store(request), source_id)
+    removed = rsrc.unfollow(store_of(request), source_id)
     return RedirectResponse(f"/sources?{urlencode({'unfollowed': removed.url})}", status_code=303)
 
 
@@ -267,43 +248,3 @@ def _minutes(every: str) -> float | None:
     if not 1 <= minutes <= 7 * 24 * 60:
         raise InputError("'visit every' must be between 1 minute and 7 days (10080 minutes)")
     return minutes * 60
-
-
-def diff_parts(diff: dict[str, Any]) -> list[dict[str, Any]]:
-    """The diff as display parts (headline first), each a flat list of word operations."""
-    headline = diff.get("headline", [])
-    parts = [
-        {
-            "kind": "headline",
-            "label": "Headline",
-            "ops": headline,
-            "changed": any(op["op"] != "equal" for op in headline),
-        }
-    ]
-    for section in diff.get("sections", []):
-        ops: list[dict[str, str]] = []
-        for i, line in enumerate(section["lines"]):
-            if i:
-                ops.append({"op": "equal", "text": "\n\n" if line["new_paragraph"] else " "})
-            ops.extend(line["segments"])
-        label = section.get("heading") or _SECTION_LABELS.get(section["kind"], "Text")
-        parts.append(
-            {
-                "kind": section["kind"],
-                "label": label,
-                "ops": ops,
-                "changed": any(line["op"] != "same" for line in section["lines"]),
-            }
-        )
-    return parts
-
-
-_SECTION_LABELS = {
-    "body": "Text",
-    "update": "Update",
-    "original": "Original story",
-    "correction": "Correction",
-    "editors_note": "Editor's note",
-    "live_entry": "Live entry",
-    "standfirst": "Standfirst",
-}

@@ -1,6 +1,8 @@
-"""What the Atom feeds say: each new version that changed something, with its summary.
+"""What the Atom feeds say: each new version that changed something, with its summary;
+a story's new articles and changes; a reader's news in what they follow.
 
-Builds ``AtomFeed`` data from the store; ``feeds_atom.render_atom`` turns it into XML.
+Builds ``AtomFeed`` data from the store and the read layer; ``feeds_atom.render_atom``
+turns it into XML.
 """
 
 from __future__ import annotations
@@ -9,23 +11,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
+from storyline import times
 from storyline.model import Change
-from storyline.revisions import summarize_changes
+from storyline.read import news as rn
+from storyline.read import queries as q
+from storyline.read.stories import story_data
+from storyline.revisions.wording import kind_label, summarize_changes
 from storyline.store import Store
-from storyline.web import queries as q
 from storyline.web.feeds_atom import AtomEntry, AtomFeed
 from storyline.web.security import sanitize_html
 
 FEED_SIZE = 50
-_KIND_WORDS = {
-    "headline": "Headline",
-    "update_added": "Update added",
-    "correction": "Correction",
-    "copy_edit": "Copy edit",
-    "added": "Added",
-    "removed": "Removed",
-    "moved": "Moved",
-}
 
 
 def revision_entries(
@@ -76,7 +72,7 @@ def changes_html(changes: list[Change], url: str) -> str:
     """The changes as a short HTML list (escaped text, then sanitised as a second guard)."""
     items = []
     for change in changes[:20]:
-        parts = [f"<b>{escape(_KIND_WORDS.get(change.kind, change.kind))}</b>"]
+        parts = [f"<b>{escape(kind_label(change.kind))}</b>"]
         if change.before:
             parts.append(f"<del>{escape(change.before)}</del>")
         if change.after:
@@ -85,3 +81,62 @@ def changes_html(changes: list[Change], url: str) -> str:
     more = f"<p>and {len(changes) - 20} more</p>" if len(changes) > 20 else ""
     link = f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
     return sanitize_html(f"<ul>{''.join(items)}</ul>{more}{link}")
+
+
+def story_feed(store: Store, story_id: int, base_url: str, now: datetime) -> AtomFeed:
+    """A story's feed: its articles as they arrive, and every change to them."""
+    data = story_data(store, story_id)
+    page_ids = [int(a["id"]) for a in data["articles"]]
+    entries = revision_entries(store, base_url, page_ids)
+    for article in data["articles"]:
+        entries.append(
+            AtomEntry(
+                id=f"{base_url}/articles/{article['id']}/versions/1",
+                title=f"New article: {article['title']}",
+                updated=times.parse(article["first_seen"]) or now,
+                link=f"{base_url}{article['href']}",
+                summary=f"{article['outlet']}: {article['title']}",
+                categories=("article",),
+            )
+        )
+    entries.sort(key=lambda e: e.updated, reverse=True)
+    return AtomFeed(
+        id=f"{base_url}/stories/{story_id}/feed.atom",
+        title=f"storyline: {data['title']}",
+        subtitle="New articles in this story, and every change to them",
+        self_url=f"{base_url}/stories/{story_id}/feed.atom",
+        html_url=f"{base_url}/stories/{story_id}",
+        updated=entries[0].updated if entries else (times.parse(data["last_updated"]) or now),
+        entries=entries[:100],
+    )
+
+
+def news_feed(
+    store: Store, reader: int | None, base_url: str, path: str, now: datetime
+) -> AtomFeed:
+    """A reader's feed: the new articles and the changes that matter (headline, update,
+    correction, factual change) in the stories and articles they follow."""
+    found = rn.feed_entries(store, reader) if reader is not None else []
+    entries = []
+    for entry in found:
+        article = entry["article"]
+        summary = rn.describe(entry)
+        entries.append(
+            AtomEntry(
+                id=f"{base_url}{entry['href']}#{entry['kind']}-{entry['version']}",
+                title=f"{entry['followed']['title']}: {summary}",
+                updated=times.parse(entry["at"]) or now,
+                link=f"{base_url}{entry['href']}",
+                summary=f"{article['outlet'] or ''} · {article['title'] or ''}: {summary}",
+                categories=(entry["kind"],),
+            )
+        )
+    return AtomFeed(
+        id=f"{base_url}{path}",
+        title="storyline: what's new in what you follow",
+        subtitle="New articles, headline changes, updates, corrections and factual changes",
+        self_url=f"{base_url}{path}",
+        html_url=f"{base_url}/news",
+        updated=entries[0].updated if entries else now,
+        entries=entries,
+    )

@@ -37,6 +37,9 @@ from storyline.store.migrations import (
     m0007_unbounded_text,
     m0008_postgres_search,
     m0009_politeness,
+    m0010_page_facts,
+    m0011_readers,
+    m0012_story_edits,
 )
 
 
@@ -63,6 +66,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     _from_module(7, m0007_unbounded_text),
     _from_module(8, m0008_postgres_search),
     _from_module(9, m0009_politeness),
+    _from_module(10, m0010_page_facts),
+    _from_module(11, m0011_readers),
+    _from_module(12, m0012_story_edits),
 )
 
 _meta = MetaData()

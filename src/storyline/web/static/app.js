@@ -16,16 +16,23 @@
       }
     });
   });
-  // Relative times refresh once a minute on long-open pages.
+  // The age beside a recent time ("· 12 min ago") refreshes once a minute on pages left
+  // open, and goes away after the few days storyline.times shows it for (3).
+  var RELATIVE_DAYS = 3;
+  function ago(seconds) {
+    if (seconds < 60) { return "just now"; }
+    if (seconds < 3600) { return Math.floor(seconds / 60) + " min ago"; }
+    if (seconds < 86400) { return Math.floor(seconds / 3600) + " h ago"; }
+    return Math.floor(seconds / 86400) + " d ago";
+  }
   function refresh() {
     var now = Date.now();
-    document.querySelectorAll("time[data-relative]").forEach(function (el) {
-      var then = Date.parse(el.getAttribute("datetime"));
+    document.querySelectorAll("[data-ago]").forEach(function (el) {
+      var then = Date.parse(el.getAttribute("data-ago"));
       if (isNaN(then)) { return; }
       var s = Math.max(0, Math.round((now - then) / 1000));
-      var text = s < 60 ? "just now" : s < 3600 ? Math.floor(s / 60) + " min ago" :
-        s < 86400 ? Math.floor(s / 3600) + " h ago" : Math.floor(s / 86400) + " d ago";
-      el.textContent = text;
+      if (s >= RELATIVE_DAYS * 86400) { el.remove(); return; }
+      el.textContent = "· " + ago(s);
     });
   }
   setInterval(refresh, 60000);

@@ -1,4 +1,4 @@
-"""Read queries shaped for the web pages: lean rows, few round trips, no full articles.
+"""Read queries shaped for lists and pages: lean rows, few round trips, no full articles.
 
 The Store's own reads hand back whole ``Version``s (the Article parsed from JSON). A list
 page needs only titles and times, and parsing 50 articles per request would dominate its
@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +35,7 @@ from sqlalchemy import (
 from storyline.errors import InputError, NotFoundError
 from storyline.model import Article, Change, Version
 from storyline.store import schema
+from storyline.store.page_facts import facts_table as _f
 from storyline.store.prepared import Prepared
 
 _p, _v, _c = schema.pages, schema.versions, schema.changes
@@ -48,12 +50,16 @@ _LINE_COLUMNS = (
     _v.c.id.label("version_id"),
     _v.c.title,
     _v.c.fetched_at,
+    _f.c.published_at,
+    _f.c.site_name,
 )
-_PAGE = Prepared(
-    select(_p.c.id, _p.c.url, _p.c.canonical_url, _p.c.title).where(_p.c.id == bindparam("page_id"))
+_PAGE_COLUMNS = (_p.c.id, _p.c.url, _p.c.canonical_url, _p.c.title)
+_PAGE = Prepared(select(*_PAGE_COLUMNS).where(_p.c.id == bindparam("page_id")))
+_PAGE_BY_URL = select(*_PAGE_COLUMNS).where(
+    or_(_p.c.url == bindparam("url"), _p.c.canonical_url == bindparam("url"))
 )
 _HISTORY = Prepared(
-    select(_v.c.id, _v.c.fetched_at, _v.c.title)
+    select(_v.c.id, _v.c.fetched_at, _v.c.title, _v.c.text_length, _v.c.content_hash)
     .where(_v.c.page_id == bindparam("page_id"))
     .order_by(_v.c.fetched_at, _v.c.content_hash)
 )
@@ -70,10 +76,20 @@ _CHANGES_OF_PAGE = Prepared(
     .where(_c.c.version_id.in_(select(_v.c.id).where(_v.c.page_id == bindparam("page_id"))))
     .order_by(_c.c.version_id, _c.c.position)
 )
+
+
+def lines_from_pages() -> Select[Any]:
+    """``_LINE_COLUMNS`` from pages joined with their latest version and facts."""
+    return (
+        select(*_LINE_COLUMNS)
+        .select_from(_p)
+        .join(_v, _v.c.id == _p.c.latest_version_id)
+        .outerjoin(_f, _f.c.page_id == _p.c.id)
+    )
+
+
 _LINES_OF_PAGES = (
-    select(*_LINE_COLUMNS)
-    .select_from(_p)
-    .join(_v, _v.c.id == _p.c.latest_version_id)
+    lines_from_pages()
     .where(_p.c.id.in_(bindparam("ids", expanding=True)))
     .order_by(_v.c.fetched_at.desc(), _v.c.page_id.desc())
 )
@@ -91,6 +107,8 @@ class ArticleLine:
     version_id: int
     title: str | None
     fetched_at: datetime
+    published_at: datetime | None = None
+    site_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +119,8 @@ class VersionLine:
     id: int
     fetched_at: datetime
     title: str | None
+    length: int = 0
+    content_hash: str = ""
 
 
 def encode_cursor(at: datetime, row_id: int) -> str:
@@ -141,10 +161,12 @@ def article_lines(
     cursor: str | None = None,
     changed_only: bool = False,
     page_ids: list[int] | None = None,
+    since: datetime | None = None,
 ) -> tuple[list[ArticleLine], str | None]:
-    """Articles by latest change, newest first, keyset-paged; with the next cursor."""
+    """Articles by latest change (at or after ``since``), newest first, keyset-paged;
+    with the next cursor."""
     columns = _LINE_COLUMNS
-    if page_ids is not None and not (cursor or changed_only):  # a story's pages
+    if page_ids is not None and not (cursor or changed_only or since):  # a story's pages
         rows = conn.execute(_LINES_OF_PAGES, {"ids": page_ids}).all()[: limit + 1]
         return _lines(rows, limit)
     if page_ids is None:
@@ -154,22 +176,20 @@ def article_lines(
             select(*columns)
             .select_from(_v)
             .join(_p, _p.c.id == _v.c.page_id)
+            .outerjoin(_f, _f.c.page_id == _p.c.id)
             .where(_p.c.latest_version_id == _v.c.id)
         )
     else:  # a few known pages: start from them
-        query = (
-            select(*columns)
-            .select_from(_p)
-            .join(_v, _v.c.id == _p.c.latest_version_id)
-            .where(_p.c.id.in_(page_ids))
-        )
+        query = lines_from_pages().where(_p.c.id.in_(page_ids))
     if changed_only:
         query = query.where(_p.c.version_count > 1)
+    if since is not None:
+        query = query.where(_v.c.fetched_at >= since)
     rows = conn.execute(page_after(query, cursor, _v.c.fetched_at, _v.c.page_id, limit)).all()
     return _lines(rows, limit)
 
 
-def _lines(rows: list[Any], limit: int) -> tuple[list[ArticleLine], str | None]:
+def _lines(rows: Sequence[Any], limit: int) -> tuple[list[ArticleLine], str | None]:
     """The first ``limit`` rows as lines, and the cursor after them when there are more."""
     lines = [
         ArticleLine(
@@ -181,6 +201,8 @@ def _lines(rows: list[Any], limit: int) -> tuple[list[ArticleLine], str | None]:
             r.version_id,
             r.title,
             r.fetched_at,
+            r.published_at,
+            r.site_name,
         )
         for r in rows[:limit]
     ]
@@ -211,10 +233,19 @@ def page_by_id(conn: Connection, page_id: int) -> PageHead:
     return PageHead(row.id, row.url, row.canonical_url, row.title)
 
 
+def page_by_url(conn: Connection, url: str) -> PageHead | None:
+    """The page stored at ``url`` (or whose canonical URL it is), or None."""
+    row = conn.execute(_PAGE_BY_URL, {"url": url.strip()}).first()
+    return PageHead(row.id, row.url, row.canonical_url, row.title) if row else None
+
+
 def version_lines(conn: Connection, page_id: int) -> list[VersionLine]:
     """A page's versions, oldest first, numbered from 1 (the Store's numbering)."""
     rows = _HISTORY.all(conn, {"page_id": page_id})
-    return [VersionLine(i, r.id, r.fetched_at, r.title) for i, r in enumerate(rows, 1)]
+    return [
+        VersionLine(i, r.id, r.fetched_at, r.title, r.text_length, r.content_hash)
+        for i, r in enumerate(rows, 1)
+    ]
 
 
 def load_article_json(conn: Connection, line: VersionLine) -> tuple[str, str]:
@@ -261,24 +292,25 @@ def changes_of_page(conn: Connection, page_id: int) -> dict[int, list[Change]]:
 
 
 def version_times(
-    conn: Connection, page_ids: list[int], since: datetime
+    conn: Connection, page_ids: list[int], since: datetime | None = None
 ) -> dict[int, list[datetime]]:
-    """When each page got a new version since ``since`` (for activity sparklines)."""
+    """When each page got each version (since ``since``), oldest first: activity charts."""
     found: dict[int, list[datetime]] = defaultdict(list)
     if not page_ids:
         return found
     # Read the times as stored and parse them with fromisoformat: SQLAlchemy's SQLite
     # DateTime parser costs more than the query itself when a week has many versions.
     raw = type_coerce(_v.c.fetched_at, String).label("at")
-    rows = conn.execute(
-        select(_v.c.page_id, raw).where(_v.c.page_id.in_(page_ids), _v.c.fetched_at >= since)
-    ).all()
-    for r in rows:
-        found[r.page_id].append(_utc(r.at))
+    query = select(_v.c.page_id, raw).where(_v.c.page_id.in_(page_ids))
+    if since is not None:
+        query = query.where(_v.c.fetched_at >= since)
+    for r in conn.execute(query.order_by(_v.c.page_id, _v.c.fetched_at)).all():
+        found[r.page_id].append(utc(r.at))
     return found
 
 
-def _utc(value: Any) -> datetime:
+def utc(value: Any) -> datetime:
+    """A stored time (a datetime, or SQLite's text) as aware UTC."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
