@@ -14,9 +14,7 @@ _PREFIX = re.compile(
     r"(?:by|von|af|av|par|por|door|di)\s*:?\s+",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(
-    r"\s*(?:[,;|/•·]|\s+and\s+|\s*&\s*|\s+og\s+|\s+och\s+|\s+und\s+)\s*", re.IGNORECASE
-)
+_SPLIT = re.compile(r"\s*+(?:[,;|/•·&]|(?<=\s)(?:and|og|och|und)(?=\s))\s*+", re.IGNORECASE)
 _ROLE = re.compile(
     r"\b(?:staff|writer|reporter|correspondent|editor|contributor|columnist|photographer|"
     r"updated|published|posted|follow|twitter|email|more from|opinion|news desk|journalist)\b",

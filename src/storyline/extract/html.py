@@ -30,9 +30,9 @@ __all__ = ["MAX_PAGE_BYTES", "MIN_ARTICLE_CHARS", "decode_html", "extract_articl
 
 # Less body text than this (characters, headings aside) means the page has no article.
 MIN_ARTICLE_CHARS = 80
-_NOTHING = re.compile(
-    r"\s*(?:(?:<!--.*?-->|<!doctype[^>]*>|<\?xml[^>]*>)\s*)*", re.IGNORECASE | re.DOTALL
-)
+# What may stand in a page that has nothing in it: declarations and comments.
+_PREAMBLE_ENDS = {"<!--": "-->", "<!doctype": ">", "<?xml": ">"}
+_SPACE = re.compile(r"\s*")
 _MARKUP = re.compile(r"<(?:!doctype|!--|[a-zA-Z][a-zA-Z0-9-]*[\s/>])", re.IGNORECASE)
 # What trafilatura's repair_faulty_html strips: C0 controls but tab, newline and return.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
@@ -63,7 +63,7 @@ def extract_article(
     ``Article`` with ``no_article=True``.
     """
     text = decode_html(html, content_type, max_bytes=max_bytes)
-    if _NOTHING.fullmatch(text):
+    if only_comments(text):
         return Article(url=url, no_article=True)  # empty, or only a doctype and comments
     tree = parse_html(text)
     meta = extract_metadata(tree, url)
@@ -81,6 +81,31 @@ def extract_article(
     if meta.language is None and body.sections:
         meta.language = guess_language(" ".join(s.text for s in body.sections))
     return _article(url, meta, body, no_article=not body.sections)
+
+
+def only_comments(text: str) -> bool:
+    """True when ``text`` holds nothing but whitespace, comments and declarations.
+
+    One left-to-right scan, each comment ending at its first ``-->`` as in HTML: a page
+    that starts and ends with a comment is not "only comments" for having content between
+    them, and no input makes this slower than reading it once (a regular expression with a
+    lazy ``.*?`` inside a repeated group backtracked exponentially on a dozen comments).
+    An unclosed comment or declaration is left to the parser.
+    """
+    position, length = 0, len(text)
+    while True:
+        spaces = _SPACE.match(text, position)
+        position = spaces.end() if spaces else position
+        if position == length:
+            return True
+        head = text[position : position + 9].lower()
+        opener = next((o for o in _PREAMBLE_ENDS if head.startswith(o)), None)
+        if opener is None:
+            return False
+        end = text.find(_PREAMBLE_ENDS[opener], position + len(opener))
+        if end < 0:
+            return False
+        position = end + len(_PREAMBLE_ENDS[opener])
 
 
 def parse_html(text: str) -> HtmlElement:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -110,16 +111,10 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
 def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
     """The first schema.org object of an article type in the page's JSON-LD, or ``{}``."""
     fallback: dict[str, Any] = {}
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except ValueError:
-            continue
+    for data in json_ld_documents(tree):
         for item in _ld_items(data):
             kind = item.get("@type")
-            kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
+            kinds = " ".join(map(str, kind)) if isinstance(kind, list) else str(kind or "")
             if _ARTICLE_TYPES.search(kinds) and ("headline" in item or "datePublished" in item):
                 if "webpage" not in kinds.lower():
                     return item
@@ -127,16 +122,52 @@ def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
     return fallback
 
 
-def _ld_items(data: Any) -> list[dict[str, Any]]:
-    if isinstance(data, list):
-        return [i for d in data for i in _ld_items(d)]
-    if not isinstance(data, dict):
-        return []
-    items = [data]
-    if isinstance(data.get("@graph"), list):
-        items += [i for d in data["@graph"] for i in _ld_items(d)]
-    if isinstance(data.get("mainEntity"), dict):
-        items += _ld_items(data["mainEntity"])
+def json_ld_documents(tree: HtmlElement) -> Iterator[Any]:
+    """Each readable JSON-LD script of the page, parsed.
+
+    Scripts wrapped for old XHTML parsers (``//<![CDATA[ ... //]]>``) or followed by a
+    stray ``;`` are read from their first bracket to their last. Unreadable ones, and
+    ones nested too deep for the JSON parser, are skipped: metadata is optional.
+    """
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        text = script.text or ""
+        data = _load_json(text)
+        if data is None:
+            text = text.replace("<![CDATA[", "").replace("]]>", "")
+            starts = [i for i in (text.find("{"), text.find("[")) if i >= 0]
+            end = max(text.rfind("}"), text.rfind("]"))
+            if starts and end > min(starts):
+                data = _load_json(text[min(starts) : end + 1])
+        if data is not None:
+            yield data
+
+
+def _load_json(text: str) -> Any:
+    try:
+        return json.loads(text, strict=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _ld_items(data: Any, limit: int = 1000) -> list[dict[str, Any]]:
+    """The objects of a JSON-LD document, with those in ``@graph`` and ``mainEntity``,
+    in document order; walked without recursion, so nesting depth costs no stack."""
+    items: list[dict[str, Any]] = []
+    stack = [data]
+    while stack and len(items) < limit:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, dict):
+            items.append(value)
+            nested = []
+            if isinstance(value.get("@graph"), list):
+                nested.append(value["@graph"])
+            if isinstance(value.get("mainEntity"), dict):
+                nested.append(value["mainEntity"])
+            stack.extend(reversed(nested))
     return items
 
 
@@ -368,8 +399,20 @@ def _canonical(tree: HtmlElement, ld: dict, metas: dict[str, str], url: str | No
         _text(ld.get("url")) if isinstance(ld.get("url"), str) else None,
     ]
     for href in candidates:
-        if href and href.strip():
-            absolute = urljoin(url, href.strip()) if url else href.strip()
-            if absolute.startswith(("http://", "https://")):
-                return absolute
+        if href and href.strip() and (absolute := _absolute_url(href.strip(), url)):
+            return absolute
     return url
+
+
+def _absolute_url(href: str, base: str | None) -> str | None:
+    """``href`` made absolute against ``base``; ``None`` unless it is a well-formed
+    http(s) URL (``http://[bad/x`` makes the URL parser raise ``ValueError``)."""
+    try:
+        absolute = urljoin(base, href) if base else href
+        parts = urlsplit(absolute)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+        parts.port  # noqa: B018  (raises ValueError for a port that is no number)
+    except ValueError:
+        return None
+    return absolute
