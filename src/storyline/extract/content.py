@@ -6,6 +6,10 @@ recognisable ways, and each check here targets one of them with a general rule:
 * **Nothing or next to nothing found.** Its fast mode skips the fallback algorithms;
   when the result is short, the full mode (with its readability and jusText fallbacks)
   is run, so the expensive path is paid only on the pages that need it.
+* **A fragment, or the wrong block.** Its precision mode sometimes keeps a piece of a
+  long article or a rail instead of the article. A second opinion built on another idea
+  (readability's container score) is read on every page; when the two disagree, more
+  opinions are read and the best-supported one wins (``opinions.py``).
 * **An article split over repeated containers.** Some templates cut the body into
   several blocks of the same class (between ads or pull quotes); trafilatura keeps the
   first. Paragraphs in *other* containers with the same tag and class as the one that
@@ -24,6 +28,18 @@ from dataclasses import dataclass, field
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
+
+from storyline.extract.blocks import Block
+from storyline.extract.opinions import (
+    AGREEMENT,
+    SAME_METHOD_AGREEMENT,
+    Opinion,
+    agreement,
+    container_opinion,
+    most_supported,
+    readability_opinion,
+    shingles,
+)
 
 # A result shorter than this (characters) is "next to nothing": try the full mode.
 MIN_BODY_CHARS = 250
@@ -57,13 +73,16 @@ class Paragraph:
 
 @dataclass
 class Extraction:
-    """The body trafilatura returned (its XML) plus extra page paragraphs to append."""
+    """The article as trafilatura's XML plus extra page paragraphs around it, or as
+    blocks read from HTML when another opinion won (``blocks``)."""
 
     body: etree._Element | None
     text_length: int
     extra_before: list[HtmlElement] = field(default_factory=list)
     extra_after: list[HtmlElement] = field(default_factory=list)
     method: str = "trafilatura-fast"
+    text: str = ""
+    blocks: list[Block] = field(default_factory=list)
 
 
 def normalise(text: str) -> str:
@@ -90,17 +109,47 @@ def extract_main(tree: HtmlElement, url: str | None) -> Extraction:
         full = _run_trafilatura(tree, url, fast=False)
         if full.text_length > result.text_length:
             result = full
+    result = _second_opinion(tree, url, result)
     if result.body is not None and result.text_length:
         _complete_split_body(result, survey_paragraphs(tree))
     return result
 
 
-def _run_trafilatura(tree: HtmlElement, url: str | None, fast: bool) -> Extraction:
+def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> Extraction:
+    """``precise`` unless readability's container and trafilatura's own default mode both
+    disagree with it; then the opinion (of four) that agrees most with the others."""
+    readability = readability_opinion(tree)
+    precise_grams = shingles(precise.text)
+    if agreement(precise_grams, shingles(readability.text)) >= AGREEMENT:
+        return precise
+    default = _run_trafilatura(tree, url, fast=True, precision=False)
+    if agreement(precise_grams, shingles(default.text)) >= SAME_METHOD_AGREEMENT:
+        return precise  # two against two: trafilatura's modes against two readability ones
+    opinions = [
+        Opinion("precise", precise.text, precise.body),
+        Opinion("default", default.text, default.body),
+        readability,
+        container_opinion(tree),
+    ]
+    winner = most_supported(opinions)
+    if winner.name == "precise":
+        return precise
+    if winner.name == "default":
+        default.method += "+vote"
+        return default
+    text = normalise(" ".join(b.text for b in winner.blocks))
+    method = f"{winner.name}+vote"
+    return Extraction(None, len(text), method=method, text=text, blocks=winner.blocks)
+
+
+def _run_trafilatura(
+    tree: HtmlElement, url: str | None, fast: bool, precision: bool = True
+) -> Extraction:
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         fast=fast,
-        favor_precision=True,
+        favor_precision=precision,
         include_comments=False,
         include_tables=True,
         include_links=False,
@@ -108,8 +157,9 @@ def _run_trafilatura(tree: HtmlElement, url: str | None, fast: bool) -> Extracti
     )
     if document is None or document.body is None:
         return Extraction(None, 0, method="none")
-    length = len(normalise(" ".join(document.body.itertext())))
-    return Extraction(document.body, length, method="trafilatura" + ("-fast" if fast else ""))
+    text = normalise(" ".join(document.body.itertext()))
+    method = "trafilatura" + ("-fast" if fast else "") + ("" if precision else "-default")
+    return Extraction(document.body, len(text), method=method, text=text)
 
 
 def _complete_split_body(result: Extraction, paragraphs: list[Paragraph]) -> None:

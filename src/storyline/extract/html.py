@@ -30,6 +30,9 @@ __all__ = ["MAX_PAGE_BYTES", "MIN_ARTICLE_CHARS", "decode_html", "extract_articl
 
 # Less body text than this (characters, headings aside) means the page has no article.
 MIN_ARTICLE_CHARS = 80
+# Loose text between trafilatura's elements shorter than this is a label or a link left
+# behind (a dateline, "Also on ..."), not a run of the article.
+MIN_LOOSE_CHARS = 150
 # What may stand in a page that has nothing in it: declarations and comments.
 _PREAMBLE_ENDS = {"<!--": "-->", "<!doctype": ">", "<?xml": ">"}
 _SPACE = re.compile(r"\s*")
@@ -71,6 +74,7 @@ def extract_article(
     blocks = [_html_block(e) for e in extraction.extra_before]
     blocks += blocks_from_xml(extraction.body) if extraction.body is not None else []
     blocks += [_html_block(e) for e in extraction.extra_after]
+    blocks += extraction.blocks
     blocks = _drop_repeated_headline([b for b in blocks if b.text], meta.title)
     if sum(len(b.text) for b in blocks if b.kind != "heading") < MIN_ARTICLE_CHARS:
         blocks = []  # a login prompt or a cookie notice is not an article
@@ -203,9 +207,22 @@ def blocks_from_xml(body: etree._Element) -> list[Block]:
     for lb in body.iter("lb"):
         lb.tail = " " + (lb.tail or "")
     blocks: list[Block] = []
-    for child in body:
-        _collect(child, blocks)
+    _collect_children(body, blocks)
     return blocks
+
+
+def _collect_children(parent: etree._Element, blocks: list[Block]) -> None:
+    """The blocks of ``parent``'s children, and of text loose between them (trafilatura
+    leaves the text after an element it dropped as that element's neighbour's tail)."""
+    _loose_text(parent.text, blocks)
+    for child in parent:
+        _collect(child, blocks)
+        _loose_text(child.tail, blocks)
+
+
+def _loose_text(text: str | None, blocks: list[Block]) -> None:
+    if text and len(text := normalise(text)) >= MIN_LOOSE_CHARS:
+        blocks.append(Block(text, "paragraph"))
 
 
 def _collect(element: etree._Element, blocks: list[Block]) -> None:
@@ -230,8 +247,7 @@ def _collect(element: etree._Element, blocks: list[Block]) -> None:
     elif tag in _TEXT_KIND:
         blocks.append(_xml_block(element, _TEXT_KIND[tag]))
     elif tag in ("div", "section"):
-        for child in element:
-            _collect(child, blocks)
+        _collect_children(element, blocks)
 
 
 def _xml_block(element: etree._Element, kind: str) -> Block:
