@@ -120,7 +120,8 @@ def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> 
     disagree with it; then the opinion (of four) that agrees most with the others."""
     readability = readability_opinion(tree)
     precise_grams = shingles(precise.text)
-    if agreement(precise_grams, shingles(readability.text)) >= AGREEMENT:
+    fast = precise.method == "trafilatura-fast"  # the full mode may be readability itself
+    if fast and agreement(precise_grams, shingles(readability.text)) >= AGREEMENT:
         return precise
     default = _run_trafilatura(tree, url, fast=True, precision=False)
     if agreement(precise_grams, shingles(default.text)) >= SAME_METHOD_AGREEMENT:

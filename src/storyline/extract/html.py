@@ -24,22 +24,26 @@ from storyline.extract.language import guess_language
 from storyline.extract.metadata import Metadata, extract_metadata
 from storyline.extract.patterns import headline_labels
 from storyline.extract.structure import StructuredBody, structure_blocks
+from storyline.extract.xmlblocks import blocks_from_xml, with_links
 from storyline.model import Article
 
-__all__ = ["MAX_PAGE_BYTES", "MIN_ARTICLE_CHARS", "decode_html", "extract_article", "parse_html"]
+__all__ = [
+    "MAX_PAGE_BYTES",
+    "MIN_ARTICLE_CHARS",
+    "blocks_from_xml",
+    "decode_html",
+    "extract_article",
+    "parse_html",
+]
 
 # Less body text than this (characters, headings aside) means the page has no article.
 MIN_ARTICLE_CHARS = 80
-# Loose text between trafilatura's elements shorter than this is a label or a link left
-# behind (a dateline, "Also on ..."), not a run of the article.
-MIN_LOOSE_CHARS = 150
 # What may stand in a page that has nothing in it: declarations and comments.
 _PREAMBLE_ENDS = {"<!--": "-->", "<!doctype": ">", "<?xml": ">"}
 _SPACE = re.compile(r"\s*")
 _MARKUP = re.compile(r"<(?:!doctype|!--|[a-zA-Z][a-zA-Z0-9-]*[\s/>])", re.IGNORECASE)
 # What trafilatura's repair_faulty_html strips: C0 controls but tab, newline and return.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-_TEXT_KIND = {"p": "paragraph", "head": "heading", "quote": "quote", "code": "paragraph"}
 _HTML_KIND = {
     "h2": "heading",
     "h3": "heading",
@@ -202,77 +206,11 @@ def _parser() -> lxml.html.HTMLParser:
     return parser
 
 
-def blocks_from_xml(body: etree._Element) -> list[Block]:
-    """Turn trafilatura's XML body (p, head, list/item, quote, table/row) into blocks."""
-    for lb in body.iter("lb"):
-        lb.tail = " " + (lb.tail or "")
-    blocks: list[Block] = []
-    _collect_children(body, blocks)
-    return blocks
-
-
-def _collect_children(parent: etree._Element, blocks: list[Block]) -> None:
-    """The blocks of ``parent``'s children, and of text loose between them (trafilatura
-    leaves the text after an element it dropped as that element's neighbour's tail)."""
-    _loose_text(parent.text, blocks)
-    for child in parent:
-        _collect(child, blocks)
-        _loose_text(child.tail, blocks)
-
-
-def _loose_text(text: str | None, blocks: list[Block]) -> None:
-    if text and len(text := normalise(text)) >= MIN_LOOSE_CHARS:
-        blocks.append(Block(text, "paragraph"))
-
-
-def _collect(element: etree._Element, blocks: list[Block]) -> None:
-    tag = element.tag
-    if tag == "list":
-        for item in element.iterchildren("item"):
-            nested = item.findall("list")
-            for sub in nested:
-                item.remove(sub)
-            blocks.append(_xml_block(item, "list_item"))
-            for sub in nested:
-                _collect(sub, blocks)
-    elif tag == "table":
-        for row in element.iter("row"):
-            cells = [normalise(" ".join(c.itertext())) for c in row.iterchildren("cell")]
-            blocks.append(Block(" ".join(c for c in cells if c), "paragraph"))
-    elif tag == "quote" and element.find("p") is not None:
-        for child in element:
-            _collect(child, blocks)
-            if blocks:
-                blocks[-1].kind = "quote"
-    elif tag in _TEXT_KIND:
-        blocks.append(_xml_block(element, _TEXT_KIND[tag]))
-    elif tag in ("div", "section"):
-        _collect_children(element, blocks)
-
-
-def _xml_block(element: etree._Element, kind: str) -> Block:
-    text = normalise("".join(element.itertext()))
-    return _with_links(Block(text, kind), element, "ref", "target")
-
-
 def _html_block(element: HtmlElement) -> Block:
     text = normalise(element.text_content())
-    return _with_links(
+    return with_links(
         Block(text, _HTML_KIND.get(str(element.tag), "paragraph")), element, "a", "href"
     )
-
-
-def _with_links(block: Block, element: etree._Element, tag: str, attr: str) -> Block:
-    """Fill in the block's link density and, when one link covers it, the link target."""
-    if not block.text:
-        return block
-    links = [(normalise("".join(a.itertext())), a.get(attr)) for a in element.iter(tag)]
-    linked = sum(len(t) for t, _ in links)
-    block.link_density = min(1.0, linked / len(block.text))
-    longest = max(links, key=lambda link: len(link[0]), default=("", None))
-    if longest[1] and len(longest[0]) >= 0.8 * len(block.text):
-        block.url = longest[1]
-    return block
 
 
 def _drop_repeated_headline(blocks: list[Block], title: str | None) -> list[Block]:
