@@ -3,8 +3,7 @@
 Read from the parsed tree in one pass over ``<head>`` and a few targeted lookups, in the
 order publishers make them reliable: schema.org JSON-LD (what search engines are fed),
 then Open Graph / article / Dublin Core ``<meta>`` tags, then the visible page (``<h1>``,
-``<time>``, byline elements), then a date in the URL. htmldate is asked for the date only
-when none of these has one, because it is the slowest step by far.
+byline elements). The dates have a module of their own (``pubdates.py``).
 """
 
 from __future__ import annotations
@@ -13,13 +12,15 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
 from storyline.extract.authors import clean_authors
+from storyline.extract.pubdates import iso_date, publication_dates
+
+__all__ = ["Metadata", "extract_metadata", "iso_date", "json_ld_documents"]
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report|story|webpage|liveblog", re.IGNORECASE)
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
@@ -55,44 +56,12 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
             metas.get("twitter:description"),
         ),
         authors=_authors(tree, ld, metas, site_name),
-        published=_first_date(
-            ld.get("datePublished"),
-            metas.get("article:published_time"),
-            *(metas.get(k) for k in _PUBLISHED_KEYS),
-        ),
-        modified=_first_date(
-            ld.get("dateModified"),
-            metas.get("article:modified_time"),
-            metas.get("og:updated_time"),
-            metas.get("last-modified"),
-        ),
         language=_language(tree, ld, metas),
         canonical_url=_canonical(tree, ld, metas, url),
         site_name=site_name,
     )
-    if meta.published is None:
-        meta.published = _visible_date(tree) or _url_date(url) or _htmldate(tree, url)
+    meta.published, meta.modified = publication_dates(tree, ld, metas, url)
     return meta
-
-
-_PUBLISHED_KEYS = (
-    "og:article:published_time",
-    "datepublished",
-    "publishdate",
-    "pubdate",
-    "publish-date",
-    "date",
-    "dc.date",
-    "dc.date.issued",
-    "dcterms.created",
-    "sailthru.date",
-    "parsely-pub-date",
-    "article.published",
-    "published_time",
-    "original-publish-date",
-    "cxenseparse:recs:publishtime",
-    "rnews:datepublished",
-)
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -282,93 +251,6 @@ def _visible_byline(tree: HtmlElement) -> list[str]:
         if 3 <= len(text) <= 120:
             return [text]
     return []
-
-
-def _first_date(*values: Any) -> str | None:
-    for value in values:
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if isinstance(value, str) and (iso := iso_date(value)):
-            return iso
-    return None
-
-
-_DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y/%m/%d",
-    "%Y%m%d",
-    "%d.%m.%Y",
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%d %B %Y",
-    "%a, %d %b %Y %H:%M:%S %Z",
-    "%a, %d %b %Y %H:%M:%S %z",
-)
-
-
-def _plausible(parsed: datetime) -> bool:
-    """Placeholders such as ``0001-01-01`` are not dates anyone published on."""
-    return 1990 <= parsed.year <= datetime.now().year + 1
-
-
-def iso_date(value: str) -> str | None:
-    """A date as an ISO 8601 string, keeping the precision the page gives; ``None`` if unreadable.
-
-    A date without a time stays a date: turning it into midnight would invent precision.
-    """
-    value = value.strip()
-    candidate = value.replace("Z", "+00:00") if value.endswith("Z") else value
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate):
-            parsed = datetime.strptime(candidate, "%Y-%m-%d")
-            return parsed.date().isoformat() if _plausible(parsed) else None
-        parsed = datetime.fromisoformat(candidate)
-        return parsed.isoformat() if _plausible(parsed) else None
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            parsed = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        if not _plausible(parsed):
-            return None
-        return parsed.date().isoformat() if "%H" not in fmt else parsed.isoformat()
-    return None
-
-
-def _visible_date(tree: HtmlElement) -> str | None:
-    """The ``datetime`` of the first ``<time>`` element that has one."""
-    for element in tree.iter("time"):
-        if (value := element.get("datetime")) and (iso := iso_date(value)):
-            return iso
-    return None
-
-
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
-
-
-def _url_date(url: str | None) -> str | None:
-    """``/2019/11/18/slug`` or ``/2019-11-18-slug`` in the URL: a date publishers put there."""
-    match = _URL_DATE.search(url or "")
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    try:
-        return datetime(year, month, day).date().isoformat()
-    except ValueError:
-        return None
-
-
-def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
-    """Ask htmldate (fast settings) for the publication date as a last resort."""
-    from htmldate import find_date
-
-    try:
-        found = find_date(tree, url=url, extensive_search=False, original_date=True)
-    except (ValueError, TypeError):
-        return None
-    return found or None
 
 
 def _language(tree: HtmlElement, ld: dict, metas: dict[str, str]) -> str | None:
