@@ -312,3 +312,28 @@ def test_dates_in_urls(url, expected):
     from storyline.extract.pubdates import url_date
 
     assert url_date(url) == expected
+
+
+def test_htmldate_s_dateparser_step_is_skipped_for_us_and_kept_for_other_callers(monkeypatch):
+    """dateparser (htmldate's last resort) cost 40 ms a page: storyline's calls skip it,
+    other callers of htmldate in the process still get it, with no cached answer shared."""
+    import htmldate.extractors
+    from htmldate import find_date
+
+    from storyline.extract.pubdates import publication_dates
+
+    html = (
+        "<html><head><title>Wiadomości</title></head><body><div class='meta'>"
+        "<span class='date'>9 października 2020 r.</span></div><div class='content'><p>"
+        + "Tekst artykułu jest tutaj. " * 30
+        + "</p></div></body></html>"
+    )
+    calls: list[int] = []
+    real = htmldate.extractors.get_external_parser
+    monkeypatch.setattr(
+        htmldate.extractors, "get_external_parser", lambda: calls.append(1) or real()
+    )
+    assert publication_dates(parse_html(html), {}, {}, None) == (None, None)
+    assert calls == []
+    assert find_date(html, extensive_search=True, original_date=True) == "2020-10-09"
+    assert calls
