@@ -178,7 +178,9 @@ def test_broken_json_ld_and_placeholder_dates_are_ignored():
         (["https://www.example.com/author/tom-rogan"], None, ["Tom Rogan"]),
         (["https://www.facebook.com/somepage"], None, []),
         (["Staff Writer"], None, []),
-        (["Associated Press"], "Associated Press", ["Associated Press"]),
+        (["Associated Press"], "Associated Press", []),  # the publisher, not a byline
+        (["Associated Press"], "The Local", ["Associated Press"]),
+        (["World News", "Google profile"], None, []),  # sections and profile links
     ],
 )
 def test_bylines_become_clean_names(raw, site, expected):
@@ -337,3 +339,30 @@ def test_htmldate_s_dateparser_step_is_skipped_for_us_and_kept_for_other_callers
     assert calls == []
     assert find_date(html, extensive_search=True, original_date=True) == "2020-10-09"
     assert calls
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "url", "expected"),
+    [
+        ("Harbour reopens | Coast Times", "Coast Times", None, "Harbour reopens"),
+        (
+            "Nokia N96 Update - v30 | SymbianV3.Com",
+            None,
+            "http://www.symbianv3.com/x",
+            "Nokia N96 Update - v30",
+        ),
+        ("Harbour reopens - hypebot", None, "https://www.hypebot.com/a/1", "Harbour reopens"),
+        (
+            "Seth's Blog | The false choice of mediocrity",
+            None,
+            "https://sethgodin.typepad.com/seths_blog/2012/07/the-false-choice-of-mediocrity.html",
+            "The false choice of mediocrity",
+        ),
+        ("Syria - rebels push on Aleppo", None, "https://example.com/syria-rebels-aleppo", None),
+        ("Rebels push on | Aleppo", None, None, None),
+    ],
+)
+def test_titles_lose_the_site_s_name(title, site, url, expected):
+    from storyline.extract.headline import strip_site
+
+    assert strip_site(title, site, url) == (expected or title)

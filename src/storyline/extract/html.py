@@ -20,6 +20,7 @@ from storyline.extract.blocks import Block
 from storyline.extract.content import extract_main, normalise
 from storyline.extract.decode import MAX_PAGE_BYTES, decode_html
 from storyline.extract.dom import read_page_structure
+from storyline.extract.headline import structural_standfirst
 from storyline.extract.language import guess_language
 from storyline.extract.metadata import Metadata, extract_metadata
 from storyline.extract.patterns import headline_labels
@@ -79,12 +80,19 @@ def extract_article(
     blocks += blocks_from_xml(extraction.body) if extraction.body is not None else []
     blocks += [_html_block(e) for e in extraction.extra_after]
     blocks += extraction.blocks
-    blocks = _drop_repeated_headline([b for b in blocks if b.text], meta.title)
-    if sum(len(b.text) for b in blocks if b.kind != "heading") < MIN_ARTICLE_CHARS:
+    blocks = _drop_leading([b for b in blocks if b.text], meta.title)
+    deck = structural_standfirst(tree, meta.title)
+    if deck and _text_length(without := _drop_leading(blocks, deck)) >= len(deck):
+        blocks = without  # the deck is the standfirst, not the body
+    elif deck and any(_loose(b.text) == _loose(deck) for b in blocks[:3]):
+        deck = None  # a short post written in the summary's element: it is the body
+    if _text_length(blocks) < MIN_ARTICLE_CHARS:
         blocks = []  # a login prompt or a cookie notice is not an article
     blocks, teasers = read_page_structure(blocks, tree, meta.title)  # news structure (dom.py)
     body = structure_blocks(blocks, teasers)
-    if meta.standfirst and _is_lede(meta.standfirst, blocks):
+    if deck:
+        meta.standfirst = deck  # as the page shows it, not as it describes itself to search
+    elif meta.standfirst and _is_lede(meta.standfirst, blocks):
         meta.standfirst = None  # a description that only repeats the first paragraph
     if meta.language is None and body.sections:
         meta.language = guess_language(" ".join(s.text for s in body.sections))
@@ -213,11 +221,16 @@ def _html_block(element: HtmlElement) -> Block:
     )
 
 
-def _drop_repeated_headline(blocks: list[Block], title: str | None) -> list[Block]:
-    """Drop the headline when the body repeats it in its first blocks (it is metadata)."""
-    if not title or not blocks:
+def _text_length(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks if b.kind != "heading")
+
+
+def _drop_leading(blocks: list[Block], text: str | None) -> list[Block]:
+    """Drop the headline (or the standfirst) when the body repeats it in its first blocks:
+    it is metadata, not the article's text."""
+    if not text or not blocks:
         return blocks
-    key = _loose(title)
+    key = _loose(text)
     for i, block in enumerate(blocks[:3]):
         if _loose(block.text) == key:
             return blocks[:i] + blocks[i + 1 :]

@@ -18,12 +18,12 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from storyline.extract.authors import clean_authors
+from storyline.extract.headline import headline
 from storyline.extract.pubdates import iso_date, publication_dates
 
 __all__ = ["Metadata", "extract_metadata", "iso_date", "json_ld_documents"]
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report|story|webpage|liveblog", re.IGNORECASE)
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
 
 
 @dataclass
@@ -48,7 +48,7 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
         _text(ld.get("publisher")), metas.get("og:site_name"), metas.get("application-name")
     )
     meta = Metadata(
-        title=_title(tree, ld, metas, site_name),
+        title=_title(tree, ld, metas, site_name, url),
         standfirst=_first(
             _text(ld.get("description")),
             metas.get("og:description"),
@@ -155,14 +155,10 @@ def _first(*values: str | None) -> str | None:
     return next((v for v in values if v), None)
 
 
-def _title(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None) -> str | None:
-    """The headline: a page heading that agrees with the declared title, else the declared one.
-
-    The visible ``<h1>`` is the headline "as published" (with its own punctuation), but many
-    templates also use ``<h1>`` for the site's name, so a heading wins when it matches what
-    the page declares in JSON-LD, Open Graph or ``<title>``, or when it is the page's only
-    ``<h1>`` and not the site's name (sites often declare a separate headline for search).
-    """
+def _title(
+    tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None, url: str | None
+) -> str | None:
+    """The headline (``headline.py``) from the declared title, or the page's ``<title>``."""
     declared = _first(
         _text(ld.get("headline")),
         metas.get("og:title"),
@@ -172,50 +168,7 @@ def _title(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None)
     if not declared:
         page_title = tree.findtext(".//title")
         declared = " ".join(page_title.split()) if page_title else None
-    if not declared:
-        return None
-    declared = _strip_site(declared, site)
-    scored = [(_overlap(h, declared), h) for h in _headings(tree)]
-    best = max(scored, default=(0.0, declared))
-    if best[0] >= 0.5:
-        return best[1]
-    h1s = [h for h in _headings(tree, tags=("h1",)) if not site or _overlap(h, site) < 0.5]
-    return h1s[0] if len(h1s) == 1 else declared
-
-
-def _headings(tree: HtmlElement, limit: int = 8, tags: tuple[str, ...] = ("h1", "h2")) -> list[str]:
-    found = []
-    for element in tree.iter(*tags):
-        text = " ".join(element.text_content().split())
-        if 10 <= len(text) <= 300:
-            found.append(text)
-        if len(found) >= limit:
-            break
-    return found
-
-
-def _overlap(a: str, b: str) -> float:
-    """Shared words over all words (Jaccard): 1.0 for the same headline, whatever the quotes."""
-    words_a, words_b = set(_loose(a).split()), set(_loose(b).split())
-    if not words_a or not words_b:
-        return 0.0
-    return len(words_a & words_b) / len(words_a | words_b)
-
-
-def _strip_site(title: str, site: str | None) -> str:
-    """``Headline | Site Name`` → ``Headline``, when the site's name is known."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    if site:
-        kept = [p for p in parts if _loose(p) not in _loose(site) and _loose(site) not in _loose(p)]
-        if kept and len(kept) < len(parts):
-            return " - ".join(kept) if len(kept) > 1 else kept[0]
-    return title
-
-
-def _loose(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().casefold()
+    return headline(tree, declared, site, url)
 
 
 def _authors(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None) -> list[str]:
