@@ -35,6 +35,7 @@ from storyline.extract.opinions import (
     SAME_METHOD_AGREEMENT,
     Opinion,
     agreement,
+    apart,
     container_opinion,
     most_supported,
     readability_opinion,
@@ -124,15 +125,20 @@ def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> 
     if fast and agreement(precise_grams, shingles(readability.text)) >= AGREEMENT:
         return precise
     default = _run_trafilatura(tree, url, fast=True, precision=False)
+    container = container_opinion(tree)
     if agreement(precise_grams, shingles(default.text)) >= SAME_METHOD_AGREEMENT:
-        return precise  # two against two: trafilatura's modes against two readability ones
-    opinions = [
-        Opinion("precise", precise.text, precise.body),
-        Opinion("default", default.text, default.body),
-        readability,
-        container_opinion(tree),
-    ]
-    winner = most_supported(opinions)
+        # two against two: trafilatura's modes against the two readability-style ones
+        if not apart(precise.text, readability, container):
+            return precise
+        winner: Opinion = readability
+    else:
+        opinions = [
+            Opinion("precise", precise.text, precise.body),
+            Opinion("default", default.text, default.body),
+            readability,
+            container,
+        ]
+        winner = most_supported(opinions)
     if winner.name == "precise":
         return precise
     if winner.name == "default":

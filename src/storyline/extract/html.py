@@ -43,6 +43,7 @@ MIN_ARTICLE_CHARS = 80
 _PREAMBLE_ENDS = {"<!--": "-->", "<!doctype": ">", "<?xml": ">"}
 _SPACE = re.compile(r"\s*")
 _MARKUP = re.compile(r"<(?:!doctype|!--|[a-zA-Z][a-zA-Z0-9-]*[\s/>])", re.IGNORECASE)
+_EMPTY_INLINE_TAGS = ("span", "b", "strong", "em", "i", "q", "u", "font", "a")
 # What trafilatura's repair_faulty_html strips: C0 controls but tab, newline and return.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _HTML_KIND = {
@@ -137,7 +138,25 @@ def parse_html(text: str) -> HtmlElement:
             tree = lxml.html.document_fromstring(text)
         except (etree.ParserError, ValueError) as exc:
             raise InputError(f"input could not be parsed as HTML: {exc}") from exc
+    _unwrap_empty_inline(tree)
     return tree
+
+
+def _unwrap_empty_inline(tree: HtmlElement) -> None:
+    """Remove empty inline elements that text follows, keeping the text.
+
+    An empty ``<span>`` before a paragraph's text (WordPress's ``<span id="more-123">``,
+    anchors, drop-cap placeholders) carries nothing, but trafilatura's precision mode
+    deletes empty elements *with* the text after them: the paragraph, or the rest of the
+    article, was lost.
+    """
+    empty = [
+        e
+        for e in tree.iter(*_EMPTY_INLINE_TAGS)
+        if len(e) == 0 and not (e.text or "").strip() and (e.tail or "").strip()
+    ]
+    for element in empty:
+        element.drop_tag()
 
 
 def _load_html(text: str) -> HtmlElement | None:

@@ -36,6 +36,10 @@ AGREEMENT = 0.8
 # trafilatura's precise and default modes this similar: its result stands against the two
 # readability-style opinions (which share one idea, so together they are not a majority).
 SAME_METHOD_AGREEMENT = 0.9
+# ... unless both readability-style opinions hold another block, sharing at most this
+# much with trafilatura's and this many times longer (``apart``).
+DISJOINT = 0.1
+LONGER = 2
 _TOKEN = re.compile(r"\w+")
 _SHINGLE = 4
 
@@ -94,6 +98,18 @@ def most_supported(opinions: list[Opinion]) -> Opinion:
     ]
     best = max(range(len(opinions)), key=lambda i: (support[i], -i))
     return opinions[best]
+
+
+def apart(precise: str, readability: Opinion, container: Opinion) -> bool:
+    """Two readability-style opinions that agree with each other on a block of prose that
+    shares nothing with trafilatura's and is several times longer: trafilatura, in both
+    its modes, kept something else (a caption, a teaser) and the article is that block."""
+    grams = shingles(readability.text)
+    return (
+        agreement(grams, shingles(container.text)) >= AGREEMENT
+        and agreement(grams, shingles(precise)) <= DISJOINT
+        and len(readability.text) >= LONGER * len(precise)
+    )
 
 
 def _joined(blocks: list[Block]) -> str:
