@@ -157,6 +157,13 @@ def _unwrap_empty_inline(tree: HtmlElement) -> None:
     ]
     for element in empty:
         element.drop_tag()
+    for element in [
+        e
+        for e in tree.iter("div", "p", "section", "article")
+        if len(e) == 0 and not (e.text or "").strip() and (e.tail or "").strip()
+    ]:
+        element.attrib.clear()
+        element.tag = "br"
 
 
 def _load_html(text: str) -> HtmlElement | None:

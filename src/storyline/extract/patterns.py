@@ -195,6 +195,15 @@ RAIL_HEADING = re.compile(
     _I,
 )
 
+# A card's summary ends in a link to the article it teases: "... Read more »",
+# "... Continue reading →", sometimes followed by the card's date.
+READ_MORE_TAIL = re.compile(
+    r"(?:read more|continue reading|read the rest|read full (?:story|article)|læs mere|"
+    r"läs mer|les mer|weiterlesen|lire la suite|leer más)\s*(?:\.{3}|…|»|›|→|>)?"
+    r"\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})?\s*$",
+    _I,
+)
+
 AMBIGUOUS_RAIL_HEADING = re.compile(
     r"^\s*(?:more|latest|top|up next|read next|flere|mere|seneste)\b", _I
 )
