@@ -40,6 +40,7 @@ _TAG_SCORES = {"div": 5, "pre": 3, "td": 3, "blockquote": 3, "form": -3, "ol": -
 _TAG_SCORES |= {"li": -3, "dl": -3, "dd": -3, "dt": -3, "address": -3, "th": -5}
 MIN_PARAGRAPH_CHARS = 25
 SIBLING_SHARE = 0.2
+LEADERS = 8  # containers whose link share is computed: the best raw scores
 MIN_SIBLING_SCORE = 10
 _SENTENCE = re.compile(r"\.( |$)")
 
@@ -64,20 +65,25 @@ def main_container(tree: HtmlElement) -> list[HtmlElement]:
                 scores[node] += score * share
     if not scores:
         return []
-    final = {node: score * (1 - link_share(node)) for node, score in scores.items()}
+    # Link shares cost a walk of each subtree: only the best raw scores can win.
+    leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:LEADERS]
+    final = {node: scores[node] * (1 - link_share(node)) for node in leaders}
     top = max(final, key=final.__getitem__)
-    return _with_siblings(top, final)
+    return _with_siblings(top, scores, final[top])
 
 
-def _with_siblings(top: HtmlElement, final: dict[HtmlElement, float]) -> list[HtmlElement]:
+def _with_siblings(
+    top: HtmlElement, scores: dict[HtmlElement, float], top_score: float
+) -> list[HtmlElement]:
     """``top`` and the siblings that belong with it (readability's sibling rule)."""
     parent = top.getparent()
     if parent is None:
         return [top]
-    threshold = max(MIN_SIBLING_SCORE, final[top] * SIBLING_SHARE)
+    threshold = max(MIN_SIBLING_SCORE, top_score * SIBLING_SHARE)
     chosen = []
     for sibling in parent:
-        if sibling is top or final.get(sibling, float("-inf")) >= threshold:
+        raw = scores.get(sibling, float("-inf"))
+        if sibling is top or (raw >= threshold and raw * (1 - link_share(sibling)) >= threshold):
             chosen.append(sibling)
         elif sibling.tag == "p" and _reads_as_prose(sibling):
             chosen.append(sibling)

@@ -44,6 +44,10 @@ from storyline.extract.opinions import (
 
 # A result shorter than this (characters) is "next to nothing": try the full mode.
 MIN_BODY_CHARS = 250
+# A result holding this share of the page's good paragraphs (when they add up to at least
+# MIN_PROSE_CHARS) needs no second opinion.
+PROSE_COVERAGE = 0.8
+MIN_PROSE_CHARS = 500
 # Paragraphs shorter than this are too common (labels, captions) to identify a container.
 _MIN_PARA_CHARS = 40
 # A paragraph whose text is mostly link text is navigation, not body.
@@ -110,22 +114,39 @@ def extract_main(tree: HtmlElement, url: str | None) -> Extraction:
         full = _run_trafilatura(tree, url, fast=False)
         if full.text_length > result.text_length:
             result = full
-    result = _second_opinion(tree, url, result)
+    paragraphs = survey_paragraphs(tree)
+    if not _covers_the_prose(result, paragraphs):
+        result = _second_opinion(tree, url, result)
     if result.body is not None and result.text_length:
-        _complete_split_body(result, survey_paragraphs(tree))
+        _complete_split_body(result, paragraphs)
     return result
+
+
+def _covers_the_prose(result: Extraction, paragraphs: list[Paragraph]) -> bool:
+    """True when trafilatura's fast result holds nearly all of the page's prose (its good
+    ``<p>``s, of which there are enough to judge): then it is neither a fragment nor the
+    wrong block, and no second opinion is needed."""
+    good = [p for p in paragraphs if p.good]
+    total = sum(len(p.text) for p in good)
+    if result.body is None or result.method != "trafilatura-fast" or total < MIN_PROSE_CHARS:
+        return False
+    extracted = {normalise("".join(el.itertext())) for el in result.body.iter("p")}
+    covered = sum(len(p.text) for p in good if p.text in extracted)
+    return covered >= PROSE_COVERAGE * total
 
 
 def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> Extraction:
     """``precise`` unless readability's container and trafilatura's own default mode both
     disagree with it; then the opinion (of four) that agrees most with the others."""
-    readability = readability_opinion(tree)
     precise_grams = shingles(precise.text)
     fast = precise.method == "trafilatura-fast"  # the full mode may be readability itself
+    container = container_opinion(tree)
+    if fast and agreement(precise_grams, shingles(container.text)) >= AGREEMENT:
+        return precise
+    readability = readability_opinion(tree)
     if fast and agreement(precise_grams, shingles(readability.text)) >= AGREEMENT:
         return precise
     default = _run_trafilatura(tree, url, fast=True, precision=False)
-    container = container_opinion(tree)
     if agreement(precise_grams, shingles(default.text)) >= SAME_METHOD_AGREEMENT:
         # two against two: trafilatura's modes against the two readability-style ones
         if not apart(precise.text, readability, container):
