@@ -199,8 +199,8 @@ RAIL_HEADING = re.compile(
 # "... Continue reading →", sometimes followed by the card's date.
 READ_MORE_TAIL = re.compile(
     r"(?:read more|continue reading|read the rest|read full (?:story|article)|læs mere|"
-    r"läs mer|les mer|weiterlesen|lire la suite|leer más)\s*(?:\.{3}|…|»|›|→|>)?"
-    r"\s*(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})?\s*$",
+    r"läs mer|les mer|weiterlesen|lire la suite|leer más)\s*+(?:\.{3}|…|»|›|→|>)?"
+    r"\s*+(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})?\s*+$",
     _I,
 )
 
