@@ -227,7 +227,11 @@ class _Work:
             yield items
             return
         while not stop.is_set():
-            batch = claim(self.store, self.now, self.worker, self.lease, self.size)  # due by now
+            # due by the moment of the claim (or the pass's time, when a caller sets it
+            # ahead): pages another follower found in its feeds a moment ago are shared
+            # out in this pass too
+            due_by = max(self.now, datetime.now(UTC))
+            batch = claim(self.store, due_by, self.worker, self.lease, self.size)
             if not batch:
                 return
             self.claimed += len(batch)
