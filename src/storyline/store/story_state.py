@@ -115,7 +115,9 @@ def append(conn: Connection, live: LiveThreader, new: Sequence[Event]) -> None:
                 "page_id": event.page_id,
                 "version_id": event.version_id,
                 "thread_time": item.time,
-                "features_json": json.dumps({"f": item.features, "s": item.signature}),
+                "features_json": json.dumps(
+                    {"f": item.features, "s": item.signature, "a": item.anchors}
+                ),
             }
         )
         live.threader.add_prepared(item)
@@ -143,5 +145,6 @@ def _apply_log(conn: Connection, live: LiveThreader) -> None:
     for row in conn.execute(query):
         data = json.loads(row.features_json)
         sig = data["s"] if isinstance(data["s"], str) else tuple(data["s"])
-        add(Prepared(str(row.page_id), row.thread_time, data["f"], sig))
+        anchors = data.get("a", {})  # logged before anchors: none
+        add(Prepared(str(row.page_id), row.thread_time, data["f"], sig, anchors))
         live.seq = row.seq
