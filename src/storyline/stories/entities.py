@@ -143,7 +143,16 @@ def load_pipeline(model: str = DEFAULT_MODEL, exclude: Sequence[str] = UNNEEDED)
     """Load an installed spaCy pipeline without ``exclude`` (by default the components
     the rules do not read) and add the party EntityRuler before its NER."""
     import spacy
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
+    from threadpoolctl import threadpool_limits
 
+    # The bundled blis picks its generic kernel on some CPUs (AMD EPYC here); numpy's
+    # OpenBLAS, one thread (entity workers are already one per core), computes the same
+    # entities with less CPU (benchmarks: ## Stories). The ops are set for the load only:
+    # the pipeline's layers keep the ops they were built with.
+    threadpool_limits(1, user_api="blas")
+    before = get_current_ops()
+    set_current_ops(NumpyOps(use_blis=False))
     try:
         nlp = spacy.load(model, exclude=list(exclude))
     except OSError as exc:
@@ -151,6 +160,8 @@ def load_pipeline(model: str = DEFAULT_MODEL, exclude: Sequence[str] = UNNEEDED)
             f"spaCy pipeline {model!r} is not installed; install it with "
             f"`pip install {model.replace('_', '-')}` or set entities_model to an installed one"
         ) from exc
+    finally:
+        set_current_ops(before)
     if _tags_proper_nouns(nlp) and "attribute_ruler" in nlp.pipe_names:
         nlp.remove_pipe("attribute_ruler")  # a quarter of the time; rules read the tags
     if "ner" in nlp.pipe_names and "entity_ruler" not in nlp.pipe_names:
