@@ -60,6 +60,7 @@ class ThreadReport:
     stories_written: int = 0
     merges: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process and its entity workers (loading included)
 
 
 @dataclass
@@ -103,6 +104,7 @@ def prepare_fresh(
     recognizer: EntityRecognizer | None,
     settings: Settings,
     workers: int,
+    worker_cpu: dict[int, float] | None = None,
 ) -> list[FreshPage]:
     """Entities, thread time and prepared threading input of each pending page (the slow
     text work, done before the write transaction opens): with ``recognizer`` in this
@@ -112,7 +114,9 @@ def prepare_fresh(
     if recognizer is not None:
         ready = prepare_pages(pages, recognizer, options, lead)
     else:
-        ready = prepare_in_processes(pages, options, settings.entities_model, workers, lead)
+        ready = prepare_in_processes(
+            pages, options, settings.entities_model, workers, lead, worker_cpu
+        )
     return [
         FreshPage(
             row,
