@@ -125,6 +125,8 @@ class SpacyRecognizer:
                 continue
             if kind != "person" and _is_quoted_person(span):
                 kind = "person"
+            elif kind == "person" and _is_named_place(span):
+                kind = "place"
             found.append(Mention(span.text, kind))
         return found
 
@@ -385,6 +387,23 @@ def _is_quoted_person(span: Span) -> bool:
         and any(t.lower_ in ROLE_NOUNS for t in before)
     )
     return after_role or _speaks(span)
+
+
+_PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
+
+
+def _is_named_place(span: Span) -> bool:
+    """A one-word "person" that is a place by its company: "in Nordhavn", or joined by
+    "and"/"or" to a place ("Sydhavnen and Nordhavn"), a district no gazetteer knows."""
+    if len(span) != 1 or span.start == 0:
+        return False
+    doc, before = span.doc, span.doc[span.start - 1]
+    if before.lower_ in ("in", "near"):
+        return True
+    if before.lower_ not in ("and", "or") or span.start < 2:
+        return False
+    previous = doc[span.start - 2]
+    return previous.ent_type_ in _PLACE_LABELS
 
 
 def _speaks(span: Span) -> bool:
