@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
+from sqlalchemy import Connection, MetaData, bindparam, delete, func, insert, select, update
 
 from storyline.config import Settings
 from storyline.model import Article, Entity, TimelineEntry
@@ -196,8 +196,9 @@ def _log_unlogged(conn: Connection, live: LiveThreader, options: ThreadingOption
 
 def _record_items(conn: Connection, fresh: Sequence[FreshPage]) -> tuple[int, int]:
     """Store version, entities and thread time of new or changed pages: (added, updated)."""
-    added = updated = 0
     seq = conn.execute(select(func.coalesce(func.max(items.c.seq), 0))).scalar_one()
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     for page in fresh:
         values = {
             "version_id": page.row.version_id,
@@ -205,13 +206,17 @@ def _record_items(conn: Connection, fresh: Sequence[FreshPage]) -> tuple[int, in
             "entities_json": page.entities_json,
         }
         if page.row.known is not None:
-            conn.execute(update(items).where(items.c.page_id == page.row.page_id).values(**values))
-            updated += 1
+            changed.append({"key": page.row.page_id, **values})
         else:
             seq += 1
-            conn.execute(insert(items).values(page_id=page.row.page_id, seq=seq, **values))
-            added += 1
-    return added, updated
+            new.append({"page_id": page.row.page_id, "seq": seq, **values})
+    if new:
+        conn.execute(insert(items), new)  # one statement, many rows
+    if changed:
+        columns = {c: bindparam(c) for c in ("version_id", "thread_time", "entities_json")}
+        query = update(items).where(items.c.page_id == bindparam("key")).values(**columns)
+        conn.execute(query, changed)
+    return len(new), len(changed)
 
 
 def _write_touched(
@@ -226,12 +231,14 @@ def _write_touched(
     threader = live.threader
     for keep, gone in merges:
         conn.execute(update(items).where(items.c.story_id == gone).values(story_id=keep))
-    for page in fresh:
-        if page.event is not None:
-            story_id = threader.story_of(page.event.item.key)
-            conn.execute(
-                update(items).where(items.c.page_id == page.row.page_id).values(story_id=story_id)
-            )
+    placed = [
+        {"key": page.row.page_id, "story": threader.story_of(page.event.item.key)}
+        for page in fresh
+        if page.event is not None
+    ]
+    if placed:
+        query = update(items).where(items.c.page_id == bindparam("key"))
+        conn.execute(query.values(story_id=bindparam("story")), placed)
     page_ids = [page.row.page_id for page in fresh]
     touched: set[int] = set()
     for start in range(0, len(page_ids), 500):
@@ -260,10 +267,13 @@ def _write_all(store: Store, conn: Connection, live: LiveThreader) -> int:
 def _write_summaries(
     store: Store, conn: Connection, live: LiveThreader, groups: dict[int, list[_Item]]
 ) -> int:
-    for sid, members in groups.items():
-        values = _summarise(store, conn, live, members)
-        conn.execute(delete(stories_table).where(stories_table.c.id == sid))
-        conn.execute(insert(stories_table).values(id=sid, **values))
+    rows = [{"id": sid, **_summarise(store, conn, live, group)} for sid, group in groups.items()]
+    ids = list(groups)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        conn.execute(delete(stories_table).where(stories_table.c.id.in_(chunk)))
+    if rows:
+        conn.execute(insert(stories_table), rows)
     return len(groups)
 
 

@@ -23,6 +23,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from storyline.model import Entity
 from storyline.stories.gazetteer import PARTY_NAMES, PARTY_SUFFIXES, lookup
@@ -113,7 +114,9 @@ def _keys(item: Candidate) -> list[str]:
     return keys
 
 
+@lru_cache(maxsize=65536)
 def _party_spelling(name: str) -> str | None:
+    """The party name ``name`` is a near-miss of, if any (memoised: difflib is slow)."""
     match = difflib.get_close_matches(name, PARTY_NAMES, n=1, cutoff=0.85)
     return match[0] if match else None
 
