@@ -183,6 +183,8 @@ def _entity(items: list[Candidate]) -> Entity | None:
         for alias in item.aliases:
             first_seen.setdefault(alias, item.order)
     name = canonical or max(counts, key=lambda n: (len(n.split()), counts[n], -first_seen[n]))
+    if kind == "person" and len(name.split()) == 1:
+        return None
     aliases = sorted((n for n in first_seen if n != name), key=lambda n: first_seen[n])
     return Entity(name=name, kind=kind, aliases=aliases, mentions=sum(counts.values()))
 

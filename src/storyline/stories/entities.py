@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from storyline.errors import ConfigError
 from storyline.model import Article, Entity
-from storyline.stories.canonical import Candidate, resolve
+from storyline.stories.canonical import Candidate, clean, resolve
 from storyline.stories.gazetteer import PARTY_NAMES, lookup
 
 if TYPE_CHECKING:
@@ -274,11 +274,32 @@ def _count_in(entities: list[Entity], rest: list[str]) -> list[Entity]:
 def _document_entities(texts: list[str], per_text: list[list[Mention]]) -> list[Entity]:
     acronyms = find_acronyms("\n".join(texts))
     candidates = []
-    for text, mentions in zip(texts, per_text, strict=True):
+    for index, (text, mentions) in enumerate(zip(texts, per_text, strict=True)):
+        if index == 0 and _title_cased(text):  # the headline
+            mentions = _confirmed(mentions, texts[:index] + texts[index + 1 :])
         for mention in mentions + _unrecognised_acronyms(text, mentions, acronyms):
             aliases = (acronyms[mention.text],) if mention.text in acronyms else ()
             candidates.append(Candidate(mention.text, mention.kind, 1, aliases, len(candidates)))
     return resolve(candidates)
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _title_cased(text: str) -> bool:
+    """A headline in title case or capitals ("Chelsea Activate Release Clause To Sign
+    ..."), where a model takes any run of capitalised words for a name."""
+    words = [w for w in _WORD.findall(text) if len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def _confirmed(mentions: list[Mention], others: list[str]) -> list[Mention]:
+    """The mentions of a title-cased text that the article's other texts also write
+    (capitalised the same way): "Kurt Volker" stays, "Release Clause" goes."""
+    if not others:
+        return mentions
+    rest = "\n".join(others)
+    return [m for m in mentions if clean(m.text) and clean(m.text) in rest]
 
 
 def merge_entities(entity_lists: Iterable[list[Entity]]) -> list[Entity]:
