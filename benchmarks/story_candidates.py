@@ -33,6 +33,7 @@ from storyline.stories.threading import (
     prepare,
     thread_item,
 )
+from storyline.stories.window_seeds import thread_in_two_passes
 from storyline.stories.windows import thread_in_windows
 
 PREVIOUS = ThreadingOptions(
@@ -92,10 +93,14 @@ def thread(loaded: Loaded, options: ThreadingOptions, preparer: Preparer = prepa
     return [threader.story_of(item.key) for item in loaded.items]
 
 
-def thread_windowed(loaded: Loaded, options: ThreadingOptions, windows: int) -> list[int]:
+def thread_windowed(
+    loaded: Loaded, options: ThreadingOptions, windows: int, passes: int = 2
+) -> list[int]:
     """Story of each item when the stream is cut into ``windows`` windows of equal time
-    (``stories.windows``: each threaded alone, then joined). A set without times (every
-    item at one moment, ECB+) is given one a minute in input order, as it is threaded."""
+    (``stories.windows``: each threaded alone, then joined; with ``passes=2`` each
+    window threaded again from the stories before it, ``stories.window_seeds``). A set
+    without times (every item at one moment, ECB+) is given one a minute in input order,
+    as it is threaded."""
     items = [prepare(item, options) for item in loaded.items]
     if len({item.time for item in items}) == 1:
         items = [replace(item, time=60.0 * n) for n, item in enumerate(items)]
@@ -103,9 +108,8 @@ def thread_windowed(loaded: Loaded, options: ThreadingOptions, windows: int) -> 
     span = max(end - start, 1.0) * (1 + 1e-9) / windows
     shifted = [replace(item, time=item.time - start) for item in items]
     ordered = sorted(shifted, key=lambda item: item.time)  # stable: input order on ties
-    story_of = {
-        key: n for n, keys in enumerate(thread_in_windows(ordered, options, span)) for key in keys
-    }
+    threads = thread_in_two_passes if passes == 2 else thread_in_windows
+    story_of = {key: n for n, keys in enumerate(threads(ordered, options, span)) for key in keys}
     return [story_of[item.key] for item in items]
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -140,6 +140,7 @@ class StoryThreader:
         self._next_id = 1
         self._logs: list[float] = []
         self.merges: list[tuple[int, int]] = []
+        self._seeded: dict[int, int] = {}  # story id -> the seed story it started as
 
     def add(self, item: ThreadItem) -> int:
         """Thread ``item`` using only what came before it; returns its story's id."""
@@ -256,10 +257,29 @@ class StoryThreader:
             result.setdefault(self._find(story), []).append(key)
         return result
 
+    def seed(self, seed: Mapping[str, Any]) -> None:
+        """Start from stories threaded elsewhere (a backfill's earlier windows,
+        ``stories.windows``): the document frequencies they counted, and each story's
+        centroid, size, last time and names. Call before adding any item."""
+        for feature, count in seed["df"].items():
+            self._df[feature] += count
+        self._seen += int(seed["seen"])
+        for given in seed["stories"]:
+            story_id = self._new_story(float(given["last"]))
+            story = self._stories[story_id]
+            for feature, weight in given["centroid"].items():
+                self._columns[feature][story_id] = weight
+            story.features = set(given["centroid"])
+            story.norm2 = sum(w * w for w in given["centroid"].values()) or 1e-12
+            story.size = int(given["size"])
+            story.anchors = set(given["anchors"])
+            self._reweigh(story)
+            self._seeded[story_id] = int(given["id"])
+
     def pieces(self) -> list[dict[str, Any]]:
         """Every story as JSON-ready data for a border merge (``stories.windows``): its
-        item keys, centroid (summed unit vectors), first and last time, names; stories
-        in order of their first item."""
+        item keys, centroid (summed unit vectors), last time, names, and the seed story
+        it grew from (``seed``), if any; stories in order of their first item."""
         found = []
         for story_id, keys in self.stories().items():
             story = self._stories[story_id]
@@ -270,6 +290,7 @@ class StoryThreader:
                     "centroid": {f: w for f, w in centroid.items() if w},
                     "last": story.last_time,
                     "anchors": sorted(story.anchors),
+                    "seed": self._seeded.get(story_id),
                 }
             )
         return found

@@ -101,11 +101,17 @@ def split_windows(
     return windows
 
 
-def thread_window(window: Window, options: ThreadingOptions) -> dict[str, Any]:
+def thread_window(
+    window: Window, options: ThreadingOptions, seed: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Thread one window (its context, then its items, in threading order) with a fresh
-    threader; its stories as pieces (see the module docstring), in order of their first
-    item, each with the context keys it holds (``"context"``)."""
+    threader, or one started from ``seed`` (the stories before it, ``window_seeds``);
+    its stories as pieces (see the module docstring), in order of their first item, each
+    with the context keys it holds (``"context"``); and the document frequencies of its
+    own items (``"df"``, ``"seen"``), which the seeds of later windows add up."""
     threader = StoryThreader(options)
+    if seed is not None:
+        threader.seed(seed)
     for data in [*window.context, *window.items]:
         threader.add_prepared(prepared_from_dict(data))
     context = {str(data["key"]) for data in window.context}
@@ -116,18 +122,23 @@ def thread_window(window: Window, options: ThreadingOptions) -> dict[str, Any]:
         piece["keys"] = [k for k in keys if k not in context]
         if piece["keys"]:
             pieces.append(piece)
-    return {"window": window.index, "stories": pieces}
+    df: dict[str, int] = defaultdict(int)
+    for data in window.items:
+        for feature in data["features"]:
+            df[feature] += 1
+    return {"window": window.index, "stories": pieces, "df": df, "seen": len(window.items)}
 
 
 @dataclass
-class _Joined:
-    """A story being joined across windows: its pieces' keys and summed centroid."""
+class Joined:
+    """A story joined across windows: its pieces (window, piece) and summed centroid."""
 
     keys: list[str] = field(default_factory=list)
     centroid: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     norm2: float = 0.0
     anchors: set[str] = field(default_factory=set)
     last_window: int = 0
+    pieces: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
 
 def merge_windows(
@@ -139,7 +150,17 @@ def merge_windows(
     """Join the windows' stories across borders; each story's member keys, stories in
     order of their first piece (windows are taken in index order whatever the input
     order)."""
-    joined: list[_Joined] = []
+    return [s.keys for s in join_pieces(results, options, border_threshold, reach) if s.keys]
+
+
+def join_pieces(
+    results: Iterable[dict[str, Any]],
+    options: ThreadingOptions,
+    border_threshold: float = BORDER_THRESHOLD,
+    reach: int = REACH,
+) -> list[Joined]:
+    """``merge_windows`` with each joined story's pieces kept (for ``window_seeds``)."""
+    joined: list[Joined] = []
     index: dict[str, set[int]] = defaultdict(set)  # feature -> joined stories holding it
     owner: dict[str, int] = {}  # item key -> its joined story
     guard = StoryThreader(options)
@@ -153,11 +174,11 @@ def merge_windows(
             placed.append((target, piece))
         for target, piece in placed:  # after matching, so a window's pieces stay apart
             if target < 0:
-                joined.append(_Joined(last_window=window))
+                joined.append(Joined(last_window=window))
                 target = len(joined) - 1
             _absorb(joined[target], target, piece, window, index)
             owner.update(dict.fromkeys(piece["keys"], target))
-    return [story.keys for story in joined if story.keys]
+    return joined
 
 
 def _linked(piece: dict[str, Any], owner: dict[str, int]) -> int:
@@ -174,7 +195,7 @@ def _linked(piece: dict[str, Any], owner: dict[str, int]) -> int:
 
 def _best_match(
     piece: dict[str, Any],
-    joined: list[_Joined],
+    joined: list[Joined],
     index: dict[str, set[int]],
     window: int,
     reach: int,
@@ -203,9 +224,10 @@ def _best_match(
 
 
 def _absorb(
-    story: _Joined, number: int, piece: dict[str, Any], window: int, index: dict[str, set[int]]
+    story: Joined, number: int, piece: dict[str, Any], window: int, index: dict[str, set[int]]
 ) -> None:
     story.keys.extend(piece["keys"])
+    story.pieces.append((window, piece))
     for feature, weight in piece["centroid"].items():
         story.centroid[feature] += weight
         index[feature].add(number)
