@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from storyline.errors import ConfigError
 from storyline.model import Article, Entity
+from storyline.stories.acronyms import find_acronyms, untagged_uses
 from storyline.stories.canonical import Candidate, clean, resolve
 from storyline.stories.gazetteer import PARTY_NAMES, lookup
 
@@ -71,7 +72,6 @@ ORG_WORDS = frozenset(
     post tv radio network fund foundation army navy police court commission office club
     league federation alliance authority department service services""".split()
 )
-_ACRONYM = re.compile(r"((?:[A-ZÆØÅÄÖÜ][\w’'-]*\s+){1,6})\(([A-ZÆØÅ]{2,6})\)")
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,8 @@ def _document_entities(texts: list[str], per_text: list[list[Mention]]) -> list[
     for index, (text, mentions) in enumerate(zip(texts, per_text, strict=True)):
         if index == 0 and _title_cased(text):  # the headline
             mentions = _confirmed(mentions, texts[:index] + texts[index + 1 :])
-        for mention in mentions + _unrecognised_acronyms(text, mentions, acronyms):
+        extra = untagged_uses(text, [m.text for m in mentions], acronyms)
+        for mention in mentions + [Mention(acronym, "other") for acronym in extra]:
             aliases = (acronyms[mention.text],) if mention.text in acronyms else ()
             candidates.append(Candidate(mention.text, mention.kind, 1, aliases, len(candidates)))
     return resolve(candidates)
@@ -319,40 +320,6 @@ def article_texts(article: Article) -> list[str]:
             texts.append(section.heading)
         texts.extend(p.text for p in section.paragraphs)
     return texts
-
-
-def find_acronyms(text: str) -> dict[str, str]:
-    """Acronyms defined in the text, "Socialistisk Folkeparti (SF)" giving SF -> the name."""
-    found: dict[str, str] = {}
-    for match in _ACRONYM.finditer(text):
-        words, acronym = match.group(1).split(), match.group(2)
-        for start in range(len(words)):
-            initials = "".join(w[0] for w in words[start:]).upper()
-            if initials == acronym or (
-                words[start][0] == acronym[0]
-                and _subsequence(acronym, "".join(words[start:]))
-                and len(words) - start <= len(acronym)
-            ):
-                found.setdefault(acronym, " ".join(words[start:]))
-                break
-    return found
-
-
-def _unrecognised_acronyms(
-    text: str, mentions: list[Mention], acronyms: dict[str, str]
-) -> list[Mention]:
-    """Uses of a defined acronym that the model did not tag ("Since DF, SF and ...")."""
-    extra = []
-    for acronym in acronyms:
-        uses = len(re.findall(rf"(?<![(\w]){acronym}(?![)\w])", text))
-        tagged = sum(1 for m in mentions if m.text == acronym)
-        extra.extend(Mention(acronym, "other") for _ in range(uses - tagged))
-    return extra
-
-
-def _subsequence(letters: str, text: str) -> bool:
-    remaining = iter(text.upper())
-    return all(letter in remaining for letter in letters)
 
 
 def _ruler_safe(name: str) -> bool:
@@ -434,3 +401,20 @@ def _speaks(span: Span) -> bool:
     before = doc[span.start - 1] if span.start > 0 else None
     follows_verb = before is not None and before.lower_ in SPEECH_VERBS
     return bool(after and after[0].lower_ in SPEECH_VERBS) or follows_verb
+
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "EntityRecognizer",
+    "Mention",
+    "NullRecognizer",
+    "SpacyRecognizer",
+    "article_texts",
+    "entities_of_articles",
+    "entities_of_texts",
+    "extract_entities",
+    "find_acronyms",
+    "load_pipeline",
+    "merge_entities",
+    "shared_pipeline",
+]

@@ -24,9 +24,10 @@ that scores best, as the threader scores a story (centroid cosine times its size
 if the score reaches ``border_threshold`` and the two agree on names (the threader's
 anchor guard). Pieces of one window never join each other through it (that window's
 threader kept them apart). The result is deterministic for a given list of items and
-window size, whatever order the windows were threaded in. ``benchmarks/stories.py``
-measures what it costs against one sequential pass: windows should be long against
-``story_half_life`` (a story cut by a border is joined again only approximately).
+window size, whatever order the windows were threaded in. This is the first pass; the
+second (``window_seeds``) threads each window again from the stories before it, which
+recovers most of what cold windows lose. ``benchmarks/stories.py`` measures both against
+one sequential pass: windows should be long against ``story_half_life``.
 """
 
 from __future__ import annotations
