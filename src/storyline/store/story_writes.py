@@ -267,7 +267,10 @@ def _write_all(store: Store, conn: Connection, live: LiveThreader) -> int:
 def _write_summaries(
     store: Store, conn: Connection, live: LiveThreader, groups: dict[int, list[_Item]]
 ) -> int:
-    rows = [{"id": sid, **_summarise(store, conn, live, group)} for sid, group in groups.items()]
+    counts = _version_counts(conn, [m.page_id for group in groups.values() for m in group])
+    rows = [
+        {"id": sid, **_summarise(store, conn, live, group, counts)} for sid, group in groups.items()
+    ]
     ids = list(groups)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -305,7 +308,11 @@ def _load_members(conn: Connection, story_ids: list[int] | None) -> dict[int, li
 
 
 def _summarise(
-    store: Store, conn: Connection, live: LiveThreader, members: list[_Item]
+    store: Store,
+    conn: Connection,
+    live: LiveThreader,
+    members: list[_Item],
+    counts: dict[int, int],
 ) -> dict[str, Any]:
     """A story's stored columns: title, times, merged entities and timeline (from the
     members that still have an article; a page may have lost it in a later version).
@@ -313,7 +320,7 @@ def _summarise(
     The title is the most central of the latest ``TITLE_HEADLINES`` headlines: centrality
     compares every pair, and a developing story is named by what it says now.
     """
-    facts = _member_facts(store, conn, live, members)
+    facts = _member_facts(store, live, members, counts)
     kept = [(m, f) for m, f in zip(members, facts, strict=True) if f.threadable]
     kept = kept or list(zip(members, facts, strict=True))
     by_date = sorted((f for _, f in kept), key=lambda f: (f.published, f.url))
@@ -333,12 +340,11 @@ def _summarise(
 
 
 def _member_facts(
-    store: Store, conn: Connection, live: LiveThreader, members: list[_Item]
+    store: Store, live: LiveThreader, members: list[_Item], counts: dict[int, int]
 ) -> list[_Facts]:
     """Each member's ``_Facts``, from the live threader's memory when its version (and
-    its number of versions) is the one remembered; revisions are read only for pages
-    that have some."""
-    counts = _version_counts(conn, [m.page_id for m in members])
+    its number of versions, ``counts`` by page) is the one remembered; revisions are
+    read only for pages that have some."""
     found = []
     for member in members:
         key = (member.version_id, counts.get(member.page_id, 1))
