@@ -150,6 +150,7 @@ def thread_pages(
         with _writing(store, "threading pages into stories") as conn:
             if rebuild:
                 story_snapshots.discard(conn)
+                story_state.add_missing_names(conn)
             live = story_state.live_threader(store, conn, options, snapshot=not rebuild)
             if live.replayed:
                 _log_unlogged(conn, live, options)
