@@ -51,7 +51,7 @@ SECTION = "## Stories"
 BASELINE = {"full text": 0.2, "headlines": 0.15}
 # Windowed threading (stories.windows, window_seeds) against one sequential pass:
 # (windows, passes).
-WINDOWS = ((4, 1), (2, 2), (4, 2), (8, 2))
+WINDOWS = ((4, 1), (2, 2), (4, 2), (4, 3), (8, 2), (8, 3))
 
 
 @dataclass
@@ -148,7 +148,7 @@ def candidates_table(sets: list[StorySet], workers: int) -> str:
                 f"{s.f1:.3f} / {s.nmi:.3f} / {s.big_merges} "
                 f"(F1 {s.f1 - alone.f1:+.3f}, NMI {s.nmi - alone.nmi:+.3f})"
             )
-        how = "one pass" if passes == 1 else "two passes"
+        how = {1: "one pass", 2: "two passes"}.get(passes, f"{passes} passes")
         lines.append(f"| in {windows} time windows, {how} | {' | '.join(cells)} |")
         print(lines[-1], file=sys.stderr, flush=True)
     return "\n".join(lines)

@@ -33,8 +33,7 @@ from storyline.stories.threading import (
     prepare,
     thread_item,
 )
-from storyline.stories.window_seeds import thread_in_two_passes
-from storyline.stories.windows import thread_in_windows
+from storyline.stories.window_seeds import thread_in_passes
 
 PREVIOUS = ThreadingOptions(
     anchor_coverage=0.0,
@@ -97,8 +96,8 @@ def thread_windowed(
     loaded: Loaded, options: ThreadingOptions, windows: int, passes: int = 2
 ) -> list[int]:
     """Story of each item when the stream is cut into ``windows`` windows of equal time
-    (``stories.windows``: each threaded alone, then joined; with ``passes=2`` each
-    window threaded again from the stories before it, ``stories.window_seeds``). A set
+    (``stories.windows``: each threaded alone, then joined; each further pass threads
+    every window again from the stories before it, ``stories.window_seeds``). A set
     without times (every item at one moment, ECB+) is given one a minute in input order,
     as it is threaded."""
     items = [prepare(item, options) for item in loaded.items]
@@ -108,8 +107,8 @@ def thread_windowed(
     span = max(end - start, 1.0) * (1 + 1e-9) / windows
     shifted = [replace(item, time=item.time - start) for item in items]
     ordered = sorted(shifted, key=lambda item: item.time)  # stable: input order on ties
-    threads = thread_in_two_passes if passes == 2 else thread_in_windows
-    story_of = {key: n for n, keys in enumerate(threads(ordered, options, span)) for key in keys}
+    stories = thread_in_passes(ordered, options, span, passes)
+    story_of = {key: n for n, keys in enumerate(stories) for key in keys}
     return [story_of[item.key] for item in items]
 
 

@@ -15,7 +15,9 @@ passes run in parallel:
 4. ``merge_seeded``: a story that a window's second pass started itself is the joined
    story of pass 1 that holds most of its items, when that story was born in the same
    window (its later items then join it as a seed in the windows after); otherwise it is
-   a story of its own.
+   a story of its own. ``rejoin`` gives the same with each story's pieces, so that a
+   third pass can start from the second's stories (``seeds(second, rejoin(...))``):
+   each pass brings the windows closer to one sequential pass.
 
 Deterministic for a given list of items and window size, whatever order the windows of
 either pass are run in.
@@ -88,9 +90,15 @@ def merge_seeded(
 ) -> list[list[str]]:
     """The final stories (member keys) from the second pass and pass 1's joined stories,
     in order of their first item (windows in index order)."""
+    return [story.keys for story in rejoin(second_pass, joined)]
+
+
+def rejoin(second_pass: Iterable[dict[str, Any]], joined: Sequence[Joined]) -> list[Joined]:
+    """``merge_seeded`` with each story's pieces of the second pass kept, so that its
+    result can seed a further pass (``seeds``) like the first pass's."""
     owner = {key: number for number, story in enumerate(joined) for key in story.keys}
     born = {number: story.pieces[0][0] for number, story in enumerate(joined) if story.pieces}
-    stories: dict[tuple[int, int], list[str]] = {}
+    stories: dict[tuple[int, int], Joined] = {}
     for result in sorted(second_pass, key=lambda r: int(r["window"])):
         window = int(result["window"])
         for number, piece in enumerate(result["stories"]):
@@ -102,18 +110,25 @@ def merge_seeded(
                         votes[owner[key]] += 1
                 best = min(votes, key=lambda j: (-votes[j], j)) if votes else -1
                 target = (0, best) if best >= 0 and born[best] == window else (window, number)
-            stories.setdefault(target, []).extend(piece["keys"])
+            story = stories.setdefault(target, Joined())
+            story.keys.extend(piece["keys"])
+            story.pieces.append((window, piece))
     return list(stories.values())
 
 
-def thread_in_two_passes(
-    items: Sequence[Prepared], options: ThreadingOptions, window_seconds: float
+def thread_in_passes(
+    items: Sequence[Prepared], options: ThreadingOptions, window_seconds: float, passes: int = 2
 ) -> list[list[str]]:
-    """Both passes in one process (tests, benchmarks): what a backfill computes on its
-    executors. ``items`` in threading order."""
+    """Every pass in one process (tests, benchmarks): what a backfill computes on its
+    executors. ``items`` in threading order; each pass after the first starts each
+    window from the stories the pass before it left (``seeds`` of ``rejoin``)."""
+    if passes < 1:
+        raise ValueError("passes must be at least 1")
     windows = split_windows([prepared_to_dict(item) for item in items], window_seconds)
-    first = [thread_window(window, options) for window in windows]
-    joined = join_pieces(first, options)
-    seeded = seeds(first, joined)
-    second = [thread_window(window, options, seeded[window.index]) for window in windows]
-    return merge_seeded(second, joined)
+    results = [thread_window(window, options) for window in windows]
+    joined = join_pieces(results, options)
+    for _ in range(passes - 1):
+        seeded = seeds(results, joined)
+        results = [thread_window(window, options, seeded[window.index]) for window in windows]
+        joined = rejoin(results, joined)
+    return [story.keys for story in joined if story.keys]
