@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -216,6 +217,7 @@ class _Work:
         self.lease = settings.claim_lease
         self.size = max(4, settings.poll_hosts * CLAIMS_PER_LANE)
         self.claimed = 0
+        self.started = time.monotonic()
 
     def batches(
         self, claim: Callable[..., list[Any]], everything: Callable[[], list[Any]], stop: Any
@@ -227,10 +229,11 @@ class _Work:
             yield items
             return
         while not stop.is_set():
-            # due by the moment of the claim (or the pass's time, when a caller sets it
-            # ahead): pages another follower found in its feeds a moment ago are shared
-            # out in this pass too
-            due_by = max(self.now, datetime.now(UTC))
+            # due by the pass's time moved on by the seconds the pass has taken: pages
+            # another follower found in its feeds a moment ago are shared out in this pass
+            # too. Never the wall clock itself: a pass run at another time (``now`` in the
+            # past) would find every page it just visited due again, and never end.
+            due_by = self.now + timedelta(seconds=time.monotonic() - self.started)
             batch = claim(self.store, due_by, self.worker, self.lease, self.size)
             if not batch:
                 return
