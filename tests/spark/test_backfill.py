@@ -34,7 +34,7 @@ from storyline.spark.job import run_backfill
 from storyline.spark.load import load_backfill
 from storyline.spark.stories import threading_options
 from storyline.store import Store, schema, story_state
-from storyline.store.stories import stories, story, story_of
+from storyline.store.stories import stories, story, story_of, thread_new_versions
 from storyline.stories.evaluation import bcubed
 from storyline.stories.window_seeds import thread_in_passes
 from storyline.stories.windows import prepared_from_dict
@@ -309,3 +309,14 @@ def test_a_load_into_a_store_with_stories_threads_the_loaded_pages_online(backfi
         assert report.threaded == 12
         europa = story_of(store, "https://paper-0.example/europa")
         assert europa is not None and "https://paper-7.example/europa-again" in europa.articles
+
+
+def test_without_threading_the_loaded_pages_wait_to_be_threaded(spark_session, tmp_path):
+    out = tmp_path / "unthreaded"
+    later = [str(_later_article(tmp_path))]
+    report = run_backfill(later, str(out), Settings(), spark_session, thread=False)
+    assert report.threaded is False and report.stories == 0 and report.versions == 1
+    with _loaded(out, str(tmp_path / "unthreaded.db")) as store:
+        assert stories(store) == []
+        assert thread_new_versions(store).pages_added == 1
+        assert [s.articles for s in stories(store)] == [["https://paper-7.example/europa-again"]]

@@ -28,6 +28,11 @@ def spark() -> None:
     metavar="DURATION",
     help="Time window threaded as one Spark task (30d, 2w); default: 10 story half-lives.",
 )
+@click.option(
+    "--no-thread",
+    is_flag=True,
+    help="Leave the stories out (thread later: storyline rethread after the load).",
+)
 @json_option
 @click.pass_context
 def spark_ingest(
@@ -36,6 +41,7 @@ def spark_ingest(
     out: str,
     master: str | None,
     story_window: str | None,
+    no_thread: bool,
     as_json: bool,
 ) -> None:
     """Extract, version, group and thread WARC/ARC/JSONL INPUTS into a Parquet dataset.
@@ -53,7 +59,7 @@ def spark_ingest(
     window = parse_duration(story_window) if story_window else None
     session = spark_session(master or "local[*]")
     try:
-        report = run_backfill(inputs, out, settings, session, window)
+        report = run_backfill(inputs, out, settings, session, window, not no_thread)
     finally:
         session.stop()
     if as_json:

@@ -35,7 +35,7 @@ from storyline.spark.copies import copy_groups
 from storyline.spark.dataset import ALL_TABLES, TABLES, Output
 from storyline.spark.extracting import extract_input
 from storyline.spark.inputs import expand_inputs, input_id
-from storyline.spark.stories import thread_stories, window_seconds
+from storyline.spark.stories import empty_story_tables, thread_stories, window_seconds
 from storyline.spark.versions import PageRows, page_rows
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class BackfillReport:
     versions: int = 0
     changes: int = 0
     copies: int = 0
+    threaded: bool = True  # False: --no-thread, the story tables are empty
     stories: int = 0
     story_window: float = 0.0  # seconds
     problems: Counter[str] = field(default_factory=Counter)
@@ -96,9 +97,11 @@ def run_backfill(
     settings: Settings,
     spark: SparkSession,
     story_window: float | None = None,
+    thread: bool = True,
 ) -> BackfillReport:
     """Extract, version, group and thread every capture of ``inputs`` into ``out``;
-    stories in windows of ``story_window`` seconds (default: ``spark.stories``)."""
+    stories in windows of ``story_window`` seconds (default: ``spark.stories``). Without
+    ``thread`` the story tables stay empty (``storyline ingest --no-thread``)."""
     started = time.monotonic()
     uris = expand_inputs(inputs)
     if not uris:
@@ -107,7 +110,8 @@ def run_backfill(
     for folder in ("inputs", "captures"):
         output.make_dirs(folder)
     sc = spark.sparkContext
-    report = BackfillReport(inputs=len(uris), story_window=window_seconds(settings, story_window))
+    report = BackfillReport(inputs=len(uris), threaded=thread)
+    report.story_window = window_seconds(settings, story_window)
     _extract(sc, uris, out, settings, report)
     staging = f"_staging-{uuid.uuid4().hex[:12]}"
     pages = _pages(sc, output, len(uris)).persist()
@@ -115,7 +119,10 @@ def run_backfill(
         canonicals = _canonicals(pages, settings, _partitions(sc, len(uris)))
         counts = _write_tables(pages, canonicals, out, staging)
         target = (out, staging)
-        report.stories = thread_stories(sc, pages, settings, uris, report.story_window, target)
+        if thread:
+            report.stories = thread_stories(sc, pages, settings, uris, report.story_window, target)
+        else:
+            empty_story_tables(output, staging)
     finally:
         pages.unpersist()
     report.pages, report.versions, report.changes, report.copies = counts
@@ -240,11 +247,14 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="time window threaded as one task: 30d, 2w... (default: 10 story half-lives)",
     )
+    parser.add_argument("--no-thread", action="store_true", help="leave the stories out")
     args = parser.parse_args(argv)
     window = parse_duration(args.story_window) if args.story_window else None
     spark = spark_session(args.master)
     try:
-        report = run_backfill(args.inputs, args.out, load_settings(), spark, window)
+        report = run_backfill(
+            args.inputs, args.out, load_settings(), spark, window, not args.no_thread
+        )
     finally:
         spark.stop()
     print(report.to_dict())

@@ -67,7 +67,8 @@ def load_backfill(
 ) -> LoadReport:
     """Load the finished backfill at ``location`` into ``store``, in one transaction; then
     write its stories' summaries (or, into a store that threads stories of its own,
-    thread the loaded pages online)."""
+    thread the loaded pages online). A backfill run with ``--no-thread`` leaves the
+    pages unthreaded, as ``storyline ingest --no-thread`` does."""
     from storyline.store.stories import thread_new_versions
     from storyline.store.story_writes import write_every_story
 
@@ -96,13 +97,14 @@ def load_backfill(
         report.captures = bulk.write("captures", _capture_rows(data, pages))
         report.changes = bulk.write("changes", _change_rows(data, versions))
         report.grouped = _load_copies(bulk, data, pages, params)
-        online = store_threads_already(bulk)
-        if not online:
+        threaded = bool(data.read_json("_SUCCESS").get("threaded", False))
+        online = threaded and store_threads_already(bulk)
+        if threaded and not online:
             report.threaded = load_stories(bulk, data, pages, versions, options)
     if online:
         threading = thread_new_versions(store, list(pages), settings)
         report.threaded, report.stories = threading.pages_added, threading.stories_written
-    else:
+    elif threaded:
         report.stories = write_every_story(store, options)
     report.seconds = time.monotonic() - started
     return report

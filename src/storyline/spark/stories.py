@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from storyline.config import Settings
 from storyline.model import Article, Entity
-from storyline.spark.dataset import STORIES, STORY_ITEMS, Output
+from storyline.spark.dataset import STORY_TABLES, Output
 from storyline.spark.versions import PageRows
 from storyline.stories.entities import merge_entities
 from storyline.stories.preparation import PageText, prepare_pages
@@ -96,7 +96,7 @@ def thread_stories(
         {uri: i for i, uri in enumerate(uris)},
     )
     partitions = max(sc.defaultParallelism, pages.getNumPartitions())
-    for table in ("story_items", "stories"):  # there even when no page has a story
+    for table in STORY_TABLES:  # there even when no page has a story
         Output.at(target[0]).make_dirs(target[1], table)
     items = pages.mapPartitions(lambda part: _prepared(part, setup)).persist()
     try:
@@ -268,10 +268,17 @@ def _story_row(number: int, members: Iterable[dict[str, Any]]) -> dict[str, Any]
     }
 
 
+def empty_story_tables(output: Output, staging: str) -> None:
+    """The story tables of a backfill run without threading: there, and empty."""
+    for table, schema in STORY_TABLES.items():
+        output.make_dirs(staging, table)
+        output.write_table(schema.empty_table(), staging, table, "part-00000.parquet")
+
+
 def _write(out: str, staging: str, table: str, index: int, rows: list[dict[str, Any]]) -> int:
     import pyarrow as pa
 
-    schema = {"story_items": STORY_ITEMS, "stories": STORIES}[table]
+    schema = STORY_TABLES[table]
     output = Output.at(out)
     output.make_dirs(staging, table)
     output.write_table(
