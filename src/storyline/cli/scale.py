@@ -29,6 +29,14 @@ def spark() -> None:
     help="Time window threaded as one Spark task (30d, 2w); default: 10 story half-lives.",
 )
 @click.option(
+    "--story-passes",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Threading passes over the windows (each one more parallel stage, closer to "
+    "one sequential pass).",
+)
+@click.option(
     "--no-thread",
     is_flag=True,
     help="Leave the stories out (thread later: storyline rethread after the load).",
@@ -41,6 +49,7 @@ def spark_ingest(
     out: str,
     master: str | None,
     story_window: str | None,
+    story_passes: int,
     no_thread: bool,
     as_json: bool,
 ) -> None:
@@ -59,7 +68,7 @@ def spark_ingest(
     window = parse_duration(story_window) if story_window else None
     session = spark_session(master or "local[*]")
     try:
-        report = run_backfill(inputs, out, settings, session, window, not no_thread)
+        report = run_backfill(inputs, out, settings, session, window, not no_thread, story_passes)
     finally:
         session.stop()
     if as_json:

@@ -35,7 +35,12 @@ from storyline.spark.copies import copy_groups
 from storyline.spark.dataset import ALL_TABLES, TABLES, Output
 from storyline.spark.extracting import extract_input
 from storyline.spark.inputs import expand_inputs, input_id
-from storyline.spark.stories import empty_story_tables, thread_stories, window_seconds
+from storyline.spark.stories import (
+    PASSES,
+    empty_story_tables,
+    thread_stories,
+    window_seconds,
+)
 from storyline.spark.versions import PageRows, page_rows
 
 if TYPE_CHECKING:
@@ -60,6 +65,7 @@ class BackfillReport:
     threaded: bool = True  # False: --no-thread, the story tables are empty
     stories: int = 0
     story_window: float = 0.0  # seconds
+    story_passes: int = 0
     problems: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -98,10 +104,13 @@ def run_backfill(
     spark: SparkSession,
     story_window: float | None = None,
     thread: bool = True,
+    story_passes: int = PASSES,
 ) -> BackfillReport:
     """Extract, version, group and thread every capture of ``inputs`` into ``out``;
     stories in windows of ``story_window`` seconds (default: ``spark.stories``). Without
     ``thread`` the story tables stay empty (``storyline ingest --no-thread``)."""
+    if story_passes < 1:
+        raise InputError("--story-passes must be at least 1")
     started = time.monotonic()
     uris = expand_inputs(inputs)
     if not uris:
@@ -112,6 +121,7 @@ def run_backfill(
     sc = spark.sparkContext
     report = BackfillReport(inputs=len(uris), threaded=thread)
     report.story_window = window_seconds(settings, story_window)
+    report.story_passes = story_passes
     _extract(sc, uris, out, settings, report)
     staging = f"_staging-{uuid.uuid4().hex[:12]}"
     pages = _pages(sc, output, len(uris)).persist()
@@ -120,7 +130,9 @@ def run_backfill(
         counts = _write_tables(pages, canonicals, out, staging)
         target = (out, staging)
         if thread:
-            report.stories = thread_stories(sc, pages, settings, uris, report.story_window, target)
+            report.stories = thread_stories(
+                sc, pages, settings, uris, report.story_window, target, story_passes
+            )
         else:
             empty_story_tables(output, staging)
     finally:
@@ -248,12 +260,19 @@ def main(argv: list[str] | None = None) -> int:
         help="time window threaded as one task: 30d, 2w... (default: 10 story half-lives)",
     )
     parser.add_argument("--no-thread", action="store_true", help="leave the stories out")
+    parser.add_argument("--story-passes", type=int, default=PASSES, help="threading passes")
     args = parser.parse_args(argv)
     window = parse_duration(args.story_window) if args.story_window else None
     spark = spark_session(args.master)
     try:
         report = run_backfill(
-            args.inputs, args.out, load_settings(), spark, window, not args.no_thread
+            args.inputs,
+            args.out,
+            load_settings(),
+            spark,
+            window,
+            not args.no_thread,
+            args.story_passes,
         )
     finally:
         spark.stop()

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from pyspark.broadcast import Broadcast
 
 WINDOW_HALF_LIVES = 10  # default window: this many story half-lives
-PASSES = 2
+PASSES = 2  # default; each pass after the first starts every window from the one before
 TITLE_HEADLINES = 100  # as the store names a story: its latest 100 headlines
 _CHUNK = 256  # pages per spaCy batch in an executor
 
@@ -85,9 +85,11 @@ def thread_stories(
     uris: list[str],
     window: float,
     target: tuple[str, str],
+    passes: int = PASSES,
 ) -> int:
-    """Prepare, thread and write the stories of ``pages`` (PageRows) into the staging
-    folder ``target`` (output, staging name); returns how many stories there are."""
+    """Prepare, thread (in ``passes`` passes over windows of ``window`` seconds) and
+    write the stories of ``pages`` (PageRows) into the staging folder ``target``
+    (output, staging name); returns how many stories there are."""
     options = threading_options(settings)
     setup = _Setup(
         options,
@@ -101,7 +103,7 @@ def thread_stories(
     items = pages.mapPartitions(lambda part: _prepared(part, setup)).persist()
     try:
         threaded = items.filter(lambda it: it["item"] is not None)
-        stories = thread_windows(sc, threaded, options, window, partitions)
+        stories = thread_windows(sc, threaded, options, window, partitions, passes)
         numbers = sc.broadcast(_numbered(threaded, stories))
         _write_items(items, numbers, partitions, target)
         return _write_stories(items, numbers, partitions, target)
@@ -110,10 +112,17 @@ def thread_stories(
 
 
 def thread_windows(
-    sc: SparkContext, items: RDD[Any], options: ThreadingOptions, window: float, partitions: int
+    sc: SparkContext,
+    items: RDD[Any],
+    options: ThreadingOptions,
+    window: float,
+    partitions: int,
+    passes: int = PASSES,
 ) -> list[list[str]]:
     """The stories (item keys) of prepared ``items``: pass 1 and the later passes, one
     Spark task per window; pieces joined and seeds made on the driver."""
+    if passes < 1:
+        raise ValueError("passes must be at least 1")
     windows = (
         items.map(lambda it: (window_index(it["item"]["time"], window), it))
         .groupByKey(partitions)
@@ -123,7 +132,7 @@ def thread_windows(
     try:
         results = windows.map(lambda w: thread_window(w, options)).collect()
         joined = join_pieces(results, options)
-        for _ in range(PASSES - 1):
+        for _ in range(passes - 1):
             seeded = sc.broadcast(seeds(results, joined))
             results = _seeded_pass(windows, options, seeded)
             joined = rejoin(results, joined)
