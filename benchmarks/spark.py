@@ -7,7 +7,8 @@ real command, interleaved round by round so a change in machine load hits every 
 
 - ``storyline ingest --workers 2 --no-thread`` into a fresh SQLite file;
 - ``storyline spark ingest --master local[1]`` and ``local[2]`` into a fresh folder
-  (the JVM's start-up included: that is the cost of Spark itself);
+  (the JVM's start-up included: that is the cost of Spark itself), ``--no-thread`` like
+  the ingest (the stories stage is measured by ``spark_stories.py``);
 - ``storyline load`` of the ``local[2]`` dataset into a fresh PostgreSQL database (a
   throwaway server started here, as the tests start theirs) and into SQLite.
 
@@ -125,6 +126,7 @@ def one_round(archive: list[Path], work: Path, records: int, pg_url: str | None)
                     str(out),
                     "--master",
                     f"local[{cores}]",
+                    "--no-thread",
                     "--json",
                     *files,
                 ],

@@ -12,7 +12,8 @@
       changes/part-*.parquet  one row per classified change of a version
       captures_all/...        every capture's (url, fetched_at, content_hash)
       duplicates/part-*.parquet  every page's signature, and its group's canonical page
-      stories/..., story_items/..., story_events/...   the threaded stories
+      story_items/part-*.parquet  one row per page: its story, threading order and input
+      stories/part-*.parquet  one row per story: its title, size and times
       _SUCCESS                written when every table is complete
 
 Paths are local folders or pyarrow file-system URIs (``s3://bucket/out``), so executors
@@ -93,6 +94,37 @@ TABLES: dict[str, pa.Schema] = {
     "changes": CHANGES,
     "duplicates": DUPLICATES,
 }
+# Every page as the threader took it (its latest version), in threading order (``seq``):
+# the story it is in (null: nothing to thread), the entities and thread time the store
+# keeps, and the prepared threading input (``features_json``, as the store's threading
+# log keeps it: {"f": features, "s": signature, "a": names}; null when not threaded).
+STORY_ITEMS = pa.schema(
+    [
+        ("url", pa.string()),
+        ("seq", pa.int64()),
+        ("story", pa.int64()),
+        ("version", pa.int32()),
+        ("thread_time", pa.float64()),
+        ("entities_json", pa.string()),
+        ("features_json", pa.string()),
+    ]
+)
+# One row per story, numbered in order of its first page; the columns of the store's
+# story summary (``storyline stories --json``) that need no revision history (the
+# timeline is built when the dataset is loaded).
+STORIES = pa.schema(
+    [
+        ("story", pa.int64()),
+        ("title", pa.string()),
+        ("article_count", pa.int32()),
+        ("first_seen", pa.timestamp("us", "UTC")),
+        ("last_updated", pa.timestamp("us", "UTC")),
+        ("entities_json", pa.string()),
+        ("urls", pa.list_(pa.string())),
+    ]
+)
+STORY_TABLES: dict[str, pa.Schema] = {"story_items": STORY_ITEMS, "stories": STORIES}
+ALL_TABLES: dict[str, pa.Schema] = {**TABLES, **STORY_TABLES}
 
 
 @dataclass(frozen=True)
@@ -169,7 +201,7 @@ class Output:
     def read_table(self, *parts: str) -> pa.Table:
         """Every Parquet part of a table folder, as one table."""
         files = [f for f in self.listing(*parts) if f.endswith(".parquet")]
-        schema = TABLES.get(parts[-1])
+        schema = ALL_TABLES.get(parts[-1])
         if not files:
             return schema.empty_table() if schema is not None else pa.table({})
         tables = [pq.read_table(f, filesystem=self.filesystem) for f in files]

@@ -6,7 +6,8 @@ Stages, each calling the same pure code ``storyline ingest`` calls (never the st
 2. **versions** (captures grouped by URL, a shuffle): ``versions.page_rows`` orders each
    page's captures as the version writer would and compares consecutive versions.
 3. **copies** (band keys grouped, a shuffle; then label propagation): ``copies``.
-4. **stories**: the pages threaded into stories (``spark.stories``).
+4. **stories**: the pages threaded into stories in time windows, each window a task, the
+   stories joined across window borders on the driver (``spark.stories``).
 5. **write**: every table is written by the executors into a staging folder, which then
    replaces the previous run's tables; ``_SUCCESS`` holds the run's report.
 
@@ -28,11 +29,18 @@ from typing import TYPE_CHECKING, Any
 
 from storyline.config import Settings, load_settings
 from storyline.duplicates import LshParams
+from storyline.durations import parse_duration
 from storyline.errors import InputError
 from storyline.spark.copies import copy_groups
-from storyline.spark.dataset import TABLES, Output
+from storyline.spark.dataset import ALL_TABLES, TABLES, Output
 from storyline.spark.extracting import extract_input
 from storyline.spark.inputs import expand_inputs, input_id
+from storyline.spark.stories import (
+    PASSES,
+    empty_story_tables,
+    thread_stories,
+    window_seconds,
+)
 from storyline.spark.versions import PageRows, page_rows
 
 if TYPE_CHECKING:
@@ -54,6 +62,10 @@ class BackfillReport:
     versions: int = 0
     changes: int = 0
     copies: int = 0
+    threaded: bool = True  # False: --no-thread, the story tables are empty
+    stories: int = 0
+    story_window: float = 0.0  # seconds
+    story_passes: int = 0
     problems: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -86,9 +98,19 @@ def spark_session(master: str | None, app_name: str = APP_NAME) -> SparkSession:
 
 
 def run_backfill(
-    inputs: Sequence[str], out: str, settings: Settings, spark: SparkSession
+    inputs: Sequence[str],
+    out: str,
+    settings: Settings,
+    spark: SparkSession,
+    story_window: float | None = None,
+    thread: bool = True,
+    story_passes: int = PASSES,
 ) -> BackfillReport:
-    """Extract, version, group and thread every capture of ``inputs`` into ``out``."""
+    """Extract, version, group and thread every capture of ``inputs`` into ``out``;
+    stories in windows of ``story_window`` seconds (default: ``spark.stories``). Without
+    ``thread`` the story tables stay empty (``storyline ingest --no-thread``)."""
+    if story_passes < 1:
+        raise InputError("--story-passes must be at least 1")
     started = time.monotonic()
     uris = expand_inputs(inputs)
     if not uris:
@@ -97,13 +119,22 @@ def run_backfill(
     for folder in ("inputs", "captures"):
         output.make_dirs(folder)
     sc = spark.sparkContext
-    report = BackfillReport(inputs=len(uris))
+    report = BackfillReport(inputs=len(uris), threaded=thread)
+    report.story_window = window_seconds(settings, story_window)
+    report.story_passes = story_passes
     _extract(sc, uris, out, settings, report)
     staging = f"_staging-{uuid.uuid4().hex[:12]}"
     pages = _pages(sc, output, len(uris)).persist()
     try:
         canonicals = _canonicals(pages, settings, _partitions(sc, len(uris)))
         counts = _write_tables(pages, canonicals, out, staging)
+        target = (out, staging)
+        if thread:
+            report.stories = thread_stories(
+                sc, pages, settings, uris, report.story_window, target, story_passes
+            )
+        else:
+            empty_story_tables(output, staging)
     finally:
         pages.unpersist()
     report.pages, report.versions, report.changes, report.copies = counts
@@ -206,7 +237,7 @@ def _add_page(rows: dict[str, list[dict[str, Any]]], page: PageRows, canonical: 
 
 def _publish(output: Output, staging: str) -> None:
     """Replace the previous run's tables with this run's, table by table."""
-    for name in TABLES:
+    for name in ALL_TABLES:
         if output.exists(name):
             output.filesystem.delete_dir(output.path(name))
         output.filesystem.move(output.path(staging, name), output.path(name))
@@ -223,10 +254,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("inputs", nargs="+", help="WARC/ARC/JSONL files, folders, @list files")
     parser.add_argument("--out", required=True, help="output folder (local path or URI)")
     parser.add_argument("--master", default=None, help="Spark master (default: spark-submit's)")
+    parser.add_argument(
+        "--story-window",
+        default=None,
+        help="time window threaded as one task: 30d, 2w... (default: 10 story half-lives)",
+    )
+    parser.add_argument("--no-thread", action="store_true", help="leave the stories out")
+    parser.add_argument("--story-passes", type=int, default=PASSES, help="threading passes")
     args = parser.parse_args(argv)
+    window = parse_duration(args.story_window) if args.story_window else None
     spark = spark_session(args.master)
     try:
-        report = run_backfill(args.inputs, args.out, load_settings(), spark)
+        report = run_backfill(
+            args.inputs,
+            args.out,
+            load_settings(),
+            spark,
+            window,
+            not args.no_thread,
+            args.story_passes,
+        )
     finally:
         spark.stop()
     print(report.to_dict())

@@ -6,7 +6,8 @@ loading is writing: pages get ids in (first seen, url) order, so a group's canon
 ids in (page, number) order; every table is then streamed from Parquet into the store in
 batches (``store.bulk``: COPY on PostgreSQL), inside one transaction. Afterwards the store
 is like one filled by ``storyline ingest``: every command, the web app and the feeds work
-on it, and following the same pages adds versions to the loaded histories.
+on it, and following the same pages adds versions to the loaded histories. The stories
+go into the store's story tables (``load_stories``), so later pages thread into them.
 
 No Spark needed: the tables are read with pyarrow.
 """
@@ -19,9 +20,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from storyline.config import Settings
 from storyline.duplicates import LshParams, band_keys
 from storyline.errors import InputError, StoreError
 from storyline.spark.dataset import TABLES, Output
+from storyline.spark.load_stories import load_stories, store_threads_already
+from storyline.spark.stories import threading_options
 from storyline.store.bulk import BulkWriter, bulk_transaction
 from storyline.store.db import Store
 from storyline.store.versions import RAW_ENCODING
@@ -38,6 +42,8 @@ class LoadReport:
     captures: int = 0
     changes: int = 0
     grouped: int = 0
+    threaded: int = 0  # pages in the loaded stories
+    stories: int = 0
     seconds: float = 0.0
 
     @property
@@ -53,8 +59,18 @@ class LoadReport:
         return data
 
 
-def load_backfill(store: Store, location: str, params: LshParams) -> LoadReport:
-    """Load the finished backfill at ``location`` into ``store``, in one transaction."""
+def load_backfill(
+    store: Store, location: str, params: LshParams, settings: Settings | None = None
+) -> LoadReport:
+    """Load the finished backfill at ``location`` into ``store``, in one transaction; then
+    write its stories' summaries (or, into a store that threads stories of its own,
+    thread the loaded pages online). A backfill run with ``--no-thread`` leaves the
+    pages unthreaded, as ``storyline ingest --no-thread`` does."""
+    from storyline.store.stories import thread_new_versions
+    from storyline.store.story_writes import write_every_story
+
+    settings = settings or Settings()
+    options = threading_options(settings)
     started = time.monotonic()
     data = Output.at(location)
     if not data.exists("_SUCCESS"):
@@ -78,6 +94,15 @@ def load_backfill(store: Store, location: str, params: LshParams) -> LoadReport:
         report.captures = bulk.write("captures", _capture_rows(data, pages))
         report.changes = bulk.write("changes", _change_rows(data, versions))
         report.grouped = _load_copies(bulk, data, pages, params)
+        threaded = bool(data.read_json("_SUCCESS").get("threaded", False))
+        online = threaded and store_threads_already(bulk)
+        if threaded and not online:
+            report.threaded = load_stories(bulk, data, pages, versions, options)
+    if online:
+        threading = thread_new_versions(store, list(pages), settings)
+        report.threaded, report.stories = threading.pages_added, threading.stories_written
+    elif threaded:
+        report.stories = write_every_story(store, options)
     report.seconds = time.monotonic() - started
     return report
 

@@ -37,6 +37,9 @@ class PageRows:
     changes: list[dict[str, Any]] = field(default_factory=list)
     signature: bytes | None = None  # the latest version's, for copy detection
     latest_json: str = ""  # the latest version's article, for threading
+    # Each input file's first position holding this page: threading breaks ties in time
+    # by the page's first place in the input, as ingest does.
+    inputs: dict[str, int] = field(default_factory=dict)
 
 
 def page_rows(url: str, captures: Iterable[dict[str, Any]]) -> PageRows:
@@ -66,6 +69,9 @@ def page_rows(url: str, captures: Iterable[dict[str, Any]]) -> PageRows:
             }
             for i, c in enumerate(changes)
         ]
+    for sighting in sightings:
+        uri, position = _order(sighting.payload)
+        page.inputs[uri] = min(position, page.inputs.get(uri, position))
     latest = runs[-1].first.payload
     page.signature, page.latest_json = latest["signature"], latest["article_json"]
     return page

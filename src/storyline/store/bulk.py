@@ -15,13 +15,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Connection, MetaData, Table, func, insert, select, text
 
 from storyline.store import duplicates as dup_tables
 from storyline.store import schema
 from storyline.store.engine import WRITE_OPTION, store_errors
+from storyline.store.migrations import m0001_initial, m0004_stories, m0005_story_events
 
 _CHUNK = 2000
+_stories_metadata = MetaData()
+m0001_initial.build_tables(_stories_metadata)
+_STORY_TABLES = {
+    **m0004_stories.build_tables(_stories_metadata),
+    **m0005_story_events.build_tables(_stories_metadata),
+}
 TABLES: dict[str, Table] = {
     "pages": schema.pages,
     "versions": schema.versions,
@@ -29,6 +36,8 @@ TABLES: dict[str, Table] = {
     "changes": schema.changes,
     "dup_signatures": dup_tables.signatures,
     "dup_bands": dup_tables.bands,
+    "story_items": _STORY_TABLES["story_items"],
+    "story_events": _STORY_TABLES["story_events"],
 }
 
 

@@ -172,6 +172,21 @@ def thread_pages(
     report.stories_written, report.merges = written, len(merges)
 
 
+def write_every_story(store: Store, options: ThreadingOptions) -> int:
+    """Place every threaded page and rewrite every story from the store's threader as it
+    stands (its snapshot, else a replay of the log), threading nothing: what a bulk load
+    of stories threaded elsewhere (``storyline load``) ends with. Returns how many."""
+    try:
+        with _writing(store, "writing the stories") as conn:
+            live = story_state.live_threader(store, conn, options)
+            written = _write_all(store, conn, live)
+            story_edits.apply_edits(store, conn)
+    except BaseException:
+        story_state.forget(store)
+        raise
+    return written
+
+
 def _log_unlogged(conn: Connection, live: LiveThreader, options: ThreadingOptions) -> None:
     """Pages threaded before the log existed (schema 4): log them once, in arrival order,
     from the version and entities they were threaded with. Only their articles are read."""
