@@ -111,9 +111,20 @@ def one_run(db: str, followers: int, args: argparse.Namespace, tmp: Path) -> Run
         cpu_before = _children_cpu()
         procs = [
             subprocess.Popen(
-                [sys.executable, "-m", "storyline", "watch", "--name", f"w{n + 1}",
-                 "--db", db, "--allow-private"],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                [
+                    sys.executable,
+                    "-m",
+                    "storyline",
+                    "watch",
+                    "--name",
+                    f"w{n + 1}",
+                    "--db",
+                    db,
+                    "--allow-private",
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )  # fmt: skip
             for n in range(followers)
         ]
@@ -125,7 +136,8 @@ def one_run(db: str, followers: int, args: argparse.Namespace, tmp: Path) -> Run
                     break
                 for proc in procs:
                     if proc.poll() is not None:
-                        raise SystemExit(f"a watcher stopped: {proc.stderr.read().decode()[-2000:]}")
+                        error = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                        raise SystemExit(f"a watcher stopped: {error}")
                 if time.monotonic() > deadline:
                     raise SystemExit(f"not all fetched after {args.timeout} s")
                 time.sleep(0.2)

@@ -107,14 +107,18 @@ def run_ingest(story_set: StorySet, workers: int | None = None) -> IngestRun:
         if workers:
             command += ["--workers", str(workers)]
         output, wall, cpu = _timed(command)
-        listing = subprocess.run(
-            [*STORYLINE, "stories", "--json", "--db", db],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    story_of = {url: story["id"] for story in json.loads(listing) for url in story["articles"]}
+        story_of = _stories_of(db)
     return IngestRun(story_of, wall, cpu, json.loads(output))
+
+
+def _stories_of(db: str) -> dict[str, int]:
+    """Every page's story, read from the store the command wrote (``storyline stories``
+    lists summaries a page at a time, without their members)."""
+    from storyline.store import Store
+    from storyline.store.stories import stories
+
+    with Store.open(db) as store:
+        return {url: story.id or 0 for story in stories(store) for url in story.articles}
 
 
 def _timed(command: list[str]) -> tuple[str, float, float]:
