@@ -31,6 +31,17 @@ def run(tmp_path, monkeypatch):
     return invoke
 
 
+def test_poll_says_why_nothing_was_due_and_when_the_next_visit_is(newsroom, run):
+    assert "nothing is followed yet" in run("poll").output
+    run("follow", newsroom.url("/feeds/rss.xml"), "--every", "1h", "--allow-private")
+    run("poll", "--allow-private")
+    again = run("poll", "--allow-private").output
+    assert "0 source(s) read" in again and "nothing was due" in again
+    assert " UTC (in " in again  # the next visit, absolute and relative
+    due = json.loads(run("poll", "--json", "--allow-private").output)["next_due"]
+    assert datetime.fromisoformat(due) > datetime.now(UTC)
+
+
 def test_follow_poll_versions_diff_articles(newsroom, run):
     out = run("follow", newsroom.url("/feeds/rss.xml"), "--every", "10m", "--allow-private")
     assert "following feed" in out.output and "every 10m" in out.output

@@ -11,11 +11,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
+from storyline import times
 from storyline.cli.options import (
     INTERVAL,
     db_option,
@@ -173,10 +175,13 @@ def poll(
         report = pipeline.poll(
             store, fetcher, settings, visit_all=visit_all, on_progress=progress, worker=name
         )
+        next_due = store.next_due()
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "next_due": times.iso(next_due)})
     else:
         click.echo(_report_line(report))
+        if not report.sources_polled and not report.pages_visited:
+            click.echo(_nothing_due(next_due))
         for url, error in report.failures:
             click.echo(f"  failed: {url}: {error}", err=True)
         for kind, count in sorted(report.problems.items()):
@@ -244,6 +249,19 @@ def _report_line(report: Any) -> str:
         f"changed, {report.unchanged} unchanged, {report.not_modified} not modified, "
         f"{len(report.failures)} failed"
     )
+
+
+def _nothing_due(next_due: datetime | None) -> str:
+    """Why a pass visited nothing, and what the next one waits for."""
+    if next_due is None:
+        return "nothing is followed yet: add a feed, sitemap or page with `storyline follow URL`"
+    now = times.now()
+    if next_due > now:
+        wait = _duration(max(60.0, round((next_due - now).total_seconds() / 60) * 60.0))
+        when = f"at {times.absolute(next_due)} (in {wait})"
+    else:
+        when = "now, but other followers hold it (see `storyline sources`)"
+    return f"nothing was due: the next feed or page is due {when}"
 
 
 def _duration(seconds: float) -> str:
