@@ -21,7 +21,7 @@ from typing import Any
 
 from storyline.config import Settings
 from storyline.errors import FeedError, StoreError, StorylineError
-from storyline.pipeline.lanes import run_lanes
+from storyline.pipeline.lanes import run_lanes_over
 from storyline.pipeline.visit import (
     PollReport,
     Progress,
@@ -185,15 +185,12 @@ def poll(
     stop = stop or threading.Event()
     work = _Work(store, settings, now, worker or default_worker(), visit_all)
     feeds = work.batches(claims.claim_sources, lambda: _feeds_and_sitemaps(store), stop)
-    for sources in feeds:
-        _poll_sources(store, fetcher, settings, sources, now, report, stop, work)
+    _poll_sources(store, fetcher, settings, feeds, now, report, stop, work)
     pages = work.batches(claims.claim_pages, store.pages_followed, stop)
     with extractor_for(settings, extractor) as pages_extractor:
-        for batch in pages:
-            _visit_all(
-                store, fetcher, settings, batch, now, report, on_progress, stop, pages_extractor,
-                work,
-            )  # fmt: skip
+        _visit_all(
+            store, fetcher, settings, pages, now, report, on_progress, stop, pages_extractor, work
+        )
     if not stop.is_set():
         # threading skips pages already threaded at their latest version: one query if idle
         report.stories_written = thread_new_versions(store, settings=settings).stories_written
@@ -256,7 +253,7 @@ def _poll_sources(
     store: Store,
     fetcher: Fetcher,
     settings: Settings,
-    sources: list[SourceRow],
+    sources: Iterator[list[SourceRow]],
     now: datetime,
     report: PollReport,
     stop: threading.Event,
@@ -270,7 +267,7 @@ def _poll_sources(
         finally:
             work.done("source", source.id)
 
-    lanes = run_lanes(sources, lambda s: s.url, one, settings.poll_hosts, stop)
+    lanes = run_lanes_over(sources, lambda s: s.url, one, settings.poll_hosts, stop, work.size)
     for source, new_pages, error in lanes:
         if isinstance(error, StoreError) or (error and not isinstance(error, StorylineError)):
             raise error
@@ -287,7 +284,7 @@ def _visit_all(
     store: Store,
     fetcher: Fetcher,
     settings: Settings,
-    pages: list[PageRow],
+    pages: Iterator[list[PageRow]],
     now: datetime,
     report: PollReport,
     on_progress: Progress | None,
@@ -308,7 +305,7 @@ def _visit_all(
         work.done("page", page.id)
         return result
 
-    lanes = run_lanes(pages, lambda p: p.url, one, settings.poll_hosts, stop)
+    lanes = run_lanes_over(pages, lambda p: p.url, one, settings.poll_hosts, stop, work.size)
     for _page, result, error in lanes:
         if error is not None:
             raise error
