@@ -9,9 +9,8 @@ whole band are candidates, and a candidate whose estimated similarity reaches th
 threshold joins the page's group. Band keys live in the database, so the index survives
 between runs and needs no memory.
 
-A group counts once in stories and search: ``canonical_of(store, url)`` is the page that
-stands for it (the first seen), and ``canonical_map(store)`` maps every grouped page to
-its canonical page in one query.
+This module is the policy alone (pure: text in, signatures and keys out); the store keeps
+the index (``store/duplicates.py``) and the pipeline feeds it (``pipeline/copies.py``).
 """
 
 from __future__ import annotations
@@ -20,15 +19,11 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from storyline.errors import ConfigError
-
-if TYPE_CHECKING:
-    from storyline.store.db import Store
 
 NUM_PERM = 128
 SHINGLE_WORDS = 4
@@ -55,19 +50,6 @@ class LshParams:
             )
         lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         return cls(threshold, lsh.b, lsh.r)
-
-
-@dataclass
-class DuplicateGroup:
-    """Pages carrying the same article; ``canonical`` (the first seen) stands for them all."""
-
-    id: int
-    canonical: str
-    members: list[str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {"id": self.id, "canonical": self.canonical, "members": self.members}
 
 
 class Fingerprinter:
@@ -149,24 +131,3 @@ def band_keys(signature: bytes, params: LshParams) -> list[int]:
         )
         for i in range(params.bands)
     ]
-
-
-def duplicate_groups(store: Store) -> list[DuplicateGroup]:
-    """Every group of near-duplicate pages, largest first."""
-    from storyline.store import duplicates as tables
-
-    return [DuplicateGroup(gid, members[0], members) for gid, members in tables.groups(store)]
-
-
-def canonical_of(store: Store, url: str) -> str:
-    """The page that stands for ``url``'s group; ``url`` itself when it has no copies."""
-    from storyline.store import duplicates as tables
-
-    return tables.canonical(store, url) or url
-
-
-def canonical_map(store: Store) -> dict[str, str]:
-    """Every grouped page mapped to its group's canonical page (canonicals map to themselves)."""
-    return {
-        member: group.canonical for group in duplicate_groups(store) for member in group.members
-    }

@@ -24,10 +24,10 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from storyline.duplicates import canonical_map
 from storyline.errors import InputError
 from storyline.model import Version
 from storyline.store.db import Store
+from storyline.store.duplicates import canonical_map
 
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH = 1000

@@ -26,20 +26,18 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
-
 from storyline.config import Settings
 from storyline.duplicates import LshParams
 from storyline.errors import StoreError
 from storyline.ingest_work import Extracted, extract_capture
+from storyline.pipeline.copies import CopyIndexer
+from storyline.pipeline.storing import store_version
 from storyline.sandbox import Budget, WorkerPool, budget_error
 from storyline.sandbox.pool import WARM
 from storyline.sources.archives import input_files, read_captures
 from storyline.sources.captures import KEPT_KINDS, Capture, Rejected
-from storyline.store import duplicates as dup_index
-from storyline.store.db import AlsoWrite, Store
+from storyline.store.db import Store
 from storyline.store.ingested import article_with_hash, captured
-from storyline.store.rows import StoredVersion
 from storyline.store.stories import ThreadReport, thread_new_versions
 
 _EXAMPLES = 3  # problem origins kept per kind for the report
@@ -173,7 +171,8 @@ class _Run:
     def __init__(
         self, store: Store, params: LshParams, on_progress: Progress | None, stop: threading.Event
     ):
-        self.store, self.params, self.on_progress, self.stop = store, params, on_progress, stop
+        self.store, self.on_progress, self.stop = store, on_progress, stop
+        self.copies = CopyIndexer(params)
         self.report = IngestReport()
         self._digests: OrderedDict[tuple[str, bytes], str] = OrderedDict()
         # Each in-flight capture's digest key, by id(capture): hashed once, when it is read.
@@ -212,13 +211,15 @@ class _Run:
             self.report.note(problem)
         if result.article is not None:
             raw = result.raw or (capture.html if capture.kind == "html" else None)
-            stored = self.store.store_version(
+            stored = store_version(
+                self.store,
                 capture.url,
                 capture.fetched_at,
                 result.article,
-                raw_html=raw,
-                raw_type="text/html" if raw else None,
-                also=self._indexer(result.signature),
+                raw,
+                "text/html" if raw else None,
+                copies=self.copies,
+                signature=result.signature,
                 encoded=result.encoded,
             )
             if stored.created:
@@ -226,19 +227,8 @@ class _Run:
             else:
                 self.report.unchanged += 1
             self._remember(key, stored.version.content_hash)
+        self.report.copies = self.copies.copies
         self._progress()
-
-    def _indexer(self, signature: bytes | None) -> AlsoWrite | None:
-        """Index a new version's signature for copy detection in the version's transaction, so
-        an interrupted run never leaves a stored page out of the index."""
-        if not signature:
-            return None
-
-        def index(conn: Connection, page_id: int, stored: StoredVersion) -> None:
-            if stored.created and dup_index.index_signature(conn, page_id, signature, self.params):
-                self.report.copies += 1
-
-        return index
 
     def _reuse(self, capture: Capture) -> bool:
         """Store a capture whose payload repeats an earlier capture of its URL without

@@ -21,12 +21,13 @@ from ingest.ingest_helpers import Rec, article_html, shared_pages, write_warc
 
 from storyline.cli import cli
 from storyline.config import Settings
-from storyline.duplicates import LshParams, duplicate_groups
+from storyline.duplicates import LshParams
 from storyline.export import export
 from storyline.ingest import ingest
 from storyline.spark.job import run_backfill
 from storyline.spark.load import load_backfill
 from storyline.store import Store
+from storyline.store.duplicates import duplicate_groups
 
 COPY = "Water plumes were seen rising from the moon's surface, scientists said on Monday. "
 STORY = [COPY * 3, "The plumes rise about 200 kilometres above the ice.", COPY]

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from storyline.config import load_settings
 from storyline.model import Article, Paragraph, Section, Story
+from storyline.revisions import compare_articles
 from storyline.store import Store, story_snapshots, story_state, story_writes
 from storyline.store import stories as story_store
 from storyline.stories.entities import NullRecognizer
@@ -68,7 +69,9 @@ def _snapshot(store: Store) -> dict[int, Story]:
 
 def _store(store: Store, articles: list[Article], minute: int) -> list[str]:
     for offset, article in enumerate(articles):
-        store.store_version(article.url, T0 + timedelta(minutes=minute + offset), article)
+        store.store_version(
+            article.url, T0 + timedelta(minutes=minute + offset), article, compare=compare_articles
+        )
     return [a.url for a in articles]
 
 

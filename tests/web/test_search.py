@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store.search import SearchQuery, fts_expression, search_articles
 from storyline.store.stories import rethread
@@ -24,6 +25,7 @@ def _store(tmp_path) -> Store:
         "https://a.example/1",
         T,
         _article("https://a.example/1", "Harbour bridge reopens", "The bridge reopened on Monday."),
+        compare=compare_articles,
     )
     store.store_version(
         "https://www.b.example/2",
@@ -34,6 +36,7 @@ def _store(tmp_path) -> Store:
             "Jeppe Kofod welcomed the budget.",
             "The harbour fund grows.",
         ),
+        compare=compare_articles,
     )
     return store
 
@@ -54,6 +57,7 @@ def test_search_finds_the_current_text_and_follows_new_versions(tmp_path):
                     Section("body", [Paragraph("A ferry runs while engineers inspect the span.")])
                 ],
             ),
+            compare=compare_articles,
         )
         found = search_data(store, "ferry")["items"]
         assert [h["url"] for h in found] == ["https://a.example/1"]

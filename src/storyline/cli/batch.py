@@ -173,7 +173,7 @@ def duplicates(ctx: click.Context, db: str | None, as_json: bool) -> None:
 
     Example: storyline duplicates --json
     """
-    from storyline.duplicates import duplicate_groups
+    from storyline.store.duplicates import duplicate_groups
 
     with open_store(ctx, db, create=False) as store:
         groups = duplicate_groups(store)

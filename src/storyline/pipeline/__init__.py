@@ -9,16 +9,17 @@ The whole job, in the order it runs:
   (``sources.feeds`` / ``sources.sitemaps`` → ``Store.add_pages``), then visits every page
   due in a small thread pool.
 - ``visit_page`` (``visit.py``) sends a conditional GET (``sources.fetch``); a 304 only
-  reschedules; otherwise ``extract`` makes the Article, ``store_page`` →
-  ``Store.store_version`` keeps it as a new version if it changed (``revisions`` computes
-  the changes), and ``sources.schedule`` picks the next visit. Failures are recorded on
-  the page and retried with backoff.
+  reschedules; otherwise ``extract`` makes the Article, ``store_version`` (``storing.py``)
+  keeps it as a new version if it changed (the store asks ``revisions`` for the changes
+  and ``copies.py`` indexes it for the near-duplicate detector), and ``sources.schedule``
+  picks the next visit. Failures are recorded on the page and retried with backoff.
 - ``watch`` repeats ``poll`` until a stop event is set; ``reextract`` runs the current
   extractor again over every stored raw page.
 """
 
 from storyline.pipeline.follow import follow, follow_list
 from storyline.pipeline.poll import poll, poll_source, watch
+from storyline.pipeline.storing import store_version
 from storyline.pipeline.visit import (
     PollReport,
     Progress,
@@ -26,7 +27,6 @@ from storyline.pipeline.visit import (
     extract_page,
     next_visit,
     reextract,
-    store_page,
     visit_page,
 )
 
@@ -41,7 +41,7 @@ __all__ = [
     "poll",
     "poll_source",
     "reextract",
-    "store_page",
+    "store_version",
     "visit_page",
     "watch",
 ]

@@ -22,13 +22,14 @@ from storyline.errors import BudgetError, StoreError, StorylineError
 from storyline.extract import extract_article, extract_text
 from storyline.extract.html import decode_html
 from storyline.model import Article, Change, Version
+from storyline.pipeline.storing import replace_article, store_version
 from storyline.sandbox import Extractor
 from storyline.sources.fetch import Fetcher, FetchResult
 from storyline.sources.schedule import (
     backoff_after_failure,
     next_article_visit,
 )
-from storyline.store import PageRow, Store, StoredVersion
+from storyline.store import PageRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -115,21 +116,6 @@ def extractor_for(settings: Settings, given: Extractor | None) -> Iterator[Extra
         yield extractor
 
 
-def store_page(
-    store: Store,
-    url: str,
-    fetched_at: datetime,
-    raw: bytes | None,
-    article: Article,
-    raw_type: str | None = None,
-    page_fields: dict[str, Any] | None = None,
-) -> StoredVersion:
-    """Store one observation of a page (the archive ingest calls this too)."""
-    return store.store_version(
-        url, fetched_at, article, raw, raw_type=raw_type, page_fields=page_fields
-    )
-
-
 def visit_page(
     store: Store,
     fetcher: Fetcher,
@@ -168,13 +154,13 @@ def visit_page(
     }
     if article.canonical_url:
         fields["canonical_url"] = article.canonical_url
-    stored = store_page(
+    stored = store_version(
         store,
         page.url,
         result.fetched_at,
-        result.content,
         article,
-        raw_type=result.content_type,
+        result.content,
+        result.content_type,
         page_fields=fields,
     )
     store.update_page_fetch(page.id, next_visit_at=next_visit(store, page, now, settings))
@@ -221,7 +207,7 @@ def reextract(store: Store, on_progress: Callable[[int, int], None] | None = Non
         else:
             article = extract_article(raw, url=url)
         if article.content_hash() != store.version_by_id(version_id).content_hash:
-            store.replace_article(version_id, article)
+            replace_article(store, version_id, article)
             changed += 1
         if on_progress:
             on_progress(done, len(stored))
