@@ -50,8 +50,6 @@ OWN_IO = (
     "storyline.sandbox",
     "storyline.spark",
     "storyline.export",
-    "storyline.ingest",
-    "storyline.ingest_work",
 )
 THIRD_PARTY_IO = (
     "sqlalchemy",
@@ -84,8 +82,6 @@ ABOVE_STORE = (
     "storyline.sandbox",
     "storyline.spark",
     "storyline.export",
-    "storyline.ingest",
-    "storyline.ingest_work",
 )
 
 

@@ -22,7 +22,7 @@ from fixtures.newsroom import newsroom_settings
 from storyline import pipeline
 from storyline.cli import cli
 from storyline.errors import TooBigError, TooSlowError
-from storyline.ingest import ingest
+from storyline.pipeline.ingest import ingest
 from storyline.sandbox import Extractor
 from storyline.sources.fetch import Fetcher
 from storyline.store import Store
@@ -130,3 +130,28 @@ def test_poll_reports_bad_pages_and_stores_the_good_one(tmp_path, bad_pages):
         assert all(message.startswith("too_slow") for message in failed.values())
         assert store.page(site.url("/spans")).last_error.startswith("too_slow")
         assert store.versions(site.url("/good"))[0].article.body_text
+
+
+def test_spark_extraction_of_one_file_reports_bad_pages_and_keeps_the_good_one(tmp_path, bad_pages):
+    """The backfill's executors extract a file as ingest does: under the budget, in order."""
+    pytest.importorskip("pyarrow")
+    from ingest.ingest_helpers import Rec, write_warc
+
+    from storyline.sandbox import Budget
+    from storyline.spark.dataset import Output
+    from storyline.spark.extracting import extract_input
+
+    pages = [GOOD_ARTICLE.encode(), bad_pages["attributes"], GOOD_ARTICLE.encode() + b" "]
+    records = [
+        Rec(f"https://example.org/{n}", "2024-03-01T09:00:00Z", page)
+        for n, page in enumerate(pages)
+    ]
+    crawl = write_warc(tmp_path / "crawl.warc.gz", records)
+    out = Output.at(str(tmp_path / "out"))
+    for part in ("inputs", "captures"):
+        out.make_dirs(part)
+    started = time.monotonic()
+    manifest = extract_input(str(crawl), out, 10_000_000, Budget(BUDGET, 2048))
+    assert time.monotonic() - started < BUDGET + MARGIN
+    assert manifest["problems"] == {"too_slow": 1}
+    assert manifest["records"] == 3 and manifest["captures"] == 2

@@ -12,7 +12,7 @@ from ingest_helpers import EXTRACTION, Rec, article_html, shared_pages, write_wa
 from storyline.config import load_settings
 from storyline.duplicates import Fingerprinter, LshParams, band_keys, similarity
 from storyline.errors import ConfigError
-from storyline.ingest import ingest
+from storyline.pipeline.ingest import ingest
 from storyline.store.db import Store
 from storyline.store.duplicates import canonical_map, canonical_of, duplicate_groups
 

@@ -13,8 +13,8 @@ from ingest_helpers import EXTRACTION, Rec, write_warc
 from sqlalchemy import func, select
 
 from storyline.config import load_settings
-from storyline.ingest import ingest
-from storyline.ingest_work import extract_capture
+from storyline.pipeline.ingest import ingest
+from storyline.pipeline.ingest_work import extract_capture
 from storyline.revisions import compare_articles
 from storyline.sources.captures import Capture
 from storyline.store import duplicates as dup_index

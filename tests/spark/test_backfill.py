@@ -23,7 +23,7 @@ from storyline.cli import cli
 from storyline.config import Settings
 from storyline.duplicates import LshParams
 from storyline.export import export
-from storyline.ingest import ingest
+from storyline.pipeline.ingest import ingest
 from storyline.spark.job import run_backfill
 from storyline.spark.load import load_backfill
 from storyline.store import Store

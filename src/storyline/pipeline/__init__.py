@@ -15,6 +15,16 @@ The whole job, in the order it runs:
   picks the next visit. Failures are recorded on the page and retried with backoff.
 - ``watch`` repeats ``poll`` until a stop event is set; ``reextract`` runs the current
   extractor again over every stored raw page.
+- ``ingest`` (``ingest.py``) stores archives, folders and JSONL: ``sources.archives``
+  reads captures, ``extracting.extract_in_order`` extracts them in worker processes under
+  the budget and in input order (``ingest_work.py`` is the workers' side, which the Spark
+  backfill's executors run too), and ``store_version`` keeps each as a version.
+
+Every path extracts a page with the same text-vs-HTML dispatch
+(``sandbox.work.extract_page_bytes``), stores it through ``storing.store_version`` (the
+store is handed the revisions stage's comparison) and indexes a new version for the one
+near-duplicate detector (``copies.py``), so a page followed by ``poll`` and its copy read
+from an archive end in the same group.
 """
 
 from storyline.pipeline.follow import follow, follow_list

@@ -19,11 +19,10 @@ from typing import Any
 
 from storyline.config import Settings
 from storyline.errors import BudgetError, StoreError, StorylineError
-from storyline.extract import extract_article, extract_text
-from storyline.extract.html import decode_html
 from storyline.model import Article, Change, Version
 from storyline.pipeline.storing import replace_article, store_version
 from storyline.sandbox import Extractor
+from storyline.sandbox.work import extract_page_bytes
 from storyline.sources.fetch import Fetcher, FetchResult
 from storyline.sources.schedule import (
     backoff_after_failure,
@@ -85,18 +84,14 @@ Progress = Callable[[int, int, VisitResult], None]
 
 
 def extract_page(result: FetchResult, extractor: Extractor | None = None) -> Article:
-    """The Article of a fetched page, plain text or HTML; under ``extractor``'s budget
-    when given (BudgetError when over it), else in this process."""
+    """The Article of a fetched page, plain text or HTML (the one dispatch,
+    ``sandbox.work.extract_page_bytes``); under ``extractor``'s budget when given
+    (BudgetError when over it), else in this process."""
+    page = (result.content, result.final_url, result.headers.get("content-type"))
+    is_text = result.content_type == "text/plain"
     if extractor is not None:
-        return extractor.article(
-            result.content,
-            result.final_url,
-            result.headers.get("content-type"),
-            is_text=result.content_type == "text/plain",
-        )
-    if result.content_type == "text/plain":
-        return extract_text(decode_html(result.content), url=result.final_url)
-    return extract_article(result.content, url=result.final_url)
+        return extractor.article(*page, is_text=is_text)
+    return extract_page_bytes(*page, is_text=is_text)
 
 
 def validators(result: FetchResult) -> dict[str, str]:
@@ -201,11 +196,7 @@ def reextract(store: Store, on_progress: Callable[[int, int], None] | None = Non
     stored = store.raw_versions()
     changed = 0
     for done, (version_id, url, raw_type) in enumerate(stored, 1):
-        raw = store.raw_html(version_id)
-        if raw_type == "text/plain":
-            article = extract_text(decode_html(raw), url=url)
-        else:
-            article = extract_article(raw, url=url)
+        article = extract_page_bytes(store.raw_html(version_id), url, raw_type)
         if article.content_hash() != store.version_by_id(version_id).content_hash:
             replace_article(store, version_id, article)
             changed += 1

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from storyline.config import Settings, load_settings
 from storyline.duplicates import LshParams
 from storyline.errors import InputError
+from storyline.sandbox import Budget
 from storyline.spark.copies import copy_groups
 from storyline.spark.dataset import TABLES, Output
 from storyline.spark.extracting import extract_input
@@ -119,10 +120,10 @@ def _extract(
     """Stage 1: one task per input file; finished files are skipped by their manifest."""
     done = {u for u in uris if Output.at(out).exists("inputs", f"{input_id(u)}.json")}
     report.inputs_skipped = len(done)
-    max_bytes = settings.fetch_max_bytes
+    max_bytes, budget = settings.fetch_max_bytes, Budget.from_settings(settings)
     manifests = (
         sc.parallelize(uris, len(uris))
-        .map(lambda uri: extract_input(uri, Output.at(out), max_bytes))
+        .map(lambda uri: extract_input(uri, Output.at(out), max_bytes, budget))
         .collect()
     )
     for manifest in manifests:
