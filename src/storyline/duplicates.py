@@ -48,8 +48,15 @@ class LshParams:
                 f"setting 'duplicate_threshold' must be between 0 and 1 "
                 f"(exclusive), got {threshold}"
             )
-        lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        return cls(threshold, lsh.b, lsh.r)
+        return _optimal(threshold)
+
+
+@functools.lru_cache(maxsize=16)
+def _optimal(threshold: float) -> LshParams:
+    """datasketch's optimal layout (it integrates false-positive and -negative curves,
+    about 20 ms): computed once per threshold, as every stored page asks for it."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return LshParams(threshold, lsh.b, lsh.r)
 
 
 class Fingerprinter:

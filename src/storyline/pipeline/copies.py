@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from storyline.config import Settings
 from storyline.duplicates import Fingerprinter, LshParams, band_keys, similarities
 from storyline.model import Article
 from storyline.store import StoredVersion
@@ -50,9 +51,22 @@ class CopyIndexer:
         self.copies = 0
         self._fingerprints = Fingerprinter()
 
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CopyIndexer:
+        """An indexer at the ``duplicate_threshold`` setting."""
+        return cls(LshParams.for_threshold(settings.duplicate_threshold))
+
     def signature(self, text: str) -> bytes | None:
         """The detector's signature of an article's body (None: too short to judge)."""
         return self._fingerprints.signature(text)
+
+    def index(
+        self, conn: Connection, page_id: int, article: Article, signature: bytes | None = None
+    ) -> None:
+        """Index the page's current ``article`` (its ``signature`` when already computed)."""
+        found = signature or self.signature(article.body_text)
+        if found and index_copies(conn, page_id, found, self.params):
+            self.copies += 1
 
     def for_version(self, article: Article, signature: bytes | None = None) -> AlsoWrite:
         """The ``also`` write that indexes a new version of ``article``: its ``signature``
@@ -60,10 +74,7 @@ class CopyIndexer:
         (most visits store nothing new)."""
 
         def index(conn: Connection, page_id: int, stored: StoredVersion) -> None:
-            if not stored.created:
-                return
-            found = signature or self.signature(article.body_text)
-            if found and index_copies(conn, page_id, found, self.params):
-                self.copies += 1
+            if stored.created:
+                self.index(conn, page_id, article, signature)
 
         return index

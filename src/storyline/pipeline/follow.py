@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from storyline.config import Settings
 from storyline.errors import FeedError, FetchError, StoreError, StorylineError
 from storyline.feedlist import FeedListEntry
+from storyline.pipeline.copies import CopyIndexer
 from storyline.pipeline.storing import store_version
 from storyline.pipeline.visit import (
     extract_page,
@@ -97,6 +98,7 @@ def _follow_article(
         result.content,
         result.content_type,
         page_fields=fields,
+        copies=CopyIndexer.from_settings(settings),
     )
     store.update_page_fetch(page.id, next_visit_at=next_visit(store, page, now, settings))
     return source

@@ -51,6 +51,15 @@ def store_version(
     )
 
 
-def replace_article(store: Store, version_id: int, article: Article) -> None:
-    """Give a stored version a newly extracted article (``Store.replace_article``)."""
+def replace_article(
+    store: Store, version_id: int, article: Article, copies: CopyIndexer | None = None
+) -> None:
+    """Give a stored version a newly extracted article (``Store.replace_article``); with
+    ``copies``, the page's latest version is indexed for the copy detector again."""
     store.replace_article(version_id, article, compare=compare_articles)
+    if copies is None:
+        return
+    page = store.page(store.version_by_id(version_id).url)
+    if page.latest_version_id == version_id:
+        with store.writing(f"indexing copies of {page.url}") as conn:
+            copies.index(conn, page.id, article)

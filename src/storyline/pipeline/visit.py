@@ -17,9 +17,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from storyline.config import Settings
+from storyline.config import Settings, load_settings
 from storyline.errors import BudgetError, StoreError, StorylineError
 from storyline.model import Article, Change, Version
+from storyline.pipeline.copies import CopyIndexer
 from storyline.pipeline.storing import replace_article, store_version
 from storyline.sandbox import Extractor
 from storyline.sandbox.work import extract_page_bytes
@@ -157,6 +158,7 @@ def visit_page(
         result.content,
         result.content_type,
         page_fields=fields,
+        copies=CopyIndexer.from_settings(settings),
     )
     store.update_page_fetch(page.id, next_visit_at=next_visit(store, page, now, settings))
     if not stored.created:
@@ -190,15 +192,20 @@ def _page_failed(store: Store, page: PageRow, now: datetime, err: StorylineError
     return VisitResult(page.url, "failed", error=str(err), problem=problem)
 
 
-def reextract(store: Store, on_progress: Callable[[int, int], None] | None = None) -> int:
+def reextract(
+    store: Store,
+    on_progress: Callable[[int, int], None] | None = None,
+    settings: Settings | None = None,
+) -> int:
     """Extract every stored raw page again with the current extractor; return how many
-    versions changed."""
+    versions changed (a page's new latest text is indexed for the copy detector again)."""
+    copies = CopyIndexer.from_settings(settings or load_settings())
     stored = store.raw_versions()
     changed = 0
     for done, (version_id, url, raw_type) in enumerate(stored, 1):
         article = extract_page_bytes(store.raw_html(version_id), url, raw_type)
         if article.content_hash() != store.version_by_id(version_id).content_hash:
-            replace_article(store, version_id, article)
+            replace_article(store, version_id, article, copies)
             changed += 1
         if on_progress:
             on_progress(done, len(stored))

@@ -131,6 +131,32 @@ def join_groups(
     return target
 
 
+_GROUP_OF = select(signatures.c.page_id, signatures.c.group_id).where(
+    signatures.c.page_id.in_(bindparam("pages", expanding=True)),
+    signatures.c.group_id.is_not(None),
+)
+_MEMBERS = (
+    select(signatures.c.group_id, _p.c.id, _p.c.url)
+    .join(_p, _p.c.id == signatures.c.page_id)
+    .where(signatures.c.group_id.in_(bindparam("groups", expanding=True)))
+    .order_by(signatures.c.group_id, _p.c.first_seen, _p.c.url)
+)
+
+
+def groups_of(conn: Connection, page_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """For each of ``page_ids`` that has copies: its group's members as (page id, URL),
+    first seen first, itself included. Two indexed look-ups, for a page of results."""
+    if not page_ids:
+        return {}
+    group_of = {r.page_id: r.group_id for r in conn.execute(_GROUP_OF, {"pages": page_ids})}
+    if not group_of:
+        return {}
+    members: dict[int, list[tuple[int, str]]] = {}
+    for row in conn.execute(_MEMBERS, {"groups": sorted(set(group_of.values()))}):
+        members.setdefault(row.group_id, []).append((row.id, row.url))
+    return {page: members[group] for page, group in group_of.items() if group in members}
+
+
 def duplicate_groups(store: Store) -> list[DuplicateGroup]:
     """Every group of near-duplicate pages (members first seen first), largest first."""
     query = (
