@@ -38,9 +38,6 @@ from markdown_sections import replace_block  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 SECTION = "## Scale: Spark backfill and bulk load"
-COMMAND = (
-    ".venv/bin/python benchmarks/spark.py --records 10000 --rounds 2 --write docs/benchmarks.md"
-)
 STORYLINE = str(ROOT / ".venv" / "bin" / "storyline")
 
 
@@ -203,7 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     output = table(rounds, args.records, args.files)
     print(output)
     if args.write:
-        replace_block(args.write, SECTION, "spark-table", f"Command: `{COMMAND}`\n\n{output}")
+        command = (
+            f".venv/bin/python benchmarks/spark.py --records {args.records} --files {args.files} "
+            f"--rounds {args.rounds} --write docs/benchmarks.md"
+        )
+        replace_block(args.write, SECTION, "spark-table", f"Command: `{command}`\n\n{output}")
     return 0
 
 

@@ -32,15 +32,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_sections import replace_section  # noqa: E402  (benchmarks/ is on sys.path)
-from story_candidates import Score, candidates, load_items, score, tfidf_baseline, thread
+from story_candidates import (
+    Score,
+    candidates,
+    load_items,
+    score,
+    tfidf_baseline,
+    thread,
+    thread_windowed,
+)
 from story_labels import label_section
-from story_sets import DATA, StorySet, ecbplus, googlenews, run_ingest
+from story_sets import DATA, IngestRun, StorySet, ecbplus, googlenews, run_ingest
 
 from storyline.stories.threading import ThreadingOptions
 
 COMMAND = ".venv/bin/python benchmarks/stories.py --write docs/benchmarks.md"
 SECTION = "## Stories"
 BASELINE = {"full text": 0.2, "headlines": 0.15}
+# Windowed threading (stories.windows, window_seeds) against one sequential pass:
+# (windows, passes).
+WINDOWS = ((4, 1), (2, 2), (4, 2), (4, 3), (8, 2), (8, 3))
 
 
 @dataclass
@@ -53,6 +64,8 @@ class SetResult:
     identical: bool
     wall: float
     cpu: float
+    thread_wall: float
+    thread_cpu: float
     baseline: Score
 
 
@@ -77,25 +90,34 @@ def measure(story_set: StorySet, runs: int) -> SetResult:
         all(p == first for p, _ in outcomes),
         statistics.median(r.wall for _, r in outcomes),
         statistics.median(r.cpu for _, r in outcomes),
+        statistics.median(_reported(r, "threading_seconds") for _, r in outcomes),
+        statistics.median(_reported(r, "threading_cpu_seconds") for _, r in outcomes),
         score(baseline, gold),
     )
+
+
+def _reported(run: IngestRun, key: str) -> float:
+    """A number from the ingest report (seconds of the threading phase)."""
+    value = run.report.get(key)
+    return float(value) if isinstance(value, int | float) and value > 0 else float("nan")
 
 
 def results_table(results: list[SetResult]) -> str:
     """Scores, spread and speed of each set, the baseline on the next line."""
     lines = [
         "| set | method | NMI | B³ P | B³ R | B³ F1 | stories | big merges "
-        "| F1 spread, runs identical | articles/s wall | articles/CPU-s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| F1 spread, runs identical | articles/s wall | articles/CPU-s "
+        "| threading: articles/s wall | threading: articles/CPU-s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         n = len(r.story_set.records)
         for name, s in (("storyline ingest", r.scores), ("TF-IDF baseline", r.baseline)):
             extra = (
                 f"{r.spread:.3f}, {'yes' if r.identical else 'NO'} | {n / r.wall:,.0f} "
-                f"| {n / r.cpu:,.0f}"
+                f"| {n / r.cpu:,.0f} | {n / r.thread_wall:,.0f} | {n / r.thread_cpu:,.0f}"
                 if name.startswith("storyline")
-                else "| |"
+                else "| | | |"
             )
             lines.append(
                 f"| {r.story_set.name} ({n:,} {r.story_set.kind}) | {name} | {s.nmi:.3f} "
@@ -116,6 +138,18 @@ def candidates_table(sets: list[StorySet], workers: int) -> str:
             s = score(thread(items, options, preparer), items.gold)
             cells.append(f"{s.f1:.3f} / {s.nmi:.3f} / {s.big_merges}")
         lines.append(f"| {name} | {' | '.join(cells)} |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    sequential = [score(thread(items, _defaults()), items.gold) for items in loaded]
+    for windows, passes in WINDOWS:
+        cells = []
+        for items, alone in zip(loaded, sequential, strict=True):
+            s = score(thread_windowed(items, _defaults(), windows, passes), items.gold)
+            cells.append(
+                f"{s.f1:.3f} / {s.nmi:.3f} / {s.big_merges} "
+                f"(F1 {s.f1 - alone.f1:+.3f}, NMI {s.nmi - alone.nmi:+.3f})"
+            )
+        how = {1: "one pass", 2: "two passes"}.get(passes, f"{passes} passes")
+        lines.append(f"| in {windows} time windows, {how} | {' | '.join(cells)} |")
         print(lines[-1], file=sys.stderr, flush=True)
     return "\n".join(lines)
 

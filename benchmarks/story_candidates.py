@@ -33,8 +33,10 @@ from storyline.stories.threading import (
     prepare,
     thread_item,
 )
+from storyline.stories.window_seeds import thread_in_passes
 
 PREVIOUS = ThreadingOptions(
+    anchor_coverage=0.0,
     threshold=0.13,
     merge_threshold=0.15,
     merge_candidate=0.08,
@@ -90,12 +92,39 @@ def thread(loaded: Loaded, options: ThreadingOptions, preparer: Preparer = prepa
     return [threader.story_of(item.key) for item in loaded.items]
 
 
+def thread_windowed(
+    loaded: Loaded, options: ThreadingOptions, windows: int, passes: int = 2
+) -> list[int]:
+    """Story of each item when the stream is cut into ``windows`` windows of equal time
+    (``stories.windows``: each threaded alone, then joined; each further pass threads
+    every window again from the stories before it, ``stories.window_seeds``). A set
+    without times (every item at one moment, ECB+) is given one a minute in input order,
+    as it is threaded."""
+    items = [prepare(item, options) for item in loaded.items]
+    if len({item.time for item in items}) == 1:
+        items = [replace(item, time=60.0 * n) for n, item in enumerate(items)]
+    start, end = items[0].time, items[-1].time
+    span = max(end - start, 1.0) * (1 + 1e-9) / windows
+    shifted = [replace(item, time=item.time - start) for item in items]
+    ordered = sorted(shifted, key=lambda item: item.time)  # stable: input order on ties
+    stories = thread_in_passes(ordered, options, span, passes)
+    story_of = {key: n for n, keys in enumerate(stories) for key in keys}
+    return [story_of[item.key] for item in items]
+
+
 def candidates(defaults: ThreadingOptions) -> dict[str, tuple[ThreadingOptions, Preparer]]:
     """The options compared: previous and chosen defaults, and one change at a time."""
-    t = defaults.threshold
+    t, a = defaults.threshold, defaults.anchor_coverage
     return {
         "previous threader": (PREVIOUS, previous_prepare),
+        "first #16 threader (no names guard, threshold 0.12, merge 0.17)": (
+            replace(defaults, anchor_coverage=0.0, threshold=0.12, merge_threshold=0.17),
+            prepare,
+        ),
         "chosen defaults": (defaults, prepare),
+        "no names guard": (replace(defaults, anchor_coverage=0.0), prepare),
+        f"names guard {a - 0.1:.2f}": (replace(defaults, anchor_coverage=a - 0.1), prepare),
+        f"names guard {a + 0.1:.2f}": (replace(defaults, anchor_coverage=a + 0.1), prepare),
         f"threshold {t - 0.02:.2f}": (replace(defaults, threshold=t - 0.02), prepare),
         f"threshold {t + 0.02:.2f}": (replace(defaults, threshold=t + 0.02), prepare),
         "size prior 0.2": (replace(defaults, size_prior=0.2), prepare),

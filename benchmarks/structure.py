@@ -1,6 +1,6 @@
 """What the news-structure layer does to extraction quality, in one run.
 
-Scores ``extract_article`` on the shared development pages twice with the benchmark's
+Scores ``extract_article`` on each shared development set twice with the benchmark's
 metric (imported from ``benchmarks/extraction.py``): once as shipped, and once with the
 news-structure layer switched off (every block kept as body text, no DOM reading: no
 rail scan, link lookup, live stamps or update boxes), so the difference is the layer's
@@ -8,7 +8,7 @@ alone whatever the main-content extractor does. Also counts what the layer took 
 lists the pages whose F1 moved.
 
 Usage:
-    .venv/bin/python benchmarks/structure.py [--data DIR] [--pages N]
+    .venv/bin/python benchmarks/structure.py [--set NAME ...] [--pages N] [--moved N]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extraction import DEFAULT_DATA, Page, load_pages, score  # noqa: E402
+from extraction import SETS, Page, load_pages, score  # noqa: E402
 
 from storyline.extract import html as html_module  # noqa: E402
 from storyline.extract.blocks import Block  # noqa: E402
@@ -75,14 +75,22 @@ def run(pages: list[Page]) -> tuple[dict[str, Article], float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the before/after table, removal counts and the pages that moved."""
+    """Print, for each set, the before/after table, removal counts and the pages that moved."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--set", nargs="*", choices=sorted(SETS), default=None)
     parser.add_argument("--pages", type=int, default=0, help="only the first N pages")
+    parser.add_argument("--moved", type=int, default=20, help="list at most N moved pages")
     args = parser.parse_args(argv)
-    pages = load_pages(args.data)
-    pages = pages[: args.pages] if args.pages else pages
     assert structure_blocks is html_module.structure_blocks
+    for label in args.set or SETS:
+        pages = load_pages(SETS[label])
+        pages = pages[: args.pages] if args.pages else pages
+        print(f"\n### {label}\n")
+        _one_set(pages, args.moved)
+    return 0
+
+
+def _one_set(pages: list[Page], moved: int) -> None:
     run(pages[:3])  # warm imports and caches outside the clock
     with hooks(_OFF):
         before, before_s = run(pages)
@@ -105,8 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(whole extraction: {1000 * after_s / len(pages):.1f} ms)."
     )
     _print_removed(after)
-    _print_moved(pages, rows[0][5], rows[1][5])
-    return 0
+    _print_moved(pages, rows[0][5], rows[1][5], moved)
 
 
 def _print_removed(articles: dict[str, Article]) -> None:
@@ -122,15 +129,23 @@ def _print_removed(articles: dict[str, Article]) -> None:
     print(f"| navigation | {sum(len(a.navigation) for a in nav)} | {len(nav)} |")
 
 
-def _print_moved(pages: list[Page], before: dict[str, float], after: dict[str, float]) -> None:
+def _print_moved(
+    pages: list[Page], before: dict[str, float], after: dict[str, float], limit: int
+) -> None:
     moved = sorted(
-        (after[p.id] - before[p.id], p) for p in pages if abs(after[p.id] - before[p.id]) >= 0.0005
+        (
+            (after[p.id] - before[p.id], p)
+            for p in pages
+            if abs(after[p.id] - before[p.id]) >= 0.0005
+        ),
+        key=lambda item: item[0],
     )
     print(
         f"\nPages whose F1 moved ({len(moved)}; up {sum(d > 0 for d, _ in moved)}, "
-        f"down {sum(d < 0 for d, _ in moved)}):"
+        f"down {sum(d < 0 for d, _ in moved)}; the {limit} largest moves):"
     )
-    for delta, page in moved:
+    shown = sorted(moved, key=lambda item: -abs(item[0]))[:limit]
+    for delta, page in sorted(shown, key=lambda item: item[0]):
         print(f"  {delta:+.3f}  {before[page.id]:.3f} -> {after[page.id]:.3f}  {page.url}")
 
 

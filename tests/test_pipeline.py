@@ -128,7 +128,7 @@ def test_slow_broken_and_huge_pages_do_not_hold_up_the_others(tmp_path):
         poll_workers=4, fetch_timeout=1.0, fetch_retries=0, fetch_max_bytes=2_000_000
     )
     with (
-        Newsroom(slow_delay=3.0) as room,
+        Newsroom(slow_delay=60.0) as room,
         Store.open(tmp_path / "n.db", settings) as store,
         Fetcher(settings) as fetcher,
     ):
@@ -138,7 +138,9 @@ def test_slow_broken_and_huge_pages_do_not_hold_up_the_others(tmp_path):
         shared_pipeline(settings.entities_model)  # loaded once per process, not timed here
         started = time.monotonic()
         report = pipeline.poll(store, fetcher, settings)
-        assert time.monotonic() - started < 2.5  # the 3 s page was given up after 1 s
+        # the 60 s page was given up at its 1 s deadline (a generous bound: the machine may
+        # be loaded; without the deadline the pass would take the whole minute)
+        assert time.monotonic() - started < 30
         failed = {url.rsplit("/", 1)[-1]: error for url, error in report.failures}
         assert set(failed) == {"slow", "flaky", "huge", "loop"}
         assert report.new == 2

@@ -65,6 +65,11 @@ class Settings:
     feed_max_items: int = _setting(
         500, "Items taken from one feed or sitemap per poll, the newest first; 0 for no limit."
     )
+    claim_lease: float = _setting(
+        600.0,
+        "Seconds a follower holds the feeds and pages it claimed for a pass; a follower "
+        "killed mid-pass leaves them to the others after this long.",
+    )
     poll_hosts: int = _setting(
         8, "Hosts poll and watch visit at the same time; each host's pages go one at a time."
     )

@@ -49,7 +49,8 @@ SHARED_PAGES = [
         "8634d1211c3f",
         "Column: The Gannett/GateHouse merger sends a dismal signal about the future of local news",
         ["Michael Hiltzik"],
-        datetime(2019, 11, 19, 17, 53, tzinfo=PST),
+        # declared only in UTC (2019-11-20T01:53Z); the URL and the page say the 19th
+        date(2019, 11, 19),
     ),
     (
         "a1fca19b884e",
@@ -132,7 +133,7 @@ def test_json_ld_wins_over_meta_tags_and_graph_is_searched():
     }
     html = f"""<html><head><title>Bridge reopens after repairs | Example News</title>
       <meta property="og:title" content="Other title">
-      <meta property="article:published_time" content="2020-01-01">
+      <meta property="article:published_time" content="2024-03-01">
       <link rel="canonical" href="/news/bridge">
       <script type="application/ld+json">{json.dumps(ld)}</script></head>
       <body><h1>Bridge reopens after repairs</h1></body></html>"""
@@ -177,7 +178,9 @@ def test_broken_json_ld_and_placeholder_dates_are_ignored():
         (["https://www.example.com/author/tom-rogan"], None, ["Tom Rogan"]),
         (["https://www.facebook.com/somepage"], None, []),
         (["Staff Writer"], None, []),
-        (["Associated Press"], "Associated Press", ["Associated Press"]),
+        (["Associated Press"], "Associated Press", []),  # the publisher, not a byline
+        (["Associated Press"], "The Local", ["Associated Press"]),
+        (["World News", "Google profile"], None, []),  # sections and profile links
     ],
 )
 def test_bylines_become_clean_names(raw, site, expected):
@@ -235,3 +238,131 @@ def test_undeclared_page_gets_a_guessed_language_and_short_text_none():
     html = "<html><body><article>" + f"<p>{_SAMPLES['da']}</p>" * 3 + "</article></body></html>"
     assert extract_article(html).language == "da"
     assert guess_language("Mali troops") is None
+
+
+def _head(head: str, url: str | None = None) -> str | None:
+    html = f"<html><head><title>Storm</title>{head}</head><body><p>Text.</p></body></html>"
+    return extract_metadata(parse_html(html), url).published
+
+
+def test_a_utc_time_after_local_midnight_gives_the_page_s_own_day():
+    """The page states 21:11 on the 8th in New York; its tags say 02:11 UTC on the 9th."""
+    head = (
+        '<meta property="article:published_time" content="2023-11-09T02:11:03+00:00">'
+        '</head><body><time datetime="2023-11-08T21:11:03-05:00">Nov 8</time>'
+    )
+    assert _head(head) == "2023-11-08T21:11:03-05:00"
+
+
+def test_a_utc_time_with_a_local_day_in_the_url_gives_the_url_s_day():
+    head = '<meta property="article:published_time" content="2020-02-18T02:18:11Z">'
+    assert _head(head, "https://example.com/2020/02/17/story/") == "2020-02-17"
+    assert _head(head, "https://example.com/2020/02/18/story/") == "2020-02-18T02:18:11+00:00"
+    # 10:04 UTC is the previous day only west of -10:00: not taken for a local day
+    late = '<meta property="article:published_time" content="2020-07-09T10:04:04Z">'
+    assert _head(late, "https://example.com/2020/07/08/story/") == "2020-07-09T10:04:04+00:00"
+
+
+def test_a_local_clock_time_without_offset_states_the_utc_moment_locally():
+    head = (
+        '<meta property="article:published_time" content="2023-11-09T05:30:59Z">'
+        '</head><body><time datetime="2023-11-08T23:30:59">Nov 8, 11:30 pm</time>'
+    )
+    assert _head(head) == "2023-11-08T23:30:59-06:00"
+
+
+def test_json_ld_wrapped_in_cdata_is_read():
+    ld = '{"@type": "NewsArticle", "headline": "S", "datePublished": "2021-05-04T10:00:00+02:00"}'
+    for wrapped in (f"//<![CDATA[\n{ld}\n//]]>", f"<![CDATA[{ld}]]>", f"/*<![CDATA[*/{ld}/*]]>*/"):
+        head = f'<script type="application/ld+json">{wrapped}</script>'
+        assert _head(head) == "2021-05-04T10:00:00+02:00"
+
+
+@pytest.mark.parametrize("stamp", ["1581904691", "1581904691000"])
+def test_unix_seconds_and_milliseconds_are_read_as_utc(stamp):
+    assert _head(f'<meta name="pubdate" content="{stamp}">') == "2020-02-17T01:58:11+00:00"
+    ld = f'{{"@type": "NewsArticle", "headline": "Storm", "datePublished": {stamp}}}'
+    head = f'<script type="application/ld+json">{ld}</script>'
+    assert _head(head) == "2020-02-17T01:58:11+00:00"
+
+
+def test_a_date_with_a_zone_name_keeps_the_zone_s_offset():
+    assert iso_date("Tue, Sep 15 2020 10:01:41 EDT") == "2020-09-15T10:01:41-04:00"
+    assert iso_date("Tue, 19 Nov 2019 14:05:00 GMT") == "2019-11-19T14:05:00+00:00"
+    assert iso_date("Tue, 19 Nov 2019 14:05:00 XYZ") is None
+
+
+def test_declared_dates_far_apart_are_settled_by_the_page_s_other_statements():
+    """A republished article: JSON-LD keeps the old date, the URL and a tag the new one."""
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm", '
+        '"datePublished": "2019-06-17T18:28:00+02:00"}</script>'
+        '<meta name="date" content="2017-07-12">'
+    )
+    assert _head(head, "https://example.com/home/2017/7/12/storm")[:10] == "2017-07-12"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/news/20200413/story", "2020-04-13"),
+        ("https://example.com/id/2028064/story", None),
+        ("https://example.com/2099/01/02/story", None),
+    ],
+)
+def test_dates_in_urls(url, expected):
+    from storyline.extract.pubdates import url_date
+
+    assert url_date(url) == expected
+
+
+def test_htmldate_s_dateparser_step_is_skipped_for_us_and_kept_for_other_callers(monkeypatch):
+    """dateparser (htmldate's last resort) cost 40 ms a page: storyline's calls skip it,
+    other callers of htmldate in the process still get it, with no cached answer shared."""
+    import htmldate.extractors
+    from htmldate import find_date
+
+    from storyline.extract.pubdates import publication_dates
+
+    html = (
+        "<html><head><title>Wiadomości</title></head><body><div class='meta'>"
+        "<span class='date'>9 października 2020 r.</span></div><div class='content'><p>"
+        + "Tekst artykułu jest tutaj. " * 30
+        + "</p></div></body></html>"
+    )
+    calls: list[int] = []
+    real = htmldate.extractors.get_external_parser
+    monkeypatch.setattr(
+        htmldate.extractors, "get_external_parser", lambda: calls.append(1) or real()
+    )
+    assert publication_dates(parse_html(html), {}, {}, None) == (None, None)
+    assert calls == []
+    assert find_date(html, extensive_search=True, original_date=True) == "2020-10-09"
+    assert calls
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "url", "expected"),
+    [
+        ("Harbour reopens | Coast Times", "Coast Times", None, "Harbour reopens"),
+        (
+            "Nokia N96 Update - v30 | SymbianV3.Com",
+            None,
+            "http://www.symbianv3.com/x",
+            "Nokia N96 Update - v30",
+        ),
+        ("Harbour reopens - hypebot", None, "https://www.hypebot.com/a/1", "Harbour reopens"),
+        (
+            "Seth's Blog | The false choice of mediocrity",
+            None,
+            "https://sethgodin.typepad.com/seths_blog/2012/07/the-false-choice-of-mediocrity.html",
+            "The false choice of mediocrity",
+        ),
+        ("Syria - rebels push on Aleppo", None, "https://example.com/syria-rebels-aleppo", None),
+        ("Rebels push on | Aleppo", None, None, None),
+    ],
+)
+def test_titles_lose_the_site_s_name(title, site, url, expected):
+    from storyline.extract.headline import strip_site
+
+    assert strip_site(title, site, url) == (expected or title)

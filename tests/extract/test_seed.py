@@ -1,6 +1,7 @@
 """Acceptance test of issue 3: the seed page, as plain text and as served HTML."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +111,28 @@ def test_html_rendering_of_the_seed_gives_the_same_structure():
     assert all(t.url for t in html_article.related)
     assert html_article.navigation == text_article.navigation
     assert html_article.body_text == text_article.body_text
+
+
+def test_a_standfirst_in_a_p_excerpt_is_the_standfirst_not_a_body_section():
+    """The seed's HTML with its deck in ``<p class="entry-excerpt">``, first in the
+    article's body, and no description anywhere else: the deck is read from the page's
+    structure and kept out of the sections."""
+    html = SEED_HTML.read_text(encoding="utf-8")
+    deck = f'<p class="article-standfirst">{STANDFIRST}</p>'
+    assert deck in html
+    html = html.replace(deck, "").replace(
+        '<div class="article-body">',
+        f'<div class="article-body"><p class="entry-excerpt">{STANDFIRST}</p>',
+    )
+    html = re.sub(r'\s*<meta (?:name|property)="(?:og:)?description"[^>]*>', "", html)
+    html = html.replace(f'"description": "{STANDFIRST}",', "")
+    assert html.count(STANDFIRST) == 1
+    article = extract_article(html, url="https://www.thelocal.dk/danish-troops-leaving-mali")
+    assert article.standfirst == STANDFIRST
+    assert [s.kind for s in article.sections] == ["update", "original"]
+    assert STANDFIRST not in article.body_text
+
+
+def test_the_publisher_named_as_author_is_no_byline():
+    article = extract_article(SEED_HTML.read_bytes(), url="https://www.thelocal.dk/x")
+    assert article.authors == []

@@ -399,3 +399,32 @@ def test_arbitrary_blocks_never_crash_and_body_comes_from_the_blocks(blocks, kno
     for section in body.sections:
         for paragraph in section.paragraphs:
             assert paragraph.text.strip() and paragraph.text in texts
+
+
+def test_cards_that_end_in_read_more_are_teasers_not_body():
+    body = [
+        Block("Mario's first Wii U adventure launches alongside the new console on Nov. 18."),
+        Block("Players can also use the GamePad to edit courses and share them with friends."),
+    ]
+    cards = [
+        Block(
+            f"Headline number {i} about another launch. A short summary of the other "
+            f"story. Read more... 2012-11-0{i}",
+            "list_item",
+        )
+        for i in range(1, 4)
+    ]
+    result = structure_blocks(body + cards)
+    assert [p.text for s in result.sections for p in s.paragraphs] == [b.text for b in body]
+    assert len(result.related) == 3
+    assert result.related[0].title.endswith("A short summary of the other story.")
+
+
+def test_a_single_paragraph_ending_in_read_more_stays():
+    blocks = [
+        Block("The council met on Tuesday to vote on the budget for schools and roads."),
+        Block("The full minutes are on the council's site. Read more"),
+    ]
+    result = structure_blocks(blocks)
+    assert len([p for s in result.sections for p in s.paragraphs]) == 2
+    assert result.related == []

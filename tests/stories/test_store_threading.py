@@ -234,3 +234,39 @@ def test_a_snapshot_that_no_longer_matches_the_log_is_not_used(tmp_path, monkeyp
             store, _store(store, articles[25:], 100), recognizer=NullRecognizer()
         )
         assert report.pages_threaded == 30
+
+
+def test_rethread_gives_events_logged_before_the_names_guard_their_names(tmp_path):
+    """Events logged by an older storyline carry no proper names; ``rethread`` reads
+    them from the stored articles, so the replay keeps look-alike events apart as a
+    fresh threading does."""
+    from test_lookalikes import FIRST, FOLLOW_UP, SECOND
+
+    from storyline.config import SETTINGS, Settings
+
+    settings = Settings({s.name: s.default for s in SETTINGS}).replace(story_half_life=1e12)
+    with Store.open(tmp_path / "stories.db") as store:
+        for minute, article in enumerate((FIRST, FOLLOW_UP, SECOND)):
+            store.store_version(
+                article.url, T0 + timedelta(minutes=minute), article, compare=compare_articles
+            )
+        story_store.thread_new_versions(store, settings=settings, recognizer=NullRecognizer())
+        expected = _snapshot(store)
+        assert story_store.story_of(store, FIRST.url) != story_store.story_of(store, SECOND.url)
+        with store.engine.begin() as conn:  # as an older storyline logged them
+            rows = conn.execute(sa.text("SELECT seq, features_json FROM story_events")).all()
+            for seq, features in rows:
+                data = json.loads(features)
+                data.pop("a")
+                conn.execute(
+                    sa.text("UPDATE story_events SET features_json = :f WHERE seq = :s"),
+                    {"f": json.dumps(data), "s": seq},
+                )
+        story_state.forget(store)
+        story_store.rethread(store, settings=settings, recognizer=NullRecognizer())
+        assert _snapshot(store) == expected
+        with store.engine.connect() as conn:
+            logged = conn.execute(sa.text("SELECT features_json FROM story_events")).scalars()
+            assert all(
+                "lorca" in json.loads(f)["a"] or "malatya" in json.loads(f)["a"] for f in logged
+            )

@@ -149,7 +149,8 @@ def _summary(report: IngestReport) -> str:
     ]
     if report.stories_written:
         lines.append(
-            f"threaded into stories in {report.threading_seconds:.1f} s: "
+            f"threaded into stories in {report.threading_seconds:.1f} s "
+            f"({report.threading_cpu_seconds:.1f} CPU-s with the entity workers): "
             f"{report.stories_written:,} stories written (storyline stories)"
         )
     if report.problems:

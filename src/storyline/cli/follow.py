@@ -24,6 +24,7 @@ from storyline.cli.options import (
     print_json,
     private_option,
     settings_from,
+    worker_option,
 )
 from storyline.config import Settings
 from storyline.store import Store
@@ -107,23 +108,25 @@ def sources(ctx: click.Context, as_json: bool, db: str | None) -> None:
     from storyline.read.sources import MAX_LIMIT, sources_data
 
     with open_store(ctx, db, create=False) as store:
-        found = store.sources()
-        data = sources_data(store, MAX_LIMIT) if as_json else None
-    if data is not None:
+        data = sources_data(store, MAX_LIMIT)
+    if as_json:
         print_json(data)
         return
     now = times.now()
-    for s in found:
+    for s in data["items"]:
+        when = s["last_visit_at"]
         state = (
-            f"error: {s.last_error}"
-            if s.last_error
-            else (
-                f"last visit {times.human(s.last_visit_at, now)}"
-                if s.last_visit_at
-                else "not visited"
-            )
+            f"error: {s['last_error']}"
+            if s["last_error"]
+            else (f"last visit {times.human(when, now)}" if when else "not visited")
         )
-        click.echo(f"{s.kind:8} every {_duration(s.interval_s):>4}  {s.url}  ({state})")
+        by = f" by {s['last_worker']}" if s["last_worker"] else ""
+        click.echo(
+            f"{s['kind']:8} every {_duration(s['interval_s']):>4}  {s['url']}  ({state}{by})"
+        )
+        if len(s["pages_by_worker"]) > 1:
+            shares = ", ".join(f"{w} {n}" for w, n in s["pages_by_worker"].items())
+            click.echo(f"{'':8} pages last visited by: {shares}")
 
 
 @click.command()
@@ -142,13 +145,22 @@ def unfollow(ctx: click.Context, url: str, db: str | None) -> None:
     "--all", "visit_all", is_flag=True, help="Visit everything now, whatever the schedule."
 )
 @json_option
+@worker_option
 @db_option
 @private_option
 @click.pass_context
 def poll(
-    ctx: click.Context, visit_all: bool, as_json: bool, db: str | None, allow_private: bool
+    ctx: click.Context,
+    visit_all: bool,
+    as_json: bool,
+    name: str | None,
+    db: str | None,
+    allow_private: bool,
 ) -> None:
     """Visit every feed and page that is due once, then stop.
+
+    Other poll and watch processes on the same database share the work: each due feed
+    and page is visited once.
 
     Example: storyline poll --all
     """
@@ -158,7 +170,9 @@ def poll(
         _store_and_fetcher(ctx, db, allow_private) as (store, fetcher, settings),
         _progress(not as_json) as progress,
     ):
-        report = pipeline.poll(store, fetcher, settings, visit_all=visit_all, on_progress=progress)
+        report = pipeline.poll(
+            store, fetcher, settings, visit_all=visit_all, on_progress=progress, worker=name
+        )
     if as_json:
         print_json(report.to_dict())
     else:
@@ -170,11 +184,17 @@ def poll(
 
 
 @click.command()
+@worker_option
 @db_option
 @private_option
 @click.pass_context
-def watch(ctx: click.Context, db: str | None, allow_private: bool) -> None:
-    """Poll until stopped (Ctrl-C or SIGTERM); pages in progress are finished first."""
+def watch(ctx: click.Context, name: str | None, db: str | None, allow_private: bool) -> None:
+    """Poll until stopped (Ctrl-C or SIGTERM); pages in progress are finished first.
+
+    Several watch processes (on one machine or several, on one PostgreSQL database) share
+    the work: each claims what is due in batches, and per-host spacing and robots.txt are
+    kept together. Details: docs/scale.md.
+    """
     from storyline import pipeline
 
     stop = threading.Event()
@@ -194,7 +214,7 @@ def watch(ctx: click.Context, db: str | None, allow_private: bool) -> None:
                 for url, error in report.failures:
                     click.echo(f"  failed: {url}: {error}", err=True)
 
-            pipeline.watch(store, fetcher, settings, stop, on_report=show)
+            pipeline.watch(store, fetcher, settings, stop, on_report=show, worker=name)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -125,6 +125,16 @@ def cursor_option(func: F) -> F:
     )(func)
 
 
+def worker_option(func: F) -> F:
+    """``--name``: a follower's name in the work claims (default: host name and process id)."""
+    return click.option(
+        "--name",
+        default=None,
+        metavar="NAME",
+        help="This follower's name, shown by `storyline sources` (default: host:pid).",
+    )(func)
+
+
 def settings_from(ctx: click.Context, allow_private: bool = False) -> Settings:
     """Settings for this invocation: config file and environment, then flags."""
     root = ctx.find_root()

@@ -14,12 +14,11 @@ _PREFIX = re.compile(
     r"(?:by|von|af|av|par|por|door|di)\s*:?\s+",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(
-    r"\s*(?:[,;|/•·]|\s+and\s+|\s*&\s*|\s+og\s+|\s+och\s+|\s+und\s+)\s*", re.IGNORECASE
-)
+_SPLIT = re.compile(r"\s*+(?:[,;|/•·&]|(?<=\s)(?:and|og|och|und)(?=\s))\s*+", re.IGNORECASE)
 _ROLE = re.compile(
     r"\b(?:staff|writer|reporter|correspondent|editor|contributor|columnist|photographer|"
-    r"updated|published|posted|follow|twitter|email|more from|opinion|news desk|journalist)\b",
+    r"updated|published|posted|follow|twitter|email|more from|opinion|news desk|journalist|"
+    r"news|newsroom|blog|profile|team|desk)\b",
     re.IGNORECASE,
 )
 _NOT_A_NAME = re.compile(r"https?:|www\.|\.com\b|@|\d")
@@ -36,8 +35,8 @@ MAX_NAME_WORDS = 5
 def clean_authors(raw: list[str], site_name: str | None = None) -> list[str]:
     """Split, clean and de-duplicate author strings into a list of names.
 
-    The publication itself ("CNN Business" on cnn.com) is dropped when real names remain:
-    it is the site, not a byline.
+    The publication itself ("CNN Business" on cnn.com, "The Local Denmark" as the
+    JSON-LD author of its own article) is dropped: it is the publisher, not a byline.
     """
     names: list[str] = []
     seen: set[str] = set()
@@ -50,10 +49,8 @@ def clean_authors(raw: list[str], site_name: str | None = None) -> list[str]:
             if name and name.casefold() not in seen:
                 seen.add(name.casefold())
                 names.append(name)
-    if site_name and len(names) > 1:
-        site = _loose(site_name)
-        people = [n for n in names if not (site and (site in _loose(n) or _loose(n) in site))]
-        names = people or names
+    if site_name and (site := _loose(site_name)):
+        names = [n for n in names if site not in _loose(n) and _loose(n) not in site]
     return names
 
 

@@ -6,6 +6,10 @@ recognisable ways, and each check here targets one of them with a general rule:
 * **Nothing or next to nothing found.** Its fast mode skips the fallback algorithms;
   when the result is short, the full mode (with its readability and jusText fallbacks)
   is run, so the expensive path is paid only on the pages that need it.
+* **A fragment, or the wrong block.** Its precision mode sometimes keeps a piece of a
+  long article or a rail instead of the article. A second opinion built on another idea
+  (readability's container score) is read on every page; when the two disagree, more
+  opinions are read and the best-supported one wins (``opinions.py``).
 * **An article split over repeated containers.** Some templates cut the body into
   several blocks of the same class (between ads or pull quotes); trafilatura keeps the
   first. Paragraphs in *other* containers with the same tag and class as the one that
@@ -25,8 +29,25 @@ import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
+from storyline.extract.blocks import Block
+from storyline.extract.opinions import (
+    AGREEMENT,
+    SAME_METHOD_AGREEMENT,
+    Opinion,
+    agreement,
+    apart,
+    container_opinion,
+    most_supported,
+    readability_opinion,
+    shingles,
+)
+
 # A result shorter than this (characters) is "next to nothing": try the full mode.
 MIN_BODY_CHARS = 250
+# A result holding this share of the page's good paragraphs (when they add up to at least
+# MIN_PROSE_CHARS) needs no second opinion.
+PROSE_COVERAGE = 0.8
+MIN_PROSE_CHARS = 500
 # Paragraphs shorter than this are too common (labels, captions) to identify a container.
 _MIN_PARA_CHARS = 40
 # A paragraph whose text is mostly link text is navigation, not body.
@@ -57,13 +78,16 @@ class Paragraph:
 
 @dataclass
 class Extraction:
-    """The body trafilatura returned (its XML) plus extra page paragraphs to append."""
+    """The article as trafilatura's XML plus extra page paragraphs around it, or as
+    blocks read from HTML when another opinion won (``blocks``)."""
 
     body: etree._Element | None
     text_length: int
     extra_before: list[HtmlElement] = field(default_factory=list)
     extra_after: list[HtmlElement] = field(default_factory=list)
     method: str = "trafilatura-fast"
+    text: str = ""
+    blocks: list[Block] = field(default_factory=list)
 
 
 def normalise(text: str) -> str:
@@ -90,17 +114,70 @@ def extract_main(tree: HtmlElement, url: str | None) -> Extraction:
         full = _run_trafilatura(tree, url, fast=False)
         if full.text_length > result.text_length:
             result = full
+    paragraphs = survey_paragraphs(tree)
+    if not _covers_the_prose(result, paragraphs):
+        result = _second_opinion(tree, url, result)
     if result.body is not None and result.text_length:
-        _complete_split_body(result, survey_paragraphs(tree))
+        _complete_split_body(result, paragraphs)
     return result
 
 
-def _run_trafilatura(tree: HtmlElement, url: str | None, fast: bool) -> Extraction:
+def _covers_the_prose(result: Extraction, paragraphs: list[Paragraph]) -> bool:
+    """True when trafilatura's fast result holds nearly all of the page's prose (its good
+    ``<p>``s, of which there are enough to judge): then it is neither a fragment nor the
+    wrong block, and no second opinion is needed."""
+    good = [p for p in paragraphs if p.good]
+    total = sum(len(p.text) for p in good)
+    if result.body is None or result.method != "trafilatura-fast" or total < MIN_PROSE_CHARS:
+        return False
+    extracted = {normalise("".join(el.itertext())) for el in result.body.iter("p")}
+    covered = sum(len(p.text) for p in good if p.text in extracted)
+    return covered >= PROSE_COVERAGE * total
+
+
+def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> Extraction:
+    """``precise`` unless readability's container and trafilatura's own default mode both
+    disagree with it; then the opinion (of four) that agrees most with the others."""
+    precise_grams = shingles(precise.text)
+    fast = precise.method == "trafilatura-fast"  # the full mode may be readability itself
+    container = container_opinion(tree)
+    if fast and agreement(precise_grams, shingles(container.text)) >= AGREEMENT:
+        return precise
+    readability = readability_opinion(tree)
+    if fast and agreement(precise_grams, shingles(readability.text)) >= AGREEMENT:
+        return precise
+    default = _run_trafilatura(tree, url, fast=True, precision=False)
+    if agreement(precise_grams, shingles(default.text)) >= SAME_METHOD_AGREEMENT:
+        # two against two: trafilatura's modes against the two readability-style ones
+        if not apart(precise.text, readability, container):
+            return precise
+        winner: Opinion = readability
+    else:
+        opinions = [
+            Opinion("precise", precise.text, precise.body),
+            Opinion("default", default.text, default.body),
+            readability,
+            container,
+        ]
+        winner = most_supported(opinions)
+    if winner.name == "precise":
+        return precise
+    if winner.name == "default":
+        default.method += "+vote"
+        return default
+    text = normalise(" ".join(b.text for b in winner.blocks))
+    method = f"{winner.name}+vote"
+    return Extraction(None, len(text), method=method, text=text, blocks=winner.blocks)
+
+
+def _run_trafilatura(
+    tree: HtmlElement, url: str | None, fast: bool, precision: bool = True
+) -> Extraction:
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         fast=fast,
-        favor_precision=True,
+        favor_precision=precision,
         include_comments=False,
         include_tables=True,
         include_links=False,
@@ -108,8 +185,9 @@ def _run_trafilatura(tree: HtmlElement, url: str | None, fast: bool) -> Extracti
     )
     if document is None or document.body is None:
         return Extraction(None, 0, method="none")
-    length = len(normalise(" ".join(document.body.itertext())))
-    return Extraction(document.body, length, method="trafilatura" + ("-fast" if fast else ""))
+    text = normalise(" ".join(document.body.itertext()))
+    method = "trafilatura" + ("-fast" if fast else "") + ("" if precision else "-default")
+    return Extraction(document.body, len(text), method=method, text=text)
 
 
 def _complete_split_body(result: Extraction, paragraphs: list[Paragraph]) -> None:

@@ -20,23 +20,32 @@ from storyline.extract.blocks import Block
 from storyline.extract.content import extract_main, normalise
 from storyline.extract.decode import MAX_PAGE_BYTES, decode_html
 from storyline.extract.dom import read_page_structure
+from storyline.extract.headline import structural_standfirst
 from storyline.extract.language import guess_language
 from storyline.extract.metadata import Metadata, extract_metadata
 from storyline.extract.patterns import headline_labels
 from storyline.extract.structure import StructuredBody, structure_blocks
+from storyline.extract.xmlblocks import blocks_from_xml, with_links
 from storyline.model import Article
 
-__all__ = ["MAX_PAGE_BYTES", "MIN_ARTICLE_CHARS", "decode_html", "extract_article", "parse_html"]
+__all__ = [
+    "MAX_PAGE_BYTES",
+    "MIN_ARTICLE_CHARS",
+    "blocks_from_xml",
+    "decode_html",
+    "extract_article",
+    "parse_html",
+]
 
 # Less body text than this (characters, headings aside) means the page has no article.
 MIN_ARTICLE_CHARS = 80
-_NOTHING = re.compile(
-    r"\s*(?:(?:<!--.*?-->|<!doctype[^>]*>|<\?xml[^>]*>)\s*)*", re.IGNORECASE | re.DOTALL
-)
+# What may stand in a page that has nothing in it: declarations and comments.
+_PREAMBLE_ENDS = {"<!--": "-->", "<!doctype": ">", "<?xml": ">"}
+_SPACE = re.compile(r"\s*")
 _MARKUP = re.compile(r"<(?:!doctype|!--|[a-zA-Z][a-zA-Z0-9-]*[\s/>])", re.IGNORECASE)
+_EMPTY_INLINE_TAGS = ("span", "b", "strong", "em", "i", "q", "u", "font", "a")
 # What trafilatura's repair_faulty_html strips: C0 controls but tab, newline and return.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
-_TEXT_KIND = {"p": "paragraph", "head": "heading", "quote": "quote", "code": "paragraph"}
 _HTML_KIND = {
     "h2": "heading",
     "h3": "heading",
@@ -63,7 +72,7 @@ def extract_article(
     ``Article`` with ``no_article=True``.
     """
     text = decode_html(html, content_type, max_bytes=max_bytes)
-    if _NOTHING.fullmatch(text):
+    if only_comments(text):
         return Article(url=url, no_article=True)  # empty, or only a doctype and comments
     tree = parse_html(text)
     meta = extract_metadata(tree, url)
@@ -71,20 +80,60 @@ def extract_article(
     blocks = [_html_block(e) for e in extraction.extra_before]
     blocks += blocks_from_xml(extraction.body) if extraction.body is not None else []
     blocks += [_html_block(e) for e in extraction.extra_after]
-    blocks = _drop_repeated_headline([b for b in blocks if b.text], meta.title)
-    if sum(len(b.text) for b in blocks if b.kind != "heading") < MIN_ARTICLE_CHARS:
+    blocks += extraction.blocks
+    blocks = _drop_leading([b for b in blocks if b.text], meta.title)
+    deck = structural_standfirst(tree, meta.title)
+    if deck and _text_length(without := _drop_leading(blocks, deck)) >= len(deck):
+        blocks = without  # the deck is the standfirst, not the body
+    elif deck and any(_loose(b.text) == _loose(deck) for b in blocks[:3]):
+        deck = None  # a short post written in the summary's element: it is the body
+    if _text_length(blocks) < MIN_ARTICLE_CHARS:
         blocks = []  # a login prompt or a cookie notice is not an article
     blocks, teasers = read_page_structure(blocks, tree, meta.title)  # news structure (dom.py)
     body = structure_blocks(blocks, teasers)
-    if meta.standfirst and _is_lede(meta.standfirst, blocks):
+    if deck:
+        meta.standfirst = deck  # as the page shows it, not as it describes itself to search
+    elif meta.standfirst and _is_lede(meta.standfirst, blocks):
         meta.standfirst = None  # a description that only repeats the first paragraph
     if meta.language is None and body.sections:
         meta.language = guess_language(" ".join(s.text for s in body.sections))
     return _article(url, meta, body, no_article=not body.sections)
 
 
+def only_comments(text: str) -> bool:
+    """True when ``text`` holds nothing but whitespace, comments and declarations.
+
+    One left-to-right scan, each comment ending at its first ``-->`` as in HTML: a page
+    that starts and ends with a comment is not "only comments" for having content between
+    them, and no input makes this slower than reading it once (a regular expression with a
+    lazy ``.*?`` inside a repeated group backtracked exponentially on a dozen comments).
+    An unclosed comment or declaration is left to the parser.
+    """
+    position, length = 0, len(text)
+    while True:
+        spaces = _SPACE.match(text, position)
+        position = spaces.end() if spaces else position
+        if position == length:
+            return True
+        head = text[position : position + 9].lower()
+        opener = next((o for o in _PREAMBLE_ENDS if head.startswith(o)), None)
+        if opener is None:
+            return False
+        end = text.find(_PREAMBLE_ENDS[opener], position + len(opener))
+        if end < 0:
+            return False
+        position = end + len(_PREAMBLE_ENDS[opener])
+
+
 def parse_html(text: str) -> HtmlElement:
     """Parse page text into an lxml tree; ``InputError`` when it is not HTML at all."""
+    tree = load_tree(text)
+    _unwrap_empty_inline(tree)
+    return tree
+
+
+def load_tree(text: str) -> HtmlElement:
+    """The tree trafilatura's ``load_html`` gives for ``text``, built more cheaply."""
     if not _MARKUP.search(text[:100_000]):
         raise InputError(
             "input is not HTML: no markup found; for a plain-text page use "
@@ -97,6 +146,30 @@ def parse_html(text: str) -> HtmlElement:
         except (etree.ParserError, ValueError) as exc:
             raise InputError(f"input could not be parsed as HTML: {exc}") from exc
     return tree
+
+
+def _unwrap_empty_inline(tree: HtmlElement) -> None:
+    """Remove empty inline elements that text follows, keeping the text.
+
+    An empty ``<span>`` before a paragraph's text (WordPress's ``<span id="more-123">``,
+    anchors, drop-cap placeholders) carries nothing, but trafilatura's precision mode
+    deletes empty elements *with* the text after them: the paragraph, or the rest of the
+    article, was lost.
+    """
+    empty = [
+        e
+        for e in tree.iter(*_EMPTY_INLINE_TAGS)
+        if len(e) == 0 and not (e.text or "").strip() and (e.tail or "").strip()
+    ]
+    for element in empty:
+        element.drop_tag()
+    for element in [
+        e
+        for e in tree.iter("div", "p", "section", "article")
+        if len(e) == 0 and not (e.text or "").strip() and (e.tail or "").strip()
+    ]:
+        element.attrib.clear()
+        element.tag = "br"
 
 
 def _load_html(text: str) -> HtmlElement | None:
@@ -173,72 +246,23 @@ def _parser() -> lxml.html.HTMLParser:
     return parser
 
 
-def blocks_from_xml(body: etree._Element) -> list[Block]:
-    """Turn trafilatura's XML body (p, head, list/item, quote, table/row) into blocks."""
-    for lb in body.iter("lb"):
-        lb.tail = " " + (lb.tail or "")
-    blocks: list[Block] = []
-    for child in body:
-        _collect(child, blocks)
-    return blocks
-
-
-def _collect(element: etree._Element, blocks: list[Block]) -> None:
-    tag = element.tag
-    if tag == "list":
-        for item in element.iterchildren("item"):
-            nested = item.findall("list")
-            for sub in nested:
-                item.remove(sub)
-            blocks.append(_xml_block(item, "list_item"))
-            for sub in nested:
-                _collect(sub, blocks)
-    elif tag == "table":
-        for row in element.iter("row"):
-            cells = [normalise(" ".join(c.itertext())) for c in row.iterchildren("cell")]
-            blocks.append(Block(" ".join(c for c in cells if c), "paragraph"))
-    elif tag == "quote" and element.find("p") is not None:
-        for child in element:
-            _collect(child, blocks)
-            if blocks:
-                blocks[-1].kind = "quote"
-    elif tag in _TEXT_KIND:
-        blocks.append(_xml_block(element, _TEXT_KIND[tag]))
-    elif tag in ("div", "section"):
-        for child in element:
-            _collect(child, blocks)
-
-
-def _xml_block(element: etree._Element, kind: str) -> Block:
-    text = normalise("".join(element.itertext()))
-    return _with_links(Block(text, kind), element, "ref", "target")
-
-
 def _html_block(element: HtmlElement) -> Block:
     text = normalise(element.text_content())
-    return _with_links(
+    return with_links(
         Block(text, _HTML_KIND.get(str(element.tag), "paragraph")), element, "a", "href"
     )
 
 
-def _with_links(block: Block, element: etree._Element, tag: str, attr: str) -> Block:
-    """Fill in the block's link density and, when one link covers it, the link target."""
-    if not block.text:
-        return block
-    links = [(normalise("".join(a.itertext())), a.get(attr)) for a in element.iter(tag)]
-    linked = sum(len(t) for t, _ in links)
-    block.link_density = min(1.0, linked / len(block.text))
-    longest = max(links, key=lambda link: len(link[0]), default=("", None))
-    if longest[1] and len(longest[0]) >= 0.8 * len(block.text):
-        block.url = longest[1]
-    return block
+def _text_length(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks if b.kind != "heading")
 
 
-def _drop_repeated_headline(blocks: list[Block], title: str | None) -> list[Block]:
-    """Drop the headline when the body repeats it in its first blocks (it is metadata)."""
-    if not title or not blocks:
+def _drop_leading(blocks: list[Block], text: str | None) -> list[Block]:
+    """Drop the headline (or the standfirst) when the body repeats it in its first blocks:
+    it is metadata, not the article's text."""
+    if not text or not blocks:
         return blocks
-    key = _loose(title)
+    key = _loose(text)
     for i, block in enumerate(blocks[:3]):
         if _loose(block.text) == key:
             return blocks[:i] + blocks[i + 1 :]

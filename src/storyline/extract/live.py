@@ -13,13 +13,13 @@ reads "14:32 GMT" in plain text.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from typing import Any
 
 from lxml.html import HtmlElement
 
 from storyline.extract.blocks import Block
+from storyline.extract.metadata import json_ld_documents
 from storyline.extract.teasers import norm
 
 MIN_ENTRIES = 2
@@ -63,13 +63,7 @@ def _pop_start(starts: dict[str, str], key: str) -> str | None:
 def _json_ld_starts(tree: HtmlElement) -> dict[str, str]:
     """Entry text (headline, else body) → ``datePublished`` from a LiveBlogPosting."""
     starts: dict[str, str] = {}
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
-            continue
+    for data in json_ld_documents(tree):
         for update in _live_updates(data):
             stamp = str(update.get("datePublished") or update.get("dateCreated") or "").strip()
             text = update.get("headline") or update.get("articleBody") or ""

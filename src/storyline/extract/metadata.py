@@ -3,25 +3,27 @@
 Read from the parsed tree in one pass over ``<head>`` and a few targeted lookups, in the
 order publishers make them reliable: schema.org JSON-LD (what search engines are fed),
 then Open Graph / article / Dublin Core ``<meta>`` tags, then the visible page (``<h1>``,
-``<time>``, byline elements), then a date in the URL. htmldate is asked for the date only
-when none of these has one, because it is the slowest step by far.
+byline elements). The dates have a module of their own (``pubdates.py``).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
 from storyline.extract.authors import clean_authors
+from storyline.extract.headline import headline
+from storyline.extract.pubdates import iso_date, publication_dates
+
+__all__ = ["Metadata", "extract_metadata", "iso_date", "json_ld_documents"]
 
 _ARTICLE_TYPES = re.compile(r"article|posting|report|story|webpage|liveblog", re.IGNORECASE)
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
 
 
 @dataclass
@@ -46,7 +48,7 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
         _text(ld.get("publisher")), metas.get("og:site_name"), metas.get("application-name")
     )
     meta = Metadata(
-        title=_title(tree, ld, metas, site_name),
+        title=_title(tree, ld, metas, site_name, url),
         standfirst=_first(
             _text(ld.get("description")),
             metas.get("og:description"),
@@ -54,44 +56,12 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
             metas.get("twitter:description"),
         ),
         authors=_authors(tree, ld, metas, site_name),
-        published=_first_date(
-            ld.get("datePublished"),
-            metas.get("article:published_time"),
-            *(metas.get(k) for k in _PUBLISHED_KEYS),
-        ),
-        modified=_first_date(
-            ld.get("dateModified"),
-            metas.get("article:modified_time"),
-            metas.get("og:updated_time"),
-            metas.get("last-modified"),
-        ),
         language=_language(tree, ld, metas),
         canonical_url=_canonical(tree, ld, metas, url),
         site_name=site_name,
     )
-    if meta.published is None:
-        meta.published = _visible_date(tree) or _url_date(url) or _htmldate(tree, url)
+    meta.published, meta.modified = publication_dates(tree, ld, metas, url)
     return meta
-
-
-_PUBLISHED_KEYS = (
-    "og:article:published_time",
-    "datepublished",
-    "publishdate",
-    "pubdate",
-    "publish-date",
-    "date",
-    "dc.date",
-    "dc.date.issued",
-    "dcterms.created",
-    "sailthru.date",
-    "parsely-pub-date",
-    "article.published",
-    "published_time",
-    "original-publish-date",
-    "cxenseparse:recs:publishtime",
-    "rnews:datepublished",
-)
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -110,16 +80,10 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
 def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
     """The first schema.org object of an article type in the page's JSON-LD, or ``{}``."""
     fallback: dict[str, Any] = {}
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        try:
-            found = _ld_items(json.loads(script.text or "", strict=False))
-        except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
-            continue
-        for item in found:
+    for data in json_ld_documents(tree):
+        for item in _ld_items(data):
             kind = item.get("@type")
-            kinds = " ".join(kind) if isinstance(kind, list) else str(kind or "")
+            kinds = " ".join(map(str, kind)) if isinstance(kind, list) else str(kind or "")
             if _ARTICLE_TYPES.search(kinds) and ("headline" in item or "datePublished" in item):
                 if "webpage" not in kinds.lower():
                     return item
@@ -127,16 +91,52 @@ def _json_ld_article(tree: HtmlElement) -> dict[str, Any]:
     return fallback
 
 
-def _ld_items(data: Any) -> list[dict[str, Any]]:
-    if isinstance(data, list):
-        return [i for d in data for i in _ld_items(d)]
-    if not isinstance(data, dict):
-        return []
-    items = [data]
-    if isinstance(data.get("@graph"), list):
-        items += [i for d in data["@graph"] for i in _ld_items(d)]
-    if isinstance(data.get("mainEntity"), dict):
-        items += _ld_items(data["mainEntity"])
+def json_ld_documents(tree: HtmlElement) -> Iterator[Any]:
+    """Each readable JSON-LD script of the page, parsed.
+
+    Scripts wrapped for old XHTML parsers (``//<![CDATA[ ... //]]>``) or followed by a
+    stray ``;`` are read from their first bracket to their last. Unreadable ones, and
+    ones nested too deep for the JSON parser, are skipped: metadata is optional.
+    """
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        text = script.text or ""
+        data = _load_json(text)
+        if data is None:
+            text = text.replace("<![CDATA[", "").replace("]]>", "")
+            starts = [i for i in (text.find("{"), text.find("[")) if i >= 0]
+            end = max(text.rfind("}"), text.rfind("]"))
+            if starts and end > min(starts):
+                data = _load_json(text[min(starts) : end + 1])
+        if data is not None:
+            yield data
+
+
+def _load_json(text: str) -> Any:
+    try:
+        return json.loads(text, strict=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _ld_items(data: Any, limit: int = 1000) -> list[dict[str, Any]]:
+    """The objects of a JSON-LD document, with those in ``@graph`` and ``mainEntity``,
+    in document order; walked without recursion, so nesting depth costs no stack."""
+    items: list[dict[str, Any]] = []
+    stack = [data]
+    while stack and len(items) < limit:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(reversed(value))
+        elif isinstance(value, dict):
+            items.append(value)
+            nested = []
+            if isinstance(value.get("@graph"), list):
+                nested.append(value["@graph"])
+            if isinstance(value.get("mainEntity"), dict):
+                nested.append(value["mainEntity"])
+            stack.extend(reversed(nested))
     return items
 
 
@@ -155,14 +155,10 @@ def _first(*values: str | None) -> str | None:
     return next((v for v in values if v), None)
 
 
-def _title(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None) -> str | None:
-    """The headline: a page heading that agrees with the declared title, else the declared one.
-
-    The visible ``<h1>`` is the headline "as published" (with its own punctuation), but many
-    templates also use ``<h1>`` for the site's name, so a heading wins when it matches what
-    the page declares in JSON-LD, Open Graph or ``<title>``, or when it is the page's only
-    ``<h1>`` and not the site's name (sites often declare a separate headline for search).
-    """
+def _title(
+    tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None, url: str | None
+) -> str | None:
+    """The headline (``headline.py``) from the declared title, or the page's ``<title>``."""
     declared = _first(
         _text(ld.get("headline")),
         metas.get("og:title"),
@@ -172,50 +168,7 @@ def _title(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None)
     if not declared:
         page_title = tree.findtext(".//title")
         declared = " ".join(page_title.split()) if page_title else None
-    if not declared:
-        return None
-    declared = _strip_site(declared, site)
-    scored = [(_overlap(h, declared), h) for h in _headings(tree)]
-    best = max(scored, default=(0.0, declared))
-    if best[0] >= 0.5:
-        return best[1]
-    h1s = [h for h in _headings(tree, tags=("h1",)) if not site or _overlap(h, site) < 0.5]
-    return h1s[0] if len(h1s) == 1 else declared
-
-
-def _headings(tree: HtmlElement, limit: int = 8, tags: tuple[str, ...] = ("h1", "h2")) -> list[str]:
-    found = []
-    for element in tree.iter(*tags):
-        text = " ".join(element.text_content().split())
-        if 10 <= len(text) <= 300:
-            found.append(text)
-        if len(found) >= limit:
-            break
-    return found
-
-
-def _overlap(a: str, b: str) -> float:
-    """Shared words over all words (Jaccard): 1.0 for the same headline, whatever the quotes."""
-    words_a, words_b = set(_loose(a).split()), set(_loose(b).split())
-    if not words_a or not words_b:
-        return 0.0
-    return len(words_a & words_b) / len(words_a | words_b)
-
-
-def _strip_site(title: str, site: str | None) -> str:
-    """``Headline | Site Name`` → ``Headline``, when the site's name is known."""
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    if site:
-        kept = [p for p in parts if _loose(p) not in _loose(site) and _loose(site) not in _loose(p)]
-        if kept and len(kept) < len(parts):
-            return " - ".join(kept) if len(kept) > 1 else kept[0]
-    return title
-
-
-def _loose(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().casefold()
+    return headline(tree, declared, site, url)
 
 
 def _authors(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None) -> list[str]:
@@ -253,93 +206,6 @@ def _visible_byline(tree: HtmlElement) -> list[str]:
     return []
 
 
-def _first_date(*values: Any) -> str | None:
-    for value in values:
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if isinstance(value, str) and (iso := iso_date(value)):
-            return iso
-    return None
-
-
-_DATE_FORMATS = (
-    "%Y-%m-%d %H:%M:%S",
-    "%Y/%m/%d",
-    "%Y%m%d",
-    "%d.%m.%Y",
-    "%B %d, %Y",
-    "%b %d, %Y",
-    "%d %B %Y",
-    "%a, %d %b %Y %H:%M:%S %Z",
-    "%a, %d %b %Y %H:%M:%S %z",
-)
-
-
-def _plausible(parsed: datetime) -> bool:
-    """Placeholders such as ``0001-01-01`` are not dates anyone published on."""
-    return 1990 <= parsed.year <= datetime.now().year + 1
-
-
-def iso_date(value: str) -> str | None:
-    """A date as an ISO 8601 string, keeping the precision the page gives; ``None`` if unreadable.
-
-    A date without a time stays a date: turning it into midnight would invent precision.
-    """
-    value = value.strip()
-    candidate = value.replace("Z", "+00:00") if value.endswith("Z") else value
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate):
-            parsed = datetime.strptime(candidate, "%Y-%m-%d")
-            return parsed.date().isoformat() if _plausible(parsed) else None
-        parsed = datetime.fromisoformat(candidate)
-        return parsed.isoformat() if _plausible(parsed) else None
-    except ValueError:
-        pass
-    for fmt in _DATE_FORMATS:
-        try:
-            parsed = datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-        if not _plausible(parsed):
-            return None
-        return parsed.date().isoformat() if "%H" not in fmt else parsed.isoformat()
-    return None
-
-
-def _visible_date(tree: HtmlElement) -> str | None:
-    """The ``datetime`` of the first ``<time>`` element that has one."""
-    for element in tree.iter("time"):
-        if (value := element.get("datetime")) and (iso := iso_date(value)):
-            return iso
-    return None
-
-
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:/|-|$)")
-
-
-def _url_date(url: str | None) -> str | None:
-    """``/2019/11/18/slug`` or ``/2019-11-18-slug`` in the URL: a date publishers put there."""
-    match = _URL_DATE.search(url or "")
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    try:
-        return datetime(year, month, day).date().isoformat()
-    except ValueError:
-        return None
-
-
-def _htmldate(tree: HtmlElement, url: str | None) -> str | None:
-    """Ask htmldate (fast settings) for the publication date as a last resort."""
-    from htmldate import find_date
-
-    try:
-        found = find_date(tree, url=url, extensive_search=False, original_date=True)
-    except (ValueError, TypeError):
-        return None
-    return found or None
-
-
 def _language(tree: HtmlElement, ld: dict, metas: dict[str, str]) -> str | None:
     """The declared language as a lower-case primary tag (``en``, ``da``)."""
     for value in (
@@ -368,11 +234,20 @@ def _canonical(tree: HtmlElement, ld: dict, metas: dict[str, str], url: str | No
         _text(ld.get("url")) if isinstance(ld.get("url"), str) else None,
     ]
     for href in candidates:
-        if href and href.strip():
-            try:
-                absolute = urljoin(url, href.strip()) if url else href.strip()
-            except ValueError:  # e.g. "http://[bad/x": no URL at all
-                continue
-            if absolute.startswith(("http://", "https://")):
-                return absolute
+        if href and href.strip() and (absolute := _absolute_url(href.strip(), url)):
+            return absolute
     return url
+
+
+def _absolute_url(href: str, base: str | None) -> str | None:
+    """``href`` made absolute against ``base``; ``None`` unless it is a well-formed
+    http(s) URL (``http://[bad/x`` makes the URL parser raise ``ValueError``)."""
+    try:
+        absolute = urljoin(base, href) if base else href
+        parts = urlsplit(absolute)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+        parts.port  # noqa: B018  (raises ValueError for a port that is no number)
+    except ValueError:
+        return None
+    return absolute

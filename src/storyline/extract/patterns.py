@@ -39,13 +39,13 @@ _UPDATE_WORDS = (
     r"update[ds]?|updating|latest update|opdateret|opdatering|opdateringer|seneste nyt|"
     r"uppdaterad|uppdatering|oppdatert|oppdatering|aktualisiert|aktualisierung"
 )
-_SEP = r"\s*(?::|\s[-–—|]|[-–—|]\s)\s*"
+_SEP = r"\s*+(?::|(?<=\s)[-–—|]|[-–—|]\s)\s*+"
 
 # ``UPDATE: text``, ``Update (19 Nov, 14:30): text``, ``Updated at 3pm — text``,
 # ``Opdateret kl. 14.30: text``. A date after the word needs a separator too.
 UPDATE_LABEL = re.compile(
     rf"^\s*\[?(?P<label>(?:{_UPDATE_WORDS})"
-    rf"(?:\s*\((?P<when1>[^)]{{1,80}})\)|\s+(?:at|on|kl\.?|den|am|um|,)?\s*(?P<when2>{_WHEN}))?)"
+    rf"(?:\s*\((?P<when1>[^)]{{1,80}})\)|\s++(?:at|on|kl\.?|den|am|um|,)?\s*+(?P<when2>{_WHEN}))?)"
     rf"\]?(?:{_SEP}(?P<rest>.*)|\s*$)",
     _I | re.S,
 )
@@ -53,7 +53,7 @@ UPDATE_LABEL = re.compile(
 # A block that is nothing but a dateline: "Updated 18 November 2019", "Published 3:45 PM ET".
 DATELINE = re.compile(
     rf"^\s*(?:last\s+)?(?:updated?|published|posted|opdateret|publiceret|udgivet|"
-    rf"veröffentlicht|aktualisiert)\s*:?\s*(?=[^\n]*\d){_WHEN}\s*$",
+    rf"veröffentlicht|aktualisiert)\s*+:?\s*+(?=[^\n]*\d){_WHEN}\s*$",
     _I,
 )
 
@@ -94,18 +94,18 @@ NAVIGATION = re.compile(
     r"continue reading(?: (?:the )?(?:main )?(?:story|article))?|story continues below|"
     r"article continues below(?: advertisement)?|artiklen fortsætter (?:under|nedenfor)|"
     r"(?:filed under|tags?|tagged(?: with)?|categor(?:y|ies)|posted in|emner|kategori)\s*:"
-    r"[^.!?]{0,120}?)\s*[.:!…|]?\s*$",
+    r"[^.!?]{0,120}?)\s*+[.:!…|]?\s*+$",
     _I,
 )
 
 # In-body promos, by kind. Anchored at the start and followed by a separator, so a
 # sentence like "Read more about it in the report, he said." stays in the body.
-_PROMO_SEP = r"\s*(?::|\s[-–—|»›>]|[»›>]|\s*\n)\s*"
+_PROMO_SEP = r"(?:\s*+(?::|(?<=\s)[-–—|»›>]|[»›>])|[^\S\n]*+\n)\s*"
 PROMO_PREFIXES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "read_also",
         re.compile(
-            rf"^\s*[\[(]?\s*(?:read also|also read|read more|more reading|read next|see also|"
+            rf"^\s*+[\[(]?\s*+(?:read also|also read|read more|more reading|read next|see also|"
             rf"related(?: (?:article|story|stories|post|content|coverage|link|reading))?|"
             rf"recommended(?: reading)?|more on this(?: story| topic)?|more from [\w ]{{2,30}}|"
             rf"læs også|læs mere|se også|relateret|mere om emnet|"
@@ -143,12 +143,12 @@ CLICK_HERE = re.compile(
 SHARE = re.compile(
     r"^\s*(?:(?:like this (?:story|article)\?\s*)?share (?:this|it|the)\b[^.!?]{0,60}|"
     r"share (?:on|via) (?:facebook|twitter|x|linkedin|whatsapp|email)|"
-    r"del (?:artiklen|historien|på facebook)[^.!?]{0,40}|share this:?)\s*[.!]?\s*$",
+    r"del (?:artiklen|historien|på facebook)[^.!?]{0,40}|share this:?)\s*+[.!]?\s*+$",
     _I,
 )
 FOLLOW = re.compile(
     r"^\s*(?:(?:reach|contact|email|e-mail|kontakt) (?:the |this )?(?:reporters?|writers?|"
-    r"authors?|journalist(?:en)?)\b.{0,200}|(?:follow|følg)\s+(?:us|him|her|them|"
+    r"authors?|journalist(?:en)?)\b.{0,200}|(?:follow|følg)\s++(?:us|him|her|them|"
     r"[\w.'’ ]{2,60}?)\s+(?:on|at|på)\s+(?:facebook|twitter|x|instagram|linkedin|tiktok|"
     r"youtube|threads|bluesky)\b[^.!?]{0,120})[.!]?\s*$",
     _I,
@@ -175,9 +175,9 @@ SERVICE_LINK = re.compile(
 
 # "13 hours ago", "1 day ago", "for 2 timer siden" after a card title.
 CARD_AGE = re.compile(
-    r"\s*[|·•-]?\s*(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
+    r"\s*+[|·•-]?\s*+(?:\d+|an?|one)\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
     r"months?|sekunder|minutter|timer|dage|uger|måneder)\s+(?:ago|siden)\s*$|"
-    r"\s*[|·•-]?\s*for\s+\d+\s+(?:minutter|timer|dage)\s+siden\s*$",
+    r"\s*+[|·•-]?\s*+for\s+\d+\s+(?:minutter|timer|dage)\s+siden\s*$",
     _I,
 )
 
@@ -192,6 +192,15 @@ RAIL_HEADING = re.compile(
     r"flere nyheder|mere fra\b.{0,40}|seneste nyt|anbefalede artikler|"
     r"läs också|mest lästa|les også|mest lest|weitere artikel|mehr zum thema|meistgelesen)"
     r"\s*[:.]?\s*$",
+    _I,
+)
+
+# A card's summary ends in a link to the article it teases: "... Read more »",
+# "... Continue reading →", sometimes followed by the card's date.
+READ_MORE_TAIL = re.compile(
+    r"(?:read more|continue reading|read the rest|read full (?:story|article)|læs mere|"
+    r"läs mer|les mer|weiterlesen|lire la suite|leer más)\s*+(?:\.{3}|…|»|›|→|>)?"
+    r"\s*+(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})?\s*+$",
     _I,
 )
 
@@ -226,22 +235,23 @@ EDITORS_NOTE_SENTENCE = re.compile(
 
 # Live-blog entry stamps: a time, optionally a date and a zone, alone or before text.
 _TIME = (
-    r"(?:(?:kl\.?\s*)?(?P<hour>[01]?\d|2[0-3])(?P<tsep>[:.])(?P<minute>[0-5]\d)"
-    r"(?:\s*(?P<ampm>[ap]\.?\s?m\.?))?|(?P<hour12>1[0-2]|0?[1-9])\s*(?P<ampm12>[ap]\.?\s?m\.?))"
+    r"(?:(?:kl\.?\s*+)?(?P<hour>[01]?\d|2[0-3])(?P<tsep>[:.])(?P<minute>[0-5]\d)"
+    r"(?:\s*+(?P<ampm>[ap]\.?\s?m\.?))?|(?P<hour12>1[0-2]|0?[1-9])\s*+(?P<ampm12>[ap]\.?\s?m\.?))"
 )
-_ZONE = r"(?:\s*(?P<zone>(?-i:[A-Z]{2,4})|[+-]\d{2}:?\d{2}|Z))?"
+_ZONE = r"(?:\s*+(?P<zone>(?-i:[A-Z]{2,4})|[+-]\d{2}:?\d{2}|Z))?"
 _DATE = (
-    rf"(?:(?P<day1>\d{{1,2}})\.?\s+(?P<mon1>{_MONTHS})\.?,?\s*(?P<year1>\d{{4}})?|"
-    rf"(?P<mon2>{_MONTHS})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<year2>\d{{4}})?|"
+    rf"(?:(?P<day1>\d{{1,2}})\.?\s++(?P<mon1>{_MONTHS})\.?,?\s*+(?P<year1>\d{{4}})?|"
+    rf"(?P<mon2>{_MONTHS})\.?\s++(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?,?\s*+(?P<year2>\d{{4}})?|"
     r"(?P<iso_date>\d{4}-\d{2}-\d{2}))"
 )
 LIVE_STAMP = re.compile(
-    rf"^\s*(?:(?:{_DAYS}),?\s+)?(?:{_DATE}\s*(?:,|at|kl\.?|-|–)?\s*)?{_TIME}{_ZONE}"
-    rf"(?P<tail>\s*$|\s*[:|–—-]\s+(?P<rest>\S.*)$)",
+    rf"^\s*+(?:(?:{_DAYS}),?\s++)?(?:{_DATE}\s*+(?:,|at|kl\.?|-|–)?\s*+)?{_TIME}{_ZONE}"
+    rf"(?P<tail>\s*+$|\s*+[:|–—-]\s++(?P<rest>\S.*)$)",
     _I | re.S,
 )
 STAMP = re.compile(
-    rf"^\s*(?:(?:{_DAYS}),?\s+)?(?:{_DATE})?\s*(?:,|at|kl\.?|-|–)?\s*(?:{_TIME})?{_ZONE}\s*$", _I
+    rf"^\s*+(?:(?:{_DAYS}),?\s++)?(?:{_DATE})?\s*+(?:,|at|kl\.?|-|–)?\s*+(?:{_TIME})?{_ZONE}\s*+$",
+    _I,
 )
 ISO_STAMP = re.compile(
     r"^\s*(?P<stamp>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?"

@@ -18,7 +18,12 @@ import re
 from collections.abc import Iterable
 
 from storyline.extract.blocks import Block
-from storyline.extract.patterns import ends_sentence, is_rail_heading, strip_bullet
+from storyline.extract.patterns import (
+    READ_MORE_TAIL,
+    ends_sentence,
+    is_rail_heading,
+    strip_bullet,
+)
 from storyline.model import Teaser
 
 _WORD = re.compile(r"\w+")
@@ -53,6 +58,7 @@ def find_teasers(
     cards += _hinted_rails(blocks, roles)
     cards += _headed_rails(blocks, roles)
     cards += _link_lists(blocks, roles)
+    cards += _read_more_cards(blocks, roles)
     _rail_titles(blocks, roles)
     return dedupe(cards)
 
@@ -221,5 +227,23 @@ def _link_lists(blocks: list[Block], roles: list[str]) -> list[Teaser]:
             for k in range(i, j):
                 roles[k] = "teaser"
                 cards.append(Teaser(strip_bullet(blocks[k].text), None, blocks[k].url))
+        i = max(j, i + 1)
+    return cards
+
+
+def _read_more_cards(blocks: list[Block], roles: list[str]) -> list[Teaser]:
+    """Two or more blocks in a row that each end in a "Read more" link: teaser cards
+    (a title and summary pointing to another article), not the article's paragraphs."""
+    cards: list[Teaser] = []
+    i = 0
+    while i < len(blocks):
+        j = i
+        while _free(roles, j) and READ_MORE_TAIL.search(blocks[j].text):
+            j += 1
+        if j - i >= 2:
+            for k in range(i, j):
+                roles[k] = "teaser"
+                text = READ_MORE_TAIL.sub("", blocks[k].text).strip()
+                cards.append(Teaser(strip_bullet(text), None, blocks[k].url))
         i = max(j, i + 1)
     return cards

@@ -31,7 +31,8 @@ TITLE_MAX_WORDS = 40
 STANDFIRST_WORDS = (5, 80)
 _BLANK_LINES = re.compile(r"\n[ \t\u00a0\u3000]*\n")
 _BYLINE = re.compile(r"^(?:by|af|von|av|par)\s+(?P<names>[^\d.!?]{2,80})$", re.IGNORECASE)
-_NAME_SPLIT = re.compile(r"\s*(?:,|\band\b|\bog\b|\bund\b|&)\s*", re.IGNORECASE)
+# Starts only where a run of spaces starts, so a long run is not rescanned from each space.
+_NAME_SPLIT = re.compile(r"(?<!\s)\s*+(?:,|\band\b|\bog\b|\bund\b|&)\s*+", re.IGNORECASE)
 
 
 def extract_text(text: str, url: str | None = None) -> Article:

@@ -61,6 +61,7 @@ class IngestReport:
     interrupted: bool = False
     stories_written: int = 0
     threading_seconds: float = 0.0
+    threading_cpu_seconds: float = 0.0
 
     @property
     def records_per_second(self) -> float:
@@ -91,6 +92,7 @@ class IngestReport:
             "records_per_second": round(self.records_per_second, 1),
             "stories_written": self.stories_written,
             "threading_seconds": round(self.threading_seconds, 3),
+            "threading_cpu_seconds": round(self.threading_cpu_seconds, 3),
             "interrupted": self.interrupted,
         }
 
@@ -142,6 +144,7 @@ def ingest(
         threaded = _thread_stored(store, settings, run.positions, count)
         run.report.stories_written = threaded.stories_written
         run.report.threading_seconds = threaded.seconds
+        run.report.threading_cpu_seconds = threaded.cpu_seconds
     return run.report
 
 

@@ -10,8 +10,11 @@ serialises writes.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -32,11 +35,12 @@ from storyline.sources.feeds import parse_feed
 from storyline.sources.fetch import Fetcher, FetchResult
 from storyline.sources.schedule import backoff_after_failure, next_feed_visit
 from storyline.sources.sitemaps import parse_sitemap
-from storyline.store import PageRow, SourceRow, Store
+from storyline.store import PageRow, SourceRow, Store, claims
 from storyline.store.stories import thread_new_versions
 
 log = logging.getLogger(__name__)
 MAX_CHILD_SITEMAPS = 20
+CLAIMS_PER_LANE = 4  # a claimed batch keeps each host lane busy for a few pages
 
 
 def poll_source(
@@ -154,6 +158,11 @@ def _recent(stamp: str | None, oldest: datetime) -> bool:
     return when is None or when >= oldest
 
 
+def default_worker() -> str:
+    """This follower's name in the store's claims: host name and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def poll(
     store: Store,
     fetcher: Fetcher,
@@ -163,29 +172,84 @@ def poll(
     on_progress: Progress | None = None,
     stop: threading.Event | None = None,
     extractor: Extractor | None = None,
+    worker: str | None = None,
 ) -> PollReport:
     """One pass: every feed and sitemap due, then every page due (``visit_all``: everything).
 
-    Pages are extracted by ``extractor`` (default: ``poll_workers`` budgeted worker
-    processes for this pass)."""
+    What is due is claimed in batches (``store.claims``), so several followers on one
+    database (``watch`` processes on one or many machines, a ``poll`` from cron beside a
+    ``watch``) split the work and visit each item once per due time. Pages are extracted by
+    ``extractor`` (default: ``poll_workers`` budgeted worker processes for this pass)."""
     now = now or datetime.now(UTC)
     report = PollReport()
     stop = stop or threading.Event()
-    sources = (
-        [s for s in store.sources() if s.kind != "article"] if visit_all else store.sources_due(now)
-    )
-    _poll_sources(store, fetcher, settings, sources, now, report, stop)
-    pages = store.pages_followed() if visit_all else store.pages_due(now)
-    if pages:
-        with extractor_for(settings, extractor) as pages_extractor:
+    work = _Work(store, settings, now, worker or default_worker(), visit_all)
+    feeds = work.batches(claims.claim_sources, lambda: _feeds_and_sitemaps(store), stop)
+    for sources in feeds:
+        _poll_sources(store, fetcher, settings, sources, now, report, stop, work)
+    pages = work.batches(claims.claim_pages, store.pages_followed, stop)
+    with extractor_for(settings, extractor) as pages_extractor:
+        for batch in pages:
             _visit_all(
-                store, fetcher, settings, pages, now, report, on_progress, stop, pages_extractor
-            )
+                store, fetcher, settings, batch, now, report, on_progress, stop, pages_extractor,
+                work,
+            )  # fmt: skip
     if not stop.is_set():
         # threading skips pages already threaded at their latest version: one query if idle
         report.stories_written = thread_new_versions(store, settings=settings).stories_written
     report.stopped = stop.is_set()
     return report
+
+
+def _feeds_and_sitemaps(store: Store) -> list[SourceRow]:
+    """Every source with a page list (a followed article is visited as a page)."""
+    return [s for s in store.sources() if s.kind != "article"]
+
+
+class _Work:
+    """What one pass works through: claimed batches of due items (everything, unclaimed,
+    with ``visit_all``), released one by one as they are visited."""
+
+    def __init__(
+        self, store: Store, settings: Settings, now: datetime, worker: str, visit_all: bool
+    ) -> None:
+        self.store, self.now, self.worker, self.visit_all = store, now, worker, visit_all
+        self.lease = settings.claim_lease
+        self.size = max(4, settings.poll_hosts * CLAIMS_PER_LANE)
+        self.claimed = 0
+        self.started = time.monotonic()
+
+    def batches(
+        self, claim: Callable[..., list[Any]], everything: Callable[[], list[Any]], stop: Any
+    ) -> Iterator[list[Any]]:
+        """Claimed batches until nothing is left (one batch of all items for visit_all)."""
+        if self.visit_all:
+            items = everything()
+            self.claimed += len(items)
+            yield items
+            return
+        while not stop.is_set():
+            # due by the pass's time moved on by the seconds the pass has taken: pages
+            # another follower found in its feeds a moment ago are shared out in this pass
+            # too. Never the wall clock itself: a pass run at another time (``now`` in the
+            # past) would find every page it just visited due again, and never end.
+            due_by = self.now + timedelta(seconds=time.monotonic() - self.started)
+            batch = claim(self.store, due_by, self.worker, self.lease, self.size)
+            if not batch:
+                return
+            self.claimed += len(batch)
+            yield batch
+
+    def hold(self, kind: str, item_id: int) -> bool:
+        """Whether the item is still ours to visit (always, with visit_all)."""
+        if self.visit_all:
+            return True
+        return claims.renew(self.store, kind, item_id, self.worker, self.lease)
+
+    def done(self, kind: str, item_id: int) -> None:
+        """Release a visited item's claim (nothing to release for visit_all)."""
+        if not self.visit_all:
+            claims.release(self.store, kind, item_id, self.worker, datetime.now(UTC))
 
 
 def _poll_sources(
@@ -196,14 +260,22 @@ def _poll_sources(
     now: datetime,
     report: PollReport,
     stop: threading.Event,
+    work: _Work,
 ) -> None:
-    def one(source: SourceRow) -> int:
-        return poll_source(store, fetcher, source, now, settings, report)
+    def one(source: SourceRow) -> int | None:
+        if not work.hold("source", source.id):
+            return None  # our claim ran out and another follower took it over
+        try:
+            return poll_source(store, fetcher, source, now, settings, report)
+        finally:
+            work.done("source", source.id)
 
     lanes = run_lanes(sources, lambda s: s.url, one, settings.poll_hosts, stop)
     for source, new_pages, error in lanes:
         if isinstance(error, StoreError) or (error and not isinstance(error, StorylineError)):
             raise error
+        if error is None and new_pages is None:
+            continue  # another follower's now
         if error is not None:
             report.failures.append((source.url, str(error)))
         else:
@@ -221,24 +293,30 @@ def _visit_all(
     on_progress: Progress | None,
     stop: threading.Event,
     extractor: Extractor,
+    work: _Work,
 ) -> None:
-    def one(page: PageRow) -> VisitResult:
+    def one(page: PageRow) -> VisitResult | None:
+        if not work.hold("page", page.id):
+            return None  # our claim ran out and another follower took it over
         try:
-            return visit_page(store, fetcher, page, now, settings, extractor)
+            result = visit_page(store, fetcher, page, now, settings, extractor)
         except StoreError:
             raise
         except Exception as err:  # an extractor bug must not stop the other pages
             log.exception("visiting %s failed", page.url)
-            return VisitResult(page.url, "failed", error=f"internal error: {err!r}")
+            result = VisitResult(page.url, "failed", error=f"internal error: {err!r}")
+        work.done("page", page.id)
+        return result
 
     lanes = run_lanes(pages, lambda p: p.url, one, settings.poll_hosts, stop)
-    for done, (_page, result, error) in enumerate(lanes, 1):
+    for _page, result, error in lanes:
         if error is not None:
             raise error
-        assert result is not None
+        if result is None:
+            continue
         report.add(result)
         if on_progress:
-            on_progress(done, len(pages), result)
+            on_progress(report.pages_visited, work.claimed, result)
 
 
 def watch(
@@ -248,15 +326,18 @@ def watch(
     stop: threading.Event,
     on_report: Callable[[PollReport], None] | None = None,
     max_sleep: float = 60.0,
+    worker: str | None = None,
 ) -> int:
     """Poll until ``stop`` is set; pages in progress finish, nothing is half-written.
 
-    Returns the number of passes made.
+    Several ``watch`` processes on one database share the work (see ``poll``). Returns the
+    number of passes made.
     """
     passes = 0
+    worker = worker or default_worker()
     with extractor_for(settings, None) as extractor:  # one set of workers for every pass
         while not stop.is_set():
-            report = poll(store, fetcher, settings, stop=stop, extractor=extractor)
+            report = poll(store, fetcher, settings, stop=stop, extractor=extractor, worker=worker)
             passes += 1
             if on_report:
                 on_report(report)

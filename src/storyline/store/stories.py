@@ -71,18 +71,20 @@ def thread_new_versions(
     first position in the caller's input, as ``ingest`` gives), then their URL; never the
     order in which they happened to be stored.
     """
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     settings = settings or _default_settings()
     options = _options(settings)
     report = ThreadReport()
     pending = _pending(store, urls)
+    worker_cpu: dict[int, float] = {}
     if pending:
         fresh = in_threading_order(
-            prepare_fresh(pending, options, recognizer, settings, workers),
+            prepare_fresh(pending, options, recognizer, settings, workers, worker_cpu),
             positions or {},
         )
         thread_pages(store, options, fresh, report, rebuild=False)
     report.seconds = time.perf_counter() - started
+    report.cpu_seconds = time.process_time() - cpu + sum(worker_cpu.values())
     return report
 
 

@@ -29,11 +29,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, func, insert, select
+from sqlalchemy import Connection, MetaData, bindparam, func, insert, select
 
+from storyline.model import Article
 from storyline.store import story_snapshots
 from storyline.store.db import Store
 from storyline.store.migrations import m0001_initial, m0005_story_events
+from storyline.store.schema import versions
+from storyline.stories.features import anchor_names
 from storyline.stories.threading import Prepared, StoryThreader, ThreadingOptions
 
 _metadata = MetaData()
@@ -115,12 +118,36 @@ def append(conn: Connection, live: LiveThreader, new: Sequence[Event]) -> None:
                 "page_id": event.page_id,
                 "version_id": event.version_id,
                 "thread_time": item.time,
-                "features_json": json.dumps({"f": item.features, "s": item.signature}),
+                "features_json": json.dumps(
+                    {"f": item.features, "s": item.signature, "a": item.anchors}
+                ),
             }
         )
         live.threader.add_prepared(item)
     if rows:
         conn.execute(insert(events), rows)
+
+
+def add_missing_names(conn: Connection) -> int:
+    """Give the logged events of an older storyline (logged before the names guard) the
+    proper names of their version's body, so that a replay (``rethread``) guards them
+    like new ones; read from the stored article, no model needed. Returns how many."""
+    query = select(events.c.seq, events.c.features_json, versions.c.article_json).join(
+        versions, versions.c.id == events.c.version_id
+    )
+    fixed = []
+    for row in conn.execute(query):
+        data = json.loads(row.features_json)
+        if "a" in data:
+            continue
+        article = Article.from_dict(json.loads(row.article_json))
+        body, title = article.body_text, article.title or ""
+        data["a"] = anchor_names(body) if body and body.strip() != title.strip() else {}
+        fixed.append({"key": row.seq, "features": json.dumps(data)})
+    if fixed:
+        update = events.update().where(events.c.seq == bindparam("key"))
+        conn.execute(update.values(features_json=bindparam("features")), fixed)
+    return len(fixed)
 
 
 def forget(store: Store) -> None:
@@ -143,5 +170,6 @@ def _apply_log(conn: Connection, live: LiveThreader) -> None:
     for row in conn.execute(query):
         data = json.loads(row.features_json)
         sig = data["s"] if isinstance(data["s"], str) else tuple(data["s"])
-        add(Prepared(str(row.page_id), row.thread_time, data["f"], sig))
+        anchors = data.get("a", {})  # logged before anchors: none
+        add(Prepared(str(row.page_id), row.thread_time, data["f"], sig, anchors))
         live.seq = row.seq

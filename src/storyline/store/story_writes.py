@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, MetaData, delete, func, insert, select, update
+from sqlalchemy import Connection, MetaData, bindparam, delete, func, insert, select, update
 
 from storyline.config import Settings
 from storyline.model import Article, Entity, TimelineEntry
@@ -60,6 +60,7 @@ class ThreadReport:
     stories_written: int = 0
     merges: int = 0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # this process and its entity workers (loading included)
 
 
 @dataclass
@@ -103,6 +104,7 @@ def prepare_fresh(
     recognizer: EntityRecognizer | None,
     settings: Settings,
     workers: int,
+    worker_cpu: dict[int, float] | None = None,
 ) -> list[FreshPage]:
     """Entities, thread time and prepared threading input of each pending page (the slow
     text work, done before the write transaction opens): with ``recognizer`` in this
@@ -112,7 +114,9 @@ def prepare_fresh(
     if recognizer is not None:
         ready = prepare_pages(pages, recognizer, options, lead)
     else:
-        ready = prepare_in_processes(pages, options, settings.entities_model, workers, lead)
+        ready = prepare_in_processes(
+            pages, options, settings.entities_model, workers, lead, worker_cpu
+        )
     return [
         FreshPage(
             row,
@@ -146,6 +150,7 @@ def thread_pages(
         with _writing(store, "threading pages into stories") as conn:
             if rebuild:
                 story_snapshots.discard(conn)
+                story_state.add_missing_names(conn)
             live = story_state.live_threader(store, conn, options, snapshot=not rebuild)
             if live.replayed:
                 _log_unlogged(conn, live, options)
@@ -193,8 +198,9 @@ def _log_unlogged(conn: Connection, live: LiveThreader, options: ThreadingOption
 
 def _record_items(conn: Connection, fresh: Sequence[FreshPage]) -> tuple[int, int]:
     """Store version, entities and thread time of new or changed pages: (added, updated)."""
-    added = updated = 0
     seq = conn.execute(select(func.coalesce(func.max(items.c.seq), 0))).scalar_one()
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     for page in fresh:
         values = {
             "version_id": page.row.version_id,
@@ -202,13 +208,17 @@ def _record_items(conn: Connection, fresh: Sequence[FreshPage]) -> tuple[int, in
             "entities_json": page.entities_json,
         }
         if page.row.known is not None:
-            conn.execute(update(items).where(items.c.page_id == page.row.page_id).values(**values))
-            updated += 1
+            changed.append({"key": page.row.page_id, **values})
         else:
             seq += 1
-            conn.execute(insert(items).values(page_id=page.row.page_id, seq=seq, **values))
-            added += 1
-    return added, updated
+            new.append({"page_id": page.row.page_id, "seq": seq, **values})
+    if new:
+        conn.execute(insert(items), new)  # one statement, many rows
+    if changed:
+        columns = {c: bindparam(c) for c in ("version_id", "thread_time", "entities_json")}
+        query = update(items).where(items.c.page_id == bindparam("key")).values(**columns)
+        conn.execute(query, changed)
+    return len(new), len(changed)
 
 
 def _write_touched(
@@ -223,12 +233,14 @@ def _write_touched(
     threader = live.threader
     for keep, gone in merges:
         conn.execute(update(items).where(items.c.story_id == gone).values(story_id=keep))
-    for page in fresh:
-        if page.event is not None:
-            story_id = threader.story_of(page.event.item.key)
-            conn.execute(
-                update(items).where(items.c.page_id == page.row.page_id).values(story_id=story_id)
-            )
+    placed = [
+        {"key": page.row.page_id, "story": threader.story_of(page.event.item.key)}
+        for page in fresh
+        if page.event is not None
+    ]
+    if placed:
+        query = update(items).where(items.c.page_id == bindparam("key"))
+        conn.execute(query.values(story_id=bindparam("story")), placed)
     page_ids = [page.row.page_id for page in fresh]
     touched: set[int] = set()
     for start in range(0, len(page_ids), 500):
@@ -257,10 +269,16 @@ def _write_all(store: Store, conn: Connection, live: LiveThreader) -> int:
 def _write_summaries(
     store: Store, conn: Connection, live: LiveThreader, groups: dict[int, list[_Item]]
 ) -> int:
-    for sid, members in groups.items():
-        values = _summarise(store, conn, live, members)
-        conn.execute(delete(stories_table).where(stories_table.c.id == sid))
-        conn.execute(insert(stories_table).values(id=sid, **values))
+    counts = _version_counts(conn, [m.page_id for group in groups.values() for m in group])
+    rows = [
+        {"id": sid, **_summarise(store, conn, live, group, counts)} for sid, group in groups.items()
+    ]
+    ids = list(groups)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        conn.execute(delete(stories_table).where(stories_table.c.id.in_(chunk)))
+    if rows:
+        conn.execute(insert(stories_table), rows)
     return len(groups)
 
 
@@ -292,7 +310,11 @@ def _load_members(conn: Connection, story_ids: list[int] | None) -> dict[int, li
 
 
 def _summarise(
-    store: Store, conn: Connection, live: LiveThreader, members: list[_Item]
+    store: Store,
+    conn: Connection,
+    live: LiveThreader,
+    members: list[_Item],
+    counts: dict[int, int],
 ) -> dict[str, Any]:
     """A story's stored columns: title, times, merged entities and timeline (from the
     members that still have an article; a page may have lost it in a later version).
@@ -300,7 +322,7 @@ def _summarise(
     The title is the most central of the latest ``TITLE_HEADLINES`` headlines: centrality
     compares every pair, and a developing story is named by what it says now.
     """
-    facts = _member_facts(store, conn, live, members)
+    facts = _member_facts(store, live, members, counts)
     kept = [(m, f) for m, f in zip(members, facts, strict=True) if f.threadable]
     kept = kept or list(zip(members, facts, strict=True))
     by_date = sorted((f for _, f in kept), key=lambda f: (f.published, f.url))
@@ -320,12 +342,11 @@ def _summarise(
 
 
 def _member_facts(
-    store: Store, conn: Connection, live: LiveThreader, members: list[_Item]
+    store: Store, live: LiveThreader, members: list[_Item], counts: dict[int, int]
 ) -> list[_Facts]:
     """Each member's ``_Facts``, from the live threader's memory when its version (and
-    its number of versions) is the one remembered; revisions are read only for pages
-    that have some."""
-    counts = _version_counts(conn, [m.page_id for m in members])
+    its number of versions, ``counts`` by page) is the one remembered; revisions are
+    read only for pages that have some."""
     found = []
     for member in members:
         key = (member.version_id, counts.get(member.page_id, 1))

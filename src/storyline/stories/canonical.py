@@ -23,6 +23,7 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from storyline.model import Entity
 from storyline.stories.gazetteer import PARTY_NAMES, PARTY_SUFFIXES, lookup
@@ -113,7 +114,9 @@ def _keys(item: Candidate) -> list[str]:
     return keys
 
 
+@lru_cache(maxsize=65536)
 def _party_spelling(name: str) -> str | None:
+    """The party name ``name`` is a near-miss of, if any (memoised: difflib is slow)."""
     match = difflib.get_close_matches(name, PARTY_NAMES, n=1, cutoff=0.85)
     return match[0] if match else None
 
@@ -180,6 +183,8 @@ def _entity(items: list[Candidate]) -> Entity | None:
         for alias in item.aliases:
             first_seen.setdefault(alias, item.order)
     name = canonical or max(counts, key=lambda n: (len(n.split()), counts[n], -first_seen[n]))
+    if kind == "person" and len(name.split()) == 1:
+        return None
     aliases = sorted((n for n in first_seen if n != name), key=lambda n: first_seen[n])
     return Entity(name=name, kind=kind, aliases=aliases, mentions=sum(counts.values()))
 

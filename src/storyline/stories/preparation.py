@@ -11,7 +11,9 @@ what is threaded.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -79,9 +81,12 @@ def prepare_in_processes(
     model: str = DEFAULT_MODEL,
     workers: int = 1,
     lead_words: int = 0,
+    worker_cpu: dict[int, float] | None = None,
 ) -> list[PreparedPage]:
     """``prepare_pages`` with the default spaCy pipeline of ``model``, in ``workers``
-    processes when there are enough pages to pay for loading it in each (in order)."""
+    processes when there are enough pages to pay for loading it in each (in order).
+    ``worker_cpu``, when given, receives the CPU seconds of each worker process (by pid,
+    loading included), which the parent's own clock does not see."""
     if workers <= 1 or len(pages) < PARALLEL_FROM:
         return prepare_pages(pages, SpacyRecognizer(model), options, lead_words)
     chunks = [list(pages[i : i + CHUNK]) for i in range(0, len(pages), CHUNK)]
@@ -93,7 +98,12 @@ def prepare_in_processes(
         results = pool.map(
             _prepare_chunk, chunks, [options] * count, [model] * count, [lead_words] * count
         )
-        return [page for chunk in results for page in chunk]
+        prepared = []
+        for pid, cpu, chunk in results:
+            prepared.extend(chunk)
+            if worker_cpu is not None:
+                worker_cpu[pid] = max(worker_cpu.get(pid, 0.0), cpu)
+        return prepared
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -112,5 +122,7 @@ def _start(model: str) -> None:
 
 def _prepare_chunk(
     pages: list[PageText], options: ThreadingOptions, model: str, lead_words: int
-) -> list[PreparedPage]:
-    return prepare_pages(pages, SpacyRecognizer(model), options, lead_words)
+) -> tuple[int, float, list[PreparedPage]]:
+    """A chunk prepared, with this worker's pid and CPU seconds so far."""
+    prepared = prepare_pages(pages, SpacyRecognizer(model), options, lead_words)
+    return os.getpid(), time.process_time(), prepared

@@ -13,6 +13,14 @@ The algorithm is a single pass over the stream, deterministic for a given input 
 4. Stories converge: after an assignment, any close runner-up whose centroid has cosine
    ``>= merge_threshold`` with the winner's is merged into the older of the two.
 
+A second signal guards steps 3 and 4 against joining look-alike events (two earthquakes,
+two players put on injured reserve): the proper names of an article's body, found by
+capitalisation (``anchor_names``). An article whose body names people, places or
+organisations joins a story only if at least ``anchor_coverage`` of those names already
+appear in the story, and two stories merge only if the names of the one with fewer
+names are covered as well. Text without such names (lower-cased headlines) is not held
+back by it.
+
 Syndicated copies (the same wire story on several sites) and new versions of an article
 already seen join the original's story without counting again.
 
@@ -26,74 +34,21 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from storyline.model import Article, Entity
-from storyline.stories.features import (
-    body_features,
-    entity_features,
-    headline_features,
-    tokenize,
+from storyline.stories.items import (
+    Prepared,
+    ThreadingOptions,
+    ThreadItem,
+    prepare,
+    thread_item,
 )
-from storyline.stories.syndication import Signature, SyndicationIndex, signature
+from storyline.stories.syndication import SyndicationIndex
 
 RANKED = 5  # candidates kept per item: the winner and the runners-up that may merge
-
-
-@dataclass(frozen=True)
-class ThreadingOptions:
-    """Hyper-parameters of the threader; the defaults were chosen on full-text articles
-    (ECB+) and headlines (Google News) together (``docs/benchmarks.md``, ``## Stories``)."""
-
-    threshold: float = 0.12
-    merge_threshold: float = 0.17
-    merge_candidate: float = 0.07
-    pair_weight: float = 1.0
-    size_prior: float = 0.4
-    half_life: float | None = None
-    body_weight: float = 4.0
-    body_terms: int = 300
-    entity_weight: float = 1.5
-    duplicate_similarity: float = 0.8
-    idf_prior: int = 100  # pseudo-documents: early items are not judged on a tiny IDF
-
-
-@dataclass
-class ThreadItem:
-    """One article (or headline) to thread; ``key`` is its URL or any unique id."""
-
-    key: str
-    title: str
-    body: str = ""
-    time: float = 0.0
-    entities: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An item reduced to what threading reads: raw feature weights (before IDF) and the
-    signature that finds syndicated copies. JSON-friendly, so a store can keep it."""
-
-    key: str
-    time: float
-    features: dict[str, float]
-    signature: Signature
-
-
-def prepare(item: ThreadItem, options: ThreadingOptions) -> Prepared:
-    """The text work of threading ``item``: tokens, word pairs, body terms, entity names
-    (a body that only repeats the headline adds nothing)."""
-    raw = headline_features(tokenize(item.title), options.pair_weight)
-    if item.body and item.body.strip() != item.title.strip():
-        for word, weight in body_features(
-            tokenize(item.body), options.body_weight, options.body_terms
-        ).items():
-            raw[word] = raw.get(word, 0.0) + weight
-    raw.update(entity_features(item.entities, options.entity_weight))
-    return Prepared(item.key, item.time, raw, signature(f"{item.title}\n{item.body}"))
+CANDIDATES = 8  # best-scoring stories an item may join, tried in order (the anchor guard)
 
 
 @dataclass(slots=True)
@@ -103,6 +58,7 @@ class _Story:
     size: int = 0
     last_time: float = 0.0
     weight: float = 0.0  # size prior / centroid norm: a candidate's score is dot * weight
+    anchors: set[str] = field(default_factory=set)  # the members' proper names
 
 
 class StoryThreader:
@@ -124,6 +80,7 @@ class StoryThreader:
         self._next_id = 1
         self._logs: list[float] = []
         self.merges: list[tuple[int, int]] = []
+        self._seeded: dict[int, int] = {}  # story id -> the seed story it started as
 
     def add(self, item: ThreadItem) -> int:
         """Thread ``item`` using only what came before it; returns its story's id."""
@@ -142,14 +99,34 @@ class StoryThreader:
         vector = self._vectorize(item.features)
         dots = self._dots(vector)
         ranked = self._rank(dots, item.time)
-        if ranked and ranked[0][0] >= self.options.threshold:
-            story = ranked[0][1]
-        else:
-            story = self._new_story(item.time)
+        story = self._choose(ranked, item.anchors) or self._new_story(item.time)
         self._absorb(story, vector, dots, item.time)
+        self._stories[story].anchors.update(item.anchors)
         self._item_story[item.key] = story
         self._item_vector[item.key] = vector
-        return self._merge_converging(story, ranked)
+        return self._merge_converging(story, ranked[:RANKED])
+
+    def _choose(self, ranked: list[tuple[float, int]], anchors: dict[str, int]) -> int | None:
+        """The best-scoring story over ``threshold`` that holds enough of the item's
+        proper names (the anchor guard), if any."""
+        for score, story in ranked:
+            if score < self.options.threshold:
+                return None
+            if self._covers(self._stories[story].anchors, anchors):
+                return story
+        return None
+
+    def _covers(self, held: set[str], names: dict[str, int] | set[str]) -> bool:
+        """Whether ``held`` holds ``anchor_coverage`` of ``names`` (of their mentions,
+        when counted; always, when either side has no names: text without capitals
+        cannot be judged by them)."""
+        needed = self.options.anchor_coverage
+        if not needed or not names or not held:
+            return True
+        if isinstance(names, set):
+            return sum(1 for name in names if name in held) >= needed * len(names)
+        covered = sum(count for name, count in names.items() if name in held)
+        return covered >= needed * sum(names.values())
 
     def state(self) -> dict[str, Any]:
         """What the threader has learnt, as JSON-ready data that restores it exactly
@@ -163,6 +140,7 @@ class StoryThreader:
                 [sid, sorted(s.features), s.norm2, s.size, s.last_time, s.weight]
                 for sid, s in self._stories.items()
             ],
+            "anchors": [[sid, sorted(s.anchors)] for sid, s in self._stories.items() if s.anchors],
             "columns": [[f, list(column.items())] for f, column in self._columns.items()],
             "pairs": [[sid, list(pairs.items())] for sid, pairs in self._pairs.items()],
             "parent": list(self._parent.items()),
@@ -180,6 +158,8 @@ class StoryThreader:
         threader._next_id = state["next_id"]
         for sid, features, norm2, size, last_time, weight in state["stories"]:
             threader._stories[sid] = _Story(set(features), norm2, size, last_time, weight)
+        for sid, anchors in state.get("anchors", []):
+            threader._stories[sid].anchors = set(anchors)
         for feature, column in state["columns"]:
             threader._columns[feature] = defaultdict(float, column)
         threader._pairs = {sid: defaultdict(float, pairs) for sid, pairs in state["pairs"]}
@@ -216,6 +196,50 @@ class StoryThreader:
         for key, story in self._item_story.items():
             result.setdefault(self._find(story), []).append(key)
         return result
+
+    def seed(self, seed: Mapping[str, Any]) -> None:
+        """Start from stories threaded elsewhere (a backfill's earlier windows,
+        ``stories.windows``): the document frequencies they counted, and each story's
+        centroid, size, last time and names. Call before adding any item."""
+        for feature, count in seed["df"].items():
+            self._df[feature] += count
+        self._seen += int(seed["seen"])
+        for given in seed["stories"]:
+            story_id = self._new_story(float(given["last"]))
+            story = self._stories[story_id]
+            for feature, weight in given["centroid"].items():
+                self._columns[feature][story_id] = weight
+            story.features = set(given["centroid"])
+            story.norm2 = sum(w * w for w in given["centroid"].values()) or 1e-12
+            story.size = int(given["size"])
+            story.anchors = set(given["anchors"])
+            self._reweigh(story)
+            self._seeded[story_id] = int(given["id"])
+
+    def pieces(self) -> list[dict[str, Any]]:
+        """Every story as JSON-ready data for a border merge (``stories.windows``): its
+        item keys, centroid (summed unit vectors), last time, names, and the seed story
+        it grew from (``seed``), if any; stories in order of their first item."""
+        found = []
+        for story_id, keys in self.stories().items():
+            story = self._stories[story_id]
+            centroid = {f: self._columns[f][story_id] for f in sorted(story.features)}
+            found.append(
+                {
+                    "keys": keys,
+                    "centroid": {f: w for f, w in centroid.items() if w},
+                    "last": story.last_time,
+                    "anchors": sorted(story.anchors),
+                    "seed": self._seeded.get(story_id),
+                }
+            )
+        return found
+
+    def names_agree(self, first: set[str], second: set[str]) -> bool:
+        """The anchor guard for joining two stories with these names: the one with
+        fewer names has enough of them in the other."""
+        fewer, more = (first, second) if len(first) <= len(second) else (second, first)
+        return self._covers(more, fewer)
 
     def _vectorize(self, raw: dict[str, float]) -> dict[str, float]:
         """TF-IDF weights of raw features (the IDF counts this item), unit length."""
@@ -265,7 +289,7 @@ class StoryThreader:
         else:
             scored = [(dot * stories[s].weight, -s) for s, dot in dots.items()]
         scored.sort(reverse=True)
-        return [(score, -negated) for score, negated in scored[:RANKED]]
+        return [(score, -negated) for score, negated in scored[:CANDIDATES]]
 
     def _new_story(self, now: float) -> int:
         story_id = self._next_id
@@ -317,6 +341,7 @@ class StoryThreader:
         story = self.story_of(item.key)
         old = self._item_vector.get(item.key)
         vector = self._vectorize(item.features)
+        self._stories[story].anchors.update(item.anchors)
         if old is not None:
             self._absorb(story, old, self._dots(old), item.time, sign=-1)
             self._absorb(story, vector, self._dots(vector), item.time)
@@ -330,7 +355,11 @@ class StoryThreader:
         for score, other in ranked:
             if other == story_id or score < options.merge_candidate or other not in self._stories:
                 continue
-            if self._centroid_cosine(story_id, other) >= options.merge_threshold:
+            if self._centroid_cosine(
+                story_id, other
+            ) >= options.merge_threshold and self.names_agree(
+                self._stories[story_id].anchors, self._stories[other].anchors
+            ):
                 story_id = self._merge(story_id, other)
         return story_id
 
@@ -354,6 +383,7 @@ class StoryThreader:
             column = self._columns[feature]
             column[keep] += column.pop(gone)
         kept.features |= lost.features
+        kept.anchors |= lost.anchors
         kept.size += lost.size
         kept.last_time = max(kept.last_time, lost.last_time)
         self._reweigh(kept)
@@ -370,34 +400,13 @@ class StoryThreader:
         return root
 
 
-def thread_item(
-    article: Article,
-    entities: Sequence[Entity] = (),
-    key: str | None = None,
-    seen_at: datetime | None = None,
-    entity_limit: int = 12,
-) -> ThreadItem:
-    """A ``ThreadItem`` for an article: its headline, body, best-known time and top entities.
-
-    Time is the publication time (midnight UTC for a date alone), else ``seen_at``, in
-    seconds, so ``ThreadingOptions.half_life`` is in seconds too for articles.
-    """
-    moment = _moment(article.published) or seen_at
-    top = sorted(entities, key=lambda e: -e.mentions)[:entity_limit]
-    return ThreadItem(
-        key=key or article.canonical_url or article.url or article.content_hash(),
-        title=article.title or "",
-        body=article.body_text,
-        time=moment.timestamp() if moment else 0.0,
-        entities=tuple(e.name for e in top),
-    )
-
-
-def _moment(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+__all__ = [
+    "CANDIDATES",
+    "RANKED",
+    "Prepared",
+    "StoryThreader",
+    "ThreadItem",
+    "ThreadingOptions",
+    "prepare",
+    "thread_item",
+]

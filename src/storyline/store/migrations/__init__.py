@@ -40,6 +40,7 @@ from storyline.store.migrations import (
     m0010_page_facts,
     m0011_readers,
     m0012_story_edits,
+    m0013_claims,
 )
 
 
@@ -69,6 +70,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _from_module(10, m0010_page_facts),
     _from_module(11, m0011_readers),
     _from_module(12, m0012_story_edits),
+    _from_module(13, m0013_claims),
 )
 
 _meta = MetaData()
