@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]  # no types shipped
 
 from storyline.errors import ConfigError
 
@@ -83,7 +83,8 @@ class Fingerprinter:
         sha1 = hashlib.sha1
         digests = b"".join([sha1(s.encode("utf-8")).digest()[:4] for s in shingles])
         mixed = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32)).reshape(-1, 1)
-        return (mixed * self._a + self._b).min(axis=0).astype("<u4").tobytes()
+        signature: bytes = (mixed * self._a + self._b).min(axis=0).astype("<u4").tobytes()
+        return signature
 
 
 @functools.cache
@@ -102,7 +103,8 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     values = values * np.uint32(0x85EBCA6B)
     values = values ^ (values >> np.uint32(13))
     values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
 
 
 def similarity(a: bytes, b: bytes) -> float:

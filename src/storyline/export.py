@@ -44,7 +44,14 @@ _SECTION = pa.struct(
 )
 _PROMO = pa.struct([("text", pa.string()), ("url", pa.string()), ("kind", pa.string())])
 _TEASER = pa.struct([("title", pa.string()), ("summary", pa.string()), ("url", pa.string())])
-SCHEMA = pa.schema(
+
+
+def arrow_schema(columns: list[tuple[str, pa.DataType]]) -> pa.Schema:
+    """An Arrow schema from (name, type) columns (typed, so mypy checks each column)."""
+    return pa.schema(columns)
+
+
+SCHEMA = arrow_schema(
     [
         ("url", pa.string()),
         ("version", pa.int32()),

@@ -107,8 +107,8 @@ def _declared(data: bytes, content_type: str | None) -> list[str]:
     names: list[str] = []
     if content_type and (match := _HEADER_CHARSET.search(content_type)):
         names.append(match.group(1))
-    if match := _META_CHARSET.search(data[:8192]):
-        names.append(match.group(1).decode("ascii", errors="ignore"))
+    if meta := _META_CHARSET.search(data[:8192]):
+        names.append(meta.group(1).decode("ascii", errors="ignore"))
     result = []
     for name in names:
         name = name.strip().lower()

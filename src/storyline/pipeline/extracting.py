@@ -12,7 +12,7 @@ any number of workers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 
 from storyline.pipeline.ingest_work import Extracted, extract_capture
@@ -30,7 +30,7 @@ def extract_in_order(
     workers: int,
     budget: Budget,
     reuse: Reuse | None = None,
-) -> Iterator[tuple[Capture, Extracted]]:
+) -> Generator[tuple[Capture, Extracted], None, None]:
     """Each capture with its extraction, in input order; bad pages come back as problems.
 
     ``workers`` processes extract under ``budget``; with the budget off (both limits 0)
@@ -54,7 +54,7 @@ def _numbered(captures: Iterable[Capture], numbers: dict[int, int]) -> Iterator[
 
 def _in_input_order(
     results: Iterator[tuple[Capture, Extracted]], numbers: dict[int, int]
-) -> Iterator[tuple[Capture, Extracted]]:
+) -> Generator[tuple[Capture, Extracted], None, None]:
     """Extraction results in input order, whatever order the workers finished in. A
     result waits only for those before it (each bounded by the worker's time on one
     page)."""

@@ -81,9 +81,9 @@ class WorkerPool:
     def close(self, cancel: bool = False) -> None:
         """Stop the workers: after their tasks, or at once with ``cancel``."""
         if cancel:
-            self._pool.stop()
+            self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
         else:
-            self._pool.close()
+            self._pool.close()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
         self._pool.join()
 
     def __enter__(self) -> WorkerPool:

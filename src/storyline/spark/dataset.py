@@ -32,8 +32,9 @@ import pyarrow.parquet as pq
 from pyarrow import fs
 
 from storyline.export import SCHEMA as EXPORT_SCHEMA
+from storyline.export import arrow_schema
 
-CAPTURES = pa.schema(
+CAPTURES = arrow_schema(
     [
         ("input", pa.string()),
         ("position", pa.int64()),
@@ -51,14 +52,14 @@ CAPTURES = pa.schema(
 VERSIONS = EXPORT_SCHEMA.append(pa.field("raw_html", pa.binary())).append(
     pa.field("raw_type", pa.string())
 )
-CAPTURE_KEYS = pa.schema(
+CAPTURE_KEYS = arrow_schema(
     [
         ("url", pa.string()),
         ("fetched_at", pa.timestamp("us", "UTC")),
         ("content_hash", pa.string()),
     ]
 )
-CHANGES = pa.schema(
+CHANGES = arrow_schema(
     [
         ("url", pa.string()),
         ("version", pa.int32()),
@@ -71,7 +72,7 @@ CHANGES = pa.schema(
 )
 # Every page's MinHash signature (what the online copy index keeps) and, for a page in a
 # group of copies, the group's canonical page.
-DUPLICATES = pa.schema(
+DUPLICATES = arrow_schema(
     [
         ("url", pa.string()),
         ("signature", pa.binary()),

@@ -22,7 +22,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -173,7 +173,7 @@ def _write_tables(
 
 
 def _write_part(
-    index: int, part: Iterator[Any], out: str, staging: str
+    index: int, part: Iterable[Any], out: str, staging: str
 ) -> tuple[int, int, int, int]:
     import pyarrow as pa
 
