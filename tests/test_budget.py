@@ -155,3 +155,57 @@ def test_spark_extraction_of_one_file_reports_bad_pages_and_keeps_the_good_one(t
     assert time.monotonic() - started < BUDGET + MARGIN
     assert manifest["problems"] == {"too_slow": 1}
     assert manifest["records"] == 3 and manifest["captures"] == 2
+
+
+def _kill_idle_workers(pool) -> int:
+    """SIGKILL the workers of a pebble pool (private state: pebble has no public way to
+    reach them), as the kernel or a budget kill would between two tasks."""
+    import os
+    import signal
+
+    workers = pool._pool._pool_manager.worker_manager.workers
+    for pid in list(workers):
+        os.kill(pid, signal.SIGKILL)
+    return len(workers)
+
+
+def test_a_worker_pool_that_breaks_is_replaced_and_no_capture_is_lost():
+    """A worker that dies between tasks breaks pebble's pool as a whole ("all workers
+    expired"), and tasks still queued there would never run: the stream notices, starts
+    a new pool and extracts those captures again, so none is lost and nothing hangs."""
+    from concurrent.futures import Future
+
+    from storyline.pipeline.extracting import _collect, _Pools
+    from storyline.sandbox import Budget
+    from storyline.sources.captures import Capture
+
+    at = datetime(2024, 1, 1, tzinfo=UTC)
+    captures = [
+        Capture(f"https://example.org/{n}", at, "html", f"test:{n}", html=GOOD_ARTICLE.encode())
+        for n in range(4)
+    ]
+    budget = Budget(seconds=60.0, memory_mb=0)
+    pools = _Pools(1, budget)
+    try:
+        first = pools.submit(captures[0])
+        assert first.result(timeout=120).article.title  # the worker is up and idle
+        broken = pools.pool
+        assert _kill_idle_workers(broken) == 1
+        deadline = time.monotonic() + 60
+        while not broken.broken and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert broken.broken
+        queued: Future = Future()  # a task queued in the broken pool: it never runs
+        pools.owners[queued] = broken
+        pending = {queued: captures[1]}
+        pending[pools.submit(captures[2])] = captures[2]  # a new pool takes it
+        assert pools.pool is not broken
+        got = {}
+        started = time.monotonic()
+        while pending and time.monotonic() - started < 120:
+            for capture, result in _collect(pending, budget, pools):
+                got[capture.url] = result
+    finally:
+        pools.close(cancel=True)
+    assert sorted(got) == [captures[1].url, captures[2].url]
+    assert all(r.article is not None and not r.problems for r in got.values())

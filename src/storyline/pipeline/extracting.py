@@ -13,7 +13,8 @@ any number of workers.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, wait
+from concurrent.futures.process import BrokenProcessPool
 
 from storyline.pipeline.ingest_work import Extracted, extract_capture
 from storyline.sandbox import Budget, WorkerPool, budget_error
@@ -87,22 +88,70 @@ def _extract_pool(
 ) -> Iterator[tuple[Capture, Extracted]]:
     """Extract in ``workers`` processes, at most ``4 × workers`` captures in flight (a
     reused result counts until it is handed on, so reading never runs ahead)."""
-    pool = WorkerPool(workers, budget, preload=(*WARM, "storyline.pipeline.ingest_work"))
+    pools = _Pools(workers, budget)
     limit = workers * 4
     pending: dict[Future[Extracted], Capture] = {}
     finished = False
     try:
         for capture in captures:
             found = reuse(capture) if reuse is not None else None
-            job = _done(found) if found is not None else pool.submit(extract_capture, capture)
+            job = _done(found) if found is not None else pools.submit(capture)
             pending[job] = capture
             if len(pending) >= limit:
-                yield from _collect(pending, budget)
+                yield from _collect(pending, budget, pools)
         while pending:
-            yield from _collect(pending, budget)
+            yield from _collect(pending, budget, pools)
         finished = True
     finally:
-        pool.close(cancel=not finished)
+        pools.close(cancel=not finished)
+
+
+class _Pools:
+    """The worker pool, replaced when it breaks as a whole.
+
+    pebble's pool breaks when a worker dies between tasks (killed while it read a large
+    task from the pipe it shares with the others: "all workers expired"): the tasks it
+    had started fail with ``BrokenProcessPool``, and those still queued never run. The
+    captures of both are extracted again in a new pool, once each; a capture caught in a
+    second break is reported as its problem (``extract_failed``).
+    """
+
+    def __init__(self, workers: int, budget: Budget) -> None:
+        self.workers, self.budget = workers, budget
+        self.pool = self._new()
+        self.retried: set[int] = set()  # id() of the captures extracted again
+        self.owners: dict[Future[Extracted], WorkerPool] = {}  # the pool of each task
+
+    def _new(self) -> WorkerPool:
+        return WorkerPool(
+            self.workers, self.budget, preload=(*WARM, "storyline.pipeline.ingest_work")
+        )
+
+    def submit(self, capture: Capture) -> Future[Extracted]:
+        if self.pool.broken:
+            self.pool.close(cancel=True)
+            self.pool = self._new()
+        future = self.pool.submit(extract_capture, capture)
+        self.owners[future] = self.pool
+        return future
+
+    def stranded(self, futures: Iterable[Future[Extracted]]) -> set[Future[Extracted]]:
+        """The unfinished ``futures`` whose pool broke: they will never finish."""
+        return {
+            f
+            for f in futures
+            if not f.done() and (owner := self.owners.get(f)) is not None and owner.broken
+        }
+
+    def retry(self, capture: Capture) -> Future[Extracted] | None:
+        """The capture submitted again after a break, or None when it was already."""
+        if id(capture) in self.retried:
+            return None
+        self.retried.add(id(capture))
+        return self.submit(capture)
+
+    def close(self, cancel: bool) -> None:
+        self.pool.close(cancel=cancel)
 
 
 def _done(result: Extracted) -> Future[Extracted]:
@@ -111,19 +160,40 @@ def _done(result: Extracted) -> Future[Extracted]:
     return future
 
 
+# How often a wait for results checks that the pool has not broken (seconds).
+_CHECK_EVERY = 1.0
+
+
 def _collect(
-    pending: dict[Future[Extracted], Capture], budget: Budget
+    pending: dict[Future[Extracted], Capture], budget: Budget, pools: _Pools
 ) -> Iterator[tuple[Capture, Extracted]]:
-    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+    done: set[Future[Extracted]] = set()
+    while not done:
+        done, _ = wait(pending, timeout=_CHECK_EVERY, return_when=FIRST_COMPLETED)
+        if not done:
+            done = pools.stranded(pending)
+            for future in done:
+                future.cancel()
     for future in done:
         capture = pending.pop(future)
+        pools.owners.pop(future, None)
         try:
             result = future.result()
+        except (BrokenProcessPool, CancelledError) as exc:
+            again = pools.retry(capture)
+            if again is not None:
+                pending[again] = capture
+                continue
+            result = _failed(capture, f"the extraction pool broke twice: {exc!r}")
         except Exception as exc:
             problem = budget_error(exc, budget)
             if problem is None:  # a worker that died of something else: that page's problem
-                problem_kind, detail = "extract_failed", f"the extraction worker died: {exc!r}"
+                result = _failed(capture, f"the extraction worker died: {exc!r}")
             else:
-                problem_kind, detail = problem.kind, str(problem)
-            result = Extracted(None, problems=[Rejected(problem_kind, capture.origin, detail)])
+                rejected = Rejected(problem.kind, capture.origin, str(problem))
+                result = Extracted(None, problems=[rejected])
         yield capture, result
+
+
+def _failed(capture: Capture, detail: str) -> Extracted:
+    return Extracted(None, problems=[Rejected("extract_failed", capture.origin, detail)])
