@@ -28,7 +28,9 @@ NOW = datetime(2022, 2, 1, tzinfo=UTC)
 
 def _store_all(store: Store, pages: list[tuple[str, str]], start: int = 0) -> None:
     for offset, (url, title) in enumerate(pages, start):
-        body = [Paragraph(f"{title}. Reporters were told: {title.lower()}.")]
+        # the title's names mid-sentence, as in a real body: the threader's names guard
+        # does not count a capitalised word that starts a sentence
+        body = [Paragraph(f"Reporters were told of it: {title}. Then: {title.lower()}.")]
         article = Article(url=url, title=title, sections=[Section("body", body)])
         store.store_version(url, T0 + timedelta(minutes=offset), article, compare=compare_articles)
     thread_new_versions(store, recognizer=NullRecognizer())

@@ -40,8 +40,9 @@ def band_entries(label: Label, signature: bytes | None, params: LshParams) -> li
 def bucket_pairs(members: Iterable[tuple[Label, bytes]], threshold: float) -> Iterator[Any]:
     """The copy pairs within one band bucket, each as ``(smaller label, larger label)``.
 
-    Pages with identical signatures are chained (any order connects them); distinct
-    signatures are compared pairwise.
+    Pages with identical signatures are joined to the first of them (a star, not a chain:
+    the label propagation of ``_components`` then needs two rounds for them, where a
+    chain of n copies needed n); distinct signatures are compared pairwise.
     """
     by_signature: dict[bytes, list[Label]] = {}
     for label, signature in members:
@@ -49,7 +50,7 @@ def bucket_pairs(members: Iterable[tuple[Label, bytes]], threshold: float) -> It
     heads: list[tuple[Label, bytes]] = []
     for signature, labels in sorted(by_signature.items(), key=lambda kv: min(kv[1])):
         labels.sort()
-        yield from zip(labels, labels[1:], strict=False)
+        yield from ((labels[0], other) for other in labels[1:])
         heads.append((labels[0], signature))
     for start in range(0, len(heads), _MAX_BUCKET):
         window = heads[start : start + _MAX_BUCKET]
@@ -76,13 +77,27 @@ def copy_groups(pages: RDD[Any], params: LshParams, partitions: int) -> RDD[Any]
 
 
 def _components(edges: RDD[Any], partitions: int) -> RDD[Any]:
-    """Min-label propagation over an undirected edge list until no label moves."""
-    both = edges.flatMap(lambda e: [e, (e[1], e[0])]).cache()
-    labels = both.map(lambda e: (e[0], e[0])).reduceByKey(min, partitions)
+    """Min-label propagation over an undirected edge list until no label moves.
+
+    Each round is one job: the neighbours' labels are offered along the edges (a join of
+    two RDDs partitioned alike, so no shuffle of the edges) and each node keeps the
+    smallest of its label and the offers, noting whether it moved (one cogroup).
+    """
+    both = edges.flatMap(lambda e: [e, (e[1], e[0])]).partitionBy(partitions).cache()
+    labels = both.map(lambda e: (e[0], e[0])).reduceByKey(min, partitions).cache()
     while True:
         offered = both.join(labels, partitions).map(lambda kv: (kv[1][0], kv[1][1]))
-        updated = labels.union(offered).reduceByKey(min, partitions).cache()
-        moved = updated.join(labels, partitions).filter(lambda kv: kv[1][0] != kv[1][1]).count()
-        labels = updated
+        rounds = labels.cogroup(offered, partitions).mapValues(_smallest).cache()
+        moved = rounds.filter(lambda kv: kv[1][1]).count()
+        labels.unpersist()
+        labels = rounds.mapValues(lambda value: value[0]).cache()
         if moved == 0:
             return labels
+
+
+def _smallest(value: tuple[Iterable[Label], Iterable[Label]]) -> tuple[Label, bool]:
+    """A node's new label (the smallest of its own and its neighbours') and whether it
+    changed."""
+    own = min(value[0])
+    best = min(value[1], default=own)
+    return (best, True) if best < own else (own, False)

@@ -13,7 +13,6 @@ No Spark needed: the tables are read with pyarrow.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,13 +21,11 @@ from typing import Any
 
 from storyline.duplicates import LshParams, band_keys
 from storyline.errors import InputError, StoreError
-from storyline.model import Article
 from storyline.spark.dataset import TABLES, Output
 from storyline.store.bulk import BulkWriter, bulk_transaction
 from storyline.store.db import Store
 from storyline.store.versions import RAW_ENCODING
 
-_NOT_ARTICLE = ("url", "version", "fetched_at", "content_hash", "copy_of", "raw_html", "raw_type")
 _BATCH = 1000
 
 
@@ -145,18 +142,18 @@ def _page_rows(
 def _version_rows(
     data: Output, pages: dict[str, tuple[int, datetime]], versions: dict[tuple[str, int], int]
 ) -> Iterator[dict[str, Any]]:
-    for row in _batches(data, "versions"):
-        article = Article.from_dict({k: v for k, v in row.items() if k not in _NOT_ARTICLE})
-        article.url = row["url"]  # the export's url column is the page's, as ingest sets it
+    columns = ["url", "version", "fetched_at", "content_hash", "title", "article_json"]
+    columns += ["text_length", "raw_html", "raw_type"]
+    for row in _batches(data, "versions", columns):
         raw = row.get("raw_html")
         yield {
             "id": versions[(row["url"], row["version"])],
             "page_id": pages[row["url"]][0],
             "fetched_at": _utc(row["fetched_at"]),
             "content_hash": row["content_hash"],
-            "title": article.title,
-            "text_length": len(article.body_text),
-            "article_json": json.dumps(article.to_dict(), ensure_ascii=False),
+            "title": row["title"],
+            "text_length": row["text_length"],
+            "article_json": row["article_json"],
             "raw_html": raw,
             "raw_encoding": RAW_ENCODING if raw is not None else None,
             "raw_type": row.get("raw_type") if raw is not None else None,

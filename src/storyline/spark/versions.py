@@ -92,4 +92,5 @@ def _version_row(url: str, run: Run[dict[str, Any]], article: Article) -> dict[s
     }
     row.update({name: data.get(name) for name in _ARTICLE_FIELDS})
     row["raw_html"], row["raw_type"] = first["raw_html"], first["raw_type"]
+    row["article_json"], row["text_length"] = first["article_json"], len(article.body_text)
     return row
