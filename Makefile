@@ -55,6 +55,7 @@ docs: install
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy --strict src
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -143,13 +143,13 @@ def real_pages(folder: Path = REAL_PAGES) -> str:
                 raw_total += len(raw)
                 article = extract_article(raw, url=f"https://example.org/{path.name[:12]}")
                 cpu = time.process_time()
-                pipeline.store_page(
+                pipeline.store_version(
                     store,
                     f"https://example.org/{path.name[:12]}",
                     pipeline_now(),
-                    raw,
                     article,
-                    raw_type="text/html",
+                    raw,
+                    "text/html",
                 )
                 store_cpu += time.process_time() - cpu
         con = sqlite3.connect(db)

@@ -229,8 +229,8 @@ def run_storyline(warc: Path, db: Path, workers: int, records: int) -> Result:
         if proc[0].returncode != 0:
             raise SystemExit(f"storyline ingest failed ({proc[0].returncode})")
         report = json.loads(out)
-        from storyline.duplicates import duplicate_groups
         from storyline.store.db import Store
+        from storyline.store.duplicates import duplicate_groups
 
         with Store.open(db) as store:
             groups = len(duplicate_groups(store))

@@ -109,10 +109,10 @@ def _run(name: str, target: str | Path, captures: list, cpu_of_server) -> Result
     from storyline.store import Store
     from storyline.store.search import SearchQuery, search_articles
 
-    with Store.open(target, compare=lambda old, new: []) as store:
+    with Store.open(target) as store:
         server0, client0, wall0 = cpu_of_server(), time.process_time(), time.perf_counter()
         for url, at, article, raw in captures:
-            store.store_version(url, at, article, raw_html=raw, raw_type="text/html")
+            store.store_version(url, at, article, raw, "text/html", compare=lambda old, new: [])
         client1, server1, wall1 = time.process_time(), cpu_of_server(), time.perf_counter()
         urls = sorted({c[0] for c in captures})
         for url in urls:

@@ -38,6 +38,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store, story_snapshots
 from storyline.store import stories as story_store
 from storyline.stories.entities import EntityRecognizer, NullRecognizer, SpacyRecognizer
@@ -74,7 +75,12 @@ def articles(path: Path) -> list[Article]:
 def fill(store: Store, batch: list[Article], start: int) -> None:
     """Store every article of ``batch`` (the ``start``-th article first)."""
     for offset, article in enumerate(batch):
-        store.store_version(article.url or "", T0 + timedelta(minutes=start + offset), article)
+        store.store_version(
+            article.url or "",
+            T0 + timedelta(minutes=start + offset),
+            article,
+            compare=compare_articles,
+        )
 
 
 def time_new(

@@ -30,6 +30,7 @@ from fixtures.newsroom import SEED_PATH, Newsroom, newsroom_settings  # noqa: E4
 
 from storyline import pipeline  # noqa: E402
 from storyline.model import Article, Paragraph, Section  # noqa: E402
+from storyline.revisions import compare_articles  # noqa: E402
 from storyline.sources.fetch import Fetcher  # noqa: E402
 from storyline.store import Store, readers  # noqa: E402
 from storyline.store.stories import rethread, thread_new_versions  # noqa: E402
@@ -148,7 +149,9 @@ def _later(
 def fill(store: Store) -> None:
     """The invented story, its first days, and the herald's update on day one."""
     for article, seen in first_days():
-        store.store_version(article.url, DAY1 + timedelta(hours=seen), article)
+        store.store_version(
+            article.url, DAY1 + timedelta(hours=seen), article, compare=compare_articles
+        )
     first = first_days()[0][0]
     at = DAY1 + timedelta(hours=7)
     update = _later(
@@ -158,7 +161,7 @@ def fill(store: Store) -> None:
         ["UPDATE: Police say the bridge will stay shut at least through the weekend."],
         ("", ""),
     )
-    store.store_version(first.url, at, update)
+    store.store_version(first.url, at, update, compare=compare_articles)
 
 
 def next_day(store: Store) -> None:
@@ -173,7 +176,7 @@ def next_day(store: Store) -> None:
             "minutes. They run every 20 minutes."
         )
     )
-    store.store_version(post.url, at, corrected)
+    store.store_version(post.url, at, corrected, compare=compare_articles)
     review = _article(
         "radio",
         "inspections-review",
@@ -185,7 +188,7 @@ def next_day(store: Store) -> None:
             "The review is to report before the summer.",
         ],
     )
-    store.store_version(review.url, NOW - timedelta(hours=9), review)
+    store.store_version(review.url, NOW - timedelta(hours=9), review, compare=compare_articles)
     opinion = _article(
         "post",
         "opinion/bridge-neglect",
@@ -193,7 +196,7 @@ def next_day(store: Store) -> None:
         47,
         ["Every budget since 2015 has put off the deck repairs the engineers asked for."],
     )
-    store.store_version(opinion.url, NOW - timedelta(hours=5), opinion)
+    store.store_version(opinion.url, NOW - timedelta(hours=5), opinion, compare=compare_articles)
 
 
 def build(path: Path) -> tuple[Store, Newsroom, dict[str, int]]:

@@ -22,7 +22,7 @@ from fixtures.newsroom import newsroom_settings
 from storyline import pipeline
 from storyline.cli import cli
 from storyline.errors import TooBigError, TooSlowError
-from storyline.ingest import ingest
+from storyline.pipeline.ingest import ingest
 from storyline.sandbox import Extractor
 from storyline.sources.fetch import Fetcher
 from storyline.store import Store
@@ -130,3 +130,82 @@ def test_poll_reports_bad_pages_and_stores_the_good_one(tmp_path, bad_pages):
         assert all(message.startswith("too_slow") for message in failed.values())
         assert store.page(site.url("/spans")).last_error.startswith("too_slow")
         assert store.versions(site.url("/good"))[0].article.body_text
+
+
+def test_spark_extraction_of_one_file_reports_bad_pages_and_keeps_the_good_one(tmp_path, bad_pages):
+    """The backfill's executors extract a file as ingest does: under the budget, in order."""
+    pytest.importorskip("pyarrow")
+    from ingest.ingest_helpers import Rec, write_warc
+
+    from storyline.sandbox import Budget
+    from storyline.spark.dataset import Output
+    from storyline.spark.extracting import extract_input
+
+    pages = [GOOD_ARTICLE.encode(), bad_pages["attributes"], GOOD_ARTICLE.encode() + b" "]
+    records = [
+        Rec(f"https://example.org/{n}", "2024-03-01T09:00:00Z", page)
+        for n, page in enumerate(pages)
+    ]
+    crawl = write_warc(tmp_path / "crawl.warc.gz", records)
+    out = Output.at(str(tmp_path / "out"))
+    for part in ("inputs", "captures"):
+        out.make_dirs(part)
+    started = time.monotonic()
+    manifest = extract_input(str(crawl), out, 10_000_000, Budget(BUDGET, 2048))
+    assert time.monotonic() - started < BUDGET + MARGIN
+    assert manifest["problems"] == {"too_slow": 1}
+    assert manifest["records"] == 3 and manifest["captures"] == 2
+
+
+def _kill_idle_workers(pool) -> int:
+    """SIGKILL the workers of a pebble pool (private state: pebble has no public way to
+    reach them), as the kernel or a budget kill would between two tasks."""
+    import os
+    import signal
+
+    workers = pool._pool._pool_manager.worker_manager.workers
+    for pid in list(workers):
+        os.kill(pid, signal.SIGKILL)
+    return len(workers)
+
+
+def test_a_worker_pool_that_breaks_is_replaced_and_no_capture_is_lost():
+    """A worker that dies between tasks breaks pebble's pool as a whole ("all workers
+    expired"), and tasks still queued there would never run: the stream notices, starts
+    a new pool and extracts those captures again, so none is lost and nothing hangs."""
+    from concurrent.futures import Future
+
+    from storyline.pipeline.extracting import _collect, _Pools
+    from storyline.sandbox import Budget
+    from storyline.sources.captures import Capture
+
+    at = datetime(2024, 1, 1, tzinfo=UTC)
+    captures = [
+        Capture(f"https://example.org/{n}", at, "html", f"test:{n}", html=GOOD_ARTICLE.encode())
+        for n in range(4)
+    ]
+    budget = Budget(seconds=60.0, memory_mb=0)
+    pools = _Pools(1, budget)
+    try:
+        first = pools.submit(captures[0])
+        assert first.result(timeout=120).article.title  # the worker is up and idle
+        broken = pools.pool
+        assert _kill_idle_workers(broken) == 1
+        deadline = time.monotonic() + 60
+        while not broken.broken and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert broken.broken
+        queued: Future = Future()  # a task queued in the broken pool: it never runs
+        pools.owners[queued] = broken
+        pending = {queued: captures[1]}
+        pending[pools.submit(captures[2])] = captures[2]  # a new pool takes it
+        assert pools.pool is not broken
+        got = {}
+        started = time.monotonic()
+        while pending and time.monotonic() - started < 120:
+            for capture, result in _collect(pending, budget, pools):
+                got[capture.url] = result
+    finally:
+        pools.close(cancel=True)
+    assert sorted(got) == [captures[1].url, captures[2].url]
+    assert all(r.article is not None and not r.problems for r in got.values())

@@ -19,6 +19,7 @@ from fixtures.newsroom import (
 from storyline import pipeline
 from storyline.errors import FeedError
 from storyline.model import Article
+from storyline.revisions import compare_articles
 from storyline.sources.fetch import Fetcher
 from storyline.store import Store
 from storyline.stories.entities import shared_pipeline
@@ -166,7 +167,7 @@ def test_watch_stops_cleanly_when_asked(newsroom, store, fetcher, settings):
 def test_reextract_replaces_articles_from_the_stored_pages(newsroom, store, fetcher):
     pipeline.follow(store, fetcher, newsroom.url(SEED_PATH))
     version = store.versions(newsroom.url(SEED_PATH))[0]
-    store.replace_article(version.id, Article(title="Worse"))
+    store.replace_article(version.id, Article(title="Worse"), compare=compare_articles)
     assert store.version_by_id(version.id).article.title == "Worse"
     assert pipeline.reextract(store) == 1
     assert store.version_by_id(version.id).article.title == "Danish troops may be leaving Mali"

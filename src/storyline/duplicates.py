@@ -9,9 +9,8 @@ whole band are candidates, and a candidate whose estimated similarity reaches th
 threshold joins the page's group. Band keys live in the database, so the index survives
 between runs and needs no memory.
 
-A group counts once in stories and search: ``canonical_of(store, url)`` is the page that
-stands for it (the first seen), and ``canonical_map(store)`` maps every grouped page to
-its canonical page in one query.
+This module is the policy alone (pure: text in, signatures and keys out); the store keeps
+the index (``store/duplicates.py``) and the pipeline feeds it (``pipeline/copies.py``).
 """
 
 from __future__ import annotations
@@ -20,15 +19,11 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]  # no types shipped
 
 from storyline.errors import ConfigError
-
-if TYPE_CHECKING:
-    from storyline.store.db import Store
 
 NUM_PERM = 128
 SHINGLE_WORDS = 4
@@ -53,21 +48,15 @@ class LshParams:
                 f"setting 'duplicate_threshold' must be between 0 and 1 "
                 f"(exclusive), got {threshold}"
             )
-        lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        return cls(threshold, lsh.b, lsh.r)
+        return _optimal(threshold)
 
 
-@dataclass
-class DuplicateGroup:
-    """Pages carrying the same article; ``canonical`` (the first seen) stands for them all."""
-
-    id: int
-    canonical: str
-    members: list[str]
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {"id": self.id, "canonical": self.canonical, "members": self.members}
+@functools.lru_cache(maxsize=16)
+def _optimal(threshold: float) -> LshParams:
+    """datasketch's optimal layout (it integrates false-positive and -negative curves,
+    about 20 ms): computed once per threshold, as every stored page asks for it."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return LshParams(threshold, lsh.b, lsh.r)
 
 
 class Fingerprinter:
@@ -94,7 +83,8 @@ class Fingerprinter:
         sha1 = hashlib.sha1
         digests = b"".join([sha1(s.encode("utf-8")).digest()[:4] for s in shingles])
         mixed = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32)).reshape(-1, 1)
-        return (mixed * self._a + self._b).min(axis=0).astype("<u4").tobytes()
+        signature: bytes = (mixed * self._a + self._b).min(axis=0).astype("<u4").tobytes()
+        return signature
 
 
 @functools.cache
@@ -113,7 +103,8 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
     values = values * np.uint32(0x85EBCA6B)
     values = values ^ (values >> np.uint32(13))
     values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
 
 
 def similarity(a: bytes, b: bytes) -> float:
@@ -149,24 +140,3 @@ def band_keys(signature: bytes, params: LshParams) -> list[int]:
         )
         for i in range(params.bands)
     ]
-
-
-def duplicate_groups(store: Store) -> list[DuplicateGroup]:
-    """Every group of near-duplicate pages, largest first."""
-    from storyline.store import duplicates as tables
-
-    return [DuplicateGroup(gid, members[0], members) for gid, members in tables.groups(store)]
-
-
-def canonical_of(store: Store, url: str) -> str:
-    """The page that stands for ``url``'s group; ``url`` itself when it has no copies."""
-    from storyline.store import duplicates as tables
-
-    return tables.canonical(store, url) or url
-
-
-def canonical_map(store: Store) -> dict[str, str]:
-    """Every grouped page mapped to its group's canonical page (canonicals map to themselves)."""
-    return {
-        member: group.canonical for group in duplicate_groups(store) for member in group.members
-    }

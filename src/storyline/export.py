@@ -24,10 +24,10 @@ from typing import IO, Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from storyline.duplicates import canonical_map
 from storyline.errors import InputError
 from storyline.model import Version
 from storyline.store.db import Store
+from storyline.store.duplicates import canonical_map
 
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH = 1000
@@ -44,7 +44,14 @@ _SECTION = pa.struct(
 )
 _PROMO = pa.struct([("text", pa.string()), ("url", pa.string()), ("kind", pa.string())])
 _TEASER = pa.struct([("title", pa.string()), ("summary", pa.string()), ("url", pa.string())])
-SCHEMA = pa.schema(
+
+
+def arrow_schema(columns: list[tuple[str, pa.DataType]]) -> pa.Schema:
+    """An Arrow schema from (name, type) columns (typed, so mypy checks each column)."""
+    return pa.schema(columns)
+
+
+SCHEMA = arrow_schema(
     [
         ("url", pa.string()),
         ("version", pa.int32()),

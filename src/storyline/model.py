@@ -12,11 +12,11 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
-SECTION_KINDS = ("body", "update", "original", "correction", "editors_note", "live_entry")
-PARAGRAPH_KINDS = ("paragraph", "heading", "quote", "list_item")
-CHANGE_KINDS = (
+SectionKind = Literal["body", "update", "original", "correction", "editors_note", "live_entry"]
+ParagraphKind = Literal["paragraph", "heading", "quote", "list_item"]
+ChangeKind = Literal[
     "headline",
     "update_added",
     "correction",
@@ -25,7 +25,16 @@ CHANGE_KINDS = (
     "added",
     "removed",
     "moved",
-)
+]
+# A story's timeline: a publication, an update or correction block, a dated statement
+# (``background``: one dated well before the article that states it).
+TimelineKind = Literal["published", "update", "correction", "statement", "background"]
+
+# The same kinds as tuples, for code that lists or checks them at run time.
+SECTION_KINDS: tuple[SectionKind, ...] = get_args(SectionKind)
+PARAGRAPH_KINDS: tuple[ParagraphKind, ...] = get_args(ParagraphKind)
+CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
+TIMELINE_KINDS: tuple[TimelineKind, ...] = get_args(TimelineKind)
 
 
 @dataclass
@@ -33,7 +42,7 @@ class Paragraph:
     """One block of an article's text; subheadings are paragraphs of kind ``heading``."""
 
     text: str
-    kind: str = "paragraph"
+    kind: ParagraphKind = "paragraph"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | str) -> Paragraph:
@@ -46,7 +55,7 @@ class Paragraph:
 class Section:
     """A run of the article's own text: the body, an update block, the original story..."""
 
-    kind: str = "body"
+    kind: SectionKind = "body"
     paragraphs: list[Paragraph] = field(default_factory=list)
     heading: str | None = None
     timestamp: str | None = None
@@ -121,7 +130,7 @@ class Article:
             parts.extend(p.text for p in section.paragraphs)
         return "\n".join(parts)
 
-    def section(self, kind: str) -> Section | None:
+    def section(self, kind: SectionKind) -> Section | None:
         """The first section of ``kind``, or ``None`` when the article has none."""
         return next((s for s in self.sections if s.kind == kind), None)
 
@@ -175,7 +184,7 @@ class Version:
 class Change:
     """One difference between two consecutive versions."""
 
-    kind: str
+    kind: ChangeKind
     before: str | None = None
     after: str | None = None
     section: str | None = None
@@ -196,7 +205,7 @@ class TimelineEntry:
     """A dated event in a story: a publication, an update, or a dated statement."""
 
     date: str
-    kind: str
+    kind: TimelineKind
     text: str
     url: str | None = None
     end: str | None = None

@@ -19,6 +19,7 @@ from sources.fakes import FakeClock, public_resolver
 
 from storyline import pipeline
 from storyline.extract import extract_article
+from storyline.revisions import compare_articles
 from storyline.sources.archives import input_files, read_captures
 from storyline.sources.captures import Capture, Rejected
 from storyline.sources.fetch import Fetcher
@@ -81,7 +82,9 @@ def test_the_web_app_links_no_other_scheme(tmp_path):
     settings = newsroom_settings()
     with Store.open(tmp_path / "w.db", settings) as store:
         article = extract_article(GOOD_ARTICLE, url="javascript:alert(1)")
-        store.store_version("javascript:alert(1)", datetime.now(UTC), article)  # an old store
+        store.store_version(
+            "javascript:alert(1)", datetime.now(UTC), article, compare=compare_articles
+        )  # an old store
         store.add_source("javascript:alert(2)", "feed", 900)
         with TestClient(create_app(store, settings)) as client:
             page_id = client.get("/api/articles").json()["items"][0]["id"]

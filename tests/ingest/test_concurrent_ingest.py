@@ -18,7 +18,7 @@ from ingest_helpers import ROOT, Rec, shared_pages, write_warc
 from sqlalchemy import select
 
 from storyline.config import load_settings
-from storyline.ingest import ingest
+from storyline.pipeline.ingest import ingest
 from storyline.store import Store, schema
 from storyline.store.stories import stories
 

@@ -10,18 +10,11 @@ from datasketch import MinHash
 from ingest_helpers import EXTRACTION, Rec, article_html, shared_pages, write_warc
 
 from storyline.config import load_settings
-from storyline.duplicates import (
-    Fingerprinter,
-    LshParams,
-    band_keys,
-    canonical_map,
-    canonical_of,
-    duplicate_groups,
-    similarity,
-)
+from storyline.duplicates import Fingerprinter, LshParams, band_keys, similarity
 from storyline.errors import ConfigError
-from storyline.ingest import ingest
+from storyline.pipeline.ingest import ingest
 from storyline.store.db import Store
+from storyline.store.duplicates import canonical_map, canonical_of, duplicate_groups
 
 
 def _story() -> list[str]:
@@ -117,3 +110,42 @@ def test_band_keys_agree_exactly_when_bands_agree():
 def test_an_impossible_threshold_is_a_config_error():
     with pytest.raises(ConfigError, match="duplicate_threshold"):
         LshParams.for_threshold(1.5)
+
+
+def _wire_copy(html: bytes) -> bytes:
+    """The page as another site republishes it: its own headline and a boilerplate line."""
+    title = b"<title>Wire: troops to leave Mali</title>"
+    copy = re.sub(rb"<title>.*?</title>", title, html, count=1)
+    tail = b"<p>Copyright 2022 The Wire Agency. All rights reserved.</p>"
+    return copy.replace(b"</article>", tail + b"</article>", 1)
+
+
+@pytest.mark.parametrize("first", ["poll", "ingest"])
+def test_a_page_followed_by_poll_and_its_copy_from_a_warc_share_a_group(tmp_path, newsroom, first):
+    """Pages that arrive by follow/poll are indexed by the same detector as ingested ones,
+    whichever comes first."""
+    import httpx
+    from fixtures.newsroom import SEED_PATH, newsroom_settings
+
+    from storyline import pipeline
+    from storyline.sources.fetch import Fetcher
+
+    settings = newsroom_settings()
+    page_url = newsroom.url(SEED_PATH)
+    copy_url = "https://wire.example/2022/01/danish-troops-mali"
+    newsroom.reset()
+    html = httpx.get(page_url).content  # the first version, as poll will see it
+    newsroom.reset()
+    crawl = write_warc(
+        tmp_path / "copy.warc.gz", [Rec(copy_url, "2022-01-20T10:00:00Z", _wire_copy(html))]
+    )
+    with Store.open(tmp_path / "both.db", settings) as store, Fetcher(settings) as fetcher:
+        if first == "ingest":
+            ingest(store, [crawl], settings, workers=1, thread=False)
+        pipeline.follow(store, fetcher, newsroom.url("/feeds/rss.xml"))
+        report = pipeline.poll(store, fetcher, settings)
+        assert report.new >= 1 and store.versions(page_url)
+        if first == "poll":
+            assert ingest(store, [crawl], settings, workers=1, thread=False).copies == 1
+        groups = [g.members for g in duplicate_groups(store)]
+    assert [sorted(members) for members in groups] == [sorted([page_url, copy_url])]

@@ -15,7 +15,7 @@ from ingest_helpers import LOREM, Rec, article_html, write_warc
 from storyline.cli import cli
 from storyline.config import load_settings
 from storyline.export import COLUMNS, export
-from storyline.ingest import ingest
+from storyline.pipeline.ingest import ingest
 from storyline.store.db import Store
 
 SETTINGS = load_settings(environ={})

@@ -11,7 +11,7 @@ import pytest
 from ingest_helpers import LOREM, Rec, article_html, write_warc
 
 from storyline.config import load_settings
-from storyline.ingest import ingest
+from storyline.pipeline.ingest import ingest
 from storyline.store.db import Store
 
 PAGE = article_html("Troops leave", LOREM)
@@ -99,7 +99,7 @@ def test_a_repeated_payload_adds_a_capture_but_no_version(tmp_path, store, setti
 def test_a_repeat_is_known_by_the_archive_payload_digest(tmp_path, store, settings, monkeypatch):
     """The writer does not hash a page the WARC already has a payload digest for, and a
     repeat of it is stored without being extracted again."""
-    import storyline.ingest as ingest_module
+    import storyline.pipeline.extracting as ingest_module
     from storyline.sources.archives import input_files, read_captures
 
     crawl = write_warc(

@@ -13,8 +13,9 @@ from ingest_helpers import EXTRACTION, Rec, write_warc
 from sqlalchemy import func, select
 
 from storyline.config import load_settings
-from storyline.ingest import ingest
-from storyline.ingest_work import extract_capture
+from storyline.pipeline.ingest import ingest
+from storyline.pipeline.ingest_work import extract_capture
+from storyline.revisions import compare_articles
 from storyline.sources.captures import Capture
 from storyline.store import duplicates as dup_index
 from storyline.store import schema
@@ -54,9 +55,16 @@ def test_a_worker_result_stores_exactly_what_the_store_would_compute(store):
     assert zlib.decompress(result.raw.compressed) == html
 
     handed = store.store_version(
-        url, AT, result.article, raw_html=result.raw, encoded=result.encoded
+        url,
+        AT,
+        result.article,
+        raw_html=result.raw,
+        encoded=result.encoded,
+        compare=compare_articles,
     )
-    plain = store.store_version(url + "?plain", AT, result.article, raw_html=html)
+    plain = store.store_version(
+        url + "?plain", AT, result.article, raw_html=html, compare=compare_articles
+    )
     assert handed.version.content_hash == result.article.content_hash()
     assert _row(store, url) == _row(store, url + "?plain")
     assert store.raw_html(handed.version.id) == store.raw_html(plain.version.id) == html
@@ -66,7 +74,9 @@ def test_raw_html_value_reads_back_through_the_store(store):
     url, html = _page(1)
     article = extract_capture(Capture(url, AT, "html", "test", html=html)).article
     assert article is not None
-    stored = store.store_version(url, AT, article, raw_html=RawHtml.of(html), raw_type="text/html")
+    stored = store.store_version(
+        url, AT, article, raw_html=RawHtml.of(html), raw_type="text/html", compare=compare_articles
+    )
     assert store.raw_html(stored.version.id) == html
 
 
@@ -80,10 +90,16 @@ def test_also_runs_in_the_versions_transaction(store):
         raise RuntimeError("index write failed")
 
     with pytest.raises(RuntimeError):
-        store.store_version(url, AT, article, raw_html=html, also=fail)
+        store.store_version(url, AT, article, raw_html=html, also=fail, compare=compare_articles)
     assert store.counts()["versions"] == 0 and store.counts()["captures"] == 0
     seen = []
-    store.store_version(url, AT, article, also=lambda conn, pid, s: seen.append((pid, s.created)))
+    store.store_version(
+        url,
+        AT,
+        article,
+        also=lambda conn, pid, s: seen.append((pid, s.created)),
+        compare=compare_articles,
+    )
     assert seen == [(store.page(url).id, True)]
 
 
@@ -101,4 +117,4 @@ def test_every_stored_page_is_in_the_copy_index_after_an_ingest(tmp_path, store)
     with store.engine.connect() as conn:
         indexed = conn.execute(select(func.count()).select_from(dup_index.signatures)).scalar_one()
     assert indexed == store.counts()["pages"] == 6
-    assert len(dup_index.groups(store)) == 3
+    assert len(dup_index.duplicate_groups(store)) == 3

@@ -19,10 +19,10 @@ import pytest
 from ingest.ingest_helpers import Rec, article_html, shared_pages, write_warc
 
 from storyline.config import load_settings
-from storyline.duplicates import duplicate_groups
 from storyline.export import export
-from storyline.ingest import ingest
+from storyline.pipeline.ingest import ingest
 from storyline.store import Store
+from storyline.store.duplicates import duplicate_groups
 from storyline.store.search import SearchQuery, search_articles
 from storyline.store.stories import rethread, stories
 

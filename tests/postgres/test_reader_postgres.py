@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from storyline.config import load_settings
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store.stories import rethread, thread_new_versions
 from storyline.stories.entities import NullRecognizer
@@ -30,7 +31,9 @@ def test_stories_news_and_edits_on_postgresql(postgres_url):
             article = Article(
                 url=url, title=title, published="2026-03-01", sections=[Section("body", body)]
             )
-            store.store_version(url, T + timedelta(minutes=offset), article)
+            store.store_version(
+                url, T + timedelta(minutes=offset), article, compare=compare_articles
+            )
         thread_new_versions(store, recognizer=NullRecognizer())
         client = TestClient(create_app(store, settings))
         listed = client.get("/api/stories").json()
@@ -44,7 +47,7 @@ def test_stories_news_and_edits_on_postgresql(postgres_url):
         first = store.page(PAGES[0][0]).id
         assert client.post("/api/follows", json={"kind": "article", "id": first}).status_code == 201
         changed = Article(url=PAGES[0][0], title="UPDATE: Harbour bridge stays closed")
-        store.store_version(PAGES[0][0], datetime.now(UTC), changed)
+        store.store_version(PAGES[0][0], datetime.now(UTC), changed, compare=compare_articles)
         assert client.get("/api/news").json()["new_count"] >= 1
         split = client.post(f"/api/stories/{bridge['id']}/split", json={"articles": [first]})
         assert split.status_code == 200

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store, search
 from storyline.store.search import MARK_END, MARK_START, SearchQuery, search_articles
 from storyline.store.stories import rethread
@@ -45,7 +46,7 @@ def store(postgres_server):
         ]
         for day, (url, title, texts, standfirst) in enumerate(pages):
             article = _article(url, title, *texts, standfirst=standfirst)
-            opened.store_version(url, T + timedelta(days=day), article)
+            opened.store_version(url, T + timedelta(days=day), article, compare=compare_articles)
         yield opened
 
 

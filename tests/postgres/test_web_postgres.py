@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 
 from storyline.config import load_settings
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.web.app import create_app
 
@@ -22,11 +23,17 @@ def _article(title: str, *texts: str) -> Article:
 def test_pages_api_search_and_feed_answer_from_postgresql(postgres_url):
     settings = load_settings(environ={})
     with Store.open(postgres_url, settings) as store:
-        store.store_version(URL, T, _article("Bridge to open", "The bridge opens on Monday."))
+        store.store_version(
+            URL,
+            T,
+            _article("Bridge to open", "The bridge opens on Monday."),
+            compare=compare_articles,
+        )
         store.store_version(
             URL,
             T + timedelta(hours=2),
             _article("UPDATE: Bridge opens", "The bridge opened on Monday.", "Traffic is slow."),
+            compare=compare_articles,
         )
         client = TestClient(create_app(store, settings))
         page_id = store.page(URL).id

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.revisions.history import Sighting, version_runs
 from storyline.store import Store
 
@@ -30,7 +31,9 @@ def test_version_runs_match_the_store_for_any_arrival_order(tmp_path_factory, ar
     articles = {text: _article(text) for text in "ABC"}
     with Store.open(tmp_path_factory.mktemp("h") / "h.db") as store:
         for hour, text in arrivals:
-            store.store_version(URL, START + timedelta(hours=hour), articles[text])
+            store.store_version(
+                URL, START + timedelta(hours=hour), articles[text], compare=compare_articles
+            )
         stored = [(v.fetched_at, v.content_hash, v.article.title) for v in store.versions(URL)]
     sightings = [
         Sighting(START + timedelta(hours=hour), articles[text].content_hash(), (i,), text)

@@ -26,14 +26,15 @@ from sqlalchemy import func, select
 
 from storyline.cli import cli
 from storyline.config import Settings
-from storyline.duplicates import LshParams, duplicate_groups
+from storyline.duplicates import LshParams
 from storyline.export import export
-from storyline.ingest import ingest
+from storyline.pipeline.ingest import ingest
 from storyline.spark.dataset import Output
 from storyline.spark.job import run_backfill
 from storyline.spark.load import load_backfill
 from storyline.spark.stories import threading_options
 from storyline.store import Store, schema, story_state
+from storyline.store.duplicates import duplicate_groups
 from storyline.store.stories import stories, story, story_of, thread_new_versions
 from storyline.stories.evaluation import bcubed
 from storyline.stories.window_seeds import thread_in_passes

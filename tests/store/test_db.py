@@ -41,7 +41,7 @@ def store(request, tmp_path):
     """The same tests on a SQLite file and on a fresh database of a throwaway PostgreSQL."""
     sqlite = request.param == "sqlite"
     target = tmp_path / "s.db" if sqlite else request.getfixturevalue("postgres_url")
-    with Store.open(target, compare=simple_compare) as s:
+    with Store.open(target) as s:
         yield s
 
 
@@ -96,12 +96,19 @@ def test_target_resolution_order(tmp_path, monkeypatch):
 
 
 def test_unchanged_article_adds_no_version_and_changes_are_kept(store):
-    first = store.store_version(URL, T0, article("Troops leave", "One."), b"<html>1</html>")
+    first = store.store_version(
+        URL, T0, article("Troops leave", "One."), b"<html>1</html>", compare=simple_compare
+    )
     assert first.created and first.version.number == 1 and first.changes == []
-    same = store.store_version(URL, T0 + timedelta(hours=1), article("Troops leave", "One."))
+    same = store.store_version(
+        URL, T0 + timedelta(hours=1), article("Troops leave", "One."), compare=simple_compare
+    )
     assert not same.created and same.version.id == first.version.id
     changed = store.store_version(
-        URL, T0 + timedelta(hours=2), article("UPDATE: Troops leave", "One.", "Two.")
+        URL,
+        T0 + timedelta(hours=2),
+        article("UPDATE: Troops leave", "One.", "Two."),
+        compare=simple_compare,
     )
     assert changed.created and changed.version.number == 2
     assert [c.kind for c in changed.changes] == ["headline", "added"]
@@ -117,22 +124,22 @@ def test_unchanged_article_adds_no_version_and_changes_are_kept(store):
 
 def test_storing_the_same_capture_twice_is_idempotent(store):
     a = article("A", "x")
-    first = store.store_version(URL, T0, a, b"raw")
-    again = store.store_version(URL, T0, a, b"raw")
+    first = store.store_version(URL, T0, a, b"raw", compare=simple_compare)
+    again = store.store_version(URL, T0, a, b"raw", compare=simple_compare)
     assert again.version.id == first.version.id and not again.created
     assert store.counts()["versions"] == 1 and store.counts()["captures"] == 1
 
 
 def test_naive_times_are_taken_as_utc(store):
-    store.store_version(URL, T0.replace(tzinfo=None), article("A", "x"))
+    store.store_version(URL, T0.replace(tzinfo=None), article("A", "x"), compare=simple_compare)
     assert store.versions(URL)[0].fetched_at == T0
 
 
 def test_out_of_order_capture_splits_a_run_and_recomputes_neighbours(store):
     a, b = article("A", "x"), article("B", "y")
-    store.store_version(URL, T0, a, b"raw-a")
-    store.store_version(URL, T0 + timedelta(hours=4), a)  # still A later on
-    split = store.store_version(URL, T0 + timedelta(hours=2), b, b"raw-b")
+    store.store_version(URL, T0, a, b"raw-a", compare=simple_compare)
+    store.store_version(URL, T0 + timedelta(hours=4), a, compare=simple_compare)  # still A later on
+    split = store.store_version(URL, T0 + timedelta(hours=2), b, b"raw-b", compare=simple_compare)
     assert split.created
     found = store.versions(URL)
     assert [(v.article.title, v.fetched_at - T0) for v in found] == [
@@ -147,9 +154,9 @@ def test_out_of_order_capture_splits_a_run_and_recomputes_neighbours(store):
 
 def test_earlier_sighting_moves_a_version_back(store):
     a, b = article("A", "x"), article("B", "y")
-    store.store_version(URL, T0, a)
-    store.store_version(URL, T0 + timedelta(hours=4), b, b"late")
-    moved = store.store_version(URL, T0 + timedelta(hours=1), b, b"early")
+    store.store_version(URL, T0, a, compare=simple_compare)
+    store.store_version(URL, T0 + timedelta(hours=4), b, b"late", compare=simple_compare)
+    moved = store.store_version(URL, T0 + timedelta(hours=1), b, b"early", compare=simple_compare)
     assert not moved.created
     found = store.versions(URL)
     assert [v.fetched_at - T0 for v in found] == [timedelta(0), timedelta(hours=1)]
@@ -158,8 +165,8 @@ def test_earlier_sighting_moves_a_version_back(store):
 
 
 def test_capture_before_the_first_version_becomes_version_one(store):
-    store.store_version(URL, T0, article("B", "y"))
-    store.store_version(URL, T0 - timedelta(days=1), article("A", "x"))
+    store.store_version(URL, T0, article("B", "y"), compare=simple_compare)
+    store.store_version(URL, T0 - timedelta(days=1), article("A", "x"), compare=simple_compare)
     found = store.versions(URL)
     assert [v.article.title for v in found] == ["A", "B"]
     assert store.changes(found[0].id) == []
@@ -168,20 +175,24 @@ def test_capture_before_the_first_version_becomes_version_one(store):
 
 def test_raw_html_is_stored_compressed_and_read_back(store):
     raw = ("<p>Danish troops are leaving Mali.</p>" * 2000).encode()
-    stored = store.store_version(URL, T0, article("A", "x"), raw, raw_type="text/html")
+    stored = store.store_version(
+        URL, T0, article("A", "x"), raw, raw_type="text/html", compare=simple_compare
+    )
     assert store.raw_html(stored.version.id) == raw
     assert store.raw_versions() == [(stored.version.id, URL, "text/html")]
     with store.engine.connect() as con:
         size = con.execute(text("SELECT length(raw_html) FROM versions")).scalar_one()
     assert size < len(raw) / 20
-    bare = store.store_version(URL, T0 + timedelta(1), article("B", "y"))
+    bare = store.store_version(URL, T0 + timedelta(1), article("B", "y"), compare=simple_compare)
     with pytest.raises(NotFoundError, match="without its raw page"):
         store.raw_html(bare.version.id)
 
 
 def test_version_lookup_by_number_and_errors(store):
     for i in range(3):
-        store.store_version(URL, T0 + timedelta(hours=i), article(f"T{i}", str(i)))
+        store.store_version(
+            URL, T0 + timedelta(hours=i), article(f"T{i}", str(i)), compare=simple_compare
+        )
     assert store.version(URL, 1).article.title == "T0"
     assert store.version(URL, -1).article.title == "T2"
     assert store.version_by_id(store.version(URL, 2).id).number == 2
@@ -194,9 +205,16 @@ def test_version_lookup_by_number_and_errors(store):
 def test_articles_lists_latest_versions_with_since_changed_and_cursor(store):
     for i in range(5):
         url = f"https://news.example/{i}"
-        store.store_version(url, T0 + timedelta(hours=i), article(f"A{i}", "x"))
+        store.store_version(
+            url, T0 + timedelta(hours=i), article(f"A{i}", "x"), compare=simple_compare
+        )
         if i % 2 == 0:
-            store.store_version(url, T0 + timedelta(hours=i, minutes=30), article(f"B{i}", "y"))
+            store.store_version(
+                url,
+                T0 + timedelta(hours=i, minutes=30),
+                article(f"B{i}", "y"),
+                compare=simple_compare,
+            )
     first = store.articles(limit=2)
     assert [r.version.article.title for r in first.rows] == ["B4", "A3"]
     second = store.articles(limit=2, cursor=first.next_cursor)
@@ -232,7 +250,7 @@ def test_sources_follow_unfollow_and_due(store):
     assert [s.id for s in store.sources_due(T0)] == [home.id]
     assert store.source(feed.url).etag == '"e"' and store.source(feed.url).last_status == 200
     page = store.add_page("https://news.example/p", source_id=feed.id, first_seen=T0)
-    store.store_version(page.url, T0, article("A", "x"))
+    store.store_version(page.url, T0, article("A", "x"), compare=simple_compare)
     assert store.remove_source("https://news.example/rss").id == feed.id
     assert store.pages_due(T0 + timedelta(days=9)) == []
     assert len(store.versions(page.url)) == 1  # unfollowing never deletes what was stored
@@ -262,16 +280,20 @@ def test_pages_due_and_fetch_state(store):
 
 
 def test_replace_article_updates_hash_captures_and_changes(store):
-    store.store_version(URL, T0, article("A", "x"))
-    second = store.store_version(URL, T0 + timedelta(hours=1), article("B", "y")).version
-    store.store_version(URL, T0 + timedelta(hours=2), article("B", "y"))
+    store.store_version(URL, T0, article("A", "x"), compare=simple_compare)
+    second = store.store_version(
+        URL, T0 + timedelta(hours=1), article("B", "y"), compare=simple_compare
+    ).version
+    store.store_version(URL, T0 + timedelta(hours=2), article("B", "y"), compare=simple_compare)
     better = article("B better", "y")
-    store.replace_article(second.id, better)
+    store.replace_article(second.id, better, compare=simple_compare)
     found = store.versions(URL)
     assert found[1].content_hash == better.content_hash()
     assert store.changes(found[1].id)[0].after == "B better"
     # a later capture of the better extraction is recognised as the same content
-    assert not store.store_version(URL, T0 + timedelta(hours=3), better).created
+    assert not store.store_version(
+        URL, T0 + timedelta(hours=3), better, compare=simple_compare
+    ).created
 
 
 def test_locked_database_gives_an_actionable_error(tmp_path):
@@ -293,7 +315,10 @@ def test_threads_writing_at_once_lose_nothing(store):
     def work(n: int) -> None:
         for i in range(10):
             store.store_version(
-                f"https://news.example/t{n}", T0 + timedelta(minutes=i), article(f"T{n}-{i}", "x")
+                f"https://news.example/t{n}",
+                T0 + timedelta(minutes=i),
+                article(f"T{n}-{i}", "x"),
+                compare=simple_compare,
             )
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
@@ -305,9 +330,9 @@ def test_threads_writing_at_once_lose_nothing(store):
 
 
 def test_pages_known_only_from_captures_are_not_polled(store):
-    store.store_version(URL, T0, article("A", "x"))
+    store.store_version(URL, T0, article("A", "x"), compare=simple_compare)
     assert store.pages_due(T0 + timedelta(days=30)) == []
-    store.store_version(URL, T0 - timedelta(days=2), article("Older", "w"))
+    store.store_version(URL, T0 - timedelta(days=2), article("Older", "w"), compare=simple_compare)
     assert store.page(URL).first_seen == T0 - timedelta(days=2)
     followed = store.add_page("https://news.example/followed", first_seen=T0)
     assert [p.id for p in store.pages_due(T0)] == [followed.id]

@@ -36,7 +36,9 @@ def _history(store: Store, url: str) -> list[tuple[datetime, str]]:
 def _store_all(store: Store, url: str, seq: list[tuple[int, int]]) -> None:
     for minute, content in seq:
         raw = f"<html>{content} at {minute}</html>".encode()
-        store.store_version(url, T0 + timedelta(minutes=minute), CONTENTS[content], raw)
+        store.store_version(
+            url, T0 + timedelta(minutes=minute), CONTENTS[content], raw, compare=compare
+        )
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -50,8 +52,8 @@ def stores(request):
             server = request.getfixturevalue("postgres_server")
             targets = [server.new_database(), server.new_database()]
         with (
-            Store.open(targets[0], compare=compare) as store,
-            Store.open(targets[1], compare=compare) as sorted_store,
+            Store.open(targets[0]) as store,
+            Store.open(targets[1]) as sorted_store,
         ):
             yield store, sorted_store, count()
 

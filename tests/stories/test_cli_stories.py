@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from storyline.cli import cli
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store import stories as story_store
 from storyline.stories.entities import NullRecognizer
@@ -35,7 +36,9 @@ def run(tmp_path, monkeypatch):
                 published="2022-01-27",
                 sections=[Section("body", [Paragraph(title + " last night.")])],
             )
-            store.store_version(url, T0 + timedelta(minutes=offset), article)
+            store.store_version(
+                url, T0 + timedelta(minutes=offset), article, compare=compare_articles
+            )
         story_store.thread_new_versions(store, list(HEADLINES), recognizer=NullRecognizer())
     runner = CliRunner()
 

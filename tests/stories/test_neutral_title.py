@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store.stories import stories, thread_new_versions
 from storyline.stories.entities import NullRecognizer
@@ -50,7 +51,9 @@ def test_a_stored_story_is_not_named_after_its_op_ed(tmp_path):
                 Paragraph(f"{title}. The Latvian prime minister resigned after the Riga collapse.")
             ]
             article = Article(url=url, title=title, sections=[Section("body", body)])
-            store.store_version(url, t0 + timedelta(minutes=offset), article)
+            store.store_version(
+                url, t0 + timedelta(minutes=offset), article, compare=compare_articles
+            )
         thread_new_versions(store, recognizer=NullRecognizer())
         (story,) = [s for s in stories(store) if len(s.articles) == 3]
     assert story.title in NEWS

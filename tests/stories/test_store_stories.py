@@ -8,6 +8,7 @@ import pytest
 
 from storyline.errors import NotFoundError
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store import stories as story_store
 from storyline.stories.entities import NullRecognizer
@@ -31,7 +32,9 @@ def _partition(store: Store) -> set[frozenset[str]]:
 
 def _store(store: Store, articles: list[Article], start: datetime) -> list[str]:
     for offset, article in enumerate(articles):
-        store.store_version(article.url, start + timedelta(minutes=offset), article)
+        store.store_version(
+            article.url, start + timedelta(minutes=offset), article, compare=compare_articles
+        )
     return [a.url for a in articles]
 
 
@@ -84,7 +87,7 @@ def test_seed_story_with_revision_entities_and_timeline(store, make_seed, recogn
     story_store.thread_new_versions(
         store, _store(store, [earlier, other], T0), recognizer=recognizer
     )
-    store.store_version(updated.url, T0 + timedelta(days=2), updated)
+    store.store_version(updated.url, T0 + timedelta(days=2), updated, compare=compare_articles)
     report = story_store.thread_new_versions(store, [updated.url], recognizer=recognizer)
     assert report.pages_updated == 1
     mali = story_store.story_of(store, updated.url)

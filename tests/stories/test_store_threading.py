@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from storyline.config import load_settings
 from storyline.model import Article, Paragraph, Section, Story
+from storyline.revisions import compare_articles
 from storyline.store import Store, story_snapshots, story_state, story_writes
 from storyline.store import stories as story_store
 from storyline.stories.entities import NullRecognizer
@@ -68,7 +69,9 @@ def _snapshot(store: Store) -> dict[int, Story]:
 
 def _store(store: Store, articles: list[Article], minute: int) -> list[str]:
     for offset, article in enumerate(articles):
-        store.store_version(article.url, T0 + timedelta(minutes=minute + offset), article)
+        store.store_version(
+            article.url, T0 + timedelta(minutes=minute + offset), article, compare=compare_articles
+        )
     return [a.url for a in articles]
 
 
@@ -244,7 +247,9 @@ def test_rethread_gives_events_logged_before_the_names_guard_their_names(tmp_pat
     settings = Settings({s.name: s.default for s in SETTINGS}).replace(story_half_life=1e12)
     with Store.open(tmp_path / "stories.db") as store:
         for minute, article in enumerate((FIRST, FOLLOW_UP, SECOND)):
-            store.store_version(article.url, T0 + timedelta(minutes=minute), article)
+            store.store_version(
+                article.url, T0 + timedelta(minutes=minute), article, compare=compare_articles
+            )
         story_store.thread_new_versions(store, settings=settings, recognizer=NullRecognizer())
         expected = _snapshot(store)
         assert story_store.story_of(store, FIRST.url) != story_store.story_of(store, SECOND.url)

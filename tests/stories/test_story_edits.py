@@ -9,6 +9,7 @@ import pytest
 
 from storyline.errors import InputError
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store import story_edits as edits
 from storyline.store.stories import rethread, stories, story, story_of, thread_new_versions
@@ -31,7 +32,7 @@ def _store_all(store: Store, pages: list[tuple[str, str]], start: int = 0) -> No
         # does not count a capitalised word that starts a sentence
         body = [Paragraph(f"Reporters were told of it: {title}. Then: {title.lower()}.")]
         article = Article(url=url, title=title, sections=[Section("body", body)])
-        store.store_version(url, T0 + timedelta(minutes=offset), article)
+        store.store_version(url, T0 + timedelta(minutes=offset), article, compare=compare_articles)
     thread_new_versions(store, recognizer=NullRecognizer())
 
 

@@ -22,6 +22,7 @@ from fixtures.shared_pages import SHARED, shared_pages  # noqa: F401  (tests imp
 from storyline import extract_article, pipeline
 from storyline.config import Settings
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.sources.fetch import Fetcher
 from storyline.store import Store
 from storyline.store.stories import rethread
@@ -71,10 +72,10 @@ def _fill_shared(store: Store) -> list[int]:
     for i, (url, html) in enumerate(shared_pages(6)):
         article = extract_article(html, url=url)
         at = T0 + timedelta(hours=i)
-        store.store_version(url, at, article, raw_html=html)
+        store.store_version(url, at, article, raw_html=html, compare=compare_articles)
         if i < 2:
             later = updated(article, "Officials confirmed the figures on Tuesday evening.")
-            store.store_version(url, at + timedelta(minutes=40), later)
+            store.store_version(url, at + timedelta(minutes=40), later, compare=compare_articles)
         ids.append(store.page(url).id)
     return ids
 
@@ -83,8 +84,8 @@ def _fill_xss(store: Store) -> int:
     body = [Paragraph(f"The attacker wrote {XSS} into the page."), Paragraph("Nothing ran.")]
     first = Article(url=XSS_URL, title="A harmless headline", sections=[Section("body", body)])
     second = replace(first, title=XSS, standfirst=f"<img src=x onerror=alert(2)> {XSS}")
-    store.store_version(XSS_URL, T0, first)
-    store.store_version(XSS_URL, T0 + timedelta(hours=1), second)
+    store.store_version(XSS_URL, T0, first, compare=compare_articles)
+    store.store_version(XSS_URL, T0 + timedelta(hours=1), second, compare=compare_articles)
     return store.page(XSS_URL).id
 
 

@@ -11,7 +11,9 @@ import pytest
 from browsing import axe_violations, chrome, serving, set_width, shot
 from fixtures.databases import benchmark_database, copy_database
 from fixtures.newsroom import SEED_PATH, TYPO_PATH, Newsroom, newsroom_settings
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 from storyline import pipeline
 from storyline.sources.fetch import Fetcher
@@ -148,8 +150,10 @@ def test_a_followed_story_shows_its_new_changes_until_opened(browser, followed):
     browser.get(f"{url}/articles/{seed}")
     browser.find_element(By.CSS_SELECTOR, ".meta a[href^='/stories/']").click()
     story_url = browser.current_url
-    browser.find_element(By.ID, "follow-toggle").click()
-    assert "Following" in browser.find_element(By.ID, "follow-toggle").text
+    browser.find_element(By.ID, "follow-toggle").click()  # a form post: the page reloads
+    WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda b: "Following" in b.find_element(By.ID, "follow-toggle").text
+    )
     browser.get(url + "/news")
     assert "no new changes" in browser.find_element(By.CSS_SELECTOR, ".followed-item").text
 

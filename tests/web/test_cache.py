@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.web.app import create_app
 from storyline.web.cache import DataCache
@@ -57,7 +58,9 @@ def test_home_shows_a_new_article_at_once(tmp_path, web_settings):
             title="Fresh news",
             sections=[Section("body", [Paragraph("Text.")])],
         )
-        store.store_version("https://example.com/a", datetime.now(UTC), article)
+        store.store_version(
+            "https://example.com/a", datetime.now(UTC), article, compare=compare_articles
+        )
         titles = [a["title"] for a in client.get("/index.json").json()["articles"]]
         assert titles == ["Fresh news"]
 
@@ -88,7 +91,7 @@ def test_a_search_is_cached_until_the_database_changes(tmp_path, web_settings, m
             title="Harbour reopens",
             sections=[Section("body", [Paragraph("Boats are back.")])],
         )
-        store.store_version(article.url, datetime.now(UTC), article)
+        store.store_version(article.url, datetime.now(UTC), article, compare=compare_articles)
         found = client.get("/api/search?q=harbour").json()["items"]
         assert [item["title"] for item in found] == ["Harbour reopens"]
         assert len(runs) == 3

@@ -16,6 +16,7 @@ from fixtures.newsroom import newsroom_settings
 
 from storyline.cli import cli
 from storyline.model import Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store.stories import rethread, thread_new_versions
 from storyline.stories.entities import NullRecognizer
@@ -49,7 +50,10 @@ def _revise(store: Store, page_id: int, title: str, update: str) -> None:
     sections = [Section("update", [Paragraph(update)]), *latest.article.sections]
     article = replace(latest.article, title=title, sections=sections)
     store.store_version(
-        url, max(datetime.now(UTC), latest.fetched_at + timedelta(seconds=1)), article
+        url,
+        max(datetime.now(UTC), latest.fetched_at + timedelta(seconds=1)),
+        article,
+        compare=compare_articles,
     )
     thread_new_versions(store, [url], recognizer=NullRecognizer())
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store.search import SearchQuery, fts_expression, search_articles
 from storyline.store.stories import rethread
@@ -24,6 +25,7 @@ def _store(tmp_path) -> Store:
         "https://a.example/1",
         T,
         _article("https://a.example/1", "Harbour bridge reopens", "The bridge reopened on Monday."),
+        compare=compare_articles,
     )
     store.store_version(
         "https://www.b.example/2",
@@ -34,6 +36,7 @@ def _store(tmp_path) -> Store:
             "Jeppe Kofod welcomed the budget.",
             "The harbour fund grows.",
         ),
+        compare=compare_articles,
     )
     return store
 
@@ -54,6 +57,7 @@ def test_search_finds_the_current_text_and_follows_new_versions(tmp_path):
                     Section("body", [Paragraph("A ferry runs while engineers inspect the span.")])
                 ],
             ),
+            compare=compare_articles,
         )
         found = search_data(store, "ferry")["items"]
         assert [h["url"] for h in found] == ["https://a.example/1"]
@@ -146,3 +150,52 @@ def test_only_bodies_that_hold_a_word_get_marks(tmp_path):
         assert [p["text"] for p in second if p["match"]] == ["harbour"]
         (both,) = search_data(store, "harbour bridge")["items"]
         assert [p["text"] for p in both["snippet"] if p["match"]] == ["bridge"]
+
+
+WIRE = (
+    "Divers searching the harbour found the wreck of a wooden ferry on Tuesday, more than a "
+    "century after it sank in a winter storm with forty passengers and a cargo of grain on "
+    "board. The harbour master said the hull lies upright in twelve metres of water and "
+    "that the museum will decide next month whether to raise it or leave it where it is."
+)
+
+
+def test_a_syndicated_copy_counts_once_in_search_with_also_in(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from storyline.config import load_settings
+    from storyline.pipeline import store_version
+    from storyline.pipeline.copies import CopyIndexer
+    from storyline.web.app import create_app
+
+    settings = load_settings(environ={})
+    copies = CopyIndexer.from_settings(settings)
+    pages = [
+        ("https://agency.example/wreck", "Ferry wreck found", WIRE),
+        ("https://paper.example/wreck", "Wreck of ferry found in harbour", WIRE + " Sign up."),
+        ("https://other.example/ferry", "New ferry ordered", "The ferry company ordered a boat."),
+    ]
+    with Store.open(tmp_path / "copies.db") as store:
+        for n, (url, title, text) in enumerate(pages):
+            store_version(
+                store, url, T + timedelta(hours=n), _article(url, title, text), copies=copies
+            )
+        assert copies.copies == 1
+        items = search_data(store, "ferry")["items"]
+        store_ids = {url: store.page(url).id for url, _, _ in pages}
+        with TestClient(create_app(store, settings)) as client:
+            html = client.get("/search?q=ferry").text
+    assert html.count("Ferry wreck found") == 1 and "Wreck of ferry found" not in html
+    assert 'Also in <a href="/articles/' in html and ">paper.example</a>" in html
+    urls = [item["url"] for item in items]
+    assert sorted(urls) == ["https://agency.example/wreck", "https://other.example/ferry"]
+    wreck = items[urls.index("https://agency.example/wreck")]  # ranked above its copy
+    assert wreck["also_in"] == [
+        {
+            "id": store_ids["https://paper.example/wreck"],
+            "url": "https://paper.example/wreck",
+            "site": "paper.example",
+            "href": f"/articles/{store_ids['https://paper.example/wreck']}",
+        }
+    ]
+    assert items[urls.index("https://other.example/ferry")]["also_in"] == []

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store, search_ranked
 from storyline.web.data_search import search_data
 
@@ -37,7 +38,7 @@ def harbour_store(tmp_path_factory):
                 title = "Harbour works" if n % 4 == 0 else f"Story {n}"
                 body = " ".join(["The harbour opened."] * (1 + n % 5)) + " " + filler
             article = Article(url=url, title=title, sections=[Section("body", [Paragraph(body)])])
-            store.store_version(url, T + timedelta(days=n), article)
+            store.store_version(url, T + timedelta(days=n), article, compare=compare_articles)
     return path
 
 

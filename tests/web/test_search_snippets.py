@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store.snippets import ELLIPSIS, _window, fold, make_snippet, match_pattern
 from storyline.web.data_search import search_data
@@ -68,7 +69,9 @@ def test_a_headline_only_match_gets_an_unmarked_body_snippet(tmp_path):
             title="Zebra crossing opens",
             sections=[Section("body", [Paragraph("The council opened it on Monday.")])],
         )
-        store.store_version(article.url, datetime(2026, 3, 1, tzinfo=UTC), article)
+        store.store_version(
+            article.url, datetime(2026, 3, 1, tzinfo=UTC), article, compare=compare_articles
+        )
         (item,) = search_data(store, "zebra")["items"]
         assert item["snippet"] == [{"text": "The council opened it on Monday.", "match": False}]
 

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from fixtures.databases import benchmark_database
 
 from storyline.model import Article, Paragraph, Section
+from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store import stories as story_store
 from storyline.stories.entities import NullRecognizer
@@ -114,13 +115,20 @@ def test_an_archive_ingested_today_does_not_crowd_out_todays_news(tmp_path, web_
         ]
         yesterday = (now - timedelta(days=1)).isoformat()
         for url, title in fresh:
-            store.store_version(url, now - timedelta(hours=3), _article(url, title, yesterday))
+            store.store_version(
+                url,
+                now - timedelta(hours=3),
+                _article(url, title, yesterday),
+                compare=compare_articles,
+            )
         archive = [
             ("https://c.example/election", "Election result: coalition wins majority"),
             ("https://d.example/election", "Coalition wins majority in election result"),
         ]
         for url, title in archive:  # ingested after the fresh news
-            store.store_version(url, now, _article(url, title, "2019-11-18T17:26:45"))
+            store.store_version(
+                url, now, _article(url, title, "2019-11-18T17:26:45"), compare=compare_articles
+            )
         story_store.thread_new_versions(store, recognizer=NullRecognizer())
         with TestClient(create_app(store, web_settings)) as client:
             items = client.get("/api/stories").json()["items"]

@@ -1,7 +1,7 @@
 """Commands for batch work: ``ingest`` archives, list ``duplicates``, ``export`` articles.
 
 Each command opens the store, calls one library function and prints; the work itself is
-in ``storyline.ingest``, ``storyline.duplicates`` and ``storyline.export``.
+in ``storyline.pipeline.ingest``, ``storyline.store.duplicates`` and ``storyline.export``.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from storyline.cli.options import (
 from storyline.sources.captures import KEPT_KINDS, NOT_ARTICLE_KINDS, PROBLEM_KINDS
 
 if TYPE_CHECKING:
-    from storyline.ingest import IngestReport
+    from storyline.pipeline.ingest import IngestReport
 
 
 @click.command()
@@ -76,7 +76,7 @@ def ingest(
 
     Example: storyline ingest crawl-*.warc.gz saved-pages/ --workers 4
     """
-    from storyline.ingest import ingest as run_ingest
+    from storyline.pipeline.ingest import ingest as run_ingest
 
     settings = settings_from(ctx)
     console = Console(stderr=True)
@@ -174,7 +174,7 @@ def duplicates(ctx: click.Context, db: str | None, as_json: bool) -> None:
 
     Example: storyline duplicates --json
     """
-    from storyline.duplicates import duplicate_groups
+    from storyline.store.duplicates import duplicate_groups
 
     with open_store(ctx, db, create=False) as store:
         groups = duplicate_groups(store)

@@ -27,12 +27,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 MIN_INTERVAL_S = 60.0
 
 
-class TimeParam(click.ParamType):
+class TimeParam(click.ParamType[datetime, Any]):
     """A point in time as users type it: ``2026-11-01``, ``2026-11-01T08:00``, ``2h``, ``3d``."""
 
     name = "TIME"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
         if isinstance(value, datetime):
             return value
         try:
@@ -41,12 +43,14 @@ class TimeParam(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class IntervalParam(click.ParamType):
+class IntervalParam(click.ParamType[float, Any]):
     """How often: a number with a unit (``15m``, ``1h``, ``2d``), at least a minute."""
 
     name = "INTERVAL"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
         if isinstance(value, float):
             return value
         text = str(value).strip()

@@ -180,7 +180,7 @@ def reextract(ctx: click.Context, db: str | None) -> None:
     from storyline.pipeline import reextract as run
 
     with open_store(ctx, db, create=False) as store:
-        changed = run(store)
+        changed = run(store, settings=settings_from(ctx))
     click.echo(f"{changed} version(s) changed")
 
 

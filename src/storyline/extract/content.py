@@ -183,7 +183,7 @@ def _run_trafilatura(
         include_links=False,
         with_metadata=False,
     )
-    if document is None or document.body is None:
+    if document is None or isinstance(document, dict) or document.body is None:
         return Extraction(None, 0, method="none")
     text = normalise(" ".join(document.body.itertext()))
     method = "trafilatura" + ("-fast" if fast else "") + ("" if precision else "-default")
@@ -201,12 +201,12 @@ def _complete_split_body(result: Extraction, paragraphs: list[Paragraph]) -> Non
     signature, count = parents.most_common(1)[0]
     if count < 0.6 * len(matched) or not signature[1]:
         return  # no dominant, classed container: nothing to compare other containers with
-    used = {p.element.getparent() for p in matched}
+    used = {parent for p in matched if (parent := p.element.getparent()) is not None}
     first_used = min(_position(paragraphs, c) for c in used)
     extra: dict[HtmlElement, list[Paragraph]] = {}
     for para in paragraphs:
         parent = para.element.getparent()
-        if parent in used or _signature(parent) != signature:
+        if parent is None or parent in used or _signature(parent) != signature:
             continue
         extra.setdefault(parent, []).append(para)
     for container, paras in extra.items():

@@ -88,13 +88,27 @@ def decode_html(
     return data.decode(_sniff(data), errors="replace")
 
 
+def decoded_by_guess(data: bytes, content_type: str | None = None) -> bool:
+    """Whether ``decode_html`` reads these bytes by charset-normalizer's guess: no BOM, not
+    UTF-8, and no charset they declare fits (a batch ingest reports such pages)."""
+    if data.startswith(tuple(bom for bom, _ in _BOMS)) or _utf16_without_bom(data[:4096]):
+        return False
+    for encoding in ("utf-8", *_declared(data, content_type)):
+        try:
+            data.decode(encoding)
+            return False
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return True
+
+
 def _declared(data: bytes, content_type: str | None) -> list[str]:
     """Charsets the page claims, most authoritative first, normalised to Python codec names."""
     names: list[str] = []
     if content_type and (match := _HEADER_CHARSET.search(content_type)):
         names.append(match.group(1))
-    if match := _META_CHARSET.search(data[:8192]):
-        names.append(match.group(1).decode("ascii", errors="ignore"))
+    if meta := _META_CHARSET.search(data[:8192]):
+        names.append(meta.group(1).decode("ascii", errors="ignore"))
     result = []
     for name in names:
         name = name.strip().lower()

@@ -12,7 +12,7 @@ returned only when one language clearly leads.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 
 FUNCTION_WORDS = {
     "en": "the and of to in is that for it was on with as he she by at from his her they have "
@@ -69,12 +69,12 @@ def guess_language(text: str) -> str | None:
     words = [w.casefold() for w in _WORD.findall(sample)]
     if len(words) < MIN_WORDS:
         return None
-    counts: Counter[str] = Counter()
+    counts: defaultdict[str, float] = defaultdict(float)  # fractional votes
     for word in words:
         codes = _LANGUAGES_OF.get(word, ())
         for code in codes:  # a word shared by n languages gives each 1/n of a vote
             counts[code] += 1 / len(codes)
-    ranked = counts.most_common(2) + [("", 0.0), ("", 0.0)]
+    ranked = sorted(counts.items(), key=lambda vote: -vote[1])[:2] + [("", 0.0), ("", 0.0)]
     (code, best), (_, second) = ranked[0], ranked[1]
     if best < MIN_SHARE * len(words) or best < MIN_LEAD * second:
         return None

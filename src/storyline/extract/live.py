@@ -111,10 +111,10 @@ def _entry_starts(tree: HtmlElement) -> dict[str, str]:
     if len(best) < MIN_ENTRIES:
         return {}
     starts: dict[str, str] = {}
-    for entry, stamp in best:
+    for entry, when in best:
         first = _first_text(entry)
         if first:
-            starts.setdefault(first, stamp)
+            starts.setdefault(first, when)
     return starts
 
 

@@ -156,7 +156,7 @@ def _first(*values: str | None) -> str | None:
 
 
 def _title(
-    tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None, url: str | None
+    tree: HtmlElement, ld: dict[str, Any], metas: dict[str, str], site: str | None, url: str | None
 ) -> str | None:
     """The headline (``headline.py``) from the declared title, or the page's ``<title>``."""
     declared = _first(
@@ -171,7 +171,9 @@ def _title(
     return headline(tree, declared, site, url)
 
 
-def _authors(tree: HtmlElement, ld: dict, metas: dict[str, str], site: str | None) -> list[str]:
+def _authors(
+    tree: HtmlElement, ld: dict[str, Any], metas: dict[str, str], site: str | None
+) -> list[str]:
     """Names from the first source that yields any: JSON-LD, a byline meta tag, the page."""
     author = ld.get("author") or ld.get("creator")
     from_ld = [
@@ -206,7 +208,7 @@ def _visible_byline(tree: HtmlElement) -> list[str]:
     return []
 
 
-def _language(tree: HtmlElement, ld: dict, metas: dict[str, str]) -> str | None:
+def _language(tree: HtmlElement, ld: dict[str, Any], metas: dict[str, str]) -> str | None:
     """The declared language as a lower-case primary tag (``en``, ``da``)."""
     for value in (
         tree.get("lang"),
@@ -222,7 +224,9 @@ def _language(tree: HtmlElement, ld: dict, metas: dict[str, str]) -> str | None:
     return None
 
 
-def _canonical(tree: HtmlElement, ld: dict, metas: dict[str, str], url: str | None) -> str | None:
+def _canonical(
+    tree: HtmlElement, ld: dict[str, Any], metas: dict[str, str], url: str | None
+) -> str | None:
     """The URL the publisher calls canonical, absolute (relative ones resolved against ``url``)."""
     candidates = [
         link.get("href")

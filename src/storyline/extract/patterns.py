@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from storyline.model import SectionKind
+
 _I = re.IGNORECASE
 
 # A date or time: something a label like "Update (19 Nov, 14:30):" may carry.
@@ -267,7 +269,7 @@ SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
 class Label:
     """A label found at the start of a block: what it is, its date if any, the rest."""
 
-    kind: str
+    kind: SectionKind
     label: str
     when: str | None
     rest: str
@@ -284,11 +286,12 @@ def block_label(text: str) -> Label | None:
     """The section label a block starts with (update, correction, note, original), if any."""
     if DATELINE.match(text):
         return None
-    for kind, pattern in (
+    labels: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
         ("update", UPDATE_LABEL),
         ("correction", CORRECTION),
         ("editors_note", EDITORS_NOTE),
-    ):
+    )
+    for kind, pattern in labels:
         found = pattern.match(text)
         if found:
             groups = found.groupdict()
@@ -307,7 +310,7 @@ def block_label(text: str) -> Label | None:
     return None
 
 
-def sentence_kind(text: str) -> str | None:
+def sentence_kind(text: str) -> SectionKind | None:
     """``correction`` or ``editors_note`` for an unlabelled note recognised by its wording."""
     if CORRECTION_SENTENCE.match(text):
         return "correction"

@@ -174,7 +174,9 @@ def _link_of(node: HtmlElement) -> HtmlElement | None:
     return next((a for a in node.iter("a") if a.get("href")), None)
 
 
-def _card_root(node: HtmlElement, container: HtmlElement, holders: Counter) -> HtmlElement:
+def _card_root(
+    node: HtmlElement, container: HtmlElement, holders: Counter[HtmlElement]
+) -> HtmlElement:
     """The largest ancestor of ``node`` inside ``container`` holding no other title."""
     card = node
     parent = node.getparent()
@@ -293,9 +295,9 @@ def annotate_links(blocks: list[Block], tree: HtmlElement) -> None:
         if key in wanted and key not in found:
             found[key] = element
     for block in blocks:
-        element = found.get(norm(block.text))
-        if element is not None and not block.link_density and not block.url:
-            block.link_density, block.url = _link_share(element)
+        match = found.get(norm(block.text))
+        if match is not None and not block.link_density and not block.url:
+            block.link_density, block.url = _link_share(match)
 
 
 def _link_share(element: HtmlElement) -> tuple[float, str | None]:

@@ -23,13 +23,21 @@ from storyline.extract import patterns
 from storyline.extract.blocks import Block
 from storyline.extract.teasers import find_teasers, norm
 from storyline.extract.timestamps import iso_timestamp
-from storyline.model import Paragraph, Promo, Section, Teaser
+from storyline.model import (
+    PARAGRAPH_KINDS,
+    Paragraph,
+    ParagraphKind,
+    Promo,
+    Section,
+    SectionKind,
+    Teaser,
+)
 
 LINK_PROMO_DENSITY = 0.9
 LINK_PROMO_MIN_WORDS = 6  # shorter links are names (products, bylines), not headlines
 LINK_PROMO_MAX_WORDS = 25
 LIVE_MIN_ENTRIES = 2
-_ONE_BLOCK_KINDS = ("correction", "editors_note")
+_ONE_BLOCK_KINDS: tuple[SectionKind, ...] = ("correction", "editors_note")
 
 
 @dataclass
@@ -153,7 +161,8 @@ class _SectionBuilder:
 
     def __init__(self) -> None:
         self.sections: list[Section] = [Section("body")]
-        self.resume_kind: str | None = None  # after a one-block note: the kind to go back to
+        # after a one-block note: the kind to go back to
+        self.resume_kind: SectionKind | None = None
         self.note_open = False  # a note label without text: its text is the next block
         self.in_update_box = False  # the current update section came from the page's markup
 
@@ -161,7 +170,9 @@ class _SectionBuilder:
     def current(self) -> Section:
         return self.sections[-1]
 
-    def start(self, kind: str, heading: str | None = None, timestamp: str | None = None) -> None:
+    def start(
+        self, kind: SectionKind, heading: str | None = None, timestamp: str | None = None
+    ) -> None:
         if kind == "original":
             self._promote_update()
         if not self.current.paragraphs and self.current.heading is None:
@@ -229,7 +240,9 @@ class _SectionBuilder:
                 self.start(label.kind, heading=label.label, timestamp=stamp)
         self.add(label.rest, block.kind)
 
-    def _one_block(self, kind: str, heading: str | None, timestamp: str | None = None) -> None:
+    def _one_block(
+        self, kind: SectionKind, heading: str | None, timestamp: str | None = None
+    ) -> None:
         previous = self.current.kind
         self.start(kind, heading=heading, timestamp=timestamp)
         self.resume_kind = previous if previous not in _ONE_BLOCK_KINDS else "body"
@@ -246,5 +259,6 @@ class _SectionBuilder:
         return [s for s in self.sections if s.paragraphs or s.heading]
 
 
-def _paragraph_kind(kind: str) -> str:
-    return kind if kind in ("paragraph", "heading", "quote", "list_item") else "paragraph"
+def _paragraph_kind(kind: str) -> ParagraphKind:
+    """A block's kind as a paragraph's: a kind paragraphs do not have reads as a paragraph."""
+    return next((k for k in PARAGRAPH_KINDS if k == kind), "paragraph")

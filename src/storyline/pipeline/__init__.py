@@ -9,16 +9,27 @@ The whole job, in the order it runs:
   (``sources.feeds`` / ``sources.sitemaps`` → ``Store.add_pages``), then visits every page
   due in a small thread pool.
 - ``visit_page`` (``visit.py``) sends a conditional GET (``sources.fetch``); a 304 only
-  reschedules; otherwise ``extract`` makes the Article, ``store_page`` →
-  ``Store.store_version`` keeps it as a new version if it changed (``revisions`` computes
-  the changes), and ``sources.schedule`` picks the next visit. Failures are recorded on
-  the page and retried with backoff.
+  reschedules; otherwise ``extract`` makes the Article, ``store_version`` (``storing.py``)
+  keeps it as a new version if it changed (the store asks ``revisions`` for the changes
+  and ``copies.py`` indexes it for the near-duplicate detector), and ``sources.schedule``
+  picks the next visit. Failures are recorded on the page and retried with backoff.
 - ``watch`` repeats ``poll`` until a stop event is set; ``reextract`` runs the current
   extractor again over every stored raw page.
+- ``ingest`` (``ingest.py``) stores archives, folders and JSONL: ``sources.archives``
+  reads captures, ``extracting.extract_in_order`` extracts them in worker processes under
+  the budget and in input order (``ingest_work.py`` is the workers' side, which the Spark
+  backfill's executors run too), and ``store_version`` keeps each as a version.
+
+Every path extracts a page with the same text-vs-HTML dispatch
+(``sandbox.work.extract_page_bytes``), stores it through ``storing.store_version`` (the
+store is handed the revisions stage's comparison) and indexes a new version for the one
+near-duplicate detector (``copies.py``), so a page followed by ``poll`` and its copy read
+from an archive end in the same group.
 """
 
 from storyline.pipeline.follow import follow, follow_list
 from storyline.pipeline.poll import poll, poll_source, watch
+from storyline.pipeline.storing import store_version
 from storyline.pipeline.visit import (
     PollReport,
     Progress,
@@ -26,7 +37,6 @@ from storyline.pipeline.visit import (
     extract_page,
     next_visit,
     reextract,
-    store_page,
     visit_page,
 )
 
@@ -41,7 +51,7 @@ __all__ = [
     "poll",
     "poll_source",
     "reextract",
-    "store_page",
+    "store_version",
     "visit_page",
     "watch",
 ]

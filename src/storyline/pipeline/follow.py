@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from storyline.config import Settings
 from storyline.errors import FeedError, FetchError, StoreError, StorylineError
 from storyline.feedlist import FeedListEntry
+from storyline.pipeline.copies import CopyIndexer
+from storyline.pipeline.storing import store_version
 from storyline.pipeline.visit import (
     extract_page,
     extractor_for,
     next_visit,
-    store_page,
     validators,
 )
 from storyline.sandbox import Extractor
@@ -89,14 +90,15 @@ def _follow_article(
         "status": result.status,
         "visited_at": now,
     }
-    store_page(
+    store_version(
         store,
         page.url,
         result.fetched_at,
-        result.content,
         article,
-        raw_type=result.content_type,
+        result.content,
+        result.content_type,
         page_fields=fields,
+        copies=CopyIndexer.from_settings(settings),
     )
     store.update_page_fetch(page.id, next_visit_at=next_visit(store, page, now, settings))
     return source

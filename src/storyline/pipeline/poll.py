@@ -62,10 +62,10 @@ def poll_source(
     oldest = now - timedelta(seconds=settings.revisit_max_age)
     try:
         result = fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
-        entries, title = (
+        listed, title = (
             ([], None) if result.not_modified else _source_entries(fetcher, source, result, oldest)
         )
-        entries = _newest(entries, settings.feed_max_items, source.url, report)
+        entries = _newest(listed, settings.feed_max_items, source.url, report)
     except StoreError:
         raise
     except StorylineError as err:

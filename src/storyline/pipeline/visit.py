@@ -17,18 +17,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from storyline.config import Settings
+from storyline.config import Settings, load_settings
 from storyline.errors import BudgetError, StoreError, StorylineError
-from storyline.extract import extract_article, extract_text
-from storyline.extract.html import decode_html
 from storyline.model import Article, Change, Version
+from storyline.pipeline.copies import CopyIndexer
+from storyline.pipeline.storing import replace_article, store_version
 from storyline.sandbox import Extractor
+from storyline.sandbox.work import extract_page_bytes
 from storyline.sources.fetch import Fetcher, FetchResult
 from storyline.sources.schedule import (
     backoff_after_failure,
     next_article_visit,
 )
-from storyline.store import PageRow, Store, StoredVersion
+from storyline.store import PageRow, Store
 
 log = logging.getLogger(__name__)
 
@@ -84,18 +85,14 @@ Progress = Callable[[int, int, VisitResult], None]
 
 
 def extract_page(result: FetchResult, extractor: Extractor | None = None) -> Article:
-    """The Article of a fetched page, plain text or HTML; under ``extractor``'s budget
-    when given (BudgetError when over it), else in this process."""
+    """The Article of a fetched page, plain text or HTML (the one dispatch,
+    ``sandbox.work.extract_page_bytes``); under ``extractor``'s budget when given
+    (BudgetError when over it), else in this process."""
+    page = (result.content, result.final_url, result.headers.get("content-type"))
+    is_text = result.content_type == "text/plain"
     if extractor is not None:
-        return extractor.article(
-            result.content,
-            result.final_url,
-            result.headers.get("content-type"),
-            is_text=result.content_type == "text/plain",
-        )
-    if result.content_type == "text/plain":
-        return extract_text(decode_html(result.content), url=result.final_url)
-    return extract_article(result.content, url=result.final_url)
+        return extractor.article(*page, is_text=is_text)
+    return extract_page_bytes(*page, is_text=is_text)
 
 
 def validators(result: FetchResult) -> dict[str, str]:
@@ -113,21 +110,6 @@ def extractor_for(settings: Settings, given: Extractor | None) -> Iterator[Extra
         return
     with Extractor(settings, workers=settings.poll_workers) as extractor:
         yield extractor
-
-
-def store_page(
-    store: Store,
-    url: str,
-    fetched_at: datetime,
-    raw: bytes | None,
-    article: Article,
-    raw_type: str | None = None,
-    page_fields: dict[str, Any] | None = None,
-) -> StoredVersion:
-    """Store one observation of a page (the archive ingest calls this too)."""
-    return store.store_version(
-        url, fetched_at, article, raw, raw_type=raw_type, page_fields=page_fields
-    )
 
 
 def visit_page(
@@ -168,14 +150,15 @@ def visit_page(
     }
     if article.canonical_url:
         fields["canonical_url"] = article.canonical_url
-    stored = store_page(
+    stored = store_version(
         store,
         page.url,
         result.fetched_at,
-        result.content,
         article,
-        raw_type=result.content_type,
+        result.content,
+        result.content_type,
         page_fields=fields,
+        copies=CopyIndexer.from_settings(settings),
     )
     store.update_page_fetch(page.id, next_visit_at=next_visit(store, page, now, settings))
     if not stored.created:
@@ -209,19 +192,20 @@ def _page_failed(store: Store, page: PageRow, now: datetime, err: StorylineError
     return VisitResult(page.url, "failed", error=str(err), problem=problem)
 
 
-def reextract(store: Store, on_progress: Callable[[int, int], None] | None = None) -> int:
+def reextract(
+    store: Store,
+    on_progress: Callable[[int, int], None] | None = None,
+    settings: Settings | None = None,
+) -> int:
     """Extract every stored raw page again with the current extractor; return how many
-    versions changed."""
+    versions changed (a page's new latest text is indexed for the copy detector again)."""
+    copies = CopyIndexer.from_settings(settings or load_settings())
     stored = store.raw_versions()
     changed = 0
     for done, (version_id, url, raw_type) in enumerate(stored, 1):
-        raw = store.raw_html(version_id)
-        if raw_type == "text/plain":
-            article = extract_text(decode_html(raw), url=url)
-        else:
-            article = extract_article(raw, url=url)
+        article = extract_page_bytes(store.raw_html(version_id), url, raw_type)
         if article.content_hash() != store.version_by_id(version_id).content_hash:
-            store.replace_article(version_id, article)
+            replace_article(store, version_id, article, copies)
             changed += 1
         if on_progress:
             on_progress(done, len(stored))

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from storyline.model import Article, Change
+from storyline.model import Article, Change, ChangeKind
 from storyline.revisions.align import Alignment, align_sentences
 from storyline.revisions.diff import word_diff
 from storyline.revisions.factual import is_factual
@@ -94,7 +94,7 @@ def compare_articles(old: Article, new: Article) -> list[Change]:
     return changes
 
 
-def edit_kind(before: str | None, after: str | None) -> str:
+def edit_kind(before: str | None, after: str | None) -> ChangeKind:
     """``factual`` when a small edit changes a number, a date or a name, else ``copy_edit``."""
     return "factual" if is_factual(before or "", after or "") else "copy_edit"
 
@@ -174,7 +174,9 @@ def _rejoin(
     return Change(edit_kind(before, after), before, after, new_refs[news[0]].section)
 
 
-def _marked_paragraphs(steps: list[Alignment], new_refs: list[SentenceRef]) -> dict[int, str]:
+def _marked_paragraphs(
+    steps: list[Alignment], new_refs: list[SentenceRef]
+) -> dict[int, ChangeKind]:
     """New paragraphs that open an update or a correction inside an ordinary section.
 
     A paragraph counts when its first sentence is new and starts like a note ("UPDATE:",
@@ -186,7 +188,7 @@ def _marked_paragraphs(steps: list[Alignment], new_refs: list[SentenceRef]) -> d
     for index, ref in enumerate(new_refs):
         paragraphs.setdefault(ref.paragraph_index, []).append(index)
 
-    def opening(paragraph: int) -> str | None:
+    def opening(paragraph: int) -> ChangeKind | None:
         first = paragraphs[paragraph][0]
         if first not in new_sentences:
             return None
@@ -194,7 +196,7 @@ def _marked_paragraphs(steps: list[Alignment], new_refs: list[SentenceRef]) -> d
             return "correction"
         return "update_added" if _UPDATE_START.match(new_refs[first].text) else None
 
-    marks: dict[int, str] = {}
+    marks: dict[int, ChangeKind] = {}
     for paragraph in paragraphs:
         kind = marks.get(paragraph) or opening(paragraph)
         if kind is None:
@@ -215,9 +217,10 @@ def _add_sentence(
     changes: list[Change],
     blocks: dict[tuple[str, int], tuple[Change, list[SentenceRef]]],
     ref: SentenceRef,
-    marked: dict[int, str],
+    marked: dict[int, ChangeKind],
 ) -> None:
     """Record one added sentence: into an update or correction block, or on its own."""
+    kind: ChangeKind
     if ref.section in _UPDATE_SECTIONS:
         key, kind = ("section", ref.section_index), "update_added"
     elif ref.section in _CORRECTION_SECTIONS:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -78,12 +79,25 @@ class WorkerPool:
         """Run ``func(*args)`` in a worker, stopped after the budget's seconds."""
         return self._pool.schedule(func, args=args, timeout=self.budget.timeout)
 
+    @property
+    def broken(self) -> bool:
+        """Whether the pool failed as a whole (pebble's "all workers expired": a worker
+        died between tasks); its queued tasks will never run."""
+        return not self._pool.active
+
     def close(self, cancel: bool = False) -> None:
-        """Stop the workers: after their tasks, or at once with ``cancel``."""
+        """Stop the workers: after their tasks, or at once with ``cancel``.
+
+        A broken pool is stopped from a daemon thread: pebble's scheduler thread may be
+        stuck writing a task to a pipe no worker reads, and its join would wait for ever;
+        the stop kills the workers before that join."""
+        if self.broken:
+            threading.Thread(target=self._pool.join, name="broken-pool", daemon=True).start()
+            return
         if cancel:
-            self._pool.stop()
+            self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
         else:
-            self._pool.close()
+            self._pool.close()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
         self._pool.join()
 
     def __enter__(self) -> WorkerPool:

@@ -1,7 +1,11 @@
-"""What runs inside an extraction worker: set-up, and the page extractions themselves.
+"""What runs inside an extraction worker: set-up, and the page extraction itself.
 
-Imported by the forkserver before it forks workers (``pool.context``), so a new worker
-starts with the extractor loaded. Nothing here touches a database or the network.
+``extract_page_bytes`` is the one place that tells a plain-text page from an HTML one and
+hands the charset on: ``storyline extract``, ``follow``/``poll``/``watch`` (through an
+``Extractor``), ``reextract`` and the batch ingest's and Spark's workers
+(``pipeline/ingest_work.py``) all extract pages with it. Imported by the forkserver
+before it forks workers (``pool.context``), so a new worker starts with the extractor
+loaded. Nothing here touches a database or the network.
 """
 
 from __future__ import annotations
@@ -68,8 +72,9 @@ def extract_page_bytes(
     is_text: bool = False,
     max_bytes: int = MAX_PAGE_BYTES,
 ) -> Article:
-    """The Article of one page's bytes, a plain-text page or an HTML one; ``content_type``
-    is the HTTP header (its charset helps decoding)."""
+    """The Article of one page's bytes: a plain-text page (``is_text``, or a ``text/plain``
+    ``content_type``) or an HTML one; ``content_type`` is the HTTP header, whose charset
+    ``extract.decode`` weighs with the page's own (the one place charsets are read)."""
     if is_text or (content_type or "").split(";")[0].strip().lower() == "text/plain":
         return extract_text(decode_html(data, content_type, max_bytes=max_bytes), url=url)
     return extract_article(data, url=url, content_type=content_type, max_bytes=max_bytes)

@@ -17,7 +17,7 @@ from time import struct_time
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
+import feedparser  # type: ignore[import-untyped]  # feedparser ships no types
 import lxml.html
 from lxml import etree
 
@@ -160,8 +160,9 @@ def discover_feeds(html: str | bytes, base_url: str) -> list[str]:
     for link in root.iter("link"):
         rels = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").split(";")[0].strip().lower()
-        if "alternate" in rels and kind in FEED_LINK_TYPES:
-            found.append(_join(base, (link.get("href") or "").strip()))
+        target = _join(base, (link.get("href") or "").strip())
+        if "alternate" in rels and kind in FEED_LINK_TYPES and target:
+            found.append(target)
     if not found:
         host = urlsplit(base).hostname
         for anchor in root.iter("a"):

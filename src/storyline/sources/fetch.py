@@ -52,6 +52,17 @@ from storyline.sources.robots import (
 from storyline.sources.shared import SharedPoliteness
 from storyline.sources.throttle import HOST_MISSES, Throttle
 
+# The fetched-page rules are importable from here too (see the module docstring).
+__all__ = [
+    "DEFAULT_ACCEPT",
+    "FetchResult",
+    "Fetcher",
+    "check_url",
+    "is_allowed_content_type",
+    "media_type",
+    "redirect_target",
+]
+
 DEFAULT_ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
     "application/xml;q=0.9,application/feed+json;q=0.9,application/json;q=0.8,"

@@ -40,7 +40,7 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
 
 def backoff_delay(attempt: int, base: float = 0.5, cap: float = 60.0) -> float:
     """Exponential backoff before retry number ``attempt + 1``: base, 2·base, 4·base..."""
-    return min(base * (2 ** max(attempt, 0)), cap)
+    return min(base * 2.0 ** max(attempt, 0), cap)
 
 
 @dataclass(frozen=True)

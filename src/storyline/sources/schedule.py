@@ -79,7 +79,7 @@ def backoff_after_failure(now: datetime, failures: int) -> datetime:
     """When to try a page or feed again after ``failures`` failures in a row (5 min,
     10 min, 20 min..., at most a day)."""
     steps = max(failures, 1) - 1
-    wait = FAILURE_BASE * (2 ** min(steps, 20))
+    wait = FAILURE_BASE * (1 << min(steps, 20))
     return now + min(wait, FAILURE_CAP)
 
 

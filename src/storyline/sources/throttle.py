@@ -56,7 +56,7 @@ def host_backoff(misses: int, base: float = HOST_BACKOFF, cap: float = HOST_BACK
     before ``HOST_MISSES`` (one slow page is the page's problem), then doubling."""
     if misses < HOST_MISSES:
         return 0.0
-    return min(base * 2 ** (misses - HOST_MISSES), cap)
+    return min(base * 2.0 ** (misses - HOST_MISSES), cap)
 
 
 def wait_time(now: float, last_start: float, delay: float) -> float:

@@ -75,8 +75,11 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Capture | Rejected]:
 
 def read_arc(path: Path, max_bytes: int) -> Iterator[Capture | Rejected]:
     """Stream the page captures of a legacy ARC file (via warcio, which converts them)."""
-    from warcio.archiveiterator import ArchiveIterator as WarcioIterator
-    from warcio.exceptions import ArchiveLoadFailed
+    # warcio ships no type information (no py.typed, no stubs package)
+    from warcio.archiveiterator import (  # type: ignore[import-untyped]
+        ArchiveIterator as WarcioIterator,
+    )
+    from warcio.exceptions import ArchiveLoadFailed  # type: ignore[import-untyped]
 
     with path.open("rb") as fh:
         iterator = WarcioIterator(fh, arc2warc=True)

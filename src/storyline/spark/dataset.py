@@ -34,8 +34,9 @@ import pyarrow.parquet as pq
 from pyarrow import fs
 
 from storyline.export import SCHEMA as EXPORT_SCHEMA
+from storyline.export import arrow_schema
 
-CAPTURES = pa.schema(
+CAPTURES = arrow_schema(
     [
         ("input", pa.string()),
         ("position", pa.int64()),
@@ -61,14 +62,14 @@ VERSIONS = pa.schema(
         pa.field("text_length", pa.int64()),
     ]
 )
-CAPTURE_KEYS = pa.schema(
+CAPTURE_KEYS = arrow_schema(
     [
         ("url", pa.string()),
         ("fetched_at", pa.timestamp("us", "UTC")),
         ("content_hash", pa.string()),
     ]
 )
-CHANGES = pa.schema(
+CHANGES = arrow_schema(
     [
         ("url", pa.string()),
         ("version", pa.int32()),
@@ -81,7 +82,7 @@ CHANGES = pa.schema(
 )
 # Every page's MinHash signature (what the online copy index keeps) and, for a page in a
 # group of copies, the group's canonical page.
-DUPLICATES = pa.schema(
+DUPLICATES = arrow_schema(
     [
         ("url", pa.string()),
         ("signature", pa.binary()),
@@ -98,7 +99,7 @@ TABLES: dict[str, pa.Schema] = {
 # the story it is in (null: nothing to thread), the entities and thread time the store
 # keeps, and the prepared threading input (``features_json``, as the store's threading
 # log keeps it: {"f": features, "s": signature, "a": names}; null when not threaded).
-STORY_ITEMS = pa.schema(
+STORY_ITEMS = arrow_schema(
     [
         ("url", pa.string()),
         ("seq", pa.int64()),
@@ -112,7 +113,7 @@ STORY_ITEMS = pa.schema(
 # One row per story, numbered in order of its first page; the columns of the store's
 # story summary (``storyline stories --json``) that need no revision history (the
 # timeline is built when the dataset is loaded).
-STORIES = pa.schema(
+STORIES = arrow_schema(
     [
         ("story", pa.int64()),
         ("title", pa.string()),

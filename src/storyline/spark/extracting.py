@@ -1,9 +1,11 @@
 """Stage 1 of the backfill, in the executors: one input file → its extracted captures.
 
 Each task reads one input with the readers ``storyline ingest`` uses, extracts every
-capture with the same worker function (``ingest_work.extract_capture``: same article,
-same signature, same problem kinds), and writes one Parquet file of captures plus a small
-JSON manifest. The manifest is written last, so its presence means the input is done: a
+capture as the ingest does (``pipeline.extracting.extract_in_order`` over
+``ingest_work.extract_capture``: same article, same signature, same problem kinds, each
+page under the extraction budget in a worker process, so a page over it is reported as
+``too_slow`` / ``too_big`` and the task goes on), and writes one Parquet file of captures
+plus a small JSON manifest. The manifest is written last, so its presence means the input is done: a
 re-run skips it, which is what makes the backfill resumable file by file.
 
 A payload repeated under the same URL (crawls revisit unchanged pages all the time) is
@@ -14,10 +16,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
-from storyline.ingest import IngestReport
-from storyline.ingest_work import Extracted, extract_capture
+from storyline.pipeline.extracting import extract_in_order
+from storyline.pipeline.ingest import IngestReport
+from storyline.pipeline.ingest_work import Extracted
+from storyline.sandbox import Budget
 from storyline.sources.archives import read_file
 from storyline.sources.captures import Capture, Rejected
 from storyline.spark.dataset import CAPTURES, Output
@@ -27,8 +32,9 @@ _BATCH = 256  # captures per Parquet row group: bounded memory whatever the file
 _REPEATS = 2000  # payloads remembered per file to spot a repeat without extracting it
 
 
-def extract_input(uri: str, out: Output, max_bytes: int) -> dict[str, Any]:
-    """Extract one input file into ``captures/<id>.parquet``; return its manifest.
+def extract_input(uri: str, out: Output, max_bytes: int, budget: Budget) -> dict[str, Any]:
+    """Extract one input file into ``captures/<id>.parquet``, each page under ``budget``;
+    return its manifest.
 
     An input whose manifest exists is not read again: its manifest is returned as is.
     """
@@ -38,7 +44,7 @@ def extract_input(uri: str, out: Output, max_bytes: int) -> dict[str, Any]:
         return done
     report = IngestReport()
     with local_copy(uri) as path:
-        rows = _extracted_rows(read_file(path, max_bytes), report)
+        rows = _extracted_rows(read_file(path, max_bytes), report, budget)
         batches = _batches(({"input": uri, "position": i, **r} for i, r in enumerate(rows)))
         report.stored = out.write_batches(CAPTURES, batches, "captures", f"{name}.parquet")
     manifest = {"uri": uri, "records": report.records, "captures": report.stored}
@@ -59,27 +65,36 @@ def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 def _extracted_rows(
-    records: Iterator[Capture | Rejected], report: IngestReport
+    records: Iterator[Capture | Rejected], report: IngestReport, budget: Budget
 ) -> Iterator[dict[str, Any]]:
-    """One row per capture that became an article; problems go to the report."""
-    seen: OrderedDict[tuple[str, bytes], dict[str, Any]] = OrderedDict()
-    for record in records:
-        report.records += 1
-        if isinstance(record, Rejected):
-            report.note(record)
-            continue
-        key = record.payload_key()
-        if key is not None and key in seen:
-            yield {**seen[key], "fetched_at": record.fetched_at}
-            continue
-        result = extract_capture(record)
+    """One row per capture that became an article, in input order; problems go to the
+    report. A payload repeated under its URL is not extracted again."""
+    seen: OrderedDict[tuple[str, bytes], Extracted] = OrderedDict()
+    keys: dict[int, tuple[str, bytes] | None] = {}
+
+    def captures() -> Iterator[Capture]:
+        for record in records:
+            report.records += 1
+            if isinstance(record, Rejected):
+                report.note(record)
+            else:
+                yield record
+
+    def reuse(capture: Capture) -> Extracted | None:
+        key = keys[id(capture)] = capture.payload_key()
+        found = seen.get(key) if key is not None else None
+        return replace(found, problems=[]) if found is not None else None
+
+    for capture, result in extract_in_order(captures(), 1, budget, reuse):
+        key = keys.pop(id(capture), None)
         for problem in result.problems:
             report.note(problem)
-        row = _row(record, result)
+        row = _row(capture, result)
         if row is None:
             continue
         if key is not None:
-            seen[key] = row
+            seen[key] = result
+            seen.move_to_end(key)
             if len(seen) > _REPEATS:
                 seen.popitem(last=False)
         yield row

@@ -23,7 +23,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,7 @@ from storyline.config import Settings, load_settings
 from storyline.duplicates import LshParams
 from storyline.durations import parse_duration
 from storyline.errors import InputError
+from storyline.sandbox import Budget
 from storyline.spark.copies import copy_groups
 from storyline.spark.dataset import ALL_TABLES, TABLES, Output
 from storyline.spark.extracting import extract_input
@@ -150,10 +151,10 @@ def _extract(
     """Stage 1: one task per input file; finished files are skipped by their manifest."""
     done = {u for u in uris if Output.at(out).exists("inputs", f"{input_id(u)}.json")}
     report.inputs_skipped = len(done)
-    max_bytes = settings.fetch_max_bytes
+    max_bytes, budget = settings.fetch_max_bytes, Budget.from_settings(settings)
     manifests = (
         sc.parallelize(uris, len(uris))
-        .map(lambda uri: extract_input(uri, Output.at(out), max_bytes))
+        .map(lambda uri: extract_input(uri, Output.at(out), max_bytes, budget))
         .collect()
     )
     for manifest in manifests:
@@ -203,7 +204,7 @@ def _write_tables(
 
 
 def _write_part(
-    index: int, part: Iterator[Any], out: str, staging: str
+    index: int, part: Iterable[Any], out: str, staging: str
 ) -> tuple[int, int, int, int]:
     import pyarrow as pa
 

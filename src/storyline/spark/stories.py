@@ -49,8 +49,7 @@ from storyline.stories.windows import (
 )
 
 if TYPE_CHECKING:
-    from pyspark import RDD, SparkContext
-    from pyspark.broadcast import Broadcast
+    from pyspark import RDD, Broadcast, SparkContext
 
 WINDOW_HALF_LIVES = 10  # default window: this many story half-lives
 PASSES = 2  # default; each pass after the first starts every window from the one before

@@ -9,9 +9,14 @@ and never wait for the writer.
 Usage::
 
     with Store.open("news.db") as store:
-        stored = store.store_version(url, fetched_at, article, raw_html=html)
+        stored = store.store_version(url, fetched_at, article, html, compare=compare_articles)
         for version in store.versions(url):
             print(version.number, version.fetched_at, version.article.title)
+
+The store knows tables, not the stages: what changed between two versions is computed by
+the ``compare`` its caller hands in (the pipeline hands in the revisions stage's
+``compare_articles``, see ``storyline.pipeline.storing``), and other writers run their own
+small write functions inside ``writing()``, the one-writer transaction.
 
 The methods, by job:
 
@@ -20,7 +25,9 @@ The methods, by job:
   ``page``, ``pages_due``, ``pages_followed``, ``next_due``, ``update_page_fetch``;
 - versions (here): ``store_version``, ``versions``, ``version``, ``version_by_id``,
   ``change_times``, ``changes``, ``raw_html``, ``raw_versions``, ``replace_article``;
-- reading: ``articles`` (latest version per page, paged by cursor), ``counts``.
+- reading: ``articles`` (latest version per page, paged by cursor), ``counts``;
+- transactions for the small write and read functions of the other store modules:
+  ``writing(what)`` (the one writer) and ``reading(what)``.
 
 Errors are ``StoreError`` (cannot open, locked, damaged) and ``NotFoundError`` (no such
 source, page or version), with messages that say what to do.
@@ -54,23 +61,17 @@ from storyline.store.migrations import migrate
 from storyline.store.queries import article_page
 from storyline.store.rows import ArticlePage, StoredVersion
 
-Compare = Callable[[Article, Article], list[Change]]
+# What changed between two versions (the revisions stage's ``compare_articles``).
+Compare = _versions.Compare
 # Extra writes for the same transaction as a stored version: (connection, page id, outcome).
 AlsoWrite = Callable[[Connection, int, StoredVersion], None]
-
-
-def _default_compare(old: Article, new: Article) -> list[Change]:
-    from storyline.revisions.changes import compare_articles
-
-    return compare_articles(old, new)
 
 
 class Store(FollowState):
     """storyline's database: sources, pages, versions and their changes."""
 
-    def __init__(self, engine: Engine, compare: Compare | None = None):
+    def __init__(self, engine: Engine):
         self.engine = engine
-        self._compare = compare or _default_compare
         self._write_lock = threading.RLock()
         self._writer = engine.execution_options(**{WRITE_OPTION: True})
 
@@ -79,22 +80,20 @@ class Store(FollowState):
         cls,
         target: str | Path | None = None,
         settings: Settings | None = None,
-        compare: Compare | None = None,
         *,
         create: bool = True,
     ) -> Store:
         """Open (creating and migrating as needed) the database at a path or SQLAlchemy URL.
 
         ``None`` means $STORYLINE_DB, else ``settings.db``, else the user data directory.
-        ``compare`` computes the changes between two versions (default: the revisions
-        stage's ``compare_articles``). ``create=False`` refuses a SQLite file that does not
-        exist yet instead of creating an empty database.
+        ``create=False`` refuses a SQLite file that does not exist yet instead of creating
+        an empty database.
         """
         url = database_url(resolve_target(target, settings), create)
         engine = create_store_engine(url, settings.db_timeout if settings else 30.0)
         with store_errors(f"opening {engine.url.render_as_string(hide_password=True)}"):
             migrate(engine)
-        return cls(engine, compare)
+        return cls(engine)
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -112,14 +111,21 @@ class Store(FollowState):
         return self.engine.url.render_as_string(hide_password=True)
 
     @contextlib.contextmanager
-    def _write(self, what: str) -> Iterator[Connection]:
+    def writing(self, what: str) -> Iterator[Connection]:
+        """A write transaction: the one writer (this process's lock, then ``BEGIN
+        IMMEDIATE`` or the advisory lock), committed at the end, rolled back on an error.
+        ``what`` names the job in the ``StoreError`` a failure becomes."""
         with self._write_lock, store_errors(what), self._writer.begin() as conn:
             yield conn
 
     @contextlib.contextmanager
-    def _read(self, what: str) -> Iterator[Connection]:
+    def reading(self, what: str) -> Iterator[Connection]:
+        """A read connection of its own (it never waits for the writer)."""
         with store_errors(what), self.engine.connect() as conn:
             yield conn
+
+    _write = writing
+    _read = reading
 
     # -- versions --------------------------------------------------------------------------
 
@@ -130,18 +136,22 @@ class Store(FollowState):
         article: Article,
         raw_html: bytes | _versions.RawHtml | None = None,
         raw_type: str | None = None,
+        *,
+        compare: Compare,
         page_fields: dict[str, Any] | None = None,
         also: AlsoWrite | None = None,
         encoded: _versions.EncodedArticle | None = None,
     ) -> StoredVersion:
         """Store what ``url`` said at ``fetched_at``, in one transaction.
 
-        No version is added when the article equals the version just before it in time;
-        storing the same capture twice is a no-op; captures may come in any order.
-        ``page_fields`` (as for ``update_page_fetch``) are written in the same transaction,
-        and so is whatever ``also`` writes (the batch ingest indexes copies there, so a page
-        and its index entry are stored together or not at all). ``raw_html`` may come
-        compressed already (``RawHtml``, e.g. by a worker process), and ``encoded``
+        ``compare`` tells what changed between two versions: the new one and its
+        neighbours in time (a capture may land inside the history). No version is added
+        when the article equals the version just before it in time; storing the same
+        capture twice is a no-op; captures may come in any order. ``page_fields`` (as for
+        ``update_page_fetch``) are written in the same transaction, and so is whatever
+        ``also`` writes (the pipeline indexes copies there, so a page and its index entry
+        are stored together or not at all). ``raw_html`` may come compressed already
+        (``RawHtml``, e.g. by a worker process), and ``encoded``
         (``EncodedArticle.of(article)``) saves hashing and serialising the article here.
         """
         if fetched_at.tzinfo is None:
@@ -149,7 +159,7 @@ class Store(FollowState):
         with self._write(f"storing a version of {url}") as conn:
             page = self._ensure_page(conn, url, None, fetched_at, schedule=False)
             stored = _versions.write_version(
-                conn, page, fetched_at, article, raw_html, self._compare, raw_type, encoded
+                conn, page, fetched_at, article, raw_html, compare, raw_type, encoded
             )
             if stored.created and stored.version.number == page.version_count + 1:
                 assert stored.version.id is not None  # the newest version: the page's facts
@@ -259,13 +269,14 @@ class Store(FollowState):
             ).all()
         return [(r.id, r.url, r.raw_type) for r in rows]
 
-    def replace_article(self, version_id: int, article: Article) -> None:
-        """Give a stored version a newly extracted Article (``storyline reextract``).
+    def replace_article(self, version_id: int, article: Article, *, compare: Compare) -> None:
+        """Give a stored version a newly extracted Article (``storyline reextract``); its
+        changes and the next version's are computed again with ``compare``.
 
         Every version is kept, even when the new extraction makes two neighbours equal.
         """
         with self._write(f"replacing the article of version {version_id}") as conn:
-            _versions.replace_content(conn, version_id, article, self._compare)
+            _versions.replace_content(conn, version_id, article, compare)
             page_facts.record_if_latest(conn, version_id, article)
 
     def counts(self) -> dict[str, int]:

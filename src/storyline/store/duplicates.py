@@ -1,22 +1,23 @@
-"""Database side of near-duplicate detection: signatures, LSH band keys, groups.
+"""The tables of near-duplicate detection: each page's signature, its LSH band keys, and
+the groups of copies; small write functions for the caller's transaction, and the reads.
 
-Kept apart from ``db.py`` so the Store stays about pages and versions; the functions take a
-``Store`` and use its engine. Each write is its own short transaction (``BEGIN IMMEDIATE``
-on SQLite, like every Store write). The policy (what counts as a copy) lives in
-``storyline.duplicates``; this module only stores and queries.
+The store knows no policy: what a signature is, how band keys are cut from it and how
+similar two pages must be to be copies are the detector's (``storyline.duplicates``); the
+pipeline (``pipeline/copies.py``) asks this module for the candidates that share a band
+key, judges them, and hands back the signature, its keys and the copies it found.
+
+A group counts once in stories and search: its canonical page is the one first seen.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, MetaData, bindparam, delete, func, insert, select, update
 
-from storyline.duplicates import LshParams, band_keys, similarities
 from storyline.store import schema
 from storyline.store.db import Store
-from storyline.store.engine import WRITE_OPTION, store_errors
 from storyline.store.migrations import m0001_initial, m0002_duplicates
 
 _metadata = MetaData()
@@ -27,16 +28,30 @@ bands = _TABLES["dup_bands"]
 _p = schema.pages
 
 
-@contextlib.contextmanager
-def _writing(store: Store, what: str) -> Iterator[Connection]:
-    writer = store.engine.execution_options(**{WRITE_OPTION: True})
-    with store_errors(what), writer.begin() as conn:
-        yield conn
+@dataclass(frozen=True)
+class Indexed:
+    """A page's signature as indexed, and its group (None while it has no copies)."""
+
+    page_id: int
+    signature: bytes
+    group_id: int | None
+
+
+@dataclass
+class DuplicateGroup:
+    """Pages carrying the same article; ``canonical`` (the first seen) stands for them all."""
+
+    id: int
+    canonical: str
+    members: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"id": self.id, "canonical": self.canonical, "members": self.members}
 
 
 # Statements built once: SQLAlchemy then reuses their compiled form for every page.
-_PAGE_ID = select(_p.c.id).where(_p.c.url == bindparam("url"))
-_OLD = select(signatures.c.signature, signatures.c.group_id).where(
+_OLD = select(signatures.c.page_id, signatures.c.signature, signatures.c.group_id).where(
     signatures.c.page_id == bindparam("page_id")
 )
 # The pages sharing most bands with the new one come first; the closest ``_CANDIDATES``
@@ -53,6 +68,9 @@ _hits = (
     .limit(_CANDIDATES)
     .subquery()
 )
+_NEAREST = select(signatures.c.page_id, signatures.c.signature, signatures.c.group_id).join(
+    _hits, _hits.c.page_id == signatures.c.page_id
+)
 _INSERT_SIGNATURE = insert(signatures).values(
     page_id=bindparam("page_id"), signature=bindparam("signature")
 )
@@ -66,63 +84,46 @@ _MOVE_GROUPS = (
     .where(signatures.c.group_id.in_(bindparam("groups", expanding=True)))
     .values(group_id=bindparam("target"))
 )
-_NEAREST = select(signatures.c.page_id, signatures.c.signature, signatures.c.group_id).join(
-    _hits, _hits.c.page_id == signatures.c.page_id
-)
 
 
-def add_signature(store: Store, url: str, signature: bytes, params: LshParams) -> bool:
-    """Index the page's signature and group it with its near-duplicates; True when this put
-    a page that was in no group into one (it is a newly found copy). Re-indexing a page
-    (a new version) replaces its old signature; its group stays.
-
-    A page whose signature equals one already indexed adds no band keys: that page's keys
-    already lead to it, and verbatim copies (wire stories) would otherwise pile hundreds
-    of identical rows under each key.
-    """
-    with _writing(store, f"indexing copies of {url}") as conn:
-        page_id = conn.execute(_PAGE_ID, {"url": url}).scalar_one_or_none()
-        if page_id is None:
-            return False
-        return index_signature(conn, page_id, signature, params)
+def indexed(conn: Connection, page_id: int) -> Indexed | None:
+    """The page's signature as indexed now, or None."""
+    row = conn.execute(_OLD, {"page_id": page_id}).first()
+    return Indexed(row.page_id, row.signature, row.group_id) if row is not None else None
 
 
-def index_signature(conn: Connection, page_id: int, signature: bytes, params: LshParams) -> bool:
-    """``add_signature`` inside the caller's transaction, for a page id already known
-    (the batch ingest calls it from ``Store.store_version``'s transaction)."""
-    old = conn.execute(_OLD, {"page_id": page_id}).first()
-    if old is not None and old.signature == signature:
-        return False
-    keys = band_keys(signature, params)
+def candidates(conn: Connection, page_id: int, keys: list[int]) -> list[Indexed]:
+    """The indexed pages (not ``page_id``) sharing most of ``keys``: candidate copies."""
     rows = conn.execute(_NEAREST, {"keys": keys, "page_id": page_id}).all()
-    scores = similarities(signature, [r.signature for r in rows])
-    matches = {
-        r.page_id: r.group_id
-        for r, score in zip(rows, scores, strict=True)
-        if score >= params.threshold
-    }
-    if old is None:
-        conn.execute(_INSERT_SIGNATURE, {"page_id": page_id, "signature": signature})
-    else:
+    return [Indexed(r.page_id, r.signature, r.group_id) for r in rows]
+
+
+def put_signature(
+    conn: Connection, page_id: int, signature: bytes, keys: list[int], replace: bool
+) -> None:
+    """Index the page's signature under ``keys`` (``replace``: it had one; its band keys go,
+    its group stays). Pass no keys for a signature that repeats one already indexed: that
+    page's keys already lead to it, and verbatim copies (wire stories) would otherwise pile
+    hundreds of identical rows under each key."""
+    if replace:
         conn.execute(delete(bands).where(bands.c.page_id == page_id))
         conn.execute(
             update(signatures).where(signatures.c.page_id == page_id).values(signature=signature)
         )
-    if 1.0 not in scores:  # an identical signature already answers for these keys
+    else:
+        conn.execute(_INSERT_SIGNATURE, {"page_id": page_id, "signature": signature})
+    if keys:
         conn.execute(insert(bands), [{"key": k, "page_id": page_id} for k in keys])
-    group = old.group_id if old is not None else None
-    if matches:
-        _merge(conn, page_id, group, matches)
-    return bool(matches) and group is None
 
 
-def _merge(
-    conn: Connection, page_id: int, group: int | None, matches: dict[int, int | None]
+def join_groups(
+    conn: Connection, page_id: int, group: int | None, copies: dict[int, int | None]
 ) -> int:
-    """Put the page, its matches and their groups into one group (the smallest id wins)."""
-    groups = {g for g in (group, *matches.values()) if g is not None}
-    target = min(groups) if groups else min(page_id, *matches)
-    loners = [page_id, *(p for p, g in matches.items() if g is None)]
+    """Put the page (in ``group`` or none), its ``copies`` (page id → group) and their
+    groups into one group; the smallest id wins. Returns that group's id."""
+    groups = {g for g in (group, *copies.values()) if g is not None}
+    target = min(groups) if groups else min(page_id, *copies)
+    loners = [page_id, *(p for p, g in copies.items() if g is None)]
     conn.execute(_GROUP_PAGES, {"pages": loners, "target": target})
     others = groups - {target}
     if others:
@@ -130,8 +131,34 @@ def _merge(
     return target
 
 
-def groups(store: Store) -> list[tuple[int, list[str]]]:
-    """Every group as (id, member URLs first seen first), largest group first."""
+_GROUP_OF = select(signatures.c.page_id, signatures.c.group_id).where(
+    signatures.c.page_id.in_(bindparam("pages", expanding=True)),
+    signatures.c.group_id.is_not(None),
+)
+_MEMBERS = (
+    select(signatures.c.group_id, _p.c.id, _p.c.url)
+    .join(_p, _p.c.id == signatures.c.page_id)
+    .where(signatures.c.group_id.in_(bindparam("groups", expanding=True)))
+    .order_by(signatures.c.group_id, _p.c.first_seen, _p.c.url)
+)
+
+
+def groups_of(conn: Connection, page_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """For each of ``page_ids`` that has copies: its group's members as (page id, URL),
+    first seen first, itself included. Two indexed look-ups, for a page of results."""
+    if not page_ids:
+        return {}
+    group_of = {r.page_id: r.group_id for r in conn.execute(_GROUP_OF, {"pages": page_ids})}
+    if not group_of:
+        return {}
+    members: dict[int, list[tuple[int, str]]] = {}
+    for row in conn.execute(_MEMBERS, {"groups": sorted(set(group_of.values()))}):
+        members.setdefault(row.group_id, []).append((row.id, row.url))
+    return {page: members[group] for page, group in group_of.items() if group in members}
+
+
+def duplicate_groups(store: Store) -> list[DuplicateGroup]:
+    """Every group of near-duplicate pages (members first seen first), largest first."""
     query = (
         select(signatures.c.group_id, _p.c.url, _p.c.first_seen)
         .join(_p, _p.c.id == signatures.c.page_id)
@@ -139,14 +166,15 @@ def groups(store: Store) -> list[tuple[int, list[str]]]:
         .order_by(signatures.c.group_id, _p.c.first_seen, _p.c.url)
     )
     found: dict[int, list[str]] = {}
-    with store_errors("listing copies"), store.engine.connect() as conn:
+    with store.reading("listing copies") as conn:
         for row in conn.execute(query):
             found.setdefault(row.group_id, []).append(row.url)
-    return sorted(found.items(), key=lambda item: (-len(item[1]), item[1][0]))
+    ordered = sorted(found.items(), key=lambda item: (-len(item[1]), item[1][0]))
+    return [DuplicateGroup(gid, members[0], members) for gid, members in ordered]
 
 
-def canonical(store: Store, url: str) -> str | None:
-    """The first-seen page of ``url``'s group, or None when ``url`` is in no group."""
+def canonical_of(store: Store, url: str) -> str:
+    """The page that stands for ``url``'s group; ``url`` itself when it has no copies."""
     group = (
         select(signatures.c.group_id)
         .join(_p, _p.c.id == signatures.c.page_id)
@@ -160,5 +188,12 @@ def canonical(store: Store, url: str) -> str | None:
         .order_by(_p.c.first_seen, _p.c.url)
         .limit(1)
     )
-    with store_errors(f"finding the original of {url}"), store.engine.connect() as conn:
-        return conn.execute(query).scalar_one_or_none()
+    with store.reading(f"finding the original of {url}") as conn:
+        return conn.execute(query).scalar_one_or_none() or url
+
+
+def canonical_map(store: Store) -> dict[str, str]:
+    """Every grouped page mapped to its group's canonical page (canonicals map to themselves)."""
+    return {
+        member: group.canonical for group in duplicate_groups(store) for member in group.members
+    }

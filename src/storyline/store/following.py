@@ -189,7 +189,7 @@ class FollowState:
         row = conn.execute(_PAGE_BY_URL, {"url": url}).first()
         if row is None:
             first_seen = first_seen or datetime.now(UTC)
-            values = {
+            values: dict[str, Any] = {
                 "url": url,
                 "source_id": source_id,
                 "first_seen": first_seen,
@@ -198,8 +198,9 @@ class FollowState:
                 "failures": 0,
                 "version_count": 0,
             }
-            new_id = conn.execute(_INSERT_PAGE, values).inserted_primary_key[0]
-            return PageRow(id=int(new_id), **values)
+            key = conn.execute(_INSERT_PAGE, values).inserted_primary_key
+            assert key is not None  # an INSERT of one row has its key
+            return PageRow(id=int(key[0]), **values)
         if source_id is not None and row.source_id is None:
             conn.execute(update(t).where(t.c.id == row.id).values(source_id=source_id))
             row = conn.execute(select(t).where(t.c.id == row.id)).one()

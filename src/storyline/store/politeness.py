@@ -41,7 +41,7 @@ class StorePoliteness:
 
     def reserve(self, host: str, delay: float, now: float) -> Slot:
         t = host_slots
-        with self._store._write(f"reserving a turn at {host}") as conn:
+        with self._store.writing(f"reserving a turn at {host}") as conn:
             conn.execute(
                 _insert(conn, t)
                 .values(host=host, last_start=now - delay, misses=0)
@@ -59,7 +59,7 @@ class StorePoliteness:
 
     def started_late(self, host: str, started: float) -> None:
         t = host_slots
-        with self._store._write(f"moving the turn at {host}") as conn:
+        with self._store.writing(f"moving the turn at {host}") as conn:
             conn.execute(
                 update(t)
                 .where(t.c.host == host, t.c.last_start < started)
@@ -68,7 +68,7 @@ class StorePoliteness:
 
     def missed(self, host: str) -> int:
         t = host_slots
-        with self._store._write(f"noting a missed deadline at {host}") as conn:
+        with self._store.writing(f"noting a missed deadline at {host}") as conn:
             conn.execute(
                 _insert(conn, t)
                 .values(host=host, last_start=0.0, misses=0)
@@ -85,25 +85,25 @@ class StorePoliteness:
 
     def rest(self, host: str, until: float) -> None:
         t = host_slots
-        with self._store._write(f"resting {host}") as conn:
+        with self._store.writing(f"resting {host}") as conn:
             conn.execute(update(t).where(t.c.host == host).values(resting_until=until))
 
     def resting_until(self, host: str) -> float | None:
         t = host_slots
-        with self._store._read(f"reading the state of {host}") as conn:
+        with self._store.reading(f"reading the state of {host}") as conn:
             value = conn.execute(select(t.c.resting_until).where(t.c.host == host)).scalar()
         return None if value is None else float(value)
 
     def recovered(self, host: str) -> None:
         t = host_slots
-        with self._store._write(f"clearing the misses of {host}") as conn:
+        with self._store.writing(f"clearing the misses of {host}") as conn:
             conn.execute(update(t).where(t.c.host == host).values(misses=0, resting_until=None))
 
     # -- robots.txt --------------------------------------------------------------------
 
     def load(self, origin: str) -> StoredRobots | None:
         t = robots_txt
-        with self._store._read(f"reading robots.txt of {origin}") as conn:
+        with self._store.reading(f"reading robots.txt of {origin}") as conn:
             row = conn.execute(
                 select(t.c.status, t.c.body, t.c.expires_at).where(t.c.origin == origin)
             ).first()
@@ -119,7 +119,7 @@ class StorePoliteness:
             "fetched_at": fetched_at,
             "expires_at": answer.expires_at,
         }
-        with self._store._write(f"keeping robots.txt of {origin}") as conn:
+        with self._store.writing(f"keeping robots.txt of {origin}") as conn:
             conn.execute(
                 _insert(conn, t)
                 .values(origin=origin, **values)
@@ -130,11 +130,11 @@ class StorePoliteness:
 def install_secret(store: Store, name: str) -> str:
     """The install's secret called ``name``, made (random, 256 bits) the first time."""
     t = install_secrets
-    with store._read(f"reading secret {name}") as conn:
+    with store.reading(f"reading secret {name}") as conn:
         found = conn.execute(select(t.c.value).where(t.c.name == name)).scalar()
     if found:
         return str(found)
-    with store._write(f"making secret {name}") as conn:
+    with store.writing(f"making secret {name}") as conn:
         conn.execute(
             _insert(conn, t)
             .values(name=name, value=secrets.token_urlsafe(32))

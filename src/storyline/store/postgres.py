@@ -47,11 +47,11 @@ def _nul_free_dumpers() -> tuple[type, ...]:
     """psycopg's str dumpers (text and binary) with NUL replaced by U+FFFD."""
     from psycopg.types.string import StrBinaryDumper, StrDumperUnknown
 
-    class NulFreeText(StrDumperUnknown):  # type: ignore[misc]
+    class NulFreeText(StrDumperUnknown):
         def dump(self, obj: str) -> Any:
             return super().dump(obj.replace("\x00", "\ufffd"))
 
-    class NulFreeBinary(StrBinaryDumper):  # type: ignore[misc]
+    class NulFreeBinary(StrBinaryDumper):
         def dump(self, obj: str) -> Any:
             return super().dump(obj.replace("\x00", "\ufffd"))
 

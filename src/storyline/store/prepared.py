@@ -16,9 +16,12 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Dialect, Select, TextualSelect
+
+if TYPE_CHECKING:
+    import sqlite3
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,8 @@ class Prepared:
             value if bind is None else bind(value)
             for value, bind in zip(given, compiled.binds, strict=True)
         ]
-        cursor = conn.connection.driver_connection.execute(compiled.sql, values)
+        driver = cast("sqlite3.Connection", conn.connection.driver_connection)  # SQLite here
+        cursor = driver.execute(compiled.sql, values)
         rows = cursor.fetchall()
         if compiled.results:
             rows = [_processed(row, compiled.results) for row in rows]
@@ -81,13 +85,16 @@ class Prepared:
             for i, column in enumerate(columns)
             if (processor := column.type._cached_result_processor(dialect, None)) is not None
         )
-        row = namedtuple("Row", [column.key for column in columns])._make  # type: ignore[misc]
+        # a row class whose fields are known at run time only, which mypy cannot type
+        row = namedtuple("Row", [c.key for c in columns])._make  # type: ignore[misc,attr-defined]
         found = _Compiled(str(compiled), names, dict(compiled.params), binds, results, row)
         self._by_dialect[dialect.name] = found
         return found
 
 
-def _processed(row: Sequence[Any], results: tuple[tuple[int, Callable[[Any], Any]], ...]) -> list:
+def _processed(
+    row: Sequence[Any], results: tuple[tuple[int, Callable[[Any], Any]], ...]
+) -> list[Any]:
     values = list(row)
     for i, processor in results:
         values[i] = processor(values[i])

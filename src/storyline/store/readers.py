@@ -12,10 +12,9 @@ each; reads check first, so a page view writes only when it marks something seen
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,7 +23,6 @@ from sqlalchemy import Connection, MetaData, and_, delete, insert, or_, select, 
 from storyline.errors import InputError
 from storyline.store import schema
 from storyline.store.db import Store
-from storyline.store.engine import WRITE_OPTION, store_errors
 from storyline.store.migrations import m0001_initial, m0011_readers
 
 _metadata = MetaData()
@@ -70,7 +68,7 @@ def reader_id(store: Store, token: str | None, now: datetime) -> int:
         found = find_reader(conn, token)
     if found is not None:
         return found
-    with _writing(store, "adding a reader") as conn:
+    with store.writing("adding a reader") as conn:
         found = find_reader(conn, token)  # another process may have added it meanwhile
         if found is not None:
             return found
@@ -95,7 +93,7 @@ def follow(store: Store, reader: int, kind: str, page_id: int, now: datetime) ->
     """Follow an article or the story of ``page_id``; False when followed already."""
     _check_kind(kind)
     f = follows_table
-    with _writing(store, f"following {kind} of page {page_id}") as conn:
+    with store.writing(f"following {kind} of page {page_id}") as conn:
         if (
             conn.execute(select(schema.pages.c.id).where(schema.pages.c.id == page_id)).first()
             is None
@@ -116,7 +114,7 @@ def unfollow(store: Store, reader: int, kind: str, page_ids: Sequence[int]) -> i
     """Stop following (``kind``, any of ``page_ids``); how many follows were removed."""
     _check_kind(kind)
     f = follows_table
-    with _writing(store, f"unfollowing a {kind}") as conn:
+    with store.writing(f"unfollowing a {kind}") as conn:
         result = conn.execute(
             delete(f).where(f.c.reader_id == reader, f.c.kind == kind, f.c.page_id.in_(page_ids))
         )
@@ -155,7 +153,7 @@ def mark_seen(
         query = query.where(
             or_(*(and_(f.c.kind == kind, f.c.page_id == page) for kind, page in keys))
         )
-    with _writing(store, "marking followed stories seen") as conn:
+    with store.writing("marking followed stories seen") as conn:
         result = conn.execute(query.values(seen_at=now))
     return int(result.rowcount or 0)
 
@@ -172,10 +170,3 @@ def has_follows(conn: Connection, reader: int) -> bool:
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise InputError(f"follow a story or an article, not {kind!r}")
-
-
-@contextlib.contextmanager
-def _writing(store: Store, what: str) -> Iterator[Connection]:
-    writer = store.engine.execution_options(**{WRITE_OPTION: True})
-    with store_errors(what), writer.begin() as conn:
-        yield conn

@@ -68,7 +68,9 @@ def ranked_rows(
     if recent:  # the recent tier ends on this page: the older one starts at its top
         skip = 0
     else:
-        skip = offset - _recent_count(filters).first(conn, tiered, begin=False).n
+        counted = _recent_count(filters).first(conn, tiered, begin=False)
+        assert counted is not None  # a count has its one row
+        skip = offset - counted.n
     older = _ranked(filters, "older").all(
         conn, _page(tiered, limit - len(recent), max(0, skip)), begin=False
     )

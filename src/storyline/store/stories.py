@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
-from storyline.config import SETTINGS, Settings
+from storyline.config import Settings
 from storyline.errors import NotFoundError
 from storyline.model import Article, Entity, Story, TimelineEntry
 from storyline.store import schema, story_state
@@ -149,7 +149,7 @@ def _options(settings: Settings) -> ThreadingOptions:
 
 
 def _default_settings() -> Settings:
-    return Settings({s.name: s.default for s in SETTINGS})
+    return Settings()  # every setting at its default
 
 
 def _pending(store: Store, urls: Iterable[str] | None) -> list[Any]:

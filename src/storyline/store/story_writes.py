@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, MetaData, bindparam, delete, func, insert, select, update
+from sqlalchemy.sql.elements import BindParameter
 
 from storyline.config import Settings
 from storyline.model import Article, Entity, TimelineEntry
@@ -230,7 +231,8 @@ def _record_items(conn: Connection, fresh: Sequence[FreshPage]) -> tuple[int, in
     if new:
         conn.execute(insert(items), new)  # one statement, many rows
     if changed:
-        columns = {c: bindparam(c) for c in ("version_id", "thread_time", "entities_json")}
+        names = ("version_id", "thread_time", "entities_json")
+        columns: dict[str, BindParameter[Any]] = {c: bindparam(c) for c in names}
         query = update(items).where(items.c.page_id == bindparam("key")).values(**columns)
         conn.execute(query, changed)
     return len(new), len(changed)
@@ -254,17 +256,17 @@ def _write_touched(
         if page.event is not None
     ]
     if placed:
-        query = update(items).where(items.c.page_id == bindparam("key"))
-        conn.execute(query.values(story_id=bindparam("story")), placed)
+        place = update(items).where(items.c.page_id == bindparam("key"))
+        conn.execute(place.values(story_id=bindparam("story")), placed)
     page_ids = [page.row.page_id for page in fresh]
     touched: set[int] = set()
     for start in range(0, len(page_ids), 500):
         chunk = page_ids[start : start + 500]
         query = select(items.c.story_id).where(items.c.page_id.in_(chunk))
         touched.update(sid for sid in conn.execute(query).scalars() if sid is not None)
-    gone = [g for _, g in merges]
-    if gone:
-        conn.execute(delete(stories_table).where(stories_table.c.id.in_(gone)))
+    merged_away = [g for _, g in merges]
+    if merged_away:
+        conn.execute(delete(stories_table).where(stories_table.c.id.in_(merged_away)))
     return _write_summaries(store, conn, live, _load_members(conn, sorted(touched)))
 
 

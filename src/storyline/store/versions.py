@@ -22,7 +22,7 @@ from typing import Any
 
 from isal import isal_zlib
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from storyline.errors import StoreError
 from storyline.model import Article, Change, Version
@@ -267,8 +267,9 @@ def _content_values(
 
 def _insert_version(conn: Connection, page_id: int, key: Key, values: dict[str, Any]) -> int:
     row = {"page_id": page_id, "fetched_at": key[0], "content_hash": key[1], **values}
-    result = conn.execute(_INSERT_VERSION, row)
-    return int(result.inserted_primary_key[0])
+    inserted = conn.execute(_INSERT_VERSION, row).inserted_primary_key
+    assert inserted is not None  # an INSERT of one row has its key
+    return int(inserted[0])
 
 
 def _set_changes(
@@ -340,7 +341,8 @@ def _after(table: Any, key: Key) -> ColumnElement[bool]:
 
 
 def _neighbour_query(before: bool) -> Any:
-    at, digest = bindparam("at"), bindparam("hash")
+    at: BindParameter[datetime] = bindparam("at")
+    digest: BindParameter[str] = bindparam("hash")
     if before:
         where = or_(_c.c.fetched_at < at, and_(_c.c.fetched_at == at, _c.c.content_hash <= digest))
         order = (_c.c.fetched_at.desc(), _c.c.content_hash.desc())

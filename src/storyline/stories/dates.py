@@ -96,7 +96,7 @@ def find_dates(text: str, published: str | date | datetime | None) -> list[Dated
     Relative expressions ("last year") need ``published``; without it they are skipped.
     """
     base = parse_published(published)
-    found = []
+    found: list[DatedExpression] = []
     for sentence in split_sentences(text):
         taken: list[tuple[int, int]] = []
         hits = []

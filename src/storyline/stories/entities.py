@@ -145,8 +145,9 @@ def load_pipeline(model: str = DEFAULT_MODEL, exclude: Sequence[str] = UNNEEDED)
     """Load an installed spaCy pipeline without ``exclude`` (by default the components
     the rules do not read) and add the party EntityRuler before its NER."""
     import spacy
+    from spacy.pipeline import EntityRuler
     from thinc.api import NumpyOps, get_current_ops, set_current_ops
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # no types
 
     # The bundled blis picks its generic kernel on some CPUs (AMD EPYC here); numpy's
     # OpenBLAS, one thread (entity workers are already one per core), computes the same
@@ -168,10 +169,9 @@ def load_pipeline(model: str = DEFAULT_MODEL, exclude: Sequence[str] = UNNEEDED)
         nlp.remove_pipe("attribute_ruler")  # a quarter of the time; rules read the tags
     if "ner" in nlp.pipe_names and "entity_ruler" not in nlp.pipe_names:
         ruler = nlp.add_pipe("entity_ruler", before="ner")
+        assert isinstance(ruler, EntityRuler)  # add_pipe is typed as returning any component
         ruler.add_patterns(
-            [  # type: ignore[attr-defined]
-                {"label": "PARTY", "pattern": name} for name in PARTY_NAMES if _ruler_safe(name)
-            ]
+            [{"label": "PARTY", "pattern": name} for name in PARTY_NAMES if _ruler_safe(name)]
         )
     return nlp
 
@@ -273,7 +273,7 @@ def _count_in(entities: list[Entity], rest: list[str]) -> list[Entity]:
 
 def _document_entities(texts: list[str], per_text: list[list[Mention]]) -> list[Entity]:
     acronyms = find_acronyms("\n".join(texts))
-    candidates = []
+    candidates: list[Candidate] = []
     for index, (text, mentions) in enumerate(zip(texts, per_text, strict=True)):
         if index == 0 and _title_cased(text):  # the headline
             mentions = _confirmed(mentions, texts[:index] + texts[index + 1 :])

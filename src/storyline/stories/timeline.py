@@ -25,14 +25,33 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from storyline.errors import InputError
-from storyline.model import Article, Change, TimelineEntry, Version
+from storyline.model import (
+    Article,
+    Change,
+    ChangeKind,
+    SectionKind,
+    TimelineEntry,
+    TimelineKind,
+    Version,
+)
 from storyline.revisions.changes import compare_articles
 from storyline.revisions.sentences import split_sentences
 from storyline.stories.dates import DatedExpression, find_dates, parse_published
 from storyline.stories.features import tokenize
 from storyline.stories.titles import clean_headline
 
-KIND_ORDER = {"background": 0, "statement": 0, "published": 1, "update": 2, "correction": 3}
+KIND_ORDER: dict[TimelineKind, int] = {
+    "background": 0,
+    "statement": 0,
+    "published": 1,
+    "update": 2,
+    "correction": 3,
+}
+# The revisions that are events of a story: an update added, a correction.
+_REVISION_KINDS: dict[ChangeKind, TimelineKind] = {
+    "update_added": "update",
+    "correction": "correction",
+}
 BACKGROUND_DAYS = 7
 _UPDATE_KINDS = ("update", "live_entry")
 _CORRECTION_NOTE = re.compile(
@@ -124,7 +143,7 @@ def _statements(sentence: str, base: str | None, url: str | None) -> list[Timeli
     for found in find_dates(sentence, base):
         if any(e.date == found.date for e in entries):
             continue
-        kind = "background" if _is_background(found, moment) else "statement"
+        kind: TimelineKind = "background" if _is_background(found, moment) else "statement"
         entries.append(TimelineEntry(found.date, kind, _trim(sentence), url, found.end))
     return entries
 
@@ -172,7 +191,7 @@ def revision_events(revisions: Iterable[Revision]) -> list[TimelineEntry]:
     entries = []
     for version, changes in revisions:
         for change in changes:
-            kind = {"update_added": "update", "correction": "correction"}.get(change.kind)
+            kind = _REVISION_KINDS.get(change.kind)
             if kind and change.after:
                 entries.append(
                     TimelineEntry(
@@ -209,7 +228,7 @@ def order_and_dedupe(entries: Iterable[TimelineEntry]) -> list[TimelineEntry]:
     return kept
 
 
-def _block_kind(section_kind: str) -> str | None:
+def _block_kind(section_kind: SectionKind) -> TimelineKind | None:
     if section_kind in ("update", "live_entry"):
         return "update"
     if section_kind in ("correction", "editors_note"):

@@ -94,7 +94,8 @@ def split_windows(
     groups: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for item in items:
         groups[window_index(float(item["time"]), window_seconds)].append(item)
-    windows, before = [], None
+    windows: list[Window] = []
+    before: list[dict[str, Any]] | None = None
     for index, own in sorted(groups.items()):
         tail = before[-context:] if before is not None and context > 0 else []
         windows.append(Window(index, list(tail), own))

@@ -43,7 +43,7 @@ class DataCache:
         self._max_entries = max_entries
         self._clock = clock
         self._lock = threading.Lock()
-        self._items: dict[Hashable, tuple[tuple[int, ...], float, Any]] = {}
+        self._items: dict[Hashable, tuple[tuple[int, ...] | None, float, Any]] = {}
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """The cached value for ``key``, or ``compute()`` (then cached)."""

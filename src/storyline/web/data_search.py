@@ -12,6 +12,7 @@ from storyline.errors import InputError
 from storyline.read import queries as q
 from storyline.read.shapes import site_of
 from storyline.store import Store
+from storyline.store import duplicates as copies
 from storyline.store.search import MARK_END, MARK_START, SearchQuery, search_articles
 
 PAGE_SIZE = 20
@@ -30,6 +31,10 @@ def search_data(
 ) -> dict[str, Any]:
     """Articles whose current text matches, with filters by site, date and entity.
 
+    A syndicated copy counts once: of the pages of one copy group (``store.duplicates``)
+    on this page of results, the best-ranked one is shown, with the others (and the
+    group's pages that did not match) under ``also_in``.
+
     ``sites`` (the followed sites, for the filter's choices) is computed when not given.
     """
     offset = _offset(cursor)
@@ -46,18 +51,26 @@ def search_data(
     with store.engine.connect() as conn:
         result = search_articles(conn, query)
         page = _page_named(conn, q or "") if not offset else None
-    items = [
-        {
-            "id": hit.page_id,
-            "url": hit.url,
-            "title": hit.title or hit.url,
-            "site": site_of(hit.url),
-            "fetched_at": times.iso(hit.fetched_at),
-            "href": f"/articles/{hit.page_id}",
-            "snippet": snippet_parts(hit.snippet),
-        }
-        for hit in result.hits
-    ]
+        groups = copies.groups_of(conn, [hit.page_id for hit in result.hits])
+    items = []
+    shown: set[int] = set()  # pages shown, as a hit or in a hit's "also in"
+    for hit in result.hits:
+        if hit.page_id in shown:
+            continue  # a copy of a better hit: listed there
+        members = groups.get(hit.page_id, [])
+        shown.update(page_id for page_id, _ in members)
+        items.append(
+            {
+                "id": hit.page_id,
+                "url": hit.url,
+                "title": hit.title or hit.url,
+                "site": site_of(hit.url),
+                "fetched_at": times.iso(hit.fetched_at),
+                "href": f"/articles/{hit.page_id}",
+                "snippet": snippet_parts(hit.snippet),
+                "also_in": [_copy(i, url) for i, url in members if i != hit.page_id],
+            }
+        )
     if page is not None and all(item["id"] != page["id"] for item in items):
         items.insert(0, page)
     return {
@@ -74,6 +87,10 @@ def search_data(
         "next_cursor": f"o{offset + limit}" if result.more else None,
         "sources": known_sites(store) if sites is None else sites,
     }
+
+
+def _copy(page_id: int, url: str) -> dict[str, Any]:
+    return {"id": page_id, "url": url, "site": site_of(url), "href": f"/articles/{page_id}"}
 
 
 def _page_named(conn: Connection, text: str) -> dict[str, Any] | None:
@@ -94,6 +111,7 @@ def _page_named(conn: Connection, text: str) -> dict[str, Any] | None:
         "fetched_at": times.iso(fetched),
         "href": f"/articles/{head.id}",
         "snippet": [],
+        "also_in": [],
     }
 
 

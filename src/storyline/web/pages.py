@@ -31,18 +31,9 @@ from storyline.web.errors import status_for
 from storyline.web.pages_stories import follow_state, mark_visited
 from storyline.web.responses import JSONResponse
 from storyline.web.security import check_csrf, check_write
-from storyline.web.templating import render
+from storyline.web.templating import next_url, render
 
 router = APIRouter(include_in_schema=False)
-
-
-def next_url(request: Request, cursor: str | None) -> str | None:
-    """This page's address with ``cursor`` for the next page, or None at the end."""
-    if not cursor:
-        return None
-    params = dict(request.query_params)
-    params["cursor"] = cursor
-    return f"{request.url.path}?{urlencode(params)}"
 
 
 @router.get("/articles.json")

@@ -29,7 +29,7 @@ from storyline.web.readers import (
 )
 from storyline.web.responses import JSONResponse
 from storyline.web.security import check_csrf, check_write
-from storyline.web.templating import parse_time, render
+from storyline.web.templating import next_url, parse_time, render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 20
@@ -68,8 +68,6 @@ async def stories_json(
 async def stories_page(
     request: Request, wanted: Stories, limit: int = PAGE, cursor: str | None = None
 ) -> Response:
-    from storyline.web.pages import next_url
-
     news = news_counts(request)
 
     def page() -> tuple[bytes, str]:

@@ -181,7 +181,7 @@ class FairAcceptLoop(asyncio.SelectorEventLoop):
     ACCEPT_PAUSE = 0.0002
     MAX_ACCEPT_PAUSE = 0.001
 
-    def _accept_connection(  # type: ignore[override]
+    def _accept_connection(
         self,
         protocol_factory: Any,
         sock: socket.socket,

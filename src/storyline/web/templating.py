@@ -11,6 +11,7 @@ import functools
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -106,6 +107,15 @@ def render(
             path="/",
         )
     return response
+
+
+def next_url(request: Request, cursor: str | None) -> str | None:
+    """This page's address with ``cursor`` for the next page, or None at the end."""
+    if not cursor:
+        return None
+    params = dict(request.query_params)
+    params["cursor"] = cursor
+    return f"{request.url.path}?{urlencode(params)}"
 
 
 def parse_time(value: Any) -> datetime | None:

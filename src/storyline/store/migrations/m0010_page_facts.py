@@ -8,10 +8,18 @@ Frozen like the others. ``storyline.store.page_facts`` builds its table from
   (``site_name``), its language, and whether it is opinion rather than news. Filled here
   for the pages stored before this migration.
 - Stored ``copy_edit`` changes that change a number, a date or a name become
-  ``factual`` changes, as ``compare_articles`` now names them.
+  ``factual`` changes, as ``compare_articles`` named them from this migration on.
+
+The factual rule is the revisions stage's (``revisions/factual.py``) as it stood when this
+migration was written, frozen below with it: a migration must do the same on every
+database it ever runs on, whatever the stage's rule becomes, and the store imports no
+stage.
 """
 
 from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
 
 from sqlalchemy import (
     Boolean,
@@ -55,7 +63,6 @@ def build_tables(metadata: MetaData) -> dict[str, Table]:
 
 def upgrade(conn: Connection) -> None:
     """Create ``page_facts``, fill it for the stored pages, and name factual changes."""
-    from storyline.revisions.factual import is_factual
     from storyline.store import page_facts
     from storyline.store.migrations.m0001_initial import build_tables as initial
 
@@ -67,7 +74,79 @@ def upgrade(conn: Connection) -> None:
     rows = conn.execute(
         select(changes.c.id, changes.c.before, changes.c.after).where(changes.c.kind == "copy_edit")
     ).all()
-    factual = [r.id for r in rows if is_factual(r.before or "", r.after or "")]
+    factual = [r.id for r in rows if _is_factual(r.before or "", r.after or "")]
     for start in range(0, len(factual), 500):
         chunk = factual[start : start + 500]
         conn.execute(update(changes).where(changes.c.id.in_(chunk)).values(kind="factual"))
+
+
+# -- the factual rule of migration 10 (frozen) ---------------------------------
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_OPENERS = frozenset(".!?:;\"“”‘’'«»()[]–—-")
+_NUMBER_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen
+    fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty
+    seventy eighty ninety hundred hundreds thousand thousands million millions billion
+    billions trillion dozen dozens half quarter first second third fourth fifth sixth
+    seventh eighth ninth tenth once twice""".split()
+)
+_DATE_WORDS = frozenset(
+    """january february april june july august september october november december jan
+    feb apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday yesterday today tomorrow tonight
+    januar februar marts maj juni juli oktober mandag tirsdag onsdag torsdag fredag
+    lørdag søndag
+    märz mai dezember montag dienstag mittwoch donnerstag freitag samstag sonntag
+    gestern heute""".split()
+)
+
+
+def _is_factual(before: str, after: str) -> bool:
+    """Whether editing ``before`` into ``after`` changes a number, a date or a name."""
+    old, new = _TOKEN.findall(before), _TOKEN.findall(after)
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if _folded(old[i1:i2]) == _folded(new[j1:j2]):
+            continue  # case, punctuation or spacing only
+        if i2 - i1 == j2 - j1 and all(
+            _is_typo(old[i], new[j]) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)
+        ):
+            continue  # "fist" → "first": a misspelt word, not a new figure
+        if any(_is_fact(old, k) for k in range(i1, i2)):
+            return True
+        if any(_is_fact(new, k) for k in range(j1, j2)):
+            return True
+    return False
+
+
+def _is_typo(old: str, new: str) -> bool:
+    """A lower-case word fixed by a letter or two (names and figures never count)."""
+    if not (old[:1].islower() and new[:1].islower()) or _DIGIT.search(old + new):
+        return False
+    return SequenceMatcher(None, old, new, autojunk=False).ratio() >= 0.75
+
+
+def _folded(tokens: list[str]) -> str:
+    return "".join(t for t in tokens if t[0].isalnum() or t[0] == "_").casefold()
+
+
+def _is_fact(tokens: list[str], index: int) -> bool:
+    word = tokens[index]
+    if _DIGIT.search(word):
+        return True
+    lowered = word.casefold()
+    if lowered in _NUMBER_WORDS or lowered in _DATE_WORDS:
+        return True
+    return word[0].isupper() and not _opens_sentence(tokens, index)
+
+
+def _opens_sentence(tokens: list[str], index: int) -> bool:
+    """Whether the word at ``index`` starts the sentence (so its capital says nothing)."""
+    k = index - 1
+    while k >= 0 and tokens[k] in _SENTENCE_OPENERS and tokens[k] not in ".!?:;":
+        k -= 1  # an opening quote or bracket before the word
+    return k < 0 or tokens[k] in (".", "!", "?", ":", ";")

@@ -1,13 +1,14 @@
 """Batch ingest: archives, folders and JSONL into the store, extraction in parallel.
 
 The shape is a three-stage stream: the parent reads records lazily (``sources.archives``),
-a process pool extracts them (``ingest_work``) under the extraction budget (a page over
-``extract_budget`` seconds or ``extract_memory_mb`` is reported as ``too_slow`` /
-``too_big``, its worker replaced, see ``storyline.sandbox``), and the parent alone writes
-the store, one transaction per capture. At most ``in_flight`` captures are between
-reading and writing, so memory stays flat however large the archive. Each capture
-becomes a version of its URL at its capture time; the Store keeps versions in capture
-order whatever the file order.
+a process pool extracts them (``ingest_work``) under the extraction budget, in input
+order (``extracting.extract_in_order``: a page over ``extract_budget`` seconds or
+``extract_memory_mb`` is reported as ``too_slow`` / ``too_big``, its worker replaced),
+and the parent alone writes the store (``storing.store_version``), one transaction per
+capture, its signature indexed for the copy detector in the same transaction. At most
+``4 × workers`` captures are between reading and writing, so memory stays flat however
+large the archive. Each capture becomes a version of its URL at its capture time; the
+Store keeps versions in capture order whatever the file order.
 
 Interrupting is safe: a capture is either stored whole or not at all, and a re-run skips
 captures already stored (same URL and capture time) before spending time extracting them.
@@ -20,26 +21,23 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
-
 from storyline.config import Settings
 from storyline.duplicates import LshParams
 from storyline.errors import StoreError
-from storyline.ingest_work import Extracted, extract_capture
-from storyline.sandbox import Budget, WorkerPool, budget_error
-from storyline.sandbox.pool import WARM
+from storyline.pipeline.copies import CopyIndexer
+from storyline.pipeline.extracting import extract_in_order
+from storyline.pipeline.ingest_work import Extracted
+from storyline.pipeline.storing import store_version
+from storyline.sandbox import Budget
 from storyline.sources.archives import input_files, read_captures
 from storyline.sources.captures import KEPT_KINDS, Capture, Rejected
-from storyline.store import duplicates as dup_index
-from storyline.store.db import AlsoWrite, Store
+from storyline.store.db import Store
 from storyline.store.ingested import article_with_hash, captured
-from storyline.store.rows import StoredVersion
 from storyline.store.stories import ThreadReport, thread_new_versions
 
 _EXAMPLES = 3  # problem origins kept per kind for the report
@@ -128,12 +126,9 @@ def ingest(
     params = LshParams.for_threshold(settings.duplicate_threshold)
     run = _Run(store, params, on_progress, stop or threading.Event())
     started = time.monotonic()
-    numbers: dict[int, int] = {}
-    todo = _numbered(run.pending(read_captures(files, settings.fetch_max_bytes)), numbers)
+    todo = run.pending(read_captures(files, settings.fetch_max_bytes))
     budget = Budget.from_settings(settings)
-    inline = count == 1 and budget.timeout is None and budget.memory_mb <= 0
-    pool = _extract_inline(todo) if inline else _extract_pool(todo, count, budget)
-    extracted = _in_input_order(pool, numbers)
+    extracted = extract_in_order(todo, count, budget, reuse=run.reused)
     try:
         for capture, result in extracted:
             run.write(capture, result)
@@ -176,7 +171,8 @@ class _Run:
     def __init__(
         self, store: Store, params: LshParams, on_progress: Progress | None, stop: threading.Event
     ):
-        self.store, self.params, self.on_progress, self.stop = store, params, on_progress, stop
+        self.store, self.on_progress, self.stop = store, on_progress, stop
+        self.copies = CopyIndexer(params)
         self.report = IngestReport()
         self._digests: OrderedDict[tuple[str, bytes], str] = OrderedDict()
         # Each in-flight capture's digest key, by id(capture): hashed once, when it is read.
@@ -205,7 +201,7 @@ class _Run:
                 elif id(item) in done:
                     self.report.skipped += 1
                     self._progress()
-                elif not self._reuse(item):
+                else:
                     yield item
 
     def write(self, capture: Capture, result: Extracted) -> None:
@@ -215,13 +211,15 @@ class _Run:
             self.report.note(problem)
         if result.article is not None:
             raw = result.raw or (capture.html if capture.kind == "html" else None)
-            stored = self.store.store_version(
+            stored = store_version(
+                self.store,
                 capture.url,
                 capture.fetched_at,
                 result.article,
-                raw_html=raw,
-                raw_type="text/html" if raw else None,
-                also=self._indexer(result.signature),
+                raw,
+                "text/html" if raw else None,
+                copies=self.copies,
+                signature=result.signature,
                 encoded=result.encoded,
             )
             if stored.created:
@@ -229,30 +227,17 @@ class _Run:
             else:
                 self.report.unchanged += 1
             self._remember(key, stored.version.content_hash)
+        self.report.copies = self.copies.copies
         self._progress()
 
-    def _indexer(self, signature: bytes | None) -> AlsoWrite | None:
-        """Index a new version's signature for copy detection in the version's transaction, so
-        an interrupted run never leaves a stored page out of the index."""
-        if not signature:
-            return None
-
-        def index(conn: Connection, page_id: int, stored: StoredVersion) -> None:
-            if stored.created and dup_index.index_signature(conn, page_id, signature, self.params):
-                self.report.copies += 1
-
-        return index
-
-    def _reuse(self, capture: Capture) -> bool:
-        """Store a capture whose payload repeats an earlier capture of its URL without
-        extracting it again (crawls revisit unchanged pages all the time)."""
+    def reused(self, capture: Capture) -> Extracted | None:
+        """The article of a capture whose payload repeats an earlier capture of its URL,
+        read back from the store instead of extracted again (crawls revisit unchanged
+        pages all the time); None to extract it."""
         key = self._keys[id(capture)] = capture.payload_key()
         content_hash = self._digests.get(key) if key else None
         article = article_with_hash(self.store, capture.url, content_hash) if content_hash else None
-        if article is None:
-            return False
-        self.write(capture, Extracted(article))
-        return True
+        return Extracted(article) if article is not None else None
 
     def _remember(self, key: tuple[str, bytes] | None, content_hash: str) -> None:
         if key is not None:
@@ -270,76 +255,3 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def _numbered(captures: Iterator[Capture], numbers: dict[int, int]) -> Iterator[Capture]:
-    """Pass ``captures`` on, noting each one's place in the input (by ``id``)."""
-    for number, capture in enumerate(captures):
-        numbers[id(capture)] = number
-        yield capture
-
-
-def _in_input_order(
-    results: Iterator[tuple[Capture, Extracted]], numbers: dict[int, int]
-) -> Iterator[tuple[Capture, Extracted]]:
-    """Extraction results in input order, whatever order the workers finished in, so that
-    page ids, versions and copies come out the same for any number of workers. A result
-    waits only for those before it (each bounded by the worker's time on one page)."""
-    waiting: dict[int, tuple[Capture, Extracted]] = {}
-    expected = 0
-    try:
-        for capture, result in results:
-            waiting[numbers.pop(id(capture))] = (capture, result)
-            while expected in waiting:
-                yield waiting.pop(expected)
-                expected += 1
-        for number in sorted(waiting):  # a result that never came: keep order for the rest
-            yield waiting.pop(number)
-    finally:
-        close = getattr(results, "close", None)
-        if close is not None:
-            close()  # stop the pool now, whether we finished or were interrupted
-
-
-def _extract_inline(captures: Iterable[Capture]) -> Iterator[tuple[Capture, Extracted]]:
-    for capture in captures:
-        yield capture, extract_capture(capture)
-
-
-def _extract_pool(
-    captures: Iterable[Capture], workers: int, budget: Budget
-) -> Iterator[tuple[Capture, Extracted]]:
-    """Extract in ``workers`` processes, at most ``4 × workers`` captures in flight; a
-    capture over the budget comes back as its problem (too_slow, too_big)."""
-    pool = WorkerPool(workers, budget, preload=(*WARM, "storyline.ingest_work"))
-    limit = workers * 4
-    pending: dict[Future[Extracted], Capture] = {}
-    finished = False
-    try:
-        for capture in captures:
-            pending[pool.submit(extract_capture, capture)] = capture
-            if len(pending) >= limit:
-                yield from _collect(pending, budget)
-        while pending:
-            yield from _collect(pending, budget)
-        finished = True
-    finally:
-        pool.close(cancel=not finished)
-
-
-def _collect(
-    pending: dict[Future[Extracted], Capture], budget: Budget
-) -> Iterator[tuple[Capture, Extracted]]:
-    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-    for future in done:
-        capture = pending.pop(future)
-        try:
-            result = future.result()
-        except Exception as exc:
-            problem = budget_error(exc, budget)
-            if problem is None:  # a worker that died of something else: that page's problem
-                problem_kind, detail = "extract_failed", f"the extraction worker died: {exc!r}"
-            else:
-                problem_kind, detail = problem.kind, str(problem)
-            result = Extracted(None, problems=[Rejected(problem_kind, capture.origin, detail)])
-        yield capture, result

@@ -1,28 +1,27 @@
 """The part of a batch ingest that runs in worker processes: capture → article.
 
 Everything here is CPU-bound and touches no database or file, so it runs in a process
-pool while the parent reads archives and writes the store. A worker never raises for a
-bad page: it returns the problem, so one odd page cannot stop a run of millions.
+pool while the parent reads archives and writes the store (and in the Spark backfill's
+executors). A worker never raises for a bad page: it returns the problem, so one odd page
+cannot stop a run of millions. Pages go through the one text-vs-HTML dispatch that
+``storyline extract``, ``follow`` and ``poll`` use (``sandbox.work.extract_page_bytes``),
+with the charset the archive's HTTP header gave.
 """
 
 from __future__ import annotations
 
-import codecs
 import logging
-import re
 from dataclasses import dataclass, field
 
 from storyline.duplicates import Fingerprinter
 from storyline.errors import InputError, PageTooLargeError
-from storyline.extract import extract_article, extract_text
+from storyline.extract.decode import decoded_by_guess
 from storyline.model import Article
-from storyline.sandbox.work import out_of_memory
+from storyline.sandbox.work import extract_page_bytes, out_of_memory
 from storyline.sources.captures import Capture, Rejected
 from storyline.store.versions import EncodedArticle, RawHtml
 
 log = logging.getLogger(__name__)
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.I)
 
 
 @dataclass
@@ -73,11 +72,9 @@ def _article(capture: Capture, notes: list[Rejected]) -> Article:
     if capture.kind == "text":
         return _text_article(capture)
     assert capture.html is not None
-    page: str | bytes = capture.html
-    decoded, clean = _decode_declared(capture.html, capture.charset)
-    if decoded is not None:
-        page = decoded
-    elif not clean:
+    content_type = f"text/html; charset={capture.charset}" if capture.charset else None
+    article = extract_page_bytes(capture.html, capture.url, content_type)
+    if decoded_by_guess(capture.html, content_type):
         notes.append(
             Rejected(
                 "encoding",
@@ -85,38 +82,17 @@ def _article(capture: Capture, notes: list[Rejected]) -> Article:
                 f"{capture.url}: bytes match no declared charset nor UTF-8",
             )
         )
-    return extract_article(page, url=capture.url)
+    return article
 
 
 def _text_article(capture: Capture) -> Article:
     fields = capture.fields
     title = str(fields.get("title") or "").strip()
     text = str(fields.get("text") or "")
-    article = extract_text(f"{title}\n\n{text}" if title else text, url=capture.url)
+    page = (f"{title}\n\n{text}" if title else text).encode("utf-8")
+    article = extract_page_bytes(page, capture.url, "text/plain; charset=utf-8", is_text=True)
     if fields.get("published"):
         article.published = str(fields["published"])
     if fields.get("source"):
         article.site_name = str(fields["source"])
     return article
-
-
-def _decode_declared(data: bytes, header_charset: str | None) -> tuple[str | None, bool]:
-    """(text, clean): the text when the HTTP-declared charset decodes the bytes (it outranks
-    the page's own ``<meta>``), else None and whether any declared charset or UTF-8 fits."""
-    if header_charset:
-        try:
-            return data.decode(header_charset), True
-        except (UnicodeDecodeError, LookupError):
-            pass
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, True  # the byte-order mark settles it
-    candidates = []
-    if match := _META_CHARSET.search(data[:8192]):
-        candidates.append(match.group(1).decode("ascii", errors="ignore"))
-    for encoding in (*candidates, "utf-8"):
-        try:
-            data.decode(encoding)
-            return None, True
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return None, False
