@@ -40,6 +40,12 @@ bench: install
 	$(BIN)/python benchmarks/stories.py --repeat 3 --write docs/benchmarks.md
 	$(BIN)/python benchmarks/web.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/store_backends.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/dates.py
+	$(BIN)/python benchmarks/hostile.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/duplicates.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/followers.py --hosts 60 --articles 240 --write docs/benchmarks.md
+	$(BIN)/python benchmarks/spark.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/spark_stories.py --write docs/benchmarks.md
 
 # The error-contract properties over mutated real input, far longer than CI's fixed-seed
 # run: FUZZ_EXAMPLES per property, a new seed each time (printed, to repeat a failure).
