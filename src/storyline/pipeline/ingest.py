@@ -28,22 +28,20 @@ from typing import Any
 
 from storyline.config import Settings
 from storyline.duplicates import LshParams
-from storyline.errors import StoreError
 from storyline.pipeline.copies import CopyIndexer
 from storyline.pipeline.extracting import extract_in_order
 from storyline.pipeline.ingest_work import Extracted
 from storyline.pipeline.storing import store_version
+from storyline.pipeline.threading_pass import thread_stored
 from storyline.sandbox import Budget
 from storyline.sources.archives import input_files, read_captures
 from storyline.sources.captures import KEPT_KINDS, Capture, Rejected
 from storyline.store.db import Store
 from storyline.store.ingested import article_with_hash, captured
-from storyline.store.stories import ThreadReport, thread_new_versions
 
 _EXAMPLES = 3  # problem origins kept per kind for the report
 _DIGESTS = 50_000  # (url, payload digest) pairs remembered to skip re-extracting repeats
 _CHUNK = 32  # records read ahead per "already stored?" query
-_THREAD_ATTEMPTS = 3  # threading passes tried when another process threads at once
 
 
 @dataclass
@@ -141,28 +139,11 @@ def ingest(
     run.report.interrupted = run.stop.is_set()
     run.report.seconds = time.monotonic() - started
     if thread and not run.report.interrupted:
-        threaded = _thread_stored(store, settings, run.positions, count)
+        threaded = thread_stored(store, settings, positions=run.positions, workers=count)
         run.report.stories_written = threaded.stories_written
         run.report.threading_seconds = threaded.seconds
         run.report.threading_cpu_seconds = threaded.cpu_seconds
     return run.report
-
-
-def _thread_stored(
-    store: Store, settings: Settings, positions: dict[str, int], workers: int
-) -> ThreadReport:
-    """Thread what this run stored. Another process (a second ingest, ``watch``) may be
-    threading the same pages now; when its write lands first, ours fails on the story
-    tables, and a second look finds the pages threaded and only what is left to do."""
-    for attempt in range(_THREAD_ATTEMPTS):
-        try:
-            return thread_new_versions(
-                store, settings=settings, positions=positions, workers=workers
-            )
-        except StoreError:
-            if attempt + 1 == _THREAD_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
 
 
 class _Run:

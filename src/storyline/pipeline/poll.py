@@ -22,6 +22,7 @@ from typing import Any
 from storyline.config import Settings
 from storyline.errors import FeedError, StoreError, StorylineError
 from storyline.pipeline.lanes import run_lanes_over
+from storyline.pipeline.threading_pass import thread_stored
 from storyline.pipeline.visit import (
     PollReport,
     Progress,
@@ -36,7 +37,6 @@ from storyline.sources.fetch import Fetcher, FetchResult
 from storyline.sources.schedule import backoff_after_failure, next_feed_visit
 from storyline.sources.sitemaps import parse_sitemap
 from storyline.store import PageRow, SourceRow, Store, claims
-from storyline.store.stories import thread_new_versions
 
 log = logging.getLogger(__name__)
 MAX_CHILD_SITEMAPS = 20
@@ -193,7 +193,7 @@ def poll(
         )
     if not stop.is_set():
         # threading skips pages already threaded at their latest version: one query if idle
-        report.stories_written = thread_new_versions(store, settings=settings).stories_written
+        report.stories_written = thread_stored(store, settings).stories_written
     report.stopped = stop.is_set()
     return report
 
