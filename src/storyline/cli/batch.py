@@ -10,6 +10,7 @@ import contextlib
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -85,10 +86,11 @@ def ingest(
         open_store(ctx, db) as store,
         Progress(*columns, console=console, disable=as_json or not console.is_terminal) as bar,
     ):
-        task = bar.add_task("starting", total=None)
+        task = bar.add_task("reading", total=None)
+        clock = _PhaseClock()
 
         def show(report: IngestReport) -> None:
-            bar.update(task, description=_progress_line(report, bar.tasks[task].elapsed))
+            bar.update(task, description=progress_line(report, clock.elapsed(report.phase)))
 
         with _stop_on_sigint() as stop:
             report = run_ingest(store, paths, settings, workers, show, stop, thread=not no_thread)
@@ -132,12 +134,54 @@ def _stop_on_sigint() -> Iterator[threading.Event]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _progress_line(report: IngestReport, elapsed: float | None) -> str:
-    rate = report.records / elapsed if elapsed else 0.0
-    return (
-        f"{report.records:,} records, {report.stored:,} new versions, "
-        f"{sum(report.problems.values()):,} problems, {rate:,.1f} pages/s"
+class _PhaseClock:
+    """Seconds spent in the current phase of a run: rates and ETAs are per phase (the
+    threading phase has nothing to do with the extraction rate before it)."""
+
+    def __init__(self) -> None:
+        self._phase = ""
+        self._since = time.monotonic()
+        self._run_start = self._since
+
+    def elapsed(self, phase: str) -> tuple[float, float]:
+        """(seconds in ``phase``, seconds since the run started)."""
+        now = time.monotonic()
+        if phase != self._phase:
+            self._phase, self._since = phase, now
+        return now - self._since, now - self._run_start
+
+
+def progress_line(report: IngestReport, elapsed: tuple[float, float]) -> str:
+    """The live status of an ingest: its phase, counts, rate and, once measurable, an ETA.
+
+    The ETA of reading and extracting comes from the share of the input files' bytes read
+    (record counts are unknown until the end); threading shows no ETA of its own, only that
+    it is the last phase, since its cost is not proportional to anything known up front."""
+    in_phase, overall = elapsed
+    if report.phase == "threading":
+        return f"threading {report.stored:,} new versions into stories, the last phase"
+    rate = report.records / overall if overall > 0 else 0.0
+    problems = sum(report.problems.values())
+    line = (
+        f"{report.phase}: {report.records:,} records ({report.stored:,} new, "
+        f"{problems:,} problems), {rate:,.1f}/s"
     )
+    fraction = report.input_fraction
+    if fraction is not None:
+        line += f", {fraction:.0%}"
+        if 0.01 <= fraction < 1 and overall >= 2:
+            line += f", about {_duration(overall * (1 - fraction) / fraction)} left"
+    return line
+
+
+def _duration(seconds: float) -> str:
+    """``45 s``, ``3 min 20 s``, ``2 h 05 min``: an ETA a person reads at a glance."""
+    whole = int(round(seconds))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
 
 
 def _summary(report: IngestReport) -> str:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from storyline.config import Settings
 from storyline.duplicates import LshParams
@@ -34,7 +34,7 @@ from storyline.pipeline.ingest_work import Extracted
 from storyline.pipeline.storing import store_version
 from storyline.pipeline.threading_pass import thread_stored
 from storyline.sandbox import Budget
-from storyline.sources.archives import input_files, read_captures
+from storyline.sources.archives import InputMeter, input_files, read_captures
 from storyline.sources.captures import KEPT_KINDS, Capture, Rejected
 from storyline.store.db import Store
 from storyline.store.ingested import article_with_hash, captured
@@ -42,6 +42,8 @@ from storyline.store.ingested import article_with_hash, captured
 _EXAMPLES = 3  # problem origins kept per kind for the report
 _DIGESTS = 50_000  # (url, payload digest) pairs remembered to skip re-extracting repeats
 _CHUNK = 32  # records read ahead per "already stored?" query
+
+Phase = Literal["reading", "extracting", "threading", "done"]
 
 
 @dataclass
@@ -60,6 +62,10 @@ class IngestReport:
     stories_written: int = 0
     threading_seconds: float = 0.0
     threading_cpu_seconds: float = 0.0
+    # Where the run is, for progress displays: "reading" until the first page is written
+    # (a re-run first skips what is stored), then "extracting", then "threading".
+    phase: Phase = "reading"
+    input_fraction: float | None = None  # share of the input files' bytes read so far
 
     @property
     def records_per_second(self) -> float:
@@ -122,9 +128,9 @@ def ingest(
     files = input_files(paths)
     count = workers or settings.ingest_workers or os.cpu_count() or 1
     params = LshParams.for_threshold(settings.duplicate_threshold)
-    run = _Run(store, params, on_progress, stop or threading.Event())
+    run = _Run(store, params, on_progress, stop or threading.Event(), InputMeter.of(files))
     started = time.monotonic()
-    todo = run.pending(read_captures(files, settings.fetch_max_bytes))
+    todo = run.pending(read_captures(files, settings.fetch_max_bytes, run.meter))
     budget = Budget.from_settings(settings)
     extracted = extract_in_order(todo, count, budget, reuse=run.reused)
     try:
@@ -139,10 +145,13 @@ def ingest(
     run.report.interrupted = run.stop.is_set()
     run.report.seconds = time.monotonic() - started
     if thread and not run.report.interrupted:
+        run.report.phase = "threading"
+        run._progress()
         threaded = thread_stored(store, settings, positions=run.positions, workers=count)
         run.report.stories_written = threaded.stories_written
         run.report.threading_seconds = threaded.seconds
         run.report.threading_cpu_seconds = threaded.cpu_seconds
+    run.report.phase = "done"
     return run.report
 
 
@@ -150,9 +159,14 @@ class _Run:
     """The parent's side of one ingest: filter what is new, then write results."""
 
     def __init__(
-        self, store: Store, params: LshParams, on_progress: Progress | None, stop: threading.Event
+        self,
+        store: Store,
+        params: LshParams,
+        on_progress: Progress | None,
+        stop: threading.Event,
+        meter: InputMeter,
     ):
-        self.store, self.on_progress, self.stop = store, on_progress, stop
+        self.store, self.on_progress, self.stop, self.meter = store, on_progress, stop, meter
         self.copies = CopyIndexer(params)
         self.report = IngestReport()
         self._digests: OrderedDict[tuple[str, bytes], str] = OrderedDict()
@@ -188,6 +202,7 @@ class _Run:
     def write(self, capture: Capture, result: Extracted) -> None:
         """Store one extracted capture and index its signature for copy detection."""
         key = self._keys.pop(id(capture), None)
+        self.report.phase = "extracting"
         for problem in result.problems:
             self.report.note(problem)
         if result.article is not None:
@@ -229,6 +244,7 @@ class _Run:
 
     def _progress(self) -> None:
         if self.on_progress is not None:
+            self.report.input_fraction = self.meter.fraction
             self.on_progress(self.report)
 
 

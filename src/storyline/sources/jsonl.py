@@ -17,7 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,14 +32,19 @@ def is_jsonl_file(path: Path) -> bool:
     return path.name.lower().removesuffix(".gz").endswith((".jsonl", ".ndjson"))
 
 
-def read_jsonl(path: Path, max_bytes: int) -> Iterator[Capture | Rejected]:
-    """Stream the captures of a JSONL file; a bad line is reported and skipped."""
+def read_jsonl(
+    path: Path, max_bytes: int, at: Callable[[int], None] | None = None
+) -> Iterator[Capture | Rejected]:
+    """Stream the captures of a JSONL file; a bad line is reported and skipped. ``at``
+    (for progress) is told the byte position in the file as stored (compressed if gzipped)."""
     mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    gzipped = path.name.lower().endswith(".gz")
     number = 0
     try:
-        with opener(path, "rb") as fh:
+        with path.open("rb") as stored, gzip.open(stored) if gzipped else stored as fh:
             for number, raw in enumerate(fh, start=1):
+                if at is not None:
+                    at(stored.tell())
                 if raw.strip():
                     yield _from_line(raw, f"{path}:{number}", mtime, max_bytes)
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:

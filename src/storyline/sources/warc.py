@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import logging
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -47,8 +47,11 @@ def is_arc(path: Path) -> bool:
             return False
 
 
-def read_warc(path: Path, max_bytes: int) -> Iterator[Capture | Rejected]:
-    """Stream the page captures of a WARC file; damaged regions are skipped and reported."""
+def read_warc(
+    path: Path, max_bytes: int, at: Callable[[int], None] | None = None
+) -> Iterator[Capture | Rejected]:
+    """Stream the page captures of a WARC file; damaged regions are skipped and reported.
+    ``at`` (for progress) is told the byte position in the file as records are read."""
     with path.open("rb") as fh:
         magic = _GZIP_MAGIC if fh.read(2) == b"\x1f\x8b" else _WARC_MAGIC
         start, reported = 0, False
@@ -60,6 +63,8 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Capture | Rejected]:
                     fh, record_types=_WANTED, parse_http=True, auto_decode="all"
                 ):
                     last = record.stream_pos
+                    if at is not None:
+                        at(last)
                     yield _from_fastwarc(record, f"{path}@{last}", max_bytes)
                     reported = False
                 return
@@ -73,8 +78,11 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[Capture | Rejected]:
                 start = found
 
 
-def read_arc(path: Path, max_bytes: int) -> Iterator[Capture | Rejected]:
-    """Stream the page captures of a legacy ARC file (via warcio, which converts them)."""
+def read_arc(
+    path: Path, max_bytes: int, at: Callable[[int], None] | None = None
+) -> Iterator[Capture | Rejected]:
+    """Stream the page captures of a legacy ARC file (via warcio, which converts them);
+    ``at`` as for ``read_warc``."""
     # warcio ships no type information (no py.typed, no stubs package)
     from warcio.archiveiterator import (  # type: ignore[import-untyped]
         ArchiveIterator as WarcioIterator,
@@ -87,6 +95,8 @@ def read_arc(path: Path, max_bytes: int) -> Iterator[Capture | Rejected]:
             for number, record in enumerate(iterator, start=1):
                 if record.rec_type not in ("response", "resource", "revisit"):
                     continue
+                if at is not None:
+                    at(fh.tell())
                 yield _from_warcio(record, f"{path}#{number}", max_bytes)
         except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as exc:
             yield Rejected("corrupt", str(path), f"reading stopped: {exc}")
