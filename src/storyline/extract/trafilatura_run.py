@@ -26,11 +26,8 @@ from trafilatura.external import compare_extraction
 from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.main_extractor import extract_content
 from trafilatura.settings import Extractor
-from trafilatura.xpaths import (
-    RAW_TREE_PRUNE_XPATH,
-    REMOVE_COMMENTS_AND_LISTS_XPATH,
-    REMOVE_COMMENTS_XPATH,
-)
+
+from storyline.extract.trafilatura_xpaths import python_pruning, selectors
 
 _MIN_OUTPUT_SIZE = Extractor().min_output_size
 
@@ -53,8 +50,9 @@ def _raw(tree: HtmlElement) -> tuple[HtmlElement, bool]:
     is a forum thread (then comment containers hold the posts and are kept later)."""
     raw = copy(tree)
     forum = _forum_thread_page(raw)
-    raw = prune_unwanted_nodes(raw, RAW_TREE_PRUNE_XPATH)
-    raw = prune_unwanted_nodes(raw, REMOVE_COMMENTS_AND_LISTS_XPATH)  # comments are off
+    raw = prune_unwanted_nodes(raw, selectors("RAW_TREE_PRUNE_XPATH"))  # type: ignore[arg-type]
+    comments = selectors("REMOVE_COMMENTS_AND_LISTS_XPATH")  # comments are off
+    raw = prune_unwanted_nodes(raw, comments)  # type: ignore[arg-type]
     return raw, forum
 
 
@@ -65,8 +63,9 @@ def precise_extraction(tree: HtmlElement, url: str | None) -> tuple[etree._Eleme
     raw, forum = _raw(tree)
     cleaned = convert_tags(tree_cleaning(raw, options), options, url)
     if not forum:
-        cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
-    return extract_content(cleaned, options)
+        cleaned = prune_unwanted_nodes(cleaned, selectors("REMOVE_COMMENTS_XPATH"))  # type: ignore[arg-type]
+    with python_pruning():
+        return extract_content(cleaned, options)
 
 
 def full_comparison(
