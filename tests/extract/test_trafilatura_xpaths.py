@@ -29,6 +29,10 @@ _TRICKY = (
     "<div class='reply-to' id='a'>r</div><div id='reply-1' class='b'>r</div>"
     "<div style='display:none'>h</div><b id='hidden-1'>h</b><i style='x' id='shown'>v</i>"
     "<em class='noprint'>n</em><span aria-hidden='true'>a</span><p>Plain text.</p>"
+    "<div class='Teaser'>t</div><p id='x-teaser'>t</p><span class='caption'>c</span>"
+    "<div id='page-bottom' class='z'>b</div><div class='bottom-bar'>b</div>"
+    "<div class='Padding-bottom-lg'>kept</div><p class='a link'>l</p><p class='permalink'>k</p>"
+    "<div style='border:1px'>b</div><header>h</header>"
     "</body></html>"
 )
 

@@ -140,6 +140,42 @@ def _hidden(expression: etree.XPath) -> Selector:
     return select
 
 
+_SECTIONS = ("div", "item", "list", "p", "section", "span")
+
+
+def _named(word: str, capital: bool) -> Selector:
+    """``contains(@id, word) or contains(@class, word)`` on block-like elements; with
+    ``capital``, after ``translate(..., 'T', 't')`` (trafilatura's "teaser" test)."""
+
+    def select(tree: etree._Element) -> list[etree._Element]:
+        found = []
+        for element in tree.iterdescendants(*_SECTIONS):
+            ids, classes = element.get("id") or "", element.get("class") or ""
+            if capital:
+                ids, classes = ids.replace("T", "t"), classes.replace("T", "t")
+            if word in ids or word in classes:
+                found.append(element)
+        return found
+
+    return select
+
+
+def _bottom_links(expression: etree.XPath) -> Selector:
+    bottom, link = _patterns(expression)
+
+    def select(tree: etree._Element) -> list[etree._Element]:
+        found = []
+        for element in tree.iterdescendants(*_SECTIONS):
+            if not element.attrib:
+                continue
+            names = _first(element, "id", "class")
+            if bottom.search(names) or link.search(names) or "border" in element.get("style", ""):
+                found.append(element)
+        return found
+
+    return select
+
+
 # (list name, fingerprints of its expressions, scans built from them)
 _WRITTEN_FOR: dict[str, tuple[tuple[str, ...], Callable[[list[etree.XPath]], list[Selector]]]] = {
     "RAW_TREE_PRUNE_XPATH": (
@@ -155,7 +191,20 @@ _WRITTEN_FOR: dict[str, tuple[tuple[str, ...], Callable[[list[etree.XPath]], lis
         ("a837e58a1b1ea116", "c1d5b70b8cd03783"),
         lambda xs: [_boilerplate(xs[0]), _hidden(xs[1])],
     ),
+    "TEASER_DISCARD_XPATH": (("ebb02f066626551d",), lambda xs: [_named("teaser", True)]),
+    "PRECISION_DISCARD_XPATH": (
+        ("be67925fffa9fcb2", "53d31ea1df47920a"),
+        lambda xs: [xs[0], _bottom_links(xs[1])],  # the first is ".//header": XPath is quick
+    ),
+    "DISCARD_IMAGE_ELEMENTS": (("cb1ab981e44913f7",), lambda xs: [_named("caption", False)]),
 }
+# The lists trafilatura's main extractor prunes with, gated within ``python_pruning``.
+_MAIN_EXTRACTOR = (
+    "OVERALL_DISCARD_XPATH",
+    "TEASER_DISCARD_XPATH",
+    "PRECISION_DISCARD_XPATH",
+    "DISCARD_IMAGE_ELEMENTS",
+)
 
 
 def _fingerprint(expression: etree.XPath) -> str:
@@ -195,12 +244,13 @@ class _Gated:
 @contextmanager
 def python_pruning() -> Iterator[None]:
     """Within this block (this thread or task only), trafilatura's main extractor prunes
-    with the scans (its boilerplate expressions, ``OVERALL_DISCARD_XPATH``)."""
-    scans = SCANS["OVERALL_DISCARD_XPATH"]
-    current = getattr(main_extractor, "OVERALL_DISCARD_XPATH")  # noqa: B009
-    if scans is not None and not any(isinstance(e, _Gated) for e in current):
-        gated = [_Gated(e, s) for e, s in zip(current, scans, strict=True)]
-        setattr(main_extractor, "OVERALL_DISCARD_XPATH", gated)  # noqa: B010
+    with the scans (its boilerplate, teaser, precision and caption expressions)."""
+    for name in _MAIN_EXTRACTOR:
+        scans = SCANS[name]
+        current = getattr(main_extractor, name)
+        if scans is not None and not any(isinstance(e, _Gated) for e in current):
+            gated = [_Gated(e, s) for e, s in zip(current, scans, strict=True)]
+            setattr(main_extractor, name, gated)
     token = _IN_STORYLINE.set(True)
     try:
         yield
