@@ -42,6 +42,7 @@ from storyline.extract.opinions import (
     shingles,
 )
 from storyline.extract.trafilatura_run import full_comparison, precise_extraction, usable
+from storyline.extract.trafilatura_xpaths import python_pruning
 
 # A result shorter than this (characters) is "next to nothing": try the full mode.
 MIN_BODY_CHARS = 250
@@ -195,16 +196,17 @@ def _extraction(body: etree._Element, raw_text: str, method: str) -> Extraction:
 
 def _run_trafilatura(tree: HtmlElement, url: str | None) -> Extraction:
     """trafilatura's fast mode without its precision filter (``bare_extraction``)."""
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        fast=True,
-        favor_precision=False,
-        include_comments=False,
-        include_tables=True,
-        include_links=False,
-        with_metadata=False,
-    )
+    with python_pruning():
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            fast=True,
+            favor_precision=False,
+            include_comments=False,
+            include_tables=True,
+            include_links=False,
+            with_metadata=False,
+        )
     if document is None or isinstance(document, dict) or document.body is None:
         return Extraction(None, 0, method="none")
     text = normalise(" ".join(document.body.itertext()))

@@ -76,7 +76,8 @@ def full_comparison(
     options = _options(url, fast=False)
     raw, _ = _raw(tree)
     backup = tree_cleaning(copy(raw), options)
-    return compare_extraction(backup, raw, body, text, options)
+    with python_pruning():
+        return compare_extraction(backup, raw, body, text, options)
 
 
 def usable(text: str) -> bool:

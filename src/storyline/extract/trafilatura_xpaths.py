@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from lxml import etree
-from trafilatura import main_extractor, xpaths
+from trafilatura import core, external, main_extractor, xpaths
 
 Selector = Callable[[etree._Element], list[etree._Element]]
 
@@ -198,12 +198,17 @@ _WRITTEN_FOR: dict[str, tuple[tuple[str, ...], Callable[[list[etree.XPath]], lis
     ),
     "DISCARD_IMAGE_ELEMENTS": (("cb1ab981e44913f7",), lambda xs: [_named("caption", False)]),
 }
-# The lists trafilatura's main extractor prunes with, gated within ``python_pruning``.
-_MAIN_EXTRACTOR = (
-    "OVERALL_DISCARD_XPATH",
-    "TEASER_DISCARD_XPATH",
-    "PRECISION_DISCARD_XPATH",
-    "DISCARD_IMAGE_ELEMENTS",
+# The lists trafilatura's extraction sequence and main extractor prune with, gated
+# within ``python_pruning``.
+_GATED = (
+    (core, "RAW_TREE_PRUNE_XPATH"),
+    (core, "REMOVE_COMMENTS_AND_LISTS_XPATH"),
+    (core, "REMOVE_COMMENTS_XPATH"),
+    (main_extractor, "OVERALL_DISCARD_XPATH"),
+    (main_extractor, "TEASER_DISCARD_XPATH"),
+    (main_extractor, "PRECISION_DISCARD_XPATH"),
+    (main_extractor, "DISCARD_IMAGE_ELEMENTS"),
+    (external, "OVERALL_DISCARD_XPATH"),
 )
 
 
@@ -243,14 +248,14 @@ class _Gated:
 
 @contextmanager
 def python_pruning() -> Iterator[None]:
-    """Within this block (this thread or task only), trafilatura's main extractor prunes
-    with the scans (its boilerplate, teaser, precision and caption expressions)."""
-    for name in _MAIN_EXTRACTOR:
+    """Within this block (this thread or task only), trafilatura's extraction prunes with
+    the scans (``bare_extraction``, its main extractor and its full-mode comparison)."""
+    for module, name in _GATED:
         scans = SCANS[name]
-        current = getattr(main_extractor, name)
+        current = getattr(module, name)
         if scans is not None and not any(isinstance(e, _Gated) for e in current):
             gated = [_Gated(e, s) for e, s in zip(current, scans, strict=True)]
-            setattr(main_extractor, name, gated)
+            setattr(module, name, gated)
     token = _IN_STORYLINE.set(True)
     try:
         yield
