@@ -54,11 +54,11 @@ def test_extractor_stops_slow_pages_and_goes_on(bad_pages):
 
 
 def test_extractor_stops_a_page_over_the_memory_limit():
-    # 150 MiB of address space: a warm worker extracts a normal page in it, not 1 MB of spans
+    # 150 MiB of address space: a warm worker extracts a normal page in it, not 2 MB of spans
     with Extractor(_settings(extract_budget=60.0, extract_memory_mb=150)) as extractor:
         assert extractor.article(GOOD_ARTICLE.encode(), "https://example.org/a").body_text
         with pytest.raises(TooBigError, match="too_big"):
-            extractor.article(span_page(75_000), "https://example.org/big")
+            extractor.article(span_page(150_000), "https://example.org/big")
         assert extractor.article(GOOD_ARTICLE.encode(), "https://example.org/b").body_text
 
 

@@ -316,6 +316,43 @@ def test_dates_in_urls(url, expected):
     assert url_date(url) == expected
 
 
+def test_json_ld_date_created_stands_in_for_a_missing_date_published():
+    ld = '{"@type": "NewsArticle", "headline": "Storm", "dateCreated": "2020-04-27T17:58:19+02:00"}'
+    assert _head(f'<script type="application/ld+json">{ld}</script>') == "2020-04-27T17:58:19+02:00"
+    both = ld[:-1] + ', "datePublished": "2020-04-28"}'
+    assert _head(f'<script type="application/ld+json">{both}</script>') == "2020-04-28"
+
+
+def test_a_month_in_the_url_bounds_the_day_read_from_the_page():
+    """/2011/12/ names the month: a day the page prints in another month (an archive
+    list, a copyright line) is not the article's."""
+    body = (
+        "<div class='archive'><a href='/2010/06/'>Juni 2010</a> <span>01.06.2010</span></div>"
+        "<div class='post'><p>Gepostet am 03.12.2011 von Redaktion</p><p>"
+        + "Text des Artikels. " * 30
+        + "</p></div>"
+    )
+    html = f"<html><head><title>Storm</title></head><body>{body}</body></html>"
+    url = "https://example.com/news/2011/12/storm/"
+    assert extract_metadata(parse_html(html), url).published == "2011-12-03"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("26 | 01 | 2022", datetime(2022, 1, 26)),
+        ("3 · 2 · 2021", datetime(2021, 2, 3)),
+        ("26 | 01 / 2022", None),
+        ("31 | 02 | 2022", None),
+        ("Januar 2022", None),
+    ],
+)
+def test_numbers_with_an_unusual_separator_are_read_day_first(text, expected):
+    from storyline.extract.pubdates import numeric_date
+
+    assert numeric_date(text) == expected
+
+
 def test_htmldate_s_dateparser_step_is_skipped_for_us_and_kept_for_other_callers(monkeypatch):
     """dateparser (htmldate's last resort) cost 40 ms a page: storyline's calls skip it,
     other callers of htmldate in the process still get it, with no cached answer shared."""

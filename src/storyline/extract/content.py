@@ -41,6 +41,8 @@ from storyline.extract.opinions import (
     readability_opinion,
     shingles,
 )
+from storyline.extract.trafilatura_run import full_comparison, precise_extraction, usable
+from storyline.extract.trafilatura_xpaths import python_pruning
 
 # A result shorter than this (characters) is "next to nothing": try the full mode.
 MIN_BODY_CHARS = 250
@@ -109,11 +111,7 @@ def survey_paragraphs(tree: HtmlElement) -> list[Paragraph]:
 
 def extract_main(tree: HtmlElement, url: str | None) -> Extraction:
     """Run trafilatura on ``tree`` and apply the checks; never modifies ``tree``."""
-    result = _run_trafilatura(tree, url, fast=True)
-    if result.text_length < MIN_BODY_CHARS:
-        full = _run_trafilatura(tree, url, fast=False)
-        if full.text_length > result.text_length:
-            result = full
+    result = _precise(tree, url)
     paragraphs = survey_paragraphs(tree)
     if not _covers_the_prose(result, paragraphs):
         result = _second_opinion(tree, url, result)
@@ -146,7 +144,7 @@ def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> 
     readability = readability_opinion(tree)
     if fast and agreement(precise_grams, shingles(readability.text)) >= AGREEMENT:
         return precise
-    default = _run_trafilatura(tree, url, fast=True, precision=False)
+    default = _run_trafilatura(tree, url)
     if agreement(precise_grams, shingles(default.text)) >= SAME_METHOD_AGREEMENT:
         # two against two: trafilatura's modes against the two readability-style ones
         if not apart(precise.text, readability, container):
@@ -170,24 +168,49 @@ def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> 
     return Extraction(None, len(text), method=method, text=text, blocks=winner.blocks)
 
 
-def _run_trafilatura(
-    tree: HtmlElement, url: str | None, fast: bool, precision: bool = True
-) -> Extraction:
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        fast=fast,
-        favor_precision=precision,
-        include_comments=False,
-        include_tables=True,
-        include_links=False,
-        with_metadata=False,
-    )
+def _precise(tree: HtmlElement, url: str | None) -> Extraction:
+    """trafilatura's fast precision result; when that is next to nothing, its full mode's
+    comparison with readability and jusText, added to the result in hand."""
+    body: etree._Element = etree.Element("body")
+    raw_text = ""
+    try:
+        body, raw_text = precise_extraction(tree, url)
+        result = _extraction(body, raw_text, "trafilatura-fast")
+    except (TypeError, ValueError):  # what bare_extraction reads as "no result"
+        result = Extraction(None, 0, method="none")
+    if result.text_length >= MIN_BODY_CHARS:
+        return result
+    try:
+        full = _extraction(*full_comparison(tree, url, body, raw_text), "trafilatura")
+    except (TypeError, ValueError):
+        return result
+    return full if full.text_length > result.text_length else result
+
+
+def _extraction(body: etree._Element, raw_text: str, method: str) -> Extraction:
+    if not usable(raw_text):
+        return Extraction(None, 0, method="none")
+    text = normalise(" ".join(body.itertext()))
+    return Extraction(body, len(text), method=method, text=text)
+
+
+def _run_trafilatura(tree: HtmlElement, url: str | None) -> Extraction:
+    """trafilatura's fast mode without its precision filter (``bare_extraction``)."""
+    with python_pruning():
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            fast=True,
+            favor_precision=False,
+            include_comments=False,
+            include_tables=True,
+            include_links=False,
+            with_metadata=False,
+        )
     if document is None or isinstance(document, dict) or document.body is None:
         return Extraction(None, 0, method="none")
     text = normalise(" ".join(document.body.itertext()))
-    method = "trafilatura" + ("-fast" if fast else "") + ("" if precision else "-default")
-    return Extraction(document.body, len(text), method=method, text=text)
+    return Extraction(document.body, len(text), method="trafilatura-fast-default", text=text)
 
 
 def _complete_split_body(result: Extraction, paragraphs: list[Paragraph]) -> None:
