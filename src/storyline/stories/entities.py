@@ -23,6 +23,7 @@ from storyline.model import Article, Entity
 from storyline.stories.acronyms import find_acronyms, untagged_uses
 from storyline.stories.canonical import Candidate, clean, resolve
 from storyline.stories.gazetteer import PARTY_NAMES, lookup
+from storyline.stories.name_spans import dateline, name_parts
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -64,7 +65,7 @@ SPEECH_VERBS = frozenset(
 )
 # Party names too common as English words to force with the ruler; rules still see them.
 _GENERIC_PARTY_NAMES = frozenset(
-    "Democrats Republicans Labour Conservatives Moderates GOP Tories".split()
+    "Democrats Republicans Democrat Republican Labour Conservatives Moderates GOP Tories".split()
 )
 ORG_WORDS = frozenset(
     """news group party company inc ltd corp corporation ministry council union force forces
@@ -72,6 +73,23 @@ ORG_WORDS = frozenset(
     post tv radio network fund foundation army navy police court commission office club
     league federation alliance authority department service services""".split()
 )
+
+# The last word of an event's name ("the Davis Cup Finals", "the Dubai Air Show"): an
+# event is neither the organisation that runs it nor the place it is held in.
+EVENT_WORDS = frozenset(
+    """Cup Final Finals Show Open Championship Championships Games Olympics Festival
+    Summit Conference Expo Awards Prix Tournament Marathon Fair Biennale""".split()
+)
+
+# The last word of a place's name: never a person's ("the Indiana Statehouse"), and
+# words that are also surnames, taken only against an organisation's label ("Forest
+# Hill" tagged as a company).
+VENUE_WORDS = frozenset(
+    """Statehouse Capitol State Stadium Arena Airport Street Avenue Boulevard Square Cathedral
+    County Province District Valley Bay Beach River Lake Island Islands Mountains
+    Peninsula Harbour Harbor Canal""".split()
+)
+SITE_WORDS = frozenset("Bridge Hill Park Heights Palace Castle Port Gardens".split())
 
 
 @dataclass(frozen=True)
@@ -114,20 +132,18 @@ class SpacyRecognizer:
         return [self._doc_mentions(doc) for doc in docs]
 
     def _doc_mentions(self, doc: Any) -> list[Mention]:
-        found = []
+        places = dateline(doc)
+        found = [Mention(place.text, "place") for place in places]
+        placed = {token.i for place in places for token in place}
         taken = {token.i for ent in doc.ents for token in ent}
         for ent in doc.ents:
             kind = LABEL_KINDS.get(ent.label_)
-            if kind is None:
+            if kind is None or any(token.i in placed for token in ent):
                 continue
-            span = _extend(ent, taken) if kind in ("organisation", "other") else ent
-            if not _looks_like_name(span):
-                continue
-            if kind != "person" and _is_quoted_person(span):
-                kind = "person"
-            elif kind == "person" and _is_named_place(span):
-                kind = "place"
-            found.append(Mention(span.text, kind))
+            grown = _extend(ent, taken) if kind in ("organisation", "other") else ent
+            for span in name_parts(grown, kind):
+                if _looks_like_name(span):
+                    found.append(Mention(span.text, _span_kind(span, kind)))
         return found
 
 
@@ -273,10 +289,12 @@ def _count_in(entities: list[Entity], rest: list[str]) -> list[Entity]:
 
 def _document_entities(texts: list[str], per_text: list[list[Mention]]) -> list[Entity]:
     acronyms = find_acronyms("\n".join(texts))
+    common = _common_words(texts)
     candidates: list[Candidate] = []
     for index, (text, mentions) in enumerate(zip(texts, per_text, strict=True)):
         if index == 0 and _title_cased(text):  # the headline
             mentions = _confirmed(mentions, texts[:index] + texts[index + 1 :])
+        mentions = [m for m in mentions if not _common_word(m.text, common)]
         extra = untagged_uses(text, [m.text for m in mentions], acronyms)
         for mention in mentions + [Mention(acronym, "other") for acronym in extra]:
             aliases = (acronyms[mention.text],) if mention.text in acronyms else ()
@@ -285,6 +303,22 @@ def _document_entities(texts: list[str], per_text: list[list[Mention]]) -> list[
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*(?![\w'’-])")
+
+
+def _common_words(texts: list[str]) -> frozenset[str]:
+    """The words the document writes in lower case."""
+    return frozenset(word for text in texts for word in _LOWER_WORD.findall(text))
+
+
+def _common_word(mention: str, common: frozenset[str]) -> bool:
+    """A one-word "name" the same document also writes in lower case: a common word
+    capitalised by a heading, a slogan or a title ("Secretary of State", "the
+    Intimidating list", "TERROR LEVEL"), unless the gazetteer knows it."""
+    name = clean(mention)
+    if " " in name or (name.isupper() and len(name) <= 4):  # an acronym: "WHO", "IT"
+        return False
+    return name.casefold() in common and lookup(name) is None
 
 
 def _title_cased(text: str) -> bool:
@@ -392,6 +426,37 @@ def _is_named_place(span: Span) -> bool:
         return False
     previous = doc[span.start - 2]
     return previous.ent_type_ in _PLACE_LABELS
+
+
+def _span_kind(span: Span, kind: str) -> str:
+    """The kind of a name from the model's label and the words around it."""
+    last = span[-1].text
+    if last in EVENT_WORDS and len(span) > 1:
+        return "other"  # an event: "the Davis Cup Finals", "the Dubai Air Show"
+    if len(span) > 1 and (last in VENUE_WORDS or (kind != "person" and last in SITE_WORDS)):
+        return "place"  # "Stamford Bridge", "the Indiana Statehouse", "Forest Hill"
+    if kind == "place" and _team_of_place(span):
+        return "organisation"
+    if kind == "other" and len(span) == 1 and span[0].tag_ == "NNPS":
+        return "organisation"  # a plural name tagged as a product: "the Chiefs"
+    if kind != "person" and _is_quoted_person(span):
+        return "person"
+    if kind == "person" and _is_named_place(span):
+        return "place"
+    return kind
+
+
+def _team_of_place(span: Span) -> bool:
+    """A "place" that is a known place's name and then a name of its own: a club or a
+    team ("the Minnesota Wild", "Toronto Raptors"), not a place in that place."""
+    words = [t for t in span if t.lower_ != "the"]
+    for cut in range(1, len(words)):
+        head, rest = words[:cut], words[cut:]
+        if lookup(" ".join(t.text for t in head)) is not None:
+            return lookup(" ".join(t.text for t in rest)) is None and all(
+                t.text[:1].isupper() and t.text not in VENUE_WORDS | SITE_WORDS for t in rest
+            )
+    return False
 
 
 def _speaks(span: Span) -> bool:
