@@ -49,6 +49,7 @@ class Candidate:
     order: int = 0
     canonical: str | None = field(default=None, repr=False)
     possessive: bool = field(default=False, repr=False)
+    titled: bool = field(default=False, repr=False)  # named after "Mr.", "President"...
 
 
 def clean(surface: str) -> str:
@@ -72,7 +73,7 @@ def normalise(candidate: Candidate) -> Candidate | None:
     kind, canonical, aliases = candidate.kind, None, candidate.aliases
     if known is not None:
         kind = known.kind
-        canonical = known.canonical if known.kind == "place" else None
+        canonical = known.canonical if known.kind in ("place", "other") else None
     elif kind in ("party", "organisation", "person", "other") and " " in name:
         spelled = _party_spelling(name)
         if spelled:
@@ -84,7 +85,16 @@ def normalise(candidate: Candidate) -> Candidate | None:
     if kind == "nationality":
         return None
     possessive = bool(_POSSESSIVE.search(candidate.name.strip()))
-    return Candidate(name, kind, candidate.count, aliases, candidate.order, canonical, possessive)
+    return Candidate(
+        name,
+        kind,
+        candidate.count,
+        aliases,
+        candidate.order,
+        canonical,
+        possessive,
+        candidate.titled,
+    )
 
 
 def resolve(candidates: list[Candidate]) -> list[Entity]:
@@ -152,10 +162,15 @@ def _compatible(short_kind: str, long_kind: str) -> bool:
         short_kind == long_kind
         or "other" in (short_kind, long_kind)
         or (long_kind == "person" and short_kind in ("organisation", "place"))
+        or (long_kind == "organisation" and short_kind in ("person", "place"))
     )
 
 
 def _contains(long_words: list[str], words: list[str], long_kind: str) -> bool:
+    if long_kind == "organisation" and len(words) == 1 and len(long_words) <= 3:
+        # A person's surname in a two- or three-word "organisation": "Mason Rudolph's"
+        # tagged as a company, "Rudolph" as a person; the votes below decide the kind.
+        return words == [long_words[-1]] or _contains(long_words, words, "other")
     if long_kind == "person":
         return words in ([long_words[-1]], [long_words[0]], [long_words[0], long_words[-1]])
     size = len(words)
@@ -169,22 +184,29 @@ def _kind(items: list[Candidate]) -> str | None:
     if not typed:
         return None
     known = [item for item in typed if lookup(item.name) is not None]
+    longest = max(len(item.name.split()) for item in typed)
     if not known:
-        longest = max(len(item.name.split()) for item in typed)
-        known = [item for item in typed if len(item.name.split()) == longest]
+        # The longest names vote, and a shorter form the model calls a person (a lone
+        # surname it tagged so is evidence; one it calls a company is its usual slip).
+        known = [
+            item for item in typed if len(item.name.split()) == longest or item.kind == "person"
+        ]
     votes: dict[str, float] = {}
     for item in known:
         # A small model tags a person's possessive ("Kurt Volker's") as an organisation.
         weight = 0.5 if item.possessive and item.kind == "organisation" else 1.0
+        if len(item.name.split()) < longest:
+            weight = 0.5
         votes[item.kind] = votes.get(item.kind, 0.0) + item.count * weight
     return max(votes, key=lambda kind: (votes[kind], -KINDS.index(kind)))
 
 
 def _entity(items: list[Candidate], people: set[str] | None = None) -> Entity | None:
     """The entity of one group. A one-word "person" is a surname or a given name when the
-    text names a person with that word (then it is left out: too ambiguous alone);
-    otherwise the text never gives it a full name, as news copy does for every person it
-    names, and it is an organisation a small model did not know ("Twitter", "Gannett")."""
+    text names a person with that word (then it is left out: too ambiguous alone), and a
+    person when an honorific comes before it ("President Trump"); otherwise the text
+    never gives it a full name, as news copy does for every person it names, and it is
+    an organisation a small model did not know ("Twitter", "Gannett")."""
     kind = _kind(items)
     if kind is None:
         return None
@@ -200,7 +222,8 @@ def _entity(items: list[Candidate], people: set[str] | None = None) -> Entity | 
     if kind == "person" and len(name.split()) == 1:
         if people is None or name in people:
             return None
-        kind = "organisation"
+        if not any(item.titled for item in items):  # "President Trump" is a person
+            kind = "organisation"
     aliases = sorted((n for n in first_seen if n != name), key=lambda n: first_seen[n])
     return Entity(name=name, kind=kind, aliases=aliases, mentions=sum(counts.values()))
 

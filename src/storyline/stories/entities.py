@@ -90,6 +90,23 @@ VENUE_WORDS = frozenset(
     Peninsula Harbour Harbor Canal""".split()
 )
 SITE_WORDS = frozenset("Bridge Hill Park Heights Palace Castle Port Gardens".split())
+# Common nouns that make the name before them a place's ("the Rukban camp").
+PLACE_NOUNS = frozenset(
+    """camp village town city district province region county neighbourhood neighborhood
+    suburb border river valley island hotel airport""".split()
+)
+
+# What a work's title follows: "a course called Teaching Sells".
+WORK_NOUNS = frozenset(
+    """book course film movie show series song album app game program programme podcast
+    novel play documentary report newsletter""".split()
+)
+# Words of company names that are written singular and plural alike.
+COMPANY_WORDS = frozenset(
+    """airline airlines airways holdings systems technologies industries motors partners
+    labs brands pharmaceuticals communications networks enterprises entertainment media
+    studios records capital""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,7 @@ class Mention:
 
     text: str
     kind: str
+    titled: bool = False  # a person named with an honorific: "President Trump", "Mr. Cook"
 
 
 class EntityRecognizer(Protocol):
@@ -143,7 +161,9 @@ class SpacyRecognizer:
             grown = _extend(ent, taken) if kind in ("organisation", "other") else ent
             for span in name_parts(grown, kind):
                 if _looks_like_name(span):
-                    found.append(Mention(span.text, _span_kind(span, kind)))
+                    kind_here = _span_kind(span, kind)
+                    titled = kind_here == "person" and _after_honorific(span)
+                    found.append(Mention(span.text, kind_here, titled))
         return found
 
 
@@ -290,15 +310,20 @@ def _count_in(entities: list[Entity], rest: list[str]) -> list[Entity]:
 def _document_entities(texts: list[str], per_text: list[list[Mention]]) -> list[Entity]:
     acronyms = find_acronyms("\n".join(texts))
     common = _common_words(texts)
+    capitalised = frozenset(w for text in texts for w in _WORD.findall(text) if w[:1].isupper())
     candidates: list[Candidate] = []
     for index, (text, mentions) in enumerate(zip(texts, per_text, strict=True)):
         if index == 0 and _title_cased(text):  # the headline
             mentions = _confirmed(mentions, texts[:index] + texts[index + 1 :])
-        mentions = [m for m in mentions if not _common_word(m.text, common)]
+        mentions = [
+            _as_product(m, capitalised) for m in mentions if not _common_word(m.text, common)
+        ]
         extra = untagged_uses(text, [m.text for m in mentions], acronyms)
         for mention in mentions + [Mention(acronym, "other") for acronym in extra]:
             aliases = (acronyms[mention.text],) if mention.text in acronyms else ()
-            candidates.append(Candidate(mention.text, mention.kind, 1, aliases, len(candidates)))
+            candidate = Candidate(mention.text, mention.kind, 1, aliases, len(candidates))
+            candidate.titled = mention.titled
+            candidates.append(candidate)
     return resolve(candidates)
 
 
@@ -309,6 +334,24 @@ _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*(?![\w'’-])")
 def _common_words(texts: list[str]) -> frozenset[str]:
     """The words the document writes in lower case."""
     return frozenset(word for text in texts for word in _LOWER_WORD.findall(text))
+
+
+def _as_product(mention: Mention, capitalised: frozenset[str]) -> Mention:
+    """A name the document also writes in the plural, or a plural it also writes in the
+    singular ("MacBook Pro" and "MacBook Pros", "iPhones" and "iPhone"), is a product: a
+    company or a place is not counted. People and names the gazetteer knows keep their
+    kind."""
+    if mention.kind == "person" or lookup(clean(mention.text)) is not None:
+        return mention
+    words = clean(mention.text).split()
+    last = words[-1] if words else ""
+    if any(w.casefold() in ORG_WORDS | COMPANY_WORDS for w in words):
+        return mention  # "Emirates Airline" and "Emirates Airlines" are one company
+    if len(last) < 3 or not (
+        f"{last}s" in capitalised or (last.endswith("s") and last[:-1] in capitalised)
+    ):
+        return mention
+    return Mention(mention.text, "other")
 
 
 def _common_word(mention: str, common: frozenset[str]) -> bool:
@@ -431,10 +474,15 @@ def _is_named_place(span: Span) -> bool:
 def _span_kind(span: Span, kind: str) -> str:
     """The kind of a name from the model's label and the words around it."""
     last = span[-1].text
+    if _titled(span) or _shouted(span):
+        return "other"
     if last in EVENT_WORDS and len(span) > 1:
         return "other"  # an event: "the Davis Cup Finals", "the Dubai Air Show"
     if len(span) > 1 and (last in VENUE_WORDS or (kind != "person" and last in SITE_WORDS)):
         return "place"  # "Stamford Bridge", "the Indiana Statehouse", "Forest Hill"
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    if after is not None and after.is_lower and after.lower_ in PLACE_NOUNS:
+        return "place"  # "the Rukban camp", "a Forest Hill hotel"
     if kind == "place" and _team_of_place(span):
         return "organisation"
     if kind == "other" and len(span) == 1 and span[0].tag_ == "NNPS":
@@ -444,6 +492,41 @@ def _span_kind(span: Span, kind: str) -> str:
     if kind == "person" and _is_named_place(span):
         return "place"
     return kind
+
+
+HONORIFICS = frozenset(
+    """Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame Lord Lady President Gov. Governor Sen.
+    Senator Rep. Representative Minister Chancellor King Queen Prince Princess Pope Judge
+    Justice Gen. General Coach""".split()
+)
+
+
+def _after_honorific(span: Span) -> bool:
+    """A person named after an honorific or title ("President Trump", "Mr. Cook")."""
+    return span.start > 0 and span.doc[span.start - 1].text in HONORIFICS
+
+
+def _titled(span: Span) -> bool:
+    """The title of a work: "dubbed the Black Death", "a course called Teaching Sells"."""
+    doc, start = span.doc, span.start
+    if start > 0 and doc[start - 1].text == "the":
+        start -= 1
+    if start == 0:
+        return False
+    before = doc[start - 1].lower_
+    if before in ("dubbed", "titled", "entitled"):
+        return True
+    return before == "called" and start > 1 and doc[start - 2].lower_ in WORK_NOUNS
+
+
+def _shouted(span: Span) -> bool:
+    """A common word in a line set in capitals ("TERROR LEVEL 100"): one capitalised
+    word of five letters or more between other words in capitals (acronyms are shorter)."""
+    if len(span) != 1 or not span.text.isupper() or len(span.text) < 5:
+        return False
+    doc = span.doc
+    around = [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc)]
+    return any(t.is_alpha and t.is_upper and len(t) > 1 for t in around)
 
 
 def _team_of_place(span: Span) -> bool:

@@ -258,9 +258,10 @@ CITY_POPULATION = 500_000  # cities at least this large are places, with every c
 
 
 # Names that are not people, organisations or places, though a model often tags them
-# so: the bodies of the solar system (a "place" in a small model's eyes).
+# so: the bodies of the solar system (a "place" in a small model's eyes) and religions.
 _OTHER_NAMES = """Sun Moon Mercury Venus Earth Mars Jupiter Saturn Uranus Neptune Pluto Ceres
-Europa Io Ganymede Callisto Titan Enceladus Triton Charon Phobos Deimos""".split()
+Europa Io Ganymede Callisto Titan Enceladus Triton Charon Phobos Deimos Islam Christianity
+Judaism Hinduism Buddhism Sikhism Catholicism Protestantism""".split()
 
 
 @cache

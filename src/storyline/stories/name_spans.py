@@ -60,8 +60,8 @@ def name_parts(span: Span, kind: str) -> list[Span]:
         )
         if not cut:
             continue
-        if token.text in _POSSESSIVES and index + 1 < span.end:
-            if _owner(doc, start, index):
+        if token.text in _POSSESSIVES:
+            if index + 1 < span.end and _owner(doc, start, index):
                 start = index + 1  # the owner goes; the thing owned stays
             continue
         parts.append(doc[start:index])
@@ -94,13 +94,21 @@ def _trim(part: Span, kind: str) -> Span | None:
         end -= 1
     if start == end:
         return None
+    if end < part.end and doc[end].text in _POSSESSIVES:
+        end += 1  # kept for the canonical rules, which read a possessive as evidence
     return doc[start:end]
 
 
 def _name_word(token: Any) -> bool:
     """A word a name can start or end with: it has a capital letter (or is "the", which
-    the canonical rules take off later)."""
+    the canonical rules take off later) and is no comparative, adverb, verb or pronoun
+    ("Better Android support")."""
+    if token.tag_ in _NOT_NAME_TAGS:
+        return False
     return any(ch.isupper() for ch in token.text) or token.lower_ == "the"
+
+
+_NOT_NAME_TAGS = frozenset("JJR JJS RB RBR RBS UH MD PRP PRP$ VB VBD VBP VBZ WP WDT WRB".split())
 
 
 def _standalone_words(doc: Doc) -> frozenset[str]:
