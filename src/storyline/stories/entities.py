@@ -141,8 +141,16 @@ class SpacyRecognizer:
     """
 
     def __init__(self, model: str = DEFAULT_MODEL, nlp: Language | None = None) -> None:
-        self.nlp = nlp if nlp is not None else shared_pipeline(model)
-        self._skip = [name for name in UNNEEDED if name in self.nlp.pipe_names]
+        self.model = model
+        self._nlp = nlp
+
+    @property
+    def nlp(self) -> Language:
+        """The pipeline, loaded when a text first needs it (a batch of lower-case
+        headlines never does)."""
+        if self._nlp is None:
+            self._nlp = shared_pipeline(self.model)
+        return self._nlp
 
     def mentions(self, texts: Sequence[str]) -> list[list[Mention]]:
         """Mentions per text; texts go through ``nlp.pipe`` in batches.
@@ -151,7 +159,10 @@ class SpacyRecognizer:
         has no cue there and tags noise ("roundup golden globe won seduced johansson
         voice"), and lower-cased headline feeds are where most of the time went."""
         cased = [index for index, text in enumerate(texts) if _has_capital(text)]
-        docs = self.nlp.pipe([texts[i] for i in cased], batch_size=BATCH_SIZE, disable=self._skip)
+        if not cased:
+            return [[] for _ in texts]
+        skip = [name for name in UNNEEDED if name in self.nlp.pipe_names]
+        docs = self.nlp.pipe([texts[i] for i in cased], batch_size=BATCH_SIZE, disable=skip)
         found: list[list[Mention]] = [[] for _ in texts]
         for index, doc in zip(cased, docs, strict=True):
             found[index] = self._doc_mentions(doc)
@@ -176,6 +187,7 @@ class SpacyRecognizer:
 
 
 def _has_capital(text: str) -> bool:
+    """Whether ``text`` has a capital letter (a name's only cue)."""
     return any(ch.isupper() for ch in text)
 
 
@@ -320,12 +332,14 @@ def _count_in(entities: list[Entity], rest: list[str]) -> list[Entity]:
 
 
 def _document_entities(texts: list[str], per_text: list[list[Mention]]) -> list[Entity]:
+    if not any(per_text):
+        return []  # an acronym alone names no entity of a kind kept
     acronyms = find_acronyms("\n".join(texts))
     common = _common_words(texts)
     capitalised = frozenset(w for text in texts for w in _WORD.findall(text) if w[:1].isupper())
     candidates: list[Candidate] = []
     for index, (text, mentions) in enumerate(zip(texts, per_text, strict=True)):
-        if index == 0 and _title_cased(text):  # the headline
+        if _title_cased(text):  # the headline, a heading, a table's header row
             mentions = _confirmed(mentions, texts[:index] + texts[index + 1 :])
         mentions = [
             _as_product(m, capitalised) for m in mentions if not _common_word(m.text, common)
