@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -56,8 +57,11 @@ def timeline_scores() -> tuple[float, float, int, int]:
     return right / max(given, 1), right / max(wanted, 1), wanted, given
 
 
-def entity_scores() -> tuple[float, int, int, int]:
-    """(type accuracy, mentions, kept debris, mentions scored) over the labelled sample."""
+def entity_scores(
+    errors: Counter[tuple[str, str]] | None = None,
+) -> tuple[float, int, int, int]:
+    """(type accuracy, mentions, kept debris, mentions scored) over the labelled sample;
+    ``errors``, when given, counts the wrong ones by (labelled kind, kind given)."""
     labelled = json.loads((HERE / "data" / "entity_types.json").read_text(encoding="utf-8"))
     recognizer = SpacyRecognizer()
     found: dict[str, dict[str, str]] = {}
@@ -75,6 +79,8 @@ def entity_scores() -> tuple[float, int, int, int]:
         # kind (an event, a product) is right when it is not filed as one of those.
         wanted = "none" if row["kind"] == "other" else row["kind"]
         right += kind == wanted
+        if kind != wanted and errors is not None:
+            errors[(row["kind"], kind)] += 1
     mentions = len(labelled["mentions"])
     return right / max(mentions, 1), mentions, debris, mentions
 
@@ -88,10 +94,15 @@ def label_section() -> str:
         f"**{precision:.3f}**, recall **{recall:.3f}**."
     ]
     if (HERE / "data" / "entity_types.json").exists():
-        accuracy, mentions, debris, _ = entity_scores()
+        errors: Counter[tuple[str, str]] = Counter()
+        accuracy, mentions, debris, _ = entity_scores(errors)
+        by_kind = ", ".join(
+            f"{wanted} as {given} {count}" for (wanted, given), count in errors.most_common()
+        )
         lines.append(
             f"Entity types against `benchmarks/data/entity_types.json` ({mentions} mentions): "
-            f"accuracy **{accuracy:.3f}**; {debris} labelled non-names kept as entities."
+            f"accuracy **{accuracy:.3f}**; {debris} labelled non-names kept as entities. "
+            f"Errors (labelled kind as the kind given; `none`: no entity): {by_kind}."
         )
     return "\n\n".join(lines)
 

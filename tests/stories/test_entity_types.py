@@ -84,3 +84,65 @@ def test_entity_kinds(recognizer, article, name, kind):
     assert name in by_name, f"{name} not found in {[e.name for e in entities]}"
     assert by_name[name].kind == kind, f"{name}: {by_name[name].kind}"
     assert all(e.name != "Volker" for e in entities), "the surname joins the full name"
+
+
+def _kinds(recognizer, title: str, paragraphs: list[str]) -> dict[str, str]:
+    entities = extract_entities(_article(title, paragraphs), recognizer)
+    return {form: e.kind for e in entities for form in (e.name, *e.aliases)}
+
+
+def test_tagged_spans_are_split_and_trimmed(recognizer):
+    """Lists, possessives of a named owner, scores and trailing roles are not part of a
+    name; a name another name owns stays whole ("the People's Daily")."""
+    kinds = _kinds(
+        recognizer,
+        "Space companies chosen for moon deliveries",
+        [
+            "NASA said the five companies — Blue Origin, Ceres Robotics, Sierra Nevada "
+            "Corporation, SpaceX and Tyvak — would bid for deliveries.",
+            "Apple CEO Tim Cook met Scooter Braun on Monday. The drama began when Braun's "
+            "Ithaca Holdings bought the label.",
+            "Argentina defeated Chile 2-0 in Madrid on Tuesday, the People's Daily reported.",
+        ],
+    )
+    assert "Blue Origin, Ceres Robotics" not in kinds
+    assert kinds.get("Blue Origin") == "organisation"
+    assert "Apple CEO" not in kinds and kinds.get("Apple") == "organisation"
+    assert "Braun's Ithaca Holdings" not in kinds
+    assert kinds.get("Chile") == "place" and "Chile 2-0" not in kinds
+    assert "Daily" not in kinds
+
+
+def test_datelines_venues_events_and_common_words(recognizer):
+    kinds = _kinds(
+        recognizer,
+        "Teachers rally for better pay",
+        [
+            "SIOUX FALLS, S.D. — Thousands of teachers packed the Indiana Statehouse on "
+            "Tuesday, as the Davis Cup Finals opened in Madrid.",
+            "The secretary of state said the rally was peaceful, the Secretary of State "
+            "office said.",
+        ],
+    )
+    assert kinds.get("SIOUX FALLS") == "place"
+    assert kinds.get("Indiana Statehouse") == "place"
+    assert "Davis Cup Finals" not in kinds  # an event, not an organisation
+    assert "State" not in kinds
+
+
+def test_a_one_word_name_without_a_full_name_is_no_person():
+    """A one-word "person" that the text never writes with a given name is an
+    organisation the model did not know; a surname of a named person stays out."""
+    from storyline.stories.canonical import Candidate, resolve
+
+    found = resolve(
+        [
+            Candidate("Gannett", "person", order=0),
+            Candidate("Tim Cook", "person", order=1),
+            Candidate("Cook", "person", order=2),
+            Candidate("Hosting Cook", "person", order=3),
+        ]
+    )
+    kinds = {e.name: e.kind for e in found}
+    assert kinds["Gannett"] == "organisation"
+    assert "Cook" not in kinds

@@ -48,6 +48,8 @@ class Candidate:
     aliases: tuple[str, ...] = ()
     order: int = 0
     canonical: str | None = field(default=None, repr=False)
+    possessive: bool = field(default=False, repr=False)
+    titled: bool = field(default=False, repr=False)  # named after "Mr.", "President"...
 
 
 def clean(surface: str) -> str:
@@ -71,7 +73,7 @@ def normalise(candidate: Candidate) -> Candidate | None:
     kind, canonical, aliases = candidate.kind, None, candidate.aliases
     if known is not None:
         kind = known.kind
-        canonical = known.canonical if known.kind == "place" else None
+        canonical = known.canonical if known.kind in ("place", "other") else None
     elif kind in ("party", "organisation", "person", "other") and " " in name:
         spelled = _party_spelling(name)
         if spelled:
@@ -82,7 +84,17 @@ def normalise(candidate: Candidate) -> Candidate | None:
             kind = "party"
     if kind == "nationality":
         return None
-    return Candidate(name, kind, candidate.count, aliases, candidate.order, canonical)
+    possessive = bool(_POSSESSIVE.search(candidate.name.strip()))
+    return Candidate(
+        name,
+        kind,
+        candidate.count,
+        aliases,
+        candidate.order,
+        canonical,
+        possessive,
+        candidate.titled,
+    )
 
 
 def resolve(candidates: list[Candidate]) -> list[Entity]:
@@ -98,7 +110,13 @@ def resolve(candidates: list[Candidate]) -> list[Entity]:
         if len(words) > 1:
             groups.union(by_words.setdefault(words, index), index)
     _link_contained(items, groups)
-    entities = [_entity([items[i] for i in members]) for members in groups.members()]
+    people = {
+        word
+        for item in items
+        if item.kind == "person" and " " in item.name
+        for word in item.name.split()
+    }
+    entities = [_entity([items[i] for i in members], people) for members in groups.members()]
     found = [e for e in entities if e is not None]
     found.sort(key=lambda e: -e.mentions)
     return found
@@ -144,10 +162,15 @@ def _compatible(short_kind: str, long_kind: str) -> bool:
         short_kind == long_kind
         or "other" in (short_kind, long_kind)
         or (long_kind == "person" and short_kind in ("organisation", "place"))
+        or (long_kind == "organisation" and short_kind in ("person", "place"))
     )
 
 
 def _contains(long_words: list[str], words: list[str], long_kind: str) -> bool:
+    if long_kind == "organisation" and len(words) == 1 and len(long_words) <= 3:
+        # A person's surname in a two- or three-word "organisation": "Mason Rudolph's"
+        # tagged as a company, "Rudolph" as a person; the votes below decide the kind.
+        return words == [long_words[-1]] or _contains(long_words, words, "other")
     if long_kind == "person":
         return words in ([long_words[-1]], [long_words[0]], [long_words[0], long_words[-1]])
     size = len(words)
@@ -161,16 +184,29 @@ def _kind(items: list[Candidate]) -> str | None:
     if not typed:
         return None
     known = [item for item in typed if lookup(item.name) is not None]
+    longest = max(len(item.name.split()) for item in typed)
     if not known:
-        longest = max(len(item.name.split()) for item in typed)
-        known = [item for item in typed if len(item.name.split()) == longest]
-    votes: Counter[str] = Counter()
+        # The longest names vote, and a shorter form the model calls a person (a lone
+        # surname it tagged so is evidence; one it calls a company is its usual slip).
+        known = [
+            item for item in typed if len(item.name.split()) == longest or item.kind == "person"
+        ]
+    votes: dict[str, float] = {}
     for item in known:
-        votes[item.kind] += item.count
-    return votes.most_common(1)[0][0]
+        # A small model tags a person's possessive ("Kurt Volker's") as an organisation.
+        weight = 0.5 if item.possessive and item.kind == "organisation" else 1.0
+        if len(item.name.split()) < longest:
+            weight = 0.5
+        votes[item.kind] = votes.get(item.kind, 0.0) + item.count * weight
+    return max(votes, key=lambda kind: (votes[kind], -KINDS.index(kind)))
 
 
-def _entity(items: list[Candidate]) -> Entity | None:
+def _entity(items: list[Candidate], people: set[str] | None = None) -> Entity | None:
+    """The entity of one group. A one-word "person" is a surname or a given name when the
+    text names a person with that word (then it is left out: too ambiguous alone), and a
+    person when an honorific comes before it ("President Trump"); otherwise the text
+    never gives it a full name, as news copy does for every person it names, and it is
+    an organisation a small model did not know ("Twitter", "Gannett")."""
     kind = _kind(items)
     if kind is None:
         return None
@@ -184,7 +220,10 @@ def _entity(items: list[Candidate]) -> Entity | None:
             first_seen.setdefault(alias, item.order)
     name = canonical or max(counts, key=lambda n: (len(n.split()), counts[n], -first_seen[n]))
     if kind == "person" and len(name.split()) == 1:
-        return None
+        if people is None or name in people:
+            return None
+        if not any(item.titled for item in items):  # "President Trump" is a person
+            kind = "organisation"
     aliases = sorted((n for n in first_seen if n != name), key=lambda n: first_seen[n])
     return Entity(name=name, kind=kind, aliases=aliases, mentions=sum(counts.values()))
 

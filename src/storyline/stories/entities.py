@@ -23,6 +23,7 @@ from storyline.model import Article, Entity
 from storyline.stories.acronyms import find_acronyms, untagged_uses
 from storyline.stories.canonical import Candidate, clean, resolve
 from storyline.stories.gazetteer import PARTY_NAMES, lookup
+from storyline.stories.name_spans import dateline, name_parts
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -64,13 +65,47 @@ SPEECH_VERBS = frozenset(
 )
 # Party names too common as English words to force with the ruler; rules still see them.
 _GENERIC_PARTY_NAMES = frozenset(
-    "Democrats Republicans Labour Conservatives Moderates GOP Tories".split()
+    "Democrats Republicans Democrat Republican Labour Conservatives Moderates GOP Tories".split()
 )
 ORG_WORDS = frozenset(
     """news group party company inc ltd corp corporation ministry council union force forces
     agency bank university institute association committee parliament government times
     post tv radio network fund foundation army navy police court commission office club
     league federation alliance authority department service services""".split()
+)
+
+# The last word of an event's name ("the Davis Cup Finals", "the Dubai Air Show"): an
+# event is neither the organisation that runs it nor the place it is held in.
+EVENT_WORDS = frozenset(
+    """Cup Final Finals Show Open Championship Championships Games Olympics Festival
+    Summit Conference Expo Awards Prix Tournament Marathon Fair Biennale""".split()
+)
+
+# The last word of a place's name: never a person's ("the Indiana Statehouse"), and
+# words that are also surnames, taken only against an organisation's label ("Forest
+# Hill" tagged as a company).
+VENUE_WORDS = frozenset(
+    """Statehouse Capitol State Stadium Arena Airport Street Avenue Boulevard Square Cathedral
+    County Province District Valley Bay Beach River Lake Island Islands Mountains
+    Peninsula Harbour Harbor Canal""".split()
+)
+SITE_WORDS = frozenset("Bridge Hill Park Heights Palace Castle Port Gardens".split())
+# Common nouns that make the name before them a place's ("the Rukban camp").
+PLACE_NOUNS = frozenset(
+    """camp village town city district province region county neighbourhood neighborhood
+    suburb border river valley island hotel airport""".split()
+)
+
+# What a work's title follows: "a course called Teaching Sells".
+WORK_NOUNS = frozenset(
+    """book course film movie show series song album app game program programme podcast
+    novel play documentary report newsletter""".split()
+)
+# Words of company names that are written singular and plural alike.
+COMPANY_WORDS = frozenset(
+    """airline airlines airways holdings systems technologies industries motors partners
+    labs brands pharmaceuticals communications networks enterprises entertainment media
+    studios records capital""".split()
 )
 
 
@@ -80,6 +115,7 @@ class Mention:
 
     text: str
     kind: str
+    titled: bool = False  # a person named with an honorific: "President Trump", "Mr. Cook"
 
 
 class EntityRecognizer(Protocol):
@@ -105,30 +141,54 @@ class SpacyRecognizer:
     """
 
     def __init__(self, model: str = DEFAULT_MODEL, nlp: Language | None = None) -> None:
-        self.nlp = nlp if nlp is not None else shared_pipeline(model)
-        self._skip = [name for name in UNNEEDED if name in self.nlp.pipe_names]
+        self.model = model
+        self._nlp = nlp
+
+    @property
+    def nlp(self) -> Language:
+        """The pipeline, loaded when a text first needs it (a batch of lower-case
+        headlines never does)."""
+        if self._nlp is None:
+            self._nlp = shared_pipeline(self.model)
+        return self._nlp
 
     def mentions(self, texts: Sequence[str]) -> list[list[Mention]]:
-        """Mentions per text; texts go through ``nlp.pipe`` in batches."""
-        docs = self.nlp.pipe(texts, batch_size=BATCH_SIZE, disable=self._skip)
-        return [self._doc_mentions(doc) for doc in docs]
+        """Mentions per text; texts go through ``nlp.pipe`` in batches.
+
+        A text without a capital letter is not read: names are capitalised, so the model
+        has no cue there and tags noise ("roundup golden globe won seduced johansson
+        voice"), and lower-cased headline feeds are where most of the time went."""
+        cased = [index for index, text in enumerate(texts) if _has_capital(text)]
+        if not cased:
+            return [[] for _ in texts]
+        skip = [name for name in UNNEEDED if name in self.nlp.pipe_names]
+        docs = self.nlp.pipe([texts[i] for i in cased], batch_size=BATCH_SIZE, disable=skip)
+        found: list[list[Mention]] = [[] for _ in texts]
+        for index, doc in zip(cased, docs, strict=True):
+            found[index] = self._doc_mentions(doc)
+        return found
 
     def _doc_mentions(self, doc: Any) -> list[Mention]:
-        found = []
+        places = dateline(doc)
+        found = [Mention(place.text, "place") for place in places]
+        placed = {token.i for place in places for token in place}
         taken = {token.i for ent in doc.ents for token in ent}
         for ent in doc.ents:
             kind = LABEL_KINDS.get(ent.label_)
-            if kind is None:
+            if kind is None or any(token.i in placed for token in ent):
                 continue
-            span = _extend(ent, taken) if kind in ("organisation", "other") else ent
-            if not _looks_like_name(span):
-                continue
-            if kind != "person" and _is_quoted_person(span):
-                kind = "person"
-            elif kind == "person" and _is_named_place(span):
-                kind = "place"
-            found.append(Mention(span.text, kind))
+            grown = _extend(ent, taken) if kind in ("organisation", "other") else ent
+            for span in name_parts(grown, kind):
+                if _looks_like_name(span):
+                    kind_here = _span_kind(span, kind)
+                    titled = kind_here == "person" and _after_honorific(span)
+                    found.append(Mention(span.text, kind_here, titled))
         return found
+
+
+def _has_capital(text: str) -> bool:
+    """Whether ``text`` has a capital letter (a name's only cue)."""
+    return any(ch.isupper() for ch in text)
 
 
 @lru_cache(maxsize=4)
@@ -272,19 +332,62 @@ def _count_in(entities: list[Entity], rest: list[str]) -> list[Entity]:
 
 
 def _document_entities(texts: list[str], per_text: list[list[Mention]]) -> list[Entity]:
+    if not any(per_text):
+        return []  # an acronym alone names no entity of a kind kept
     acronyms = find_acronyms("\n".join(texts))
+    common = _common_words(texts)
+    capitalised = frozenset(w for text in texts for w in _WORD.findall(text) if w[:1].isupper())
     candidates: list[Candidate] = []
     for index, (text, mentions) in enumerate(zip(texts, per_text, strict=True)):
-        if index == 0 and _title_cased(text):  # the headline
+        if _title_cased(text):  # the headline, a heading, a table's header row
             mentions = _confirmed(mentions, texts[:index] + texts[index + 1 :])
+        mentions = [
+            _as_product(m, capitalised) for m in mentions if not _common_word(m.text, common)
+        ]
         extra = untagged_uses(text, [m.text for m in mentions], acronyms)
         for mention in mentions + [Mention(acronym, "other") for acronym in extra]:
             aliases = (acronyms[mention.text],) if mention.text in acronyms else ()
-            candidates.append(Candidate(mention.text, mention.kind, 1, aliases, len(candidates)))
+            candidate = Candidate(mention.text, mention.kind, 1, aliases, len(candidates))
+            candidate.titled = mention.titled
+            candidates.append(candidate)
     return resolve(candidates)
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][a-z'’-]*(?![\w'’-])")
+
+
+def _common_words(texts: list[str]) -> frozenset[str]:
+    """The words the document writes in lower case."""
+    return frozenset(word for text in texts for word in _LOWER_WORD.findall(text))
+
+
+def _as_product(mention: Mention, capitalised: frozenset[str]) -> Mention:
+    """A name the document also writes in the plural, or a plural it also writes in the
+    singular ("MacBook Pro" and "MacBook Pros", "iPhones" and "iPhone"), is a product: a
+    company or a place is not counted. People and names the gazetteer knows keep their
+    kind."""
+    if mention.kind == "person" or lookup(clean(mention.text)) is not None:
+        return mention
+    words = clean(mention.text).split()
+    last = words[-1] if words else ""
+    if any(w.casefold() in ORG_WORDS | COMPANY_WORDS for w in words):
+        return mention  # "Emirates Airline" and "Emirates Airlines" are one company
+    if len(last) < 3 or not (
+        f"{last}s" in capitalised or (last.endswith("s") and last[:-1] in capitalised)
+    ):
+        return mention
+    return Mention(mention.text, "other")
+
+
+def _common_word(mention: str, common: frozenset[str]) -> bool:
+    """A one-word "name" the same document also writes in lower case: a common word
+    capitalised by a heading, a slogan or a title ("Secretary of State", "the
+    Intimidating list", "TERROR LEVEL"), unless the gazetteer knows it."""
+    name = clean(mention)
+    if " " in name or (name.isupper() and len(name) <= 4):  # an acronym: "WHO", "IT"
+        return False
+    return name.casefold() in common and lookup(name) is None
 
 
 def _title_cased(text: str) -> bool:
@@ -392,6 +495,77 @@ def _is_named_place(span: Span) -> bool:
         return False
     previous = doc[span.start - 2]
     return previous.ent_type_ in _PLACE_LABELS
+
+
+def _span_kind(span: Span, kind: str) -> str:
+    """The kind of a name from the model's label and the words around it."""
+    last = span[-1].text
+    if _titled(span) or _shouted(span):
+        return "other"
+    if last in EVENT_WORDS and len(span) > 1:
+        return "other"  # an event: "the Davis Cup Finals", "the Dubai Air Show"
+    if len(span) > 1 and (last in VENUE_WORDS or (kind != "person" and last in SITE_WORDS)):
+        return "place"  # "Stamford Bridge", "the Indiana Statehouse", "Forest Hill"
+    after = span.doc[span.end] if span.end < len(span.doc) else None
+    if after is not None and after.is_lower and after.lower_ in PLACE_NOUNS:
+        return "place"  # "the Rukban camp", "a Forest Hill hotel"
+    if kind == "place" and _team_of_place(span):
+        return "organisation"
+    if kind == "other" and len(span) == 1 and span[0].tag_ == "NNPS":
+        return "organisation"  # a plural name tagged as a product: "the Chiefs"
+    if kind != "person" and _is_quoted_person(span):
+        return "person"
+    if kind == "person" and _is_named_place(span):
+        return "place"
+    return kind
+
+
+HONORIFICS = frozenset(
+    """Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame Lord Lady President Gov. Governor Sen.
+    Senator Rep. Representative Minister Chancellor King Queen Prince Princess Pope Judge
+    Justice Gen. General Coach""".split()
+)
+
+
+def _after_honorific(span: Span) -> bool:
+    """A person named after an honorific or title ("President Trump", "Mr. Cook")."""
+    return span.start > 0 and span.doc[span.start - 1].text in HONORIFICS
+
+
+def _titled(span: Span) -> bool:
+    """The title of a work: "dubbed the Black Death", "a course called Teaching Sells"."""
+    doc, start = span.doc, span.start
+    if start > 0 and doc[start - 1].text == "the":
+        start -= 1
+    if start == 0:
+        return False
+    before = doc[start - 1].lower_
+    if before in ("dubbed", "titled", "entitled"):
+        return True
+    return before == "called" and start > 1 and doc[start - 2].lower_ in WORK_NOUNS
+
+
+def _shouted(span: Span) -> bool:
+    """A common word in a line set in capitals ("TERROR LEVEL 100"): one capitalised
+    word of five letters or more between other words in capitals (acronyms are shorter)."""
+    if len(span) != 1 or not span.text.isupper() or len(span.text) < 5:
+        return False
+    doc = span.doc
+    around = [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc)]
+    return any(t.is_alpha and t.is_upper and len(t) > 1 for t in around)
+
+
+def _team_of_place(span: Span) -> bool:
+    """A "place" that is a known place's name and then a name of its own: a club or a
+    team ("the Minnesota Wild", "Toronto Raptors"), not a place in that place."""
+    words = [t for t in span if t.lower_ != "the"]
+    for cut in range(1, len(words)):
+        head, rest = words[:cut], words[cut:]
+        if lookup(" ".join(t.text for t in head)) is not None:
+            return lookup(" ".join(t.text for t in rest)) is None and all(
+                t.text[:1].isupper() and t.text not in VENUE_WORDS | SITE_WORDS for t in rest
+            )
+    return False
 
 
 def _speaks(span: Span) -> bool:

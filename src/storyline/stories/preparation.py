@@ -24,7 +24,9 @@ from storyline.stories.entities import (
     DEFAULT_MODEL,
     EntityRecognizer,
     SpacyRecognizer,
+    article_texts,
     entities_of_articles,
+    shared_pipeline,
 )
 from storyline.stories.threading import Prepared, ThreadingOptions, prepare, thread_item
 
@@ -87,7 +89,9 @@ def prepare_in_processes(
     processes when there are enough pages to pay for loading it in each (in order).
     ``worker_cpu``, when given, receives the CPU seconds of each worker process (by pid,
     loading included), which the parent's own clock does not see."""
-    if workers <= 1 or len(pages) < PARALLEL_FROM:
+    if workers <= 1 or sum(map(_cased, pages)) < PARALLEL_FROM:
+        # Few pages for the model to read (a batch of lower-case headlines has none):
+        # not worth loading it in other processes.
         return prepare_pages(pages, SpacyRecognizer(model), options, lead_words)
     chunks = [list(pages[i : i + CHUNK]) for i in range(0, len(pages), CHUNK)]
     context = _context()
@@ -106,6 +110,13 @@ def prepare_in_processes(
         return prepared
 
 
+def _cased(page: PageText) -> bool:
+    """Whether the page has text the entity model reads: any capital letter."""
+    return threadable(page.article) and any(
+        any(ch.isupper() for ch in text) for text in article_texts(page.article)
+    )
+
+
 def _context() -> multiprocessing.context.BaseContext:
     """Forkserver where there is one (no threads or database handles inherited), else
     spawn; the entity module is imported once in the server."""
@@ -117,7 +128,7 @@ def _context() -> multiprocessing.context.BaseContext:
 def _start(model: str) -> None:
     """Worker initializer: Ctrl-C is the parent's to handle; load the pipeline once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    SpacyRecognizer(model)
+    shared_pipeline(model)
 
 
 def _prepare_chunk(
