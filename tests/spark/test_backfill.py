@@ -40,7 +40,8 @@ from storyline.stories.evaluation import bcubed
 from storyline.stories.window_seeds import thread_in_passes
 from storyline.stories.windows import prepared_from_dict
 
-COPY = "Water plumes were seen rising from the moon's surface, scientists said on Monday. "
+# NASA gives the Europa story an entity: a moon is not a place (issue #16's entity kinds).
+COPY = "Water plumes were seen rising from the moon's surface, NASA scientists said on Monday. "
 STORY = [COPY * 3, "The plumes rise about 200 kilometres above the ice.", COPY]
 MOVING = "https://news.example/moving"
 WINDOW = 86400.0  # one-day story windows: the Europa story spans four of them

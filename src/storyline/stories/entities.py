@@ -339,7 +339,7 @@ def _document_entities(texts: list[str], per_text: list[list[Mention]]) -> list[
     capitalised = frozenset(w for text in texts for w in _WORD.findall(text) if w[:1].isupper())
     candidates: list[Candidate] = []
     for index, (text, mentions) in enumerate(zip(texts, per_text, strict=True)):
-        if _title_cased(text):  # the headline, a heading, a table's header row
+        if _title_cased(text) and (index == 0 or _heading(text)):
             mentions = _confirmed(mentions, texts[:index] + texts[index + 1 :])
         mentions = [
             _as_product(m, capitalised) for m in mentions if not _common_word(m.text, common)
@@ -395,6 +395,12 @@ def _title_cased(text: str) -> bool:
     ..."), where a model takes any run of capitalised words for a name."""
     words = [w for w in _WORD.findall(text) if len(w) > 3]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def _heading(text: str) -> bool:
+    """A heading or a table's header row: a dozen words at most, no closing stop (a
+    sentence dense with names is no heading: "Argentina defeated Chile in Madrid.")."""
+    return len(text.split()) <= 12 and not text.rstrip().endswith(tuple('.!?"”'))
 
 
 def _confirmed(mentions: list[Mention], others: list[str]) -> list[Mention]:
