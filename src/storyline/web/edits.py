@@ -3,7 +3,7 @@
 
 Edits change the store's stories for everyone, so they are writes like following a
 source: refused in read-only mode, and needing the token when one is set (the form has a
-token field then). The edits themselves are ``storyline.store.story_edits``; they outlast
+token field then). The edits themselves are ``storyline.pipeline.story_edits``; they outlast
 ``rethread``.
 """
 
@@ -18,8 +18,9 @@ from pydantic import BaseModel, Field
 
 from storyline.config import Settings
 from storyline.errors import InputError
+from storyline.pipeline import stories as pipeline_stories
+from storyline.pipeline import story_edits as se
 from storyline.store import Store
-from storyline.store import story_edits as se
 from storyline.stories.threading import ThreadingOptions
 from storyline.web.api import _ERRORS, MAX_ID, ErrorBody, Id
 from storyline.web.responses import JSONResponse
@@ -111,7 +112,7 @@ def api_reset(request: Request, story_id: Id) -> JSONResponse:
 
 def threading_options(settings: Settings) -> ThreadingOptions:
     """The threader's options as the settings give them (a reset asks the threader)."""
-    return ThreadingOptions(half_life=settings.story_half_life)
+    return pipeline_stories.threading_options(settings)
 
 
 @router.post("/stories/{story_id:int}/edit", include_in_schema=False)
