@@ -283,3 +283,34 @@ def test_rethread_gives_events_logged_before_the_names_guard_their_names(tmp_pat
             assert all(
                 "lorca" in json.loads(f)["a"] or "malatya" in json.loads(f)["a"] for f in logged
             )
+
+
+def test_rethread_gives_events_logged_with_the_old_sketch_the_detectors_signature(tmp_path):
+    """Threading checked copies with a bottom-64 sketch before it used the one detector
+    (``duplicates.CopyIndex``); such logged signatures are never copies until ``rethread``
+    computes them again from the stored articles, which gives the stories a fresh
+    threading gives."""
+    articles = _articles(40)
+    with Store.open(tmp_path / "stories.db") as store:
+        story_pipeline.thread_new_versions(
+            store, _store(store, articles, 0), recognizer=NullRecognizer()
+        )
+        expected = _snapshot(store)
+        aged = 0
+        with store.engine.begin() as conn:  # as an older storyline logged them
+            rows = conn.execute(sa.text("SELECT seq, features_json FROM story_events")).all()
+            for seq, features in rows:
+                data = json.loads(features)
+                if isinstance(data["s"], list):
+                    data["s"], aged = list(range(64)), aged + 1
+                conn.execute(
+                    sa.text("UPDATE story_events SET features_json = :f WHERE seq = :s"),
+                    {"f": json.dumps(data), "s": seq},
+                )
+        assert len(rows) == 40 and aged >= 10, "some bodies are long enough for a MinHash"
+        story_pipeline.rethread(store, recognizer=NullRecognizer())
+        assert _snapshot(store) == expected
+        with store.engine.connect() as conn:
+            logged = conn.execute(sa.text("SELECT features_json FROM story_events")).scalars()
+            lengths = {len(json.loads(f)["s"]) for f in logged}
+        assert 64 not in lengths

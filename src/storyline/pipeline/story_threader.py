@@ -29,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from storyline.duplicates import NUM_PERM, text_signature
 from storyline.model import Article
 from storyline.store import story_log, story_snapshots
 from storyline.stories.features import anchor_names
@@ -159,14 +160,22 @@ def save_snapshot(conn: Connection, threader: StoryThreader, seq: int) -> bool:
 
 
 def add_missing_names(conn: Connection) -> int:
-    """Give the logged events of an older storyline (logged before the names guard) the
-    proper names of their version's body, so that a replay (``rethread``) guards them
-    like new ones; read from the stored article, no model needed. Returns how many."""
+    """Bring the logged events of an older storyline up to date, so that a replay
+    (``rethread``) treats them like new ones: the proper names of their version's body
+    (logged before the names guard) and the copy detector's signature (logged with the
+    bottom-k sketch threading used before ``duplicates.CopyIndex``); read from the stored
+    article, no model needed. Returns how many events were repaired."""
     fixed = []
-    for seq, data, article_json in story_log.without_names(conn):
+    for seq, data, article_json in story_log.with_articles(conn):
+        old_signature = isinstance(data["s"], list) and len(data["s"]) != NUM_PERM
+        if "a" in data and not old_signature:
+            continue
         article = Article.from_dict(json.loads(article_json))
         body, title = article.body_text, article.title or ""
-        data["a"] = anchor_names(body) if body and body.strip() != title.strip() else {}
+        if "a" not in data:
+            data["a"] = anchor_names(body) if body and body.strip() != title.strip() else {}
+        if old_signature:
+            data["s"] = text_signature(body, f"{title}\n{body}")
         fixed.append((seq, data))
     story_log.rewrite_features(conn, fixed)
     return len(fixed)

@@ -53,16 +53,14 @@ def logged_pages(conn: Connection) -> set[int]:
     return set(conn.execute(select(events.c.page_id).distinct()).scalars())
 
 
-def without_names(conn: Connection) -> Iterator[tuple[int, dict[str, Any], str]]:
-    """Events logged by an older storyline, before the names guard (no ``"a"`` in their
-    features): (seq, features, their version's article JSON)."""
+def with_articles(conn: Connection) -> Iterator[tuple[int, dict[str, Any], str]]:
+    """Every logged event with its version's article, for repairs of what an older
+    storyline logged: (seq, features, article JSON)."""
     query = select(events.c.seq, events.c.features_json, versions.c.article_json).join(
         versions, versions.c.id == events.c.version_id
     )
     for row in conn.execute(query):
-        data = json.loads(row.features_json)
-        if "a" not in data:
-            yield row.seq, data, row.article_json
+        yield row.seq, json.loads(row.features_json), row.article_json
 
 
 def rewrite_features(conn: Connection, fixed: Sequence[tuple[int, dict[str, Any]]]) -> None:
