@@ -186,8 +186,10 @@ class CopyIndex:
 
     def match_signature(self, key: str, signature: TextSignature) -> str | None:
         """The key of the earliest indexed copy of the text with this ``signature``, or
-        None, in which case the text is indexed under ``key``. A signature of another
-        length (an older storyline's) is never a copy and is not indexed."""
+        None. The text is indexed under ``key`` too (as the store indexes every page, so a
+        copy of a copy is found), unless an identical signature already answers for it;
+        a short text only when it is new. A signature of another length (an older
+        storyline's) is never a copy and is not indexed."""
         if isinstance(signature, str):
             if not signature:
                 return None
@@ -203,10 +205,9 @@ class CopyIndex:
         nearest = [other for other, _ in hits.most_common(_CANDIDATES)]
         scores = similarities(raw, [self._signatures[other] for other in nearest])
         copies = [o for o, s in zip(nearest, scores, strict=True) if s >= self.params.threshold]
-        if copies:
-            return min(copies, key=self._order.__getitem__)
-        self._add(key, raw, keys)
-        return None
+        if 1.0 not in scores:
+            self._add(key, raw, keys)
+        return min(copies, key=self._order.__getitem__) if copies else None
 
     def state(self) -> dict[str, Any]:
         """The texts indexed so far, JSON-ready: short texts, and signatures in arrival
