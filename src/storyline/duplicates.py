@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]  # no types shipped
 
 from storyline.errors import ConfigError
 
@@ -61,6 +60,8 @@ class LshParams:
 def _optimal(threshold: float) -> LshParams:
     """datasketch's optimal layout (it integrates false-positive and -negative curves,
     about 20 ms): computed once per threshold, as every stored page asks for it."""
+    from datasketch import MinHashLSH  # type: ignore[import-untyped]  # no types; imports scipy
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     return LshParams(threshold, lsh.b, lsh.r)
 
@@ -96,6 +97,8 @@ class Fingerprinter:
 @functools.cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """datasketch's ``affine32`` permutations for ``NUM_PERM`` (fixed seed), read-only."""
+    from datasketch import MinHash  # imported when first needed: it imports scipy (~0.5 s)
+
     a, b = MinHash(num_perm=NUM_PERM, scheme=_SCHEME).permutations
     a, b = a.astype(np.uint32), b.astype(np.uint32)
     a.setflags(write=False)
