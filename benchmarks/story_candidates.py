@@ -20,11 +20,11 @@ from datetime import datetime
 
 from story_sets import StorySet  # noqa: E402  (benchmarks/ is on sys.path)
 
+from storyline.duplicates import text_signature
 from storyline.extract import extract_text
 from storyline.stories.evaluation import bcubed
 from storyline.stories.features import entity_features, headline_features, tokenize
 from storyline.stories.preparation import PageText, prepare_in_processes
-from storyline.stories.syndication import signature
 from storyline.stories.threading import (
     Prepared,
     StoryThreader,
@@ -81,7 +81,8 @@ def previous_prepare(item: ThreadItem, options: ThreadingOptions) -> Prepared:
         for word, count in top:
             raw[word] = raw.get(word, 0.0) + options.body_weight * (1.0 + math.log(count))
     raw.update(entity_features(item.entities, options.entity_weight))
-    return Prepared(item.key, item.time, raw, signature(f"{item.title}\n{item.body}"))
+    signature = text_signature(item.body, f"{item.title}\n{item.body}")
+    return Prepared(item.key, item.time, raw, signature)
 
 
 def thread(loaded: Loaded, options: ThreadingOptions, preparer: Preparer = prepare) -> list[int]:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from storyline.model import Article, Paragraph, Section
+from storyline.pipeline.storing import article_is_opinion
 from storyline.store import Store, page_facts, schema
 from storyline.store.search import create_search_index
 
@@ -211,7 +212,8 @@ def build_database(path: Path, n_pages: int, n_versions: int, seed: int = 7) -> 
             )
         )
         create_search_index(conn)
-        page_facts.backfill(conn)  # the version writer keeps them; bulk inserts do not
+        # the version writer keeps them; bulk inserts do not
+        page_facts.backfill(conn, article_is_opinion)
     _build_stories(store, n_pages, rng)
     counts_now = store.counts()
     with store.engine.connect() as conn:

@@ -30,10 +30,10 @@ from fixtures.newsroom import SEED_PATH, Newsroom, newsroom_settings  # noqa: E4
 
 from storyline import pipeline  # noqa: E402
 from storyline.model import Article, Paragraph, Section  # noqa: E402
+from storyline.pipeline.stories import rethread, thread_new_versions  # noqa: E402
 from storyline.revisions import compare_articles  # noqa: E402
 from storyline.sources.fetch import Fetcher  # noqa: E402
 from storyline.store import Store, readers  # noqa: E402
-from storyline.store.stories import rethread, thread_new_versions  # noqa: E402
 
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 DAY1 = NOW - timedelta(days=2, hours=6)

@@ -23,21 +23,6 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
-# Temporary exceptions, and the only ones: the story-threading code, which is being
-# rewritten now and which the lead engineer moves out of store/ (threading, entities and
-# summaries into pipeline/ or stories/) once that work has landed; remove each line then.
-# Imports made BY these modules are not checked (not by the layer rules, and their edges
-# are left out of the cycle search); imports OF them are.
-THREADING_EXCEPTIONS = (
-    "storyline.store.stories",  # threads through the live threader, spaCy entities
-    "storyline.store.story_writes",  # the threading pass: titles, timelines, entities
-    "storyline.store.story_state",  # the threader's log, keyed by Store
-    "storyline.store.story_snapshots",  # the threader's snapshots
-    "storyline.store.story_edits",  # edits applied at the end of each threading pass
-    "storyline.store.page_facts",  # the opinion rule (stories.opinion) at write time
-    "storyline.stories",  # the whole stage, src/storyline/stories/** (being rewritten)
-)
-
 STAGES = ("storyline.extract", "storyline.revisions", "storyline.stories")
 PURE = (*STAGES, "storyline.duplicates")
 OWN_IO = (
@@ -149,14 +134,10 @@ def _within(name: str, packages: tuple[str, ...]) -> bool:
     return any(name == p or name.startswith(p + ".") for p in packages)
 
 
-def _exempt(module: str) -> bool:
-    return _within(module, THREADING_EXCEPTIONS)
-
-
 def _violations(sources: tuple[str, ...], forbidden: tuple[str, ...]) -> list[str]:
     out = []
     for module in MODULES:
-        if not _within(module, sources) or _exempt(module):
+        if not _within(module, sources):
             continue
         for imp in imports_of(module):
             if _within(imp.target, forbidden):
@@ -196,19 +177,10 @@ def test_the_store_imports_no_stage_and_nothing_above_it():
     assert _violations(("storyline.store",), (*PURE, *ABOVE_STORE)) == []
 
 
-def test_the_exceptions_name_real_modules():
-    for name in THREADING_EXCEPTIONS:
-        assert name in MODULES, f"{name} is gone: drop it from THREADING_EXCEPTIONS"
-
-
 def _graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for module in MODULES:
-        edges = (
-            set()
-            if _exempt(module)
-            else {i.target for i in imports_of(module) if not i.type_only and i.target in MODULES}
-        )
+        edges = {i.target for i in imports_of(module) if not i.type_only and i.target in MODULES}
         graph[module] = edges - {module}
     return graph
 

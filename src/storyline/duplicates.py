@@ -11,6 +11,9 @@ between runs and needs no memory.
 
 This module is the policy alone (pure: text in, signatures and keys out); the store keeps
 the index (``store/duplicates.py``) and the pipeline feeds it (``pipeline/copies.py``).
+``CopyIndex`` is the same policy online and in memory, for the story threader, which
+counts a syndicated copy once in a story (its state is plain data, kept in its log and
+snapshots).
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]  # no types shipped
 
 from storyline.errors import ConfigError
 
@@ -30,6 +34,7 @@ SHINGLE_WORDS = 4
 MIN_WORDS = 40  # shorter bodies (briefs, captions) match too easily to call copies
 _SCHEME = "affine32"
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W_]+")  # the words of a short text, matched word for word
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class LshParams:
 def _optimal(threshold: float) -> LshParams:
     """datasketch's optimal layout (it integrates false-positive and -negative curves,
     about 20 ms): computed once per threshold, as every stored page asks for it."""
+    from datasketch import MinHashLSH  # type: ignore[import-untyped]  # no types; imports scipy
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     return LshParams(threshold, lsh.b, lsh.r)
 
@@ -90,6 +97,8 @@ class Fingerprinter:
 @functools.cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """datasketch's ``affine32`` permutations for ``NUM_PERM`` (fixed seed), read-only."""
+    from datasketch import MinHash  # imported when first needed: it imports scipy (~0.5 s)
+
     a, b = MinHash(num_perm=NUM_PERM, scheme=_SCHEME).permutations
     a, b = a.astype(np.uint32), b.astype(np.uint32)
     a.setflags(write=False)
@@ -140,3 +149,89 @@ def band_keys(signature: bytes, params: LshParams) -> list[int]:
         )
         for i in range(params.bands)
     ]
+
+
+# -- the same detector, online and in memory (the story threader's) ----------------------
+
+# What an online index compares a text by: its MinHash values (plain ints, so a log or a
+# snapshot can keep them as JSON), or for a text too short to judge, its words (lower
+# case, single spaces; "" when it has none), which must then match word for word.
+TextSignature = tuple[int, ...] | str
+_CANDIDATES = 50  # candidates compared per text, most shared band keys first (as the store)
+
+
+@functools.cache
+def _fingerprinter() -> Fingerprinter:
+    return Fingerprinter()
+
+
+def text_signature(body: str, short: str = "") -> TextSignature:
+    """What ``CopyIndex`` compares a text by: the MinHash of ``body``, or, when the body is
+    too short to judge, the words of ``short`` (a headline and body) or of the body."""
+    signature = _fingerprinter().signature(body)
+    if signature is not None:
+        return tuple(np.frombuffer(signature, dtype="<u4").tolist())
+    return " ".join(_LETTERS.findall((short or body).casefold()))
+
+
+class CopyIndex:
+    """The texts seen so far, in memory, and which earlier one a new text copies: the
+    store's copy policy (band keys, MinHash similarity at the threshold) for a process
+    that needs the answer at once and keeps its state as plain data (the story
+    threader: a syndicated copy counts once in a story)."""
+
+    def __init__(self, threshold: float) -> None:
+        self.params = LshParams.for_threshold(threshold)
+        self._exact: dict[str, str] = {}
+        self._signatures: dict[str, bytes] = {}
+        self._bands: dict[int, list[str]] = {}
+        self._order: dict[str, int] = {}
+
+    def match_signature(self, key: str, signature: TextSignature) -> str | None:
+        """The key of the earliest indexed copy of the text with this ``signature``, or
+        None. The text is indexed under ``key`` too (as the store indexes every page, so a
+        copy of a copy is found), unless an identical signature already answers for it;
+        a short text only when it is new. A signature of another length (an older
+        storyline's) is never a copy and is not indexed."""
+        if isinstance(signature, str):
+            if not signature:
+                return None
+            original = self._exact.get(signature)
+            if original is None:
+                self._exact[signature] = key
+            return original
+        if len(signature) != NUM_PERM:
+            return None
+        raw = np.asarray(signature, dtype="<u4").tobytes()
+        keys = band_keys(raw, self.params)
+        hits = Counter(other for band in keys for other in self._bands.get(band, ()))
+        nearest = [other for other, _ in hits.most_common(_CANDIDATES)]
+        scores = similarities(raw, [self._signatures[other] for other in nearest])
+        copies = [o for o, s in zip(nearest, scores, strict=True) if s >= self.params.threshold]
+        if 1.0 not in scores:
+            self._add(key, raw, keys)
+        return min(copies, key=self._order.__getitem__) if copies else None
+
+    def state(self) -> dict[str, Any]:
+        """The texts indexed so far, JSON-ready: short texts, and signatures in arrival
+        order (the bands and the order are rebuilt from them)."""
+        signatures = [
+            [key, np.frombuffer(raw, dtype="<u4").tolist()] for key, raw in self._signatures.items()
+        ]
+        return {"exact": self._exact, "signatures": signatures}
+
+    @classmethod
+    def from_state(cls, threshold: float, state: dict[str, Any]) -> CopyIndex:
+        """The index ``state`` was taken from."""
+        index = cls(threshold)
+        index._exact = dict(state["exact"])
+        for key, values in state["signatures"]:
+            raw = np.asarray(values, dtype="<u4").tobytes()
+            index._add(key, raw, band_keys(raw, index.params))
+        return index
+
+    def _add(self, key: str, raw: bytes, keys: list[int]) -> None:
+        self._order[key] = len(self._order)
+        self._signatures[key] = raw
+        for band in keys:
+            self._bands.setdefault(band, []).append(key)

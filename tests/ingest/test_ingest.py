@@ -218,7 +218,8 @@ def test_a_completed_ingest_threads_its_pages_into_stories(tmp_path, store, sett
 
 
 def test_ingest_without_threading_leaves_stories_to_rethread(tmp_path, store, settings):
-    from storyline.store.stories import rethread, story_of
+    from storyline.pipeline.stories import rethread
+    from storyline.store.stories import story_of
 
     report = ingest(store, [_crawl(tmp_path / "crawl.warc.gz")], settings, workers=1, thread=False)
     assert report.stories_written == 0

@@ -21,10 +21,11 @@ from ingest.ingest_helpers import Rec, article_html, shared_pages, write_warc
 from storyline.config import load_settings
 from storyline.export import export
 from storyline.pipeline.ingest import ingest
+from storyline.pipeline.stories import rethread
 from storyline.store import Store
 from storyline.store.duplicates import duplicate_groups
 from storyline.store.search import SearchQuery, search_articles
-from storyline.store.stories import rethread, stories
+from storyline.store.stories import stories
 
 COPY = "Water plumes were seen rising from the moon's surface, scientists said on Monday. "
 

@@ -9,9 +9,9 @@ from starlette.testclient import TestClient
 
 from storyline.config import load_settings
 from storyline.model import Article, Paragraph, Section
+from storyline.pipeline.stories import rethread, thread_new_versions
 from storyline.revisions import compare_articles
 from storyline.store import Store
-from storyline.store.stories import rethread, thread_new_versions
 from storyline.stories.entities import NullRecognizer
 from storyline.web.app import create_app
 

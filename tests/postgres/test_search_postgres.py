@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storyline.model import Article, Paragraph, Section
+from storyline.pipeline.stories import rethread
 from storyline.revisions import compare_articles
 from storyline.store import Store, search
 from storyline.store.search import MARK_END, MARK_START, SearchQuery, search_articles
-from storyline.store.stories import rethread
 
 T = datetime(2026, 3, 1, 12, tzinfo=UTC)
 

@@ -29,13 +29,15 @@ from storyline.config import Settings
 from storyline.duplicates import LshParams
 from storyline.export import export
 from storyline.pipeline.ingest import ingest
+from storyline.pipeline.stories import thread_new_versions
+from storyline.pipeline.story_threader import LiveThreader
 from storyline.spark.dataset import Output
 from storyline.spark.job import run_backfill
 from storyline.spark.load import load_backfill
 from storyline.spark.stories import threading_options
-from storyline.store import Store, schema, story_state
+from storyline.store import Store, schema, story_log
 from storyline.store.duplicates import duplicate_groups
-from storyline.store.stories import stories, story, story_of, thread_new_versions
+from storyline.store.stories import stories, story, story_of
 from storyline.stories.evaluation import bcubed
 from storyline.stories.window_seeds import thread_in_passes
 from storyline.stories.windows import prepared_from_dict
@@ -276,9 +278,9 @@ def _later_article(folder: Path) -> Path:
 def _threader_resumes_from_the_load(store: Store) -> None:
     """A new process's threader starts from the loaded snapshot, not from a replay."""
     with store.engine.begin() as conn:
-        logged = conn.execute(select(func.count()).select_from(story_state.events)).scalar_one()
-        story_state.forget(store)
-        live = story_state.live_threader(store, conn, threading_options(Settings()))
+        logged = conn.execute(select(func.count()).select_from(story_log.events)).scalar_one()
+        live = LiveThreader()  # a new process's
+        live.catch_up(conn, threading_options(Settings()))
         assert live.snapshot_seq == live.seq == logged == 12
         urls = dict(conn.execute(select(schema.pages.c.id, schema.pages.c.url)).all())
     for sid, keys in live.threader.stories().items():

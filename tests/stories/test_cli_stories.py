@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from storyline.cli import cli
 from storyline.model import Article, Paragraph, Section
+from storyline.pipeline import stories as story_pipeline
 from storyline.revisions import compare_articles
 from storyline.store import Store
-from storyline.store import stories as story_store
 from storyline.stories.entities import NullRecognizer
 
 T0 = datetime(2022, 1, 27, 8, tzinfo=UTC)
@@ -39,7 +39,7 @@ def run(tmp_path, monkeypatch):
             store.store_version(
                 url, T0 + timedelta(minutes=offset), article, compare=compare_articles
             )
-        story_store.thread_new_versions(store, list(HEADLINES), recognizer=NullRecognizer())
+        story_pipeline.thread_new_versions(store, list(HEADLINES), recognizer=NullRecognizer())
     runner = CliRunner()
 
     def invoke(*args: str, code: int = 0):

@@ -99,7 +99,7 @@ def test_workers_and_hash_seeds_do_not_change_the_result(tmp_path):
 def test_input_order_breaks_ties_in_time(tmp_path):
     """Two pages published at the same moment are threaded in input order, and a page
     published earlier goes first whatever its place in the file."""
-    from storyline.store.story_writes import FreshPage, in_threading_order
+    from storyline.pipeline.story_pass import FreshPage, in_threading_order
 
     class Row:
         def __init__(self, url: str) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from storyline.model import Article, Paragraph, Section
+from storyline.pipeline.stories import thread_new_versions
 from storyline.revisions import compare_articles
 from storyline.store import Store
-from storyline.store.stories import stories, thread_new_versions
+from storyline.store.stories import stories
 from storyline.stories.entities import NullRecognizer
 from storyline.stories.opinion import is_opinion
 from storyline.stories.titles import neutral_story_title, story_title

@@ -8,6 +8,7 @@ import pytest
 
 from storyline.errors import NotFoundError
 from storyline.model import Article, Paragraph, Section
+from storyline.pipeline import stories as story_pipeline
 from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store import stories as story_store
@@ -43,7 +44,7 @@ def test_threading_in_batches_with_a_merge_matches_rethread(store):
         _headline("https://a.example/1", "latvia prime minister dombrovskis resigns"),
         _headline("https://b.example/2", "riga supermarket roof collapse kills dozens"),
     ]
-    report = story_store.thread_new_versions(
+    report = story_pipeline.thread_new_versions(
         store, _store(store, first, T0), recognizer=NullRecognizer()
     )
     assert (report.pages_added, report.stories) == (2, 2)
@@ -57,7 +58,7 @@ def test_threading_in_batches_with_a_merge_matches_rethread(store):
         ),
         _headline("https://e.example/5", "nasa confirms water plumes on europa"),
     ]
-    report = story_store.thread_new_versions(
+    report = story_pipeline.thread_new_versions(
         store, _store(store, second, T0 + timedelta(hours=1)), recognizer=NullRecognizer()
     )
     assert report.merges == 1
@@ -65,7 +66,7 @@ def test_threading_in_batches_with_a_merge_matches_rethread(store):
     assert batched == {frozenset(a.url for a in first + second[:2]), frozenset([second[2].url])}
     ids = {s.id for s in story_store.stories(store)}
     assert ids == {1, 3}, "the merged-away story is gone from the table"
-    report = story_store.rethread(store, recognizer=NullRecognizer())
+    report = story_pipeline.rethread(store, recognizer=NullRecognizer())
     assert report.stories == 2 and report.stories_written == 2
     assert _partition(store) == batched
     assert {s.id for s in story_store.stories(store)} == ids
@@ -73,22 +74,22 @@ def test_threading_in_batches_with_a_merge_matches_rethread(store):
 
 def test_unchanged_pages_are_not_threaded_again(store):
     urls = _store(store, [_headline("https://a.example/1", "nasa confirms plumes on europa")], T0)
-    story_store.thread_new_versions(store, urls, recognizer=NullRecognizer())
-    again = story_store.thread_new_versions(store, urls, recognizer=NullRecognizer())
+    story_pipeline.thread_new_versions(store, urls, recognizer=NullRecognizer())
+    again = story_pipeline.thread_new_versions(store, urls, recognizer=NullRecognizer())
     assert again.pages_added == again.pages_updated == again.stories_written == 0
     _store(store, [_headline("https://b.example/2", "europa plumes confirmed by nasa")], T0)
-    every = story_store.thread_new_versions(store, recognizer=NullRecognizer())  # no URLs: all
+    every = story_pipeline.thread_new_versions(store, recognizer=NullRecognizer())  # no URLs: all
     assert (every.pages_added, every.pages_threaded, every.stories) == (1, 2, 1)
 
 
 def test_seed_story_with_revision_entities_and_timeline(store, make_seed, recognizer):
     earlier, updated = make_seed(updated=False), make_seed()
     other = _headline("https://example.com/europa", "NASA confirms water plumes on Europa")
-    story_store.thread_new_versions(
+    story_pipeline.thread_new_versions(
         store, _store(store, [earlier, other], T0), recognizer=recognizer
     )
     store.store_version(updated.url, T0 + timedelta(days=2), updated, compare=compare_articles)
-    report = story_store.thread_new_versions(store, [updated.url], recognizer=recognizer)
+    report = story_pipeline.thread_new_versions(store, [updated.url], recognizer=recognizer)
     assert report.pages_updated == 1
     mali = story_store.story_of(store, updated.url)
     assert mali is not None and mali.articles == [updated.url]

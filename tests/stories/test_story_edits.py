@@ -9,10 +9,11 @@ import pytest
 
 from storyline.errors import InputError
 from storyline.model import Article, Paragraph, Section
+from storyline.pipeline import story_edits as edits
+from storyline.pipeline.stories import rethread, thread_new_versions
 from storyline.revisions import compare_articles
 from storyline.store import Store
-from storyline.store import story_edits as edits
-from storyline.store.stories import rethread, stories, story, story_of, thread_new_versions
+from storyline.store.stories import stories, story, story_of
 from storyline.stories.entities import NullRecognizer
 from storyline.stories.threading import ThreadingOptions
 

@@ -22,10 +22,10 @@ from fixtures.shared_pages import SHARED, shared_pages  # noqa: F401  (tests imp
 from storyline import extract_article, pipeline
 from storyline.config import Settings
 from storyline.model import Article, Paragraph, Section
+from storyline.pipeline.stories import rethread
 from storyline.revisions import compare_articles
 from storyline.sources.fetch import Fetcher
 from storyline.store import Store
-from storyline.store.stories import rethread
 
 XSS = "<script>alert(1)</script>"
 XSS_URL = "https://evil.example/news/xss"

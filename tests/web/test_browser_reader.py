@@ -16,9 +16,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 from storyline import pipeline
+from storyline.pipeline.stories import rethread
 from storyline.sources.fetch import Fetcher
 from storyline.store import Store
-from storyline.store.stories import rethread
 
 pytestmark = pytest.mark.slow
 

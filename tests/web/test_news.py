@@ -16,9 +16,9 @@ from fixtures.newsroom import newsroom_settings
 
 from storyline.cli import cli
 from storyline.model import Paragraph, Section
+from storyline.pipeline.stories import rethread, thread_new_versions
 from storyline.revisions import compare_articles
 from storyline.store import Store
-from storyline.store.stories import rethread, thread_new_versions
 from storyline.stories.entities import NullRecognizer
 from storyline.web.app import create_app
 from storyline.web.readers import READER_COOKIE, READER_HEADER

@@ -6,10 +6,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from storyline.model import Article, Paragraph, Section
+from storyline.pipeline.stories import rethread
 from storyline.revisions import compare_articles
 from storyline.store import Store
 from storyline.store.search import SearchQuery, fts_expression, search_articles
-from storyline.store.stories import rethread
 from storyline.web.data_search import search_data, snippet_parts
 
 T = datetime(2026, 3, 1, 12, tzinfo=UTC)

@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from fixtures.newsroom import CORRECTION_PATH, TYPO_PATH, newsroom_settings
 
 from storyline.cli import cli
+from storyline.pipeline.stories import rethread
 from storyline.store import Store
-from storyline.store.stories import rethread
 from storyline.stories.entities import NullRecognizer
 from storyline.web.app import create_app
 

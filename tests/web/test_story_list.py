@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from fixtures.databases import benchmark_database
 
 from storyline.model import Article, Paragraph, Section
+from storyline.pipeline import stories as story_pipeline
 from storyline.revisions import compare_articles
 from storyline.store import Store
-from storyline.store import stories as story_store
 from storyline.stories.entities import NullRecognizer
 from storyline.web.app import create_app
 
@@ -129,7 +129,7 @@ def test_an_archive_ingested_today_does_not_crowd_out_todays_news(tmp_path, web_
             store.store_version(
                 url, now, _article(url, title, "2019-11-18T17:26:45"), compare=compare_articles
             )
-        story_store.thread_new_versions(store, recognizer=NullRecognizer())
+        story_pipeline.thread_new_versions(store, recognizer=NullRecognizer())
         with TestClient(create_app(store, web_settings)) as client:
             items = client.get("/api/stories").json()["items"]
     assert [s["sites"] for s in items] == [["a.example", "b.example"], ["c.example", "d.example"]]

@@ -30,7 +30,7 @@ def edit() -> None:
 @click.pass_context
 def rename_command(ctx: click.Context, story_id: int, title: str, db: str | None) -> None:
     """Give story STORY_ID this TITLE."""
-    from storyline.store import story_edits as se
+    from storyline.pipeline import story_edits as se
 
     with open_store(ctx, db, create=False) as store:
         se.rename(store, story_id, title, times.now())
@@ -44,7 +44,7 @@ def rename_command(ctx: click.Context, story_id: int, title: str, db: str | None
 @click.pass_context
 def merge_command(ctx: click.Context, story_id: int, into: int, db: str | None) -> None:
     """Put every article of STORY_ID into story INTO."""
-    from storyline.store import story_edits as se
+    from storyline.pipeline import story_edits as se
 
     with open_store(ctx, db, create=False) as store:
         found = se.merge(store, story_id, into, times.now())
@@ -60,7 +60,7 @@ def split_command(
     ctx: click.Context, story_id: int, articles: tuple[str, ...], db: str | None
 ) -> None:
     """Take ARTICLES (numbers or URLs) out of STORY_ID into a story of their own."""
-    from storyline.store import story_edits as se
+    from storyline.pipeline import story_edits as se
 
     with open_store(ctx, db, create=False) as store:
         ids = [_article(store, ref) for ref in articles]
@@ -78,7 +78,7 @@ def move_command(
     ctx: click.Context, article: str, to_story: int | None, alone: bool, db: str | None
 ) -> None:
     """Move ARTICLE (number or URL) into another story (--to N) or one of its own (--new)."""
-    from storyline.store import story_edits as se
+    from storyline.pipeline import story_edits as se
 
     if (to_story is None) == (not alone):
         raise click.UsageError("give --to STORY or --new")
@@ -93,10 +93,10 @@ def move_command(
 @click.pass_context
 def reset_command(ctx: click.Context, story_id: int, db: str | None) -> None:
     """Forget the edits of STORY_ID's articles: back to where the threader put them."""
-    from storyline.store import story_edits as se
-    from storyline.stories.threading import ThreadingOptions
+    from storyline.pipeline import story_edits as se
+    from storyline.pipeline.stories import threading_options
 
-    options = ThreadingOptions(half_life=settings_from(ctx).story_half_life)
+    options = threading_options(settings_from(ctx))
     with open_store(ctx, db, create=False) as store:
         forgotten = se.reset(store, story_id, options)
     click.echo(f"{forgotten} edit(s) of story {story_id} forgotten")

@@ -222,7 +222,7 @@ def rethread_command(ctx: click.Context, db: str | None, as_json: bool) -> None:
     """
     import os
 
-    from storyline.store.stories import rethread
+    from storyline.pipeline.stories import rethread
 
     settings = settings_from(ctx)
     workers = settings.ingest_workers or os.cpu_count() or 1

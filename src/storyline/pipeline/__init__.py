@@ -19,6 +19,11 @@ The whole job, in the order it runs:
   reads captures, ``extracting.extract_in_order`` extracts them in worker processes under
   the budget and in input order (``ingest_work.py`` is the workers' side, which the Spark
   backfill's executors run too), and ``store_version`` keeps each as a version.
+- After a pass, ``poll``, ``watch`` and ``ingest`` thread what they stored into stories
+  (``threading_pass.thread_stored`` → ``stories.thread_new_versions``): the stories stage
+  prepares each page, ``story_pass.py`` threads them into the caller's ``LiveThreader``
+  (``story_threader.py``) and rewrites the stories they touched (``story_summaries.py``)
+  in one write transaction, ending with people's edits (``story_edits.py``).
 
 Every path extracts a page with the same text-vs-HTML dispatch
 (``sandbox.work.extract_page_bytes``), stores it through ``storing.store_version`` (the

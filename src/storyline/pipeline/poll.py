@@ -22,6 +22,7 @@ from typing import Any
 from storyline.config import Settings
 from storyline.errors import FeedError, StoreError, StorylineError
 from storyline.pipeline.lanes import run_lanes_over
+from storyline.pipeline.story_threader import LiveThreader
 from storyline.pipeline.threading_pass import thread_stored
 from storyline.pipeline.visit import (
     PollReport,
@@ -173,13 +174,16 @@ def poll(
     stop: threading.Event | None = None,
     extractor: Extractor | None = None,
     worker: str | None = None,
+    threader: LiveThreader | None = None,
 ) -> PollReport:
     """One pass: every feed and sitemap due, then every page due (``visit_all``: everything).
 
     What is due is claimed in batches (``store.claims``), so several followers on one
     database (``watch`` processes on one or many machines, a ``poll`` from cron beside a
     ``watch``) split the work and visit each item once per due time. Pages are extracted by
-    ``extractor`` (default: ``poll_workers`` budgeted worker processes for this pass)."""
+    ``extractor`` (default: ``poll_workers`` budgeted worker processes for this pass), and
+    threaded into stories by ``threader`` (the store's, kept between passes by ``watch``;
+    default: one for this pass, from the threader's snapshot)."""
     now = now or datetime.now(UTC)
     report = PollReport()
     stop = stop or threading.Event()
@@ -193,7 +197,8 @@ def poll(
         )
     if not stop.is_set():
         # threading skips pages already threaded at their latest version: one query if idle
-        report.stories_written = thread_stored(store, settings).stories_written
+        threaded = thread_stored(store, settings, threader=threader)
+        report.stories_written = threaded.stories_written
     report.stopped = stop.is_set()
     return report
 
@@ -332,9 +337,18 @@ def watch(
     """
     passes = 0
     worker = worker or default_worker()
+    threader = LiveThreader()  # one threader for every pass, caught up with the log each time
     with extractor_for(settings, None) as extractor:  # one set of workers for every pass
         while not stop.is_set():
-            report = poll(store, fetcher, settings, stop=stop, extractor=extractor, worker=worker)
+            report = poll(
+                store,
+                fetcher,
+                settings,
+                stop=stop,
+                extractor=extractor,
+                worker=worker,
+                threader=threader,
+            )
             passes += 1
             if on_report:
                 on_report(report)

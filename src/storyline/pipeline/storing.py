@@ -5,8 +5,9 @@ The store keeps tables and knows no stage; it asks its caller what changed betwe
 versions (a capture may land inside the history, so the new version's neighbours are
 compared again in the same transaction). Every path that stores an article (``follow``,
 ``poll`` and ``watch``, the batch ingest, ``reextract``) goes through here, so each hands
-in the same comparison, and (given a ``CopyIndexer``) indexes the new version for the one
-near-duplicate detector in the same transaction.
+in the same comparison and opinion rule (for the page's facts), and (given a
+``CopyIndexer``) indexes the new version for the one near-duplicate detector in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from storyline.pipeline.copies import CopyIndexer
 from storyline.revisions.changes import compare_articles
 from storyline.store import Store, StoredVersion
 from storyline.store.versions import EncodedArticle, RawHtml
+from storyline.stories.opinion import is_opinion
 
 
 def store_version(
@@ -45,6 +47,7 @@ def store_version(
         raw_html,
         raw_type,
         compare=compare_articles,
+        opinion=article_is_opinion,
         page_fields=page_fields,
         also=also,
         encoded=encoded,
@@ -56,10 +59,15 @@ def replace_article(
 ) -> None:
     """Give a stored version a newly extracted article (``Store.replace_article``); with
     ``copies``, the page's latest version is indexed for the copy detector again."""
-    store.replace_article(version_id, article, compare=compare_articles)
+    store.replace_article(version_id, article, compare=compare_articles, opinion=article_is_opinion)
     if copies is None:
         return
     page = store.page(store.version_by_id(version_id).url)
     if page.latest_version_id == version_id:
         with store.writing(f"indexing copies of {page.url}") as conn:
             copies.index(conn, page.id, article)
+
+
+def article_is_opinion(article: Article, url: str) -> bool:
+    """The stories stage's opinion rule for a stored article (its ``page_facts``)."""
+    return is_opinion(article.title, url, article.labels)

@@ -4,7 +4,7 @@ Several writers share one database: two ``ingest`` runs, ``watch`` followers on 
 PostgreSQL, a ``poll`` from cron beside a ``watch``. Each threads the pages it stored
 after its pass; when another's write of the same pages lands first, ours fails on the
 story tables (a page is in one story once) and rolls back, and the live threader is
-dropped (``store.story_state``). A second look then finds those pages threaded and does
+dropped (``LiveThreader.forget``). A second look then finds those pages threaded and does
 only what is left.
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 
 from storyline.config import Settings
 from storyline.errors import StoreError
+from storyline.pipeline.stories import LiveThreader, ThreadReport, thread_new_versions
 from storyline.store.db import Store
-from storyline.store.stories import ThreadReport, thread_new_versions
 
 ATTEMPTS = 3  # threading passes tried when other processes thread at the same time
 
@@ -26,14 +26,22 @@ def thread_stored(
     urls: Iterable[str] | None = None,
     positions: Mapping[str, int] | None = None,
     workers: int = 1,
+    threader: LiveThreader | None = None,
 ) -> ThreadReport:
     """``thread_new_versions``, tried again (up to ``ATTEMPTS`` times) when another
-    process's threading of the same pages made the write fail."""
+    process's threading of the same pages made the write fail. ``threader``: the store's
+    live threader, kept by the caller between passes."""
     wanted = list(urls) if urls is not None else None
+    live = threader or LiveThreader()
     for attempt in range(ATTEMPTS):
         try:
             return thread_new_versions(
-                store, wanted, settings=settings, positions=positions, workers=workers
+                store,
+                wanted,
+                settings=settings,
+                positions=positions,
+                workers=workers,
+                threader=live,
             )
         except StoreError:
             if attempt + 1 == ATTEMPTS:

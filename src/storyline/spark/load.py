@@ -66,8 +66,7 @@ def load_backfill(
     write its stories' summaries (or, into a store that threads stories of its own,
     thread the loaded pages online). A backfill run with ``--no-thread`` leaves the
     pages unthreaded, as ``storyline ingest --no-thread`` does."""
-    from storyline.store.stories import thread_new_versions
-    from storyline.store.story_writes import write_every_story
+    from storyline.pipeline.stories import thread_new_versions, write_every_story
 
     settings = settings or Settings()
     options = threading_options(settings)

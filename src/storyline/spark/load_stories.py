@@ -2,14 +2,15 @@
 
 The store threads online: ``story_items`` says which page is in which story,
 ``story_events`` logs each threaded page's prepared input in threading order, and the
-live threader of a process starts from the newest ``story_snapshots`` row (or replays the
-log). A load writes all three, in the load's transaction: the items and the log from the
-dataset's ``story_items`` (in its threading order), and a snapshot of a threader that
-holds the dataset's stories (``stories.placed.PlacedThreader``), taken after the last
-logged page. The story summaries (title, entities, timeline) are then written by the
-store's own code from that threader (``story_writes.write_every_story``), so a loaded
-store has what ``storyline ingest`` writes, and the pages followed or ingested later
-thread into the loaded stories.
+live threader of a process (``pipeline.story_threader``) starts from the newest
+``story_snapshots`` row (or replays the log). A load writes all three, in the load's
+transaction: the items and the log from the dataset's ``story_items`` (in its threading
+order), and a snapshot of a threader that holds the dataset's stories
+(``stories.placed.PlacedThreader``), taken after the last logged page. The story
+summaries (title, entities, timeline) are then written by the pipeline's own code from
+that threader (``pipeline.stories.write_every_story``), so a loaded store has what
+``storyline ingest`` writes, and the pages followed or ingested later thread into the
+loaded stories.
 
 The snapshot is kept under the threading options of the load's settings; the backfill
 must have used the same ``story_half_life`` (else the first threading pass replays the
@@ -28,8 +29,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from storyline.errors import InputError
+from storyline.pipeline.story_threader import save_snapshot
 from storyline.spark.dataset import Output
-from storyline.store import story_snapshots
 from storyline.store.bulk import TABLES, BulkWriter
 from storyline.stories.placed import PlacedThreader
 from storyline.stories.threading import Prepared, ThreadingOptions
@@ -78,7 +79,7 @@ def load_stories(
     threaded = bulk.write("story_events", logged())
     bulk.write("story_items", _item_rows(data, pages, versions, stories))
     if threaded:
-        story_snapshots.save(bulk.conn, threader, threaded)
+        save_snapshot(bulk.conn, threader, threaded)
     return threaded
 
 

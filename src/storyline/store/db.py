@@ -15,8 +15,9 @@ Usage::
 
 The store knows tables, not the stages: what changed between two versions is computed by
 the ``compare`` its caller hands in (the pipeline hands in the revisions stage's
-``compare_articles``, see ``storyline.pipeline.storing``), and other writers run their own
-small write functions inside ``writing()``, the one-writer transaction.
+``compare_articles``, see ``storyline.pipeline.storing``; whether a page is opinion, its
+``opinion`` rule likewise), and other writers run their own small write functions inside
+``writing()``, the one-writer transaction.
 
 The methods, by job:
 
@@ -63,6 +64,8 @@ from storyline.store.rows import ArticlePage, StoredVersion
 
 # What changed between two versions (the revisions stage's ``compare_articles``).
 Compare = _versions.Compare
+# Whether a stored article is opinion (the stories stage's rule), for ``page_facts``.
+OpinionRule = page_facts.OpinionRule
 # Extra writes for the same transaction as a stored version: (connection, page id, outcome).
 AlsoWrite = Callable[[Connection, int, StoredVersion], None]
 
@@ -138,6 +141,7 @@ class Store(FollowState):
         raw_type: str | None = None,
         *,
         compare: Compare,
+        opinion: OpinionRule = page_facts.not_judged,
         page_fields: dict[str, Any] | None = None,
         also: AlsoWrite | None = None,
         encoded: _versions.EncodedArticle | None = None,
@@ -145,7 +149,9 @@ class Store(FollowState):
         """Store what ``url`` said at ``fetched_at``, in one transaction.
 
         ``compare`` tells what changed between two versions: the new one and its
-        neighbours in time (a capture may land inside the history). No version is added
+        neighbours in time (a capture may land inside the history); ``opinion`` whether
+        the article is opinion rather than news, for the page's facts (the pipeline hands
+        in the stories stage's rule; without it every page counts as news). No version is added
         when the article equals the version just before it in time; storing the same
         capture twice is a no-op; captures may come in any order. ``page_fields`` (as for
         ``update_page_fetch``) are written in the same transaction, and so is whatever
@@ -163,7 +169,7 @@ class Store(FollowState):
             )
             if stored.created and stored.version.number == page.version_count + 1:
                 assert stored.version.id is not None  # the newest version: the page's facts
-                page_facts.record(conn, page.id, stored.version.id, article, url)
+                page_facts.record(conn, page.id, stored.version.id, article, url, opinion)
             if page_fields:
                 values = check_fields(page_fields, (*FETCH_FIELDS, "canonical_url"))
                 conn.execute(
@@ -269,7 +275,14 @@ class Store(FollowState):
             ).all()
         return [(r.id, r.url, r.raw_type) for r in rows]
 
-    def replace_article(self, version_id: int, article: Article, *, compare: Compare) -> None:
+    def replace_article(
+        self,
+        version_id: int,
+        article: Article,
+        *,
+        compare: Compare,
+        opinion: OpinionRule = page_facts.not_judged,
+    ) -> None:
         """Give a stored version a newly extracted Article (``storyline reextract``); its
         changes and the next version's are computed again with ``compare``.
 
@@ -277,7 +290,7 @@ class Store(FollowState):
         """
         with self._write(f"replacing the article of version {version_id}") as conn:
             _versions.replace_content(conn, version_id, article, compare)
-            page_facts.record_if_latest(conn, version_id, article)
+            page_facts.record_if_latest(conn, version_id, article, opinion)
 
     def counts(self) -> dict[str, int]:
         """How many sources, pages, versions, captures and changes are stored."""

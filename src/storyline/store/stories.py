@@ -1,115 +1,30 @@
-"""Database side of stories: which page is in which story, and each story's summary.
+"""Database side of stories: which page is in which story, each story's summary, and
+which pages wait to be threaded.
 
-Kept apart from ``db.py`` like ``duplicates.py``: the functions take a ``Store``. Threading
-is online (``storyline.stories.threading``): the stored stories are always what one pass
-over every threaded page version, in the order threading saw them, gives. That order and
-each version's prepared input are logged (``storyline.store.story_state``), so
-``thread_new_versions`` threads only the new pages into a threader kept by the process
-and rewrites only the stories they touched, and ``rethread`` replays the whole log:
-page by page, in batches, or all at once, the stories agree by construction.
-Writes are one transaction (``BEGIN IMMEDIATE`` on SQLite, like every Store write).
+Kept apart from ``db.py`` like ``duplicates.py``: the functions take a ``Store``. The
+stories are written by the threading pass (``storyline.pipeline.stories``), which asks
+``pending`` for the pages to thread; this module reads what it wrote.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
-from storyline.config import Settings
 from storyline.errors import NotFoundError
 from storyline.model import Article, Entity, Story, TimelineEntry
-from storyline.store import schema, story_state
+from storyline.store import schema
 from storyline.store.db import Store
 from storyline.store.engine import store_errors
-from storyline.store.story_writes import (
-    FreshPage,
-    ThreadReport,
-    in_threading_order,
-    items,
-    prepare_fresh,
-    stories_table,
-    thread_pages,
-)
-from storyline.stories.entities import EntityRecognizer
-from storyline.stories.threading import ThreadingOptions
+from storyline.store.story_writes import items, stories_table
 
-__all__ = [
-    "ThreadReport",
-    "rethread",
-    "stories",
-    "story",
-    "story_of",
-    "thread_new_versions",
-]
+__all__ = ["items", "pending", "stories", "stories_table", "story", "story_of"]
 
 _p, _v = schema.pages, schema.versions
-
-
-def thread_new_versions(
-    store: Store,
-    urls: Iterable[str] | None = None,
-    settings: Settings | None = None,
-    recognizer: EntityRecognizer | None = None,
-    positions: Mapping[str, int] | None = None,
-    workers: int = 1,
-) -> ThreadReport:
-    """Thread the latest versions of these pages (default: every stored page) into stories.
-
-    Pages whose latest version is already threaded are skipped after one cheap query, so
-    ``poll``, ``watch`` and ``ingest`` can call it after each pass with the pages they
-    visited, or with no URLs at all. Only the new pages are read; the stories they join or
-    merge are rewritten. Pass a ``recognizer`` to reuse a loaded spaCy model, or
-    ``workers`` to find the entities of many pages in that many processes.
-
-    The new pages are threaded in a defined order that depends only on the input: their
-    publication time (else first capture), then their place in ``positions`` (URL -> its
-    first position in the caller's input, as ``ingest`` gives), then their URL; never the
-    order in which they happened to be stored.
-    """
-    started, cpu = time.perf_counter(), time.process_time()
-    settings = settings or _default_settings()
-    options = _options(settings)
-    report = ThreadReport()
-    pending = _pending(store, urls)
-    worker_cpu: dict[int, float] = {}
-    if pending:
-        fresh = in_threading_order(
-            prepare_fresh(pending, options, recognizer, settings, workers, worker_cpu),
-            positions or {},
-        )
-        thread_pages(store, options, fresh, report, rebuild=False)
-    report.seconds = time.perf_counter() - started
-    report.cpu_seconds = time.process_time() - cpu + sum(worker_cpu.values())
-    return report
-
-
-def rethread(
-    store: Store,
-    settings: Settings | None = None,
-    recognizer: EntityRecognizer | None = None,
-    workers: int = 1,
-) -> ThreadReport:
-    """Rebuild every story: thread any stored page not threaded yet, then replay the
-    whole threading log and rewrite every story."""
-    started = time.perf_counter()
-    settings = settings or _default_settings()
-    options = _options(settings)
-    report = ThreadReport()
-    pending = _pending(store, None)
-    fresh: list[FreshPage] = []
-    if pending:
-        fresh = in_threading_order(
-            prepare_fresh(pending, options, recognizer, settings, workers), {}
-        )
-    story_state.forget(store)
-    thread_pages(store, options, fresh, report, rebuild=True)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def stories(store: Store, since: datetime | None = None) -> list[Story]:
@@ -144,15 +59,7 @@ def story_of(store: Store, url: str) -> Story | None:
     return None if story_id is None else story(store, story_id)
 
 
-def _options(settings: Settings) -> ThreadingOptions:
-    return ThreadingOptions(half_life=settings.story_half_life)
-
-
-def _default_settings() -> Settings:
-    return Settings()  # every setting at its default
-
-
-def _pending(store: Store, urls: Iterable[str] | None) -> list[Any]:
+def pending(store: Store, urls: Iterable[str] | None) -> list[tuple[Any, Article]]:
     """Pages (of ``urls``, or all) whose latest version is not the one threaded, with
     that version's article, first seen first. Only those articles are read."""
     query = (

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from storyline.duplicates import TextSignature as Signature
+from storyline.duplicates import text_signature
 from storyline.model import Article, Entity
 from storyline.stories.features import (
     anchor_names,
@@ -20,7 +22,6 @@ from storyline.stories.features import (
     headline_features,
     tokenize,
 )
-from storyline.stories.syndication import Signature, signature
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ThreadingOptions:
     body_weight: float = 4.0
     body_terms: int = 300
     entity_weight: float = 1.5
-    duplicate_similarity: float = 0.8
+    duplicate_similarity: float = 0.5  # storyline.duplicates' threshold (its benchmark)
     idf_prior: int = 100  # pseudo-documents: early items are not judged on a tiny IDF
     anchor_coverage: float = 0.35  # share of an item's names a story must hold (0: off)
 
@@ -77,8 +78,8 @@ def prepare(item: ThreadItem, options: ThreadingOptions) -> Prepared:
             raw[word] = raw.get(word, 0.0) + weight
         anchors = anchor_names(item.body)
     raw.update(entity_features(item.entities, options.entity_weight))
-    text = f"{item.title}\n{item.body}"
-    return Prepared(item.key, item.time, raw, signature(text), anchors)
+    signature = text_signature(item.body, f"{item.title}\n{item.body}")
+    return Prepared(item.key, item.time, raw, signature, anchors)
 
 
 def thread_item(

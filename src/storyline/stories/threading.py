@@ -38,6 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from storyline.duplicates import CopyIndex
 from storyline.stories.items import (
     Prepared,
     ThreadingOptions,
@@ -45,7 +46,6 @@ from storyline.stories.items import (
     prepare,
     thread_item,
 )
-from storyline.stories.syndication import SyndicationIndex
 
 RANKED = 5  # candidates kept per item: the winner and the runners-up that may merge
 CANDIDATES = 8  # best-scoring stories an item may join, tried in order (the anchor guard)
@@ -76,7 +76,7 @@ class StoryThreader:
         self._parent: dict[int, int] = {}
         self._item_story: dict[str, int] = {}
         self._item_vector: dict[str, dict[str, float]] = {}
-        self._syndication = SyndicationIndex(self.options.duplicate_similarity)
+        self._syndication = CopyIndex(self.options.duplicate_similarity)
         self._next_id = 1
         self._logs: list[float] = []
         self.merges: list[tuple[int, int]] = []
@@ -166,7 +166,7 @@ class StoryThreader:
         threader._parent = dict(state["parent"])
         threader._item_story = state["item_story"]
         threader._item_vector = state["item_vector"]
-        threader._syndication = SyndicationIndex.from_state(
+        threader._syndication = CopyIndex.from_state(
             options.duplicate_similarity, state["syndication"]
         )
         return threader

@@ -3,14 +3,15 @@
 
 Edits change the store's stories for everyone, so they are writes like following a
 source: refused in read-only mode, and needing the token when one is set (the form has a
-token field then). The edits themselves are ``storyline.store.story_edits``; they outlast
+token field then). The edits themselves are ``storyline.pipeline.story_edits``; they outlast
 ``rethread``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,11 +20,13 @@ from pydantic import BaseModel, Field
 from storyline.config import Settings
 from storyline.errors import InputError
 from storyline.store import Store
-from storyline.store import story_edits as se
-from storyline.stories.threading import ThreadingOptions
+from storyline.store.story_edits import MAX_TITLE
 from storyline.web.api import _ERRORS, MAX_ID, ErrorBody, Id
 from storyline.web.responses import JSONResponse
 from storyline.web.security import check_csrf, check_write
+
+if TYPE_CHECKING:
+    from storyline.stories.threading import ThreadingOptions
 
 router = APIRouter(tags=["api"])
 _WRITE = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, **_ERRORS}
@@ -33,7 +36,7 @@ StoryNumber = Annotated[int, Field(ge=1, le=MAX_ID)]
 class RenameBody(BaseModel):
     """The story's new title."""
 
-    title: str = Field(..., min_length=1, max_length=se.MAX_TITLE)
+    title: str = Field(..., min_length=1, max_length=MAX_TITLE)
 
 
 class MergeBody(BaseModel):
@@ -66,7 +69,7 @@ def _answer(story_id: int) -> JSONResponse:
 @router.post("/api/stories/{story_id}/rename", summary="Rename a story", responses=_WRITE)
 def api_rename(request: Request, story_id: Id, body: RenameBody) -> JSONResponse:
     store, now = _edit(request)
-    se.rename(store, story_id, body.title, now)
+    _edits().rename(store, story_id, body.title, now)
     return _answer(story_id)
 
 
@@ -75,7 +78,7 @@ def api_rename(request: Request, story_id: Id, body: RenameBody) -> JSONResponse
 )
 def api_merge(request: Request, story_id: Id, body: MergeBody) -> JSONResponse:
     store, now = _edit(request)
-    return _answer(se.merge(store, story_id, body.into, now))
+    return _answer(_edits().merge(store, story_id, body.into, now))
 
 
 @router.post(
@@ -85,7 +88,7 @@ def api_merge(request: Request, story_id: Id, body: MergeBody) -> JSONResponse:
 )
 def api_split(request: Request, story_id: Id, body: SplitBody) -> JSONResponse:
     store, now = _edit(request)
-    return _answer(se.split(store, story_id, body.articles, now))
+    return _answer(_edits().split(store, story_id, body.articles, now))
 
 
 @router.post(
@@ -95,7 +98,7 @@ def api_split(request: Request, story_id: Id, body: SplitBody) -> JSONResponse:
 )
 def api_move(request: Request, page_id: Id, body: MoveBody) -> JSONResponse:
     store, now = _edit(request)
-    return _answer(se.move(store, page_id, body.story, now))
+    return _answer(_edits().move(store, page_id, body.story, now))
 
 
 @router.post(
@@ -105,13 +108,23 @@ def api_move(request: Request, page_id: Id, body: MoveBody) -> JSONResponse:
 )
 def api_reset(request: Request, story_id: Id) -> JSONResponse:
     store, _ = _edit(request)
-    forgotten = se.reset(store, story_id, threading_options(request.app.state.settings))
+    forgotten = _edits().reset(store, story_id, threading_options(request.app.state.settings))
     return JSONResponse({"story": story_id, "forgotten": forgotten})
 
 
 def threading_options(settings: Settings) -> ThreadingOptions:
     """The threader's options as the settings give them (a reset asks the threader)."""
-    return ThreadingOptions(half_life=settings.story_half_life)
+    from storyline.pipeline.stories import threading_options as of_settings
+
+    return of_settings(settings)
+
+
+def _edits() -> ModuleType:
+    """The edits (``pipeline.story_edits``), imported on the first edit: the pipeline
+    and the stories stage are not needed to serve pages."""
+    from storyline.pipeline import story_edits
+
+    return story_edits
 
 
 @router.post("/stories/{story_id:int}/edit", include_in_schema=False)
@@ -145,19 +158,19 @@ def _form_action(
 ) -> Any:
     other = _number(into) if action in ("merge", "move") else None
     if action == "rename":
-        se.rename(store, story_id, title, now)
+        _edits().rename(store, story_id, title, now)
         return story_id
     if action == "merge" and other is not None:
-        return se.merge(store, story_id, other, now)
+        return _edits().merge(store, story_id, other, now)
     if action == "split":
-        return se.split(store, story_id, articles, now)
+        return _edits().split(store, story_id, articles, now)
     if action in ("move", "move_new") and articles:
         found = story_id
         for page_id in articles:
-            found = se.move(store, page_id, other if action == "move" else None, now)
+            found = _edits().move(store, page_id, other if action == "move" else None, now)
         return found if action == "move" else story_id
     if action == "reset":
-        se.reset(store, story_id, threading_options(request.app.state.settings))
+        _edits().reset(store, story_id, threading_options(request.app.state.settings))
         return story_id
     raise InputError("choose what to do (and the articles or the story it needs)")
 

@@ -1,6 +1,6 @@
 """Migration 5: the story threader's input, kept so threading need not read it again.
 
-Frozen like the others. ``storyline.store.story_state`` builds its table from
+Frozen like the others. ``storyline.store.story_log`` builds its table from
 ``build_tables``.
 
 - ``story_events``: one row per threaded page version, in the order threading saw them

@@ -10,16 +10,19 @@ Frozen like the others. ``storyline.store.page_facts`` builds its table from
 - Stored ``copy_edit`` changes that change a number, a date or a name become
   ``factual`` changes, as ``compare_articles`` named them from this migration on.
 
-The factual rule is the revisions stage's (``revisions/factual.py``) as it stood when this
-migration was written, frozen below with it: a migration must do the same on every
-database it ever runs on, whatever the stage's rule becomes, and the store imports no
-stage.
+The factual rule is the revisions stage's (``revisions/factual.py``) and the opinion rule
+the stories stage's (``stories/opinion.py``) as they stood when this migration was
+written, frozen below with it: a migration must do the same on every database it ever
+runs on, whatever the stage's rule becomes, and the store imports no stage.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from difflib import SequenceMatcher
+from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import (
     Boolean,
@@ -31,11 +34,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
+    insert,
     select,
     update,
 )
 
+from storyline.model import Article
 from storyline.store.coltypes import UTCDateTime
+from storyline.store.fact_values import OpinionRule, facts_of
 
 NAME = "page facts, factual changes"
 
@@ -63,13 +70,12 @@ def build_tables(metadata: MetaData) -> dict[str, Table]:
 
 def upgrade(conn: Connection) -> None:
     """Create ``page_facts``, fill it for the stored pages, and name factual changes."""
-    from storyline.store import page_facts
     from storyline.store.migrations.m0001_initial import build_tables as initial
 
     metadata = MetaData()
     tables = initial(metadata)
     metadata.create_all(conn, tables=list(build_tables(metadata).values()))
-    page_facts.backfill(conn)
+    fill(conn, _is_opinion)
     changes = tables["changes"]
     rows = conn.execute(
         select(changes.c.id, changes.c.before, changes.c.after).where(changes.c.kind == "copy_edit")
@@ -78,6 +84,46 @@ def upgrade(conn: Connection) -> None:
     for start in range(0, len(factual), 500):
         chunk = factual[start : start + 500]
         conn.execute(update(changes).where(changes.c.id.in_(chunk)).values(kind="factual"))
+
+
+def fill(conn: Connection, opinion: OpinionRule) -> int:
+    """Facts for every page whose latest version has none (or older ones); returns how
+    many pages were filled. Articles are read 500 at a time."""
+    from storyline.store.migrations.m0001_initial import build_tables as initial
+
+    metadata = MetaData()
+    tables = initial(metadata)
+    facts = build_tables(metadata)["page_facts"]
+    pages, versions = tables["pages"], tables["versions"]
+    query = (
+        select(pages.c.id, pages.c.url, pages.c.latest_version_id, versions.c.article_json)
+        .join(versions, versions.c.id == pages.c.latest_version_id)
+        .outerjoin(facts, facts.c.page_id == pages.c.id)
+        .where((facts.c.version_id.is_(None)) | (facts.c.version_id != pages.c.latest_version_id))
+        .order_by(pages.c.id)
+    )
+    filled = 0
+    last = 0
+    while True:
+        rows = conn.execute(query.where(pages.c.id > last).limit(500)).all()
+        if not rows:
+            return filled
+        conn.execute(delete(facts).where(facts.c.page_id.in_([r.id for r in rows])))
+        values = [
+            {"page_id": r.id, "version_id": r.latest_version_id, **_facts_of_json(r, opinion)}
+            for r in rows
+        ]
+        conn.execute(insert(facts), values)
+        filled += len(rows)
+        last = rows[-1].id
+
+
+def _facts_of_json(row: Any, opinion: OpinionRule) -> dict[str, Any]:
+    try:
+        article = Article.from_dict(json.loads(row.article_json))
+    except (ValueError, TypeError, KeyError):
+        article = Article(url=row.url)
+    return facts_of(article, row.url, opinion)
 
 
 # -- the factual rule of migration 10 (frozen) ---------------------------------
@@ -150,3 +196,26 @@ def _opens_sentence(tokens: list[str], index: int) -> bool:
     while k >= 0 and tokens[k] in _SENTENCE_OPENERS and tokens[k] not in ".!?:;":
         k -= 1  # an opening quote or bracket before the word
     return k < 0 or tokens[k] in (".", "!", "?", ":", ";")
+
+
+# -- the opinion rule of migration 10 (frozen) ---------------------------------
+
+_OPINION_PATH = re.compile(
+    r"/(?:opinion|opinions|comment|commentisfree|editorial|editorials|op-?ed|columns?|"
+    r"columnists?|debat|kommentar|kommentarer|leder|ledere|meinung|kommentare)(?:/|$|-)",
+    re.IGNORECASE,
+)
+_OPINION_TITLE = re.compile(
+    r"^\s*(?:opinion|comment|editorial|op-ed|column|leder|debat|kommentar|meinung)\s*[:|–—-]",
+    re.IGNORECASE,
+)
+_OPINION_LABELS = frozenset({"opinion", "comment", "editorial", "op-ed", "column", "leder"})
+
+
+def _is_opinion(article: Article, url: str) -> bool:
+    """Whether the page is opinion rather than news: by its labels, headline or URL path."""
+    if any(label.strip().lower() in _OPINION_LABELS for label in article.labels):
+        return True
+    if _OPINION_TITLE.match(article.title or ""):
+        return True
+    return bool(_OPINION_PATH.search(urlsplit(url or "").path or ""))
