@@ -67,20 +67,24 @@ def test_the_meter_climbs_through_every_kind_of_input_to_the_whole_of_it(tmp_pat
 
 def test_an_ingest_reports_reading_then_extracting_then_threading(tmp_path, store):
     crawl = _warc(tmp_path / "crawl.warc.gz", 8)
-    seen: list[tuple[str, float | None]] = []
+    seen: list[tuple[str, float | None, tuple[int, int]]] = []
     report = ingest(
         store,
         [crawl],
         load_settings(environ={}),
         workers=1,
-        on_progress=lambda r: seen.append((r.phase, r.input_fraction)),
+        on_progress=lambda r: seen.append(
+            (r.phase, r.input_fraction, (r.threading_prepared, r.threading_total))
+        ),
     )
-    phases = [phase for phase, _ in seen]
+    phases = [phase for phase, _, _ in seen]
     order = [p for i, p in enumerate(phases) if i == 0 or phases[i - 1] != p]
     assert order == ["extracting", "threading"] or order == ["reading", "extracting", "threading"]
-    fractions = [f for phase, f in seen if phase == "extracting" and f is not None]
+    fractions = [f for phase, f, _ in seen if phase == "extracting" and f is not None]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert report.phase == "done" and report.stored == 8
+    threading = [counts for phase, _, counts in seen if phase == "threading"]
+    assert threading[-1] == (8, 8) and (0, 8) in threading, "prepared pages counted up to all"
 
 
 def test_a_re_run_reads_past_what_is_stored_before_extracting_anything(tmp_path, store):
@@ -107,5 +111,9 @@ def test_the_progress_line_names_the_phase_and_gives_an_eta_from_the_input_read(
     )
     early = progress_line(IngestReport(records=1, phase="reading", input_fraction=0.001), (1, 1))
     assert early.startswith("reading:") and "left" not in early, "no ETA from almost nothing"
-    threading = progress_line(IngestReport(stored=240, phase="threading", seconds=61), (3, 64))
-    assert threading == "threading 240 new versions into stories, the last phase"
+    threading = IngestReport(phase="threading", threading_prepared=96, threading_total=480)
+    assert progress_line(threading, (20, 80)) == (
+        "threading: entities of 96 of 480 pages, about 1 min 20 s left"
+    )
+    threading.threading_prepared = 480
+    assert progress_line(threading, (30, 90)) == "threading: writing the stories of 480 pages"

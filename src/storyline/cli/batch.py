@@ -159,7 +159,7 @@ def progress_line(report: IngestReport, elapsed: tuple[float, float]) -> str:
     it is the last phase, since its cost is not proportional to anything known up front."""
     in_phase, overall = elapsed
     if report.phase == "threading":
-        return f"threading {report.stored:,} new versions into stories, the last phase"
+        return _threading_line(report, in_phase)
     rate = report.records / overall if overall > 0 else 0.0
     problems = sum(report.problems.values())
     line = (
@@ -171,6 +171,20 @@ def progress_line(report: IngestReport, elapsed: tuple[float, float]) -> str:
         line += f", {fraction:.0%}"
         if 0.01 <= fraction < 1 and overall >= 2:
             line += f", about {_duration(overall * (1 - fraction) / fraction)} left"
+    return line
+
+
+def _threading_line(report: IngestReport, in_phase: float) -> str:
+    """Threading, the last phase: entities found page by page (the slow part, with an ETA
+    from its own rate), then the stories written."""
+    done, total = report.threading_prepared, report.threading_total
+    if total == 0:
+        return "threading: looking for pages to thread"
+    if done >= total:
+        return f"threading: writing the stories of {total:,} pages"
+    line = f"threading: entities of {done:,} of {total:,} pages"
+    if done > 0 and in_phase >= 2:
+        line += f", about {_duration(in_phase * (total - done) / done)} left"
     return line
 
 

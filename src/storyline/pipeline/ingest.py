@@ -66,6 +66,8 @@ class IngestReport:
     # (a re-run first skips what is stored), then "extracting", then "threading".
     phase: Phase = "reading"
     input_fraction: float | None = None  # share of the input files' bytes read so far
+    threading_prepared: int = 0  # pages whose entities are found, while threading
+    threading_total: int = 0  # pages the threading pass has to thread
 
     @property
     def records_per_second(self) -> float:
@@ -147,7 +149,9 @@ def ingest(
     if thread and not run.report.interrupted:
         run.report.phase = "threading"
         run._progress()
-        threaded = thread_stored(store, settings, positions=run.positions, workers=count)
+        threaded = thread_stored(
+            store, settings, positions=run.positions, workers=count, progress=run.threading
+        )
         run.report.stories_written = threaded.stories_written
         run.report.threading_seconds = threaded.seconds
         run.report.threading_cpu_seconds = threaded.cpu_seconds
@@ -241,6 +245,11 @@ class _Run:
             self._digests.move_to_end(key)
             if len(self._digests) > _DIGESTS:
                 self._digests.popitem(last=False)
+
+    def threading(self, prepared: int, total: int) -> None:
+        """The threading pass has found the entities of ``prepared`` of ``total`` pages."""
+        self.report.threading_prepared, self.report.threading_total = prepared, total
+        self._progress()
 
     def _progress(self) -> None:
         if self.on_progress is not None:

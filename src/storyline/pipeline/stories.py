@@ -14,7 +14,7 @@ opens. The stored stories are read with ``storyline.store.stories``.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from storyline.config import Settings
 from storyline.pipeline import story_pass
@@ -31,9 +31,13 @@ from storyline.store.stories import pending
 from storyline.stories.entities import EntityRecognizer
 from storyline.stories.threading import ThreadingOptions
 
+# Told (pages prepared, pages to thread) during a threading pass, for progress displays.
+ThreadingProgress = Callable[[int, int], None]
+
 __all__ = [
     "LiveThreader",
     "ThreadReport",
+    "ThreadingProgress",
     "rethread",
     "thread_new_versions",
     "threading_options",
@@ -54,6 +58,7 @@ def thread_new_versions(
     positions: Mapping[str, int] | None = None,
     workers: int = 1,
     threader: LiveThreader | None = None,
+    progress: ThreadingProgress | None = None,
 ) -> ThreadReport:
     """Thread the latest versions of these pages (default: every stored page) into stories.
 
@@ -63,6 +68,8 @@ def thread_new_versions(
     merge are rewritten. Pass a ``recognizer`` to reuse a loaded spaCy model, or
     ``workers`` to find the entities of many pages in that many processes, and the
     store's ``threader`` kept from an earlier pass (else one starts from the snapshot).
+    ``progress`` is told (pages prepared, pages to thread) as the entities are found, the
+    slow part; (n, n) means the stories are being written.
 
     The new pages are threaded in a defined order that depends only on the input: their
     publication time (else first capture), then their place in ``positions`` (URL -> its
@@ -76,8 +83,12 @@ def thread_new_versions(
     waiting = pending(store, urls)
     worker_cpu: dict[int, float] = {}
     if waiting:
+        total = len(waiting)
+        if progress is not None:
+            progress(0, total)
+        told = (lambda done: progress(done, total)) if progress is not None else None
         fresh = in_threading_order(
-            prepare_fresh(waiting, options, recognizer, settings, workers, worker_cpu),
+            prepare_fresh(waiting, options, recognizer, settings, workers, worker_cpu, told),
             positions or {},
         )
         live = threader or LiveThreader()

@@ -10,7 +10,7 @@ the store's small functions (``store.story_writes``); the summaries are computed
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -60,17 +60,19 @@ def prepare_fresh(
     settings: Settings,
     workers: int,
     worker_cpu: dict[int, float] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[FreshPage]:
     """Entities, thread time and prepared threading input of each pending page (the slow
     text work, done before the write transaction opens): with ``recognizer`` in this
-    process, else with the spaCy pipeline of the settings in up to ``workers`` processes."""
+    process, else with the spaCy pipeline of the settings in up to ``workers`` processes
+    (``progress`` told the pages prepared so far)."""
     pages = [PageText(str(row.page_id), article, row.first_seen) for row, article in pending]
     lead = settings.entities_lead_words
     if recognizer is not None:
         ready = prepare_pages(pages, recognizer, options, lead)
     else:
         ready = prepare_in_processes(
-            pages, options, settings.entities_model, workers, lead, worker_cpu
+            pages, options, settings.entities_model, workers, lead, worker_cpu, progress
         )
     return [
         FreshPage(

@@ -14,7 +14,12 @@ from collections.abc import Iterable, Mapping
 
 from storyline.config import Settings
 from storyline.errors import StoreError
-from storyline.pipeline.stories import LiveThreader, ThreadReport, thread_new_versions
+from storyline.pipeline.stories import (
+    LiveThreader,
+    ThreadingProgress,
+    ThreadReport,
+    thread_new_versions,
+)
 from storyline.store.db import Store
 
 ATTEMPTS = 3  # threading passes tried when other processes thread at the same time
@@ -27,10 +32,11 @@ def thread_stored(
     positions: Mapping[str, int] | None = None,
     workers: int = 1,
     threader: LiveThreader | None = None,
+    progress: ThreadingProgress | None = None,
 ) -> ThreadReport:
     """``thread_new_versions``, tried again (up to ``ATTEMPTS`` times) when another
     process's threading of the same pages made the write fail. ``threader``: the store's
-    live threader, kept by the caller between passes."""
+    live threader, kept by the caller between passes; ``progress`` as there."""
     wanted = list(urls) if urls is not None else None
     live = threader or LiveThreader()
     for attempt in range(ATTEMPTS):
@@ -42,6 +48,7 @@ def thread_stored(
                 positions=positions,
                 workers=workers,
                 threader=live,
+                progress=progress,
             )
         except StoreError:
             if attempt + 1 == ATTEMPTS:

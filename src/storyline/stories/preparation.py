@@ -14,7 +14,7 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,16 +84,25 @@ def prepare_in_processes(
     workers: int = 1,
     lead_words: int = 0,
     worker_cpu: dict[int, float] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[PreparedPage]:
     """``prepare_pages`` with the default spaCy pipeline of ``model``, in ``workers``
     processes when there are enough pages to pay for loading it in each (in order).
     ``worker_cpu``, when given, receives the CPU seconds of each worker process (by pid,
-    loading included), which the parent's own clock does not see."""
+    loading included), which the parent's own clock does not see; ``progress`` is told
+    how many pages are prepared so far, chunk by chunk (this is the slow part of
+    threading, worth a progress display)."""
+    chunks = [list(pages[i : i + CHUNK]) for i in range(0, len(pages), CHUNK)]
     if workers <= 1 or sum(map(_cased, pages)) < PARALLEL_FROM:
         # Few pages for the model to read (a batch of lower-case headlines has none):
         # not worth loading it in other processes.
-        return prepare_pages(pages, SpacyRecognizer(model), options, lead_words)
-    chunks = [list(pages[i : i + CHUNK]) for i in range(0, len(pages), CHUNK)]
+        recognizer = SpacyRecognizer(model)
+        prepared = []
+        for chunk in chunks:
+            prepared.extend(prepare_pages(chunk, recognizer, options, lead_words))
+            if progress is not None:
+                progress(len(prepared))
+        return prepared
     context = _context()
     with ProcessPoolExecutor(
         min(workers, len(chunks)), mp_context=context, initializer=_start, initargs=(model,)
@@ -103,10 +112,12 @@ def prepare_in_processes(
             _prepare_chunk, chunks, [options] * count, [model] * count, [lead_words] * count
         )
         prepared = []
-        for pid, cpu, chunk in results:
-            prepared.extend(chunk)
+        for pid, cpu, done in results:
+            prepared.extend(done)
             if worker_cpu is not None:
                 worker_cpu[pid] = max(worker_cpu.get(pid, 0.0), cpu)
+            if progress is not None:
+                progress(len(prepared))
         return prepared
 
 
