@@ -42,7 +42,7 @@ def _kind(pid: int, root: int) -> str:
     command = _cmdline(pid)
     if pid == root:
         return "driver"
-    if "java" in command.split("\0")[0] or "spark-submit" in command:
+    if "java" in command.split("\0")[0] or "spark-submit" in command or "SparkSubmit" in command:
         return "jvm"
     if "forkserver" in command or "multiprocessing" in command:
         return "extraction workers"
