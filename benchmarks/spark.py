@@ -24,17 +24,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from ingest import load_pages, measure, plan, write_warc  # noqa: E402  (benchmarks/ on path)
+from ingest import load_pages, plan, write_warc  # noqa: E402  (benchmarks/ on path)
 from markdown_sections import replace_block  # noqa: E402
+from spark_profile import (  # noqa: E402
+    KINDS,
+    BackendSampler,
+    KindSampler,
+    Structure,
+    stage_summary,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -51,6 +60,14 @@ class Run:
     cpu: float
     records: int
     inner: float = 0.0  # the command's own report of its time (load: the transaction)
+    kinds: dict[str, float] = field(default_factory=dict)  # CPU seconds by kind of process
+    server: float = 0.0  # PostgreSQL's CPU seconds serving the load
+    structure: Structure | None = None  # Spark: the event log's parallel structure
+
+    @property
+    def cpu_ms(self) -> float:
+        """CPU milliseconds per record (per version for a load), client and server."""
+        return 1000 * (self.cpu + self.server) / self.records
 
     @property
     def rate(self) -> float:
@@ -69,86 +86,84 @@ def build_archive(folder: Path, records: int, files: int) -> list[Path]:
     return paths
 
 
-def _timed(name: str, command: list[str], records: int) -> Run:
-    process: list[subprocess.Popen[bytes]] = []
-
-    def run() -> str:
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        process.append(proc)
-        out, err = proc.communicate()
-        if proc.returncode not in (0,):
-            raise RuntimeError(f"{name} failed ({proc.returncode}): {err.decode()[-2000:]}")
-        return out.decode()
-
-    output: list[str] = []
-
-    def run_and_keep() -> str:
-        output.append(run())
-        return output[-1][-200:]
-
-    usage = measure(run_and_keep, lambda: process[0].pid if process else None)
-    inner = 0.0
-    if name.startswith("storyline load"):
-        inner = float(json.loads(output[0])["seconds"])
-    return Run(name, usage.seconds, usage.cpu, records, inner)
-
-
-def one_round(archive: list[Path], work: Path, records: int, pg_url: str | None) -> list[Run]:
-    """Every contender once, in this order."""
-    files = [str(p) for p in archive]
-    runs = [
-        _timed(
-            "storyline ingest --workers 2",
-            [
-                STORYLINE,
-                "ingest",
-                "--db",
-                str(work / "ingest.db"),
-                "--workers",
-                "2",
-                "--no-thread",
-                "--json",
-                *files,
-            ],
-            records,
+def _timed(
+    name: str,
+    command: list[str],
+    records: int,
+    events: Path | None = None,
+    server: tuple[int, str] | None = None,
+) -> Run:
+    """Run ``command``; its wall time and CPU by kind of process; with ``events``, Spark
+    writes its event log there; with ``server`` (postmaster pid, database), the
+    PostgreSQL backends' CPU is counted too."""
+    env = dict(os.environ)
+    if events is not None:
+        events.mkdir(parents=True, exist_ok=True)
+        env["PYSPARK_SUBMIT_ARGS"] = (
+            f"--conf spark.eventLog.enabled=true --conf spark.eventLog.dir=file://{events} "
+            "--conf spark.eventLog.compress=false --conf spark.eventLog.rolling.enabled=false "
+            "pyspark-shell"
         )
+    sampler = KindSampler()
+    backend = BackendSampler(*server) if server else None
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    threads = [threading.Thread(target=sampler.run, args=(proc.pid,), daemon=True)]
+    if backend is not None:
+        threads.append(threading.Thread(target=backend.run, daemon=True))
+    for thread in threads:
+        thread.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    sampler.stop()
+    if backend is not None:
+        backend.stop()
+    for thread in threads:
+        thread.join()
+    if proc.returncode:
+        raise RuntimeError(f"{name} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    kinds = sampler.totals()
+    inner = float(json.loads(out)["seconds"]) if name.startswith("storyline load") else 0.0
+    run = Run(name, seconds, sum(kinds.values()), records, inner, kinds)
+    run.server = backend.cpu if backend is not None else 0.0
+    run.structure = stage_summary(events) if events is not None else None
+    return run
+
+
+def _spark(cores: int, files: list[str], out: Path, records: int, name: str = "") -> Run:
+    command = [STORYLINE, "spark", "ingest", "--out", str(out), "--master", f"local[{cores}]"]
+    command += ["--no-thread", "--json", *files]
+    label = name or f"storyline spark ingest --master local[{cores}]"
+    return _timed(label, command, records, events=out.parent / f"events-{out.name}")
+
+
+def one_round(
+    archive: list[Path],
+    small: list[Path],
+    work: Path,
+    records: int,
+    small_records: int,
+    pg: tuple[str, int] | None,
+) -> list[Run]:
+    """Every contender once, in this order; then Spark on the small archive (its fixed
+    cost), and the loads."""
+    files = [str(p) for p in archive]
+    ingest = [STORYLINE, "ingest", "--db", str(work / "ingest.db"), "--workers", "2"]
+    runs = [
+        _timed("storyline ingest --workers 2", [*ingest, "--no-thread", "--json", *files], records)
     ]
     for cores in (1, 2):
-        out = work / f"spark-{cores}"
-        runs.append(
-            _timed(
-                f"storyline spark ingest --master local[{cores}]",
-                [
-                    STORYLINE,
-                    "spark",
-                    "ingest",
-                    "--out",
-                    str(out),
-                    "--master",
-                    f"local[{cores}]",
-                    "--no-thread",
-                    "--json",
-                    *files,
-                ],
-                records,
-            )
-        )
+        runs.append(_spark(cores, files, work / f"spark-{cores}", records))
+    tiny = f"storyline spark ingest --master local[2], {small_records} records"
+    runs.append(_spark(2, [str(p) for p in small], work / "spark-small", small_records, tiny))
     loaded = _versions(work / "spark-2")
-    runs.append(
-        _timed(
-            "storyline load (SQLite)",
-            [STORYLINE, "load", str(work / "spark-2"), "--db", str(work / "load.db"), "--json"],
-            loaded,
-        )
-    )
-    if pg_url:
-        runs.append(
-            _timed(
-                "storyline load (PostgreSQL, COPY)",
-                [STORYLINE, "load", str(work / "spark-2"), "--db", pg_url, "--json"],
-                loaded,
-            )
-        )
+    lite = [STORYLINE, "load", str(work / "spark-2"), "--db", str(work / "load.db"), "--json"]
+    runs.append(_timed("storyline load (SQLite)", lite, loaded))
+    if pg:
+        url, postmaster = pg
+        command = [STORYLINE, "load", str(work / "spark-2"), "--db", url, "--json"]
+        server = (postmaster, url.rsplit("/", 1)[1])
+        runs.append(_timed("storyline load (PostgreSQL, COPY)", command, loaded, server=server))
     return runs
 
 
@@ -156,33 +171,78 @@ def _versions(out: Path) -> int:
     return int(json.loads((out / "_SUCCESS").read_text())["versions"])
 
 
-def table(rounds: list[list[Run]], records: int, files: int) -> str:
-    """The markdown table: medians, with every round's wall time."""
+def _median(runs: list[Run]) -> Run:
+    """The median round of one contender (by wall time), its CPU figures the medians."""
+    middle = sorted(runs, key=lambda r: r.seconds)[len(runs) // 2]
+    found = Run(middle.name, middle.seconds, statistics.median(r.cpu for r in runs), middle.records)
+    found.inner, found.structure = middle.inner, middle.structure
+    found.server = statistics.median(r.server for r in runs)
+    found.kinds = {k: statistics.median(r.kinds.get(k, 0.0) for r in runs) for k in middle.kinds}
+    return found
+
+
+def _row(run: Run, every: list[Run]) -> str:
+    unit = "versions" if run.name.startswith("storyline load") else "records"
+    rate = f"{run.records / run.seconds:,.0f} {unit}"
+    if run.inner:
+        rate += (
+            f" ({run.records / run.inner:,.0f} in the load's own transaction, {run.inner:.1f} s)"
+        )
+    cpu = f"{run.cpu:.1f}" + (f" + {run.server:.1f} server" if run.server else "")
+    kinds = " / ".join(f"{run.kinds.get(k, 0.0):.1f}" for k in KINDS)
+    each = ", ".join(f"{r.seconds:.1f}" for r in every)
+    return (
+        f"| {run.name} | {run.seconds:.1f} | {rate} | {cpu} | {run.cpu_ms:.1f} | {kinds} | {each} |"
+    )
+
+
+def _structure(run: Run) -> str:
+    s = run.structure
+    if s is None:
+        return ""
+    return (
+        f"| {run.name} | {s.stages} | {s.tasks} | {s.extract_tasks} | {s.extract_busy:.2f} | "
+        f"{s.task_seconds:.0f} | {s.stage_seconds:.0f} | {s.busy:.2f} |"
+    )
+
+
+def table(rounds: list[list[Run]], records: int, files: int, small: int) -> str:
+    """The markdown tables: medians, with every round's wall time; Spark's structure."""
     lines = [
-        f"{records:,} records in {files} WARC files; medians of {len(rounds)} round(s).",
+        f"{records:,} records in {files} WARC files (and {small} records in {files} files for "
+        f"Spark's fixed cost); medians of {len(rounds)} round(s). CPU: every process of the "
+        "command (sampled from /proc every 0.1 s), and for the PostgreSQL load the server's "
+        "backend too; by process: " + " / ".join(KINDS) + ".",
         "",
-        "| run | wall s | per second | CPU s (process tree) | rounds (wall s) |",
-        "|---|---|---|---|---|",
+        "| run | wall s | per second | CPU s | CPU ms per record (load: per version) "
+        "| CPU s by process | rounds (wall s) |",
+        "|---|---|---|---|---|---|---|",
     ]
     medians: dict[str, Run] = {}
     for index, first in enumerate(rounds[0]):
         same = [r[index] for r in rounds]
-        wall = statistics.median(r.seconds for r in same)
-        cpu = statistics.median(r.cpu for r in same)
-        medians[first.name] = Run(first.name, wall, cpu, first.records)
-        unit = "versions" if first.name.startswith("storyline load") else "records"
-        each = ", ".join(f"{r.seconds:.1f}" for r in same)
-        rate = f"{first.records / wall:,.0f} {unit}"
-        if first.inner:
-            inner = statistics.median(r.inner for r in same)
-            rate += f" ({first.records / inner:,.0f} in the load's own transaction, {inner:.1f} s)"
-        lines.append(f"| {first.name} | {wall:.1f} | {rate} | {cpu:.1f} | {each} |")
+        medians[first.name] = _median(same)
+        lines.append(_row(medians[first.name], same))
     ingest = medians["storyline ingest --workers 2"]
     one, two = (medians[f"storyline spark ingest --master local[{c}]"] for c in (1, 2))
+    tiny = next(r for name, r in medians.items() if name.endswith(f"{small} records"))
+    marginal = 1000 * (two.cpu - tiny.cpu) / (records - small) if records > small else 0.0
     lines += [
         "",
-        f"Spark local[2] against ingest --workers 2: {two.rate / ingest.rate:.2f}x the records "
-        f"per second; local[2] against local[1]: {two.rate / one.rate:.2f}x.",
+        "| Spark run | stages | tasks | extraction tasks | extraction: task time per wall "
+        "| task time s | stage wall s | task time per stage wall |",
+        "|---|---|---|---|---|---|---|---|",
+        *(_structure(r) for r in (one, two, tiny)),
+        "",
+        f"Wall: Spark local[2] against ingest --workers 2: {two.rate / ingest.rate:.2f}x the "
+        f"records per second; local[2] against local[1]: {two.rate / one.rate:.2f}x.",
+        f"CPU: ingest --workers 2 {ingest.cpu_ms:.1f} ms a record; Spark local[2] "
+        f"{two.cpu_ms:.1f} ms, of which {tiny.cpu:.0f} CPU-seconds are fixed (the "
+        f"{small}-record run: JVM and workers starting, every stage's tasks) and "
+        f"{marginal:.1f} ms a record the rest. On two free cores, with both commands keeping "
+        f"them busy, local[2] would run at {ingest.cpu / two.cpu:.2f}x ingest's rate (its CPU "
+        f"against Spark's), and at {two.structure.busy if two.structure else 0:.2f}x local[1]'s "
+        "(the cores local[2]'s stages kept busy, at local[1]'s CPU a record).",
     ]
     return "\n".join(lines)
 
@@ -193,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--files", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--small", type=int, default=80, help="records for Spark's fixed cost")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--write", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -201,26 +262,33 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="storyline-spark-bench-") as tmp:
         folder = Path(tmp)
         archive = build_archive(folder, args.records, args.files)
+        (folder / "small").mkdir()
+        small = build_archive(folder / "small", args.small, args.files)
         rounds = []
         with _postgres(args.no_postgres) as server:
             for n in range(args.rounds):
                 work = folder / f"round-{n}"
                 work.mkdir()
-                pg_url = server.new_database() if server else None
-                rounds.append(one_round(archive, work, args.records, pg_url))
+                pg = (server.new_database(), _postmaster(server)) if server else None
+                rounds.append(one_round(archive, small, work, args.records, args.small, pg))
                 print(
                     f"round {n + 1}: "
                     + "; ".join(f"{r.name} {r.seconds:.1f} s" for r in rounds[-1])
                 )
-    output = table(rounds, args.records, args.files)
+    output = table(rounds, args.records, args.files, args.small)
     print(output)
     if args.write:
         command = (
             f".venv/bin/python benchmarks/spark.py --records {args.records} --files {args.files} "
-            f"--rounds {args.rounds} --write docs/benchmarks.md"
+            f"--rounds {args.rounds} --small {args.small} --write docs/benchmarks.md"
         )
         replace_block(args.write, SECTION, "spark-table", f"Command: `{command}`\n\n{output}")
     return 0
+
+
+def _postmaster(server: object) -> int:
+    data = Path(getattr(server, "data"))  # noqa: B009  (the test fixture's server)
+    return int((data / "postmaster.pid").read_text().split()[0])
 
 
 def _postgres(skip: bool):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 from ingest.ingest_helpers import Rec, article_html, shared_pages, write_warc
 from sklearn.metrics import normalized_mutual_info_score
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from storyline.cli import cli
 from storyline.config import Settings
@@ -37,6 +37,7 @@ from storyline.spark.load import load_backfill
 from storyline.spark.stories import threading_options
 from storyline.store import Store, schema, story_log
 from storyline.store.duplicates import duplicate_groups
+from storyline.store.search import SearchQuery, search_articles
 from storyline.store.stories import stories, story, story_of
 from storyline.stories.evaluation import bcubed
 from storyline.stories.window_seeds import thread_in_passes
@@ -193,6 +194,45 @@ def test_loaded_into_postgresql_it_equals_a_sequential_ingest(backfill, referenc
     location, _ = backfill
     with _loaded(location, postgres_url) as store:
         _check_same(store, reference)
+
+
+def _schema_objects(store: Store) -> set[tuple[str, ...]]:
+    """Every table's indexes and foreign keys, by name: what the load sets aside and must
+    build again."""
+    with store.reading("listing indexes") as conn:
+        found = inspect(conn)
+        return {
+            (table, kind, str(item["name"]))
+            for table in found.get_table_names()
+            for kind, items in (
+                ("index", found.get_indexes(table)),
+                ("foreign key", found.get_foreign_keys(table)),
+            )
+            for item in items
+        }
+
+
+def _search(store: Store, words: str) -> list[str]:
+    with store.reading("searching") as conn:
+        return sorted(h.url for h in search_articles(conn, SearchQuery(words, limit=50)).hits)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_search_finds_the_loaded_articles_and_every_index_is_back(
+    backfill, reference, tmp_path, request, backend
+):
+    location, _ = backfill
+    target = (
+        str(tmp_path / "s.db") if backend == "sqlite" else request.getfixturevalue("postgres_url")
+    )
+    with Store.open(target) as empty:
+        expected = _schema_objects(empty)
+    with _loaded(location, target) as store:
+        assert _schema_objects(store) == expected
+        for words in ("plumes", "Europa water", "bridge open"):
+            found = _search(store, words)
+            assert found and found == _search(reference, words), words
+        assert _search(store, "kilometres zebra") == []
 
 
 def test_a_rerun_skips_finished_inputs_and_gives_the_same_tables(backfill, archive, spark_session):

@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 APP_NAME = "storyline backfill"
+CAPTURES_PER_TASK = 5000
+LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 @dataclass
@@ -90,6 +92,11 @@ def spark_session(master: str | None, app_name: str = APP_NAME) -> SparkSession:
     builder = SparkSession.builder.appName(app_name).config("spark.sql.session.timeZone", "UTC")
     if master:
         builder = builder.master(master)
+    if master is not None and master.startswith("local"):
+        # One short-lived JVM on this machine: C1-compiled code and the serial collector
+        # cost it about half the CPU of its defaults (JIT threads, parallel GC) for a run
+        # of minutes (benchmarks/spark.py); a cluster's JVMs keep their own settings.
+        builder = builder.config("spark.driver.extraJavaOptions", LOCAL_JVM_OPTIONS)
     if master is None or master.startswith("local"):
         # Workers on this machine run this Python, which has storyline installed (Spark
         # reads PYSPARK_PYTHON when it starts them); on a cluster, spark-submit's
@@ -125,9 +132,9 @@ def run_backfill(
     report.story_passes = story_passes
     _extract(sc, uris, out, settings, report)
     staging = f"_staging-{uuid.uuid4().hex[:12]}"
-    pages = _pages(sc, output, len(uris)).persist()
+    pages = _pages(sc, output, _partitions(sc, report.captures)).persist()
     try:
-        canonicals = _canonicals(pages, settings, _partitions(sc, len(uris)))
+        canonicals = _canonicals(pages, settings, _partitions(sc, report.captures))
         counts = _write_tables(pages, canonicals, out, staging)
         target = (out, staging)
         if thread:
@@ -163,14 +170,14 @@ def _extract(
         report.problems.update(manifest["problems"])
 
 
-def _pages(sc: SparkContext, output: Output, files: int) -> RDD[Any]:
+def _pages(sc: SparkContext, output: Output, partitions: int) -> RDD[Any]:
     """Stage 2: every capture, grouped by URL, turned into the page's rows."""
     paths = [p for p in output.listing("captures") if p.endswith(".parquet")]
     filesystem = output.filesystem
     return (
         sc.parallelize(paths, max(1, len(paths)))
         .flatMap(lambda path: _capture_rows(filesystem, path))
-        .groupByKey(_partitions(sc, files))
+        .groupByKey(partitions)
         .map(lambda group: page_rows(group[0], group[1]))
     )
 
@@ -245,8 +252,13 @@ def _publish(output: Output, staging: str) -> None:
     output.filesystem.delete_dir(output.path(staging))
 
 
-def _partitions(sc: SparkContext, files: int) -> int:
-    return max(sc.defaultParallelism, files)
+def _partitions(sc: SparkContext, captures: int) -> int:
+    """Partitions of the stages after extraction: two tasks per core at least (one slow
+    task then leaves a core idle for half a task, not a whole one), more as the captures
+    grow, each task holding about ``CAPTURES_PER_TASK``. Each task costs its Python worker
+    tens of milliseconds whatever it holds; one per input file (as before) gave a
+    6,000-record run 8-16 tasks a stage on 2 cores (benchmarks/spark.py)."""
+    return max(2 * sc.defaultParallelism, -(-captures // CAPTURES_PER_TASK))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -88,9 +88,12 @@ def load_backfill(
                 "these pages, or ingest an export of them (storyline ingest) to merge histories"
             )
         versions, latest = _version_ids(data, pages, first_version)
+        bulk.defer_indexes(len(versions))
         report.pages = bulk.write("pages", _page_rows(pages, versions, latest))
-        report.versions = bulk.write("versions", _version_rows(data, pages, versions))
-        report.captures = bulk.write("captures", _capture_rows(data, pages))
+        version_rows = _version_rows(data, pages, versions)
+        report.versions = bulk.write_tuples("versions", _VERSION_COLUMNS, version_rows)
+        capture_rows = _capture_rows(data, pages)
+        report.captures = bulk.write_tuples("captures", _CAPTURE_COLUMNS, capture_rows)
         report.changes = bulk.write("changes", _change_rows(data, versions))
         report.grouped = _load_copies(bulk, data, pages, params)
         threaded = bool(data.read_json("_SUCCESS").get("threaded", False))
@@ -110,6 +113,20 @@ def _batches(
     data: Output, table: str, columns: list[str] | None = None
 ) -> Iterator[dict[str, Any]]:
     """Every row of a table folder, streamed a batch at a time."""
+    for columns_of_batch in _column_batches(data, table, columns):
+        names = list(columns_of_batch)
+        yield from (
+            dict(zip(names, values, strict=True))
+            for values in zip(*columns_of_batch.values(), strict=True)
+        )
+
+
+def _column_batches(
+    data: Output, table: str, columns: list[str] | None = None
+) -> Iterator[dict[str, list[Any]]]:
+    """A table folder a batch at a time, as Python lists by column (no dict per row);
+    times as naive UTC, which the store keeps."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     for path in data.listing(table):
@@ -117,7 +134,12 @@ def _batches(
             continue
         parquet = pq.ParquetFile(path, filesystem=data.filesystem)
         for batch in parquet.iter_batches(batch_size=_BATCH, columns=columns):
-            yield from batch.to_pylist()
+            found: dict[str, list[Any]] = {}
+            for name, column in zip(batch.schema.names, batch.columns, strict=True):
+                if pa.types.is_timestamp(column.type) and column.type.tz is not None:
+                    column = column.cast(pa.timestamp(column.type.unit))
+                found[name] = column.to_pylist()
+            yield found
 
 
 def _page_ids(data: Output, first: int) -> dict[str, tuple[int, datetime]]:
@@ -163,34 +185,45 @@ def _page_rows(
         }
 
 
+_CAPTURE_COLUMNS = ["page_id", "fetched_at", "content_hash"]
+_VERSION_COLUMNS = ["id", "page_id", "fetched_at", "content_hash", "title", "text_length"]
+_VERSION_COLUMNS += ["article_json", "raw_html", "raw_encoding", "raw_type"]
+
+
 def _version_rows(
     data: Output, pages: dict[str, tuple[int, datetime]], versions: dict[tuple[str, int], int]
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[tuple[Any, ...]]:
+    """``_VERSION_COLUMNS`` of every version, built column by column from each batch."""
     columns = ["url", "version", "fetched_at", "content_hash", "title", "article_json"]
     columns += ["text_length", "raw_html", "raw_type"]
-    for row in _batches(data, "versions", columns):
-        raw = row.get("raw_html")
-        yield {
-            "id": versions[(row["url"], row["version"])],
-            "page_id": pages[row["url"]][0],
-            "fetched_at": _utc(row["fetched_at"]),
-            "content_hash": row["content_hash"],
-            "title": row["title"],
-            "text_length": row["text_length"],
-            "article_json": row["article_json"],
-            "raw_html": raw,
-            "raw_encoding": RAW_ENCODING if raw is not None else None,
-            "raw_type": row.get("raw_type") if raw is not None else None,
-        }
+    for batch in _column_batches(data, "versions", columns):
+        urls, raw = batch["url"], batch["raw_html"]
+        ids = [versions[key] for key in zip(urls, batch["version"], strict=True)]
+        page_ids = [pages[url][0] for url in urls]
+        encodings = [RAW_ENCODING if r is not None else None for r in raw]
+        types = [t if r is not None else None for r, t in zip(raw, batch["raw_type"], strict=True)]
+        yield from zip(
+            ids,
+            page_ids,
+            batch["fetched_at"],
+            batch["content_hash"],
+            batch["title"],
+            batch["text_length"],
+            batch["article_json"],
+            raw,
+            encodings,
+            types,
+            strict=True,
+        )
 
 
-def _capture_rows(data: Output, pages: dict[str, tuple[int, datetime]]) -> Iterator[dict[str, Any]]:
-    for row in _batches(data, "captures_all"):
-        yield {
-            "page_id": pages[row["url"]][0],
-            "fetched_at": _utc(row["fetched_at"]),
-            "content_hash": row["content_hash"],
-        }
+def _capture_rows(
+    data: Output, pages: dict[str, tuple[int, datetime]]
+) -> Iterator[tuple[Any, ...]]:
+    """(page_id, fetched_at, content_hash) of every capture."""
+    for batch in _column_batches(data, "captures_all", ["url", "fetched_at", "content_hash"]):
+        page_ids = [pages[url][0] for url in batch["url"]]
+        yield from zip(page_ids, batch["fetched_at"], batch["content_hash"], strict=True)
 
 
 def _change_rows(data: Output, versions: dict[tuple[str, int], int]) -> Iterator[dict[str, Any]]:
