@@ -23,7 +23,7 @@ from storyline.model import Article, Entity
 from storyline.stories.acronyms import find_acronyms, untagged_uses
 from storyline.stories.canonical import Candidate, clean, resolve
 from storyline.stories.gazetteer import PARTY_NAMES, lookup
-from storyline.stories.name_spans import dateline, name_parts
+from storyline.stories.name_spans import dateline, name_parts, standalone_words
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -188,12 +188,13 @@ class SpacyRecognizer:
         found = [Mention(place.text, "place") for place in places]
         placed = {token.i for place in places for token in place}
         taken = {token.i for ent in doc.ents for token in ent}
+        words = standalone_words(doc) if doc.ents else frozenset()
         for ent in doc.ents:
             kind = LABEL_KINDS.get(ent.label_)
             if kind is None or any(token.i in placed for token in ent):
                 continue
             grown = _extend(ent, taken) if kind in ("organisation", "other") else ent
-            for span in name_parts(grown, kind):
+            for span in name_parts(grown, kind, words):
                 if _looks_like_name(span):
                     kind_here = _span_kind(span, kind)
                     titled = kind_here == "person" and _after_honorific(span)
