@@ -3,7 +3,8 @@
 Builds a SQLite store in a temporary folder from the labelled Google News headlines of
 ``../shared/data/stories``: each article's headline is one headline, its body 40 other
 headlines of the same story (seeded sampling, so runs are repeatable), published one
-minute after the one before. The store is threaded once (``rethread``), then one new
+minute after the one before, stored as the pipeline stores a page (with the copy
+detector's signature). The store is threaded once (``rethread``), then one new
 article at a time is stored and threaded with ``thread_new_versions``, timed with
 ``time.perf_counter`` (wall clock: it includes SQLite reads and writes) and
 ``time.process_time`` (CPU of this process, steadier on a shared machine):
@@ -38,10 +39,12 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from storyline.config import Settings
 from storyline.model import Article, Paragraph, Section
 from storyline.pipeline import stories as story_pipeline
 from storyline.pipeline import story_threader
-from storyline.revisions import compare_articles
+from storyline.pipeline.copies import CopyIndexer
+from storyline.pipeline.storing import store_version
 from storyline.store import Store
 from storyline.stories.entities import EntityRecognizer, NullRecognizer, SpacyRecognizer
 
@@ -75,13 +78,12 @@ def articles(path: Path) -> list[Article]:
 
 
 def fill(store: Store, batch: list[Article], start: int) -> None:
-    """Store every article of ``batch`` (the ``start``-th article first)."""
+    """Store every article of ``batch`` (the ``start``-th article first) as the pipeline
+    stores a page: with its copy detector's signature, which threading then reuses."""
+    copies = CopyIndexer.from_settings(Settings())
     for offset, article in enumerate(batch):
-        store.store_version(
-            article.url or "",
-            T0 + timedelta(minutes=start + offset),
-            article,
-            compare=compare_articles,
+        store_version(
+            store, article.url or "", T0 + timedelta(minutes=start + offset), article, copies=copies
         )
 
 

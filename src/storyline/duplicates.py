@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -165,13 +166,25 @@ def _fingerprinter() -> Fingerprinter:
     return Fingerprinter()
 
 
-def text_signature(body: str, short: str = "") -> TextSignature:
+def text_signature(body: str, short: str = "", known: bytes | None = None) -> TextSignature:
     """What ``CopyIndex`` compares a text by: the MinHash of ``body``, or, when the body is
-    too short to judge, the words of ``short`` (a headline and body) or of the body."""
+    too short to judge, the words of ``short`` (a headline and body) or of the body.
+
+    ``known`` is the body's signature as ``Fingerprinter`` gave it when the page was
+    stored (the same shingles and permutations), taken instead of computing it again when
+    the body is long enough to have one."""
+    if known is not None and len(known) == NUM_PERM * 4 and _long_enough(body):
+        return tuple(np.frombuffer(known, dtype="<u4").tolist())
     signature = _fingerprinter().signature(body)
     if signature is not None:
         return tuple(np.frombuffer(signature, dtype="<u4").tolist())
     return " ".join(_LETTERS.findall((short or body).casefold()))
+
+
+def _long_enough(body: str) -> bool:
+    """Whether ``Fingerprinter.signature`` gives ``body`` a signature (enough words)."""
+    words = itertools.islice(_WORD.finditer(body.lower()), MIN_WORDS)
+    return sum(1 for _ in words) == MIN_WORDS
 
 
 class CopyIndex:

@@ -179,3 +179,20 @@ def test_the_full_name_decides_the_kind():
         + [Candidate("Volker", "organisation", order=i) for i in range(1, 4)]
     )
     assert [(e.name, e.kind, e.mentions) for e in found] == [("Kurt Volker", "person", 4)]
+
+
+def test_texts_without_a_name_skip_the_tagger_and_the_mentions_stay_the_same(seed, recognizer):
+    from storyline.stories.entities import UNNEEDED, article_texts
+
+    texts = [t for t in article_texts(seed) if t.strip()]
+    texts += [
+        "The lock keeper opened it and left.",
+        "Kurt Volker resigned on Friday, said Mr. Cook.",
+    ]
+    nlp = recognizer.nlp
+    skip = [name for name in UNNEEDED if name in nlp.pipe_names]
+    every_tool = [recognizer._doc_mentions(doc) for doc in nlp.pipe(texts, disable=skip)]
+    assert recognizer.mentions(texts) == every_tool
+    plain, named = recognizer._docs(texts[-2:])
+    assert not plain.ents and not plain.has_annotation("TAG")
+    assert named.ents and named.has_annotation("TAG")

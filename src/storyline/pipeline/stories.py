@@ -27,6 +27,7 @@ from storyline.pipeline.story_pass import (
 )
 from storyline.pipeline.story_threader import LiveThreader
 from storyline.store.db import Store
+from storyline.store.duplicates import single_version_signatures
 from storyline.store.stories import pending
 from storyline.stories.entities import EntityRecognizer
 from storyline.stories.threading import ThreadingOptions
@@ -87,8 +88,11 @@ def thread_new_versions(
         if progress is not None:
             progress(0, total)
         told = (lambda done: progress(done, total)) if progress is not None else None
+        signatures = single_version_signatures(store, [row.page_id for row, _ in waiting])
         fresh = in_threading_order(
-            prepare_fresh(waiting, options, recognizer, settings, workers, worker_cpu, told),
+            prepare_fresh(
+                waiting, options, recognizer, settings, workers, worker_cpu, told, signatures
+            ),
             positions or {},
         )
         live = threader or LiveThreader()
@@ -114,8 +118,10 @@ def rethread(
     waiting = pending(store, None)
     fresh: list[FreshPage] = []
     if waiting:
+        signatures = single_version_signatures(store, [row.page_id for row, _ in waiting])
         fresh = in_threading_order(
-            prepare_fresh(waiting, options, recognizer, settings, workers), {}
+            prepare_fresh(waiting, options, recognizer, settings, workers, signatures=signatures),
+            {},
         )
     live = threader or LiveThreader()
     live.forget()

@@ -61,12 +61,18 @@ def prepare_fresh(
     workers: int,
     worker_cpu: dict[int, float] | None = None,
     progress: Callable[[int], None] | None = None,
+    signatures: Mapping[int, bytes] | None = None,
 ) -> list[FreshPage]:
     """Entities, thread time and prepared threading input of each pending page (the slow
     text work, done before the write transaction opens): with ``recognizer`` in this
     process, else with the spaCy pipeline of the settings in up to ``workers`` processes
-    (``progress`` told the pages prepared so far)."""
-    pages = [PageText(str(row.page_id), article, row.first_seen) for row, article in pending]
+    (``progress`` told the pages prepared so far). ``signatures`` (by page id) are the
+    copy detector's, stored with the pages, so they are not computed again."""
+    known = signatures or {}
+    pages = [
+        PageText(str(row.page_id), article, row.first_seen, known.get(row.page_id))
+        for row, article in pending
+    ]
     lead = settings.entities_lead_words
     if recognizer is not None:
         ready = prepare_pages(pages, recognizer, options, lead)

@@ -92,6 +92,24 @@ def indexed(conn: Connection, page_id: int) -> Indexed | None:
     return Indexed(row.page_id, row.signature, row.group_id) if row is not None else None
 
 
+def single_version_signatures(store: Store, page_ids: list[int]) -> dict[int, bytes]:
+    """The indexed signature of each of ``page_ids`` that has one version only, by page:
+    that version is then the one it was computed from (a page of several versions may
+    keep an older version's, when a later one was too short to index or came out of
+    order). The story threader reuses these instead of computing them again."""
+    found: dict[int, bytes] = {}
+    for start in range(0, len(page_ids), 500):
+        chunk = page_ids[start : start + 500]
+        query = (
+            select(signatures.c.page_id, signatures.c.signature)
+            .join(_p, _p.c.id == signatures.c.page_id)
+            .where(signatures.c.page_id.in_(chunk), _p.c.version_count == 1)
+        )
+        with store.reading("reading the signatures of copies") as conn:
+            found.update((row.page_id, row.signature) for row in conn.execute(query))
+    return found
+
+
 def candidates(conn: Connection, page_id: int, keys: list[int]) -> list[Indexed]:
     """The indexed pages (not ``page_id``) sharing most of ``keys``: candidate copies."""
     rows = conn.execute(_NEAREST, {"keys": keys, "page_id": page_id}).all()

@@ -142,17 +142,24 @@ def _party_spelling(name: str) -> str | None:
 def _link_contained(items: list[Candidate], groups: _Groups) -> None:
     """Rule 4: join a short name to the single longer name of its kind that contains it."""
     longer = [(i, item.name.split()) for i, item in enumerate(items) if " " in item.name]
+    # The longer names that contain a name of a kind, found once per name and kind (a
+    # name is mentioned many times); their groups are looked up afresh each time.
+    containing: dict[tuple[str, str], list[int]] = {}
     for index, item in enumerate(items):
         words = item.name.split()
         if item.canonical or len(words) > 2:
             continue
-        targets = {
-            groups.find(j)
-            for j, long_words in longer
-            if len(long_words) > len(words)
-            and _compatible(item.kind, items[j].kind)
-            and _contains(long_words, words, items[j].kind)
-        }
+        hosts = containing.get((item.name, item.kind))
+        if hosts is None:
+            hosts = [
+                j
+                for j, long_words in longer
+                if len(long_words) > len(words)
+                and _compatible(item.kind, items[j].kind)
+                and _contains(long_words, words, items[j].kind)
+            ]
+            containing[(item.name, item.kind)] = hosts
+        targets = {groups.find(j) for j in hosts}
         if len(targets) == 1:
             groups.union(targets.pop(), index)
 

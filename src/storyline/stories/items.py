@@ -66,9 +66,12 @@ class Prepared:
     anchors: dict[str, int] = field(default_factory=dict)  # the body's names, counted
 
 
-def prepare(item: ThreadItem, options: ThreadingOptions) -> Prepared:
+def prepare(
+    item: ThreadItem, options: ThreadingOptions, known_signature: bytes | None = None
+) -> Prepared:
     """The text work of threading ``item``: tokens, word pairs, body terms, entity names,
-    the body's proper names (a body that only repeats the headline adds nothing)."""
+    the body's proper names (a body that only repeats the headline adds nothing), and the
+    copy detector's signature (``known_signature``: the one stored with the page)."""
     raw = headline_features(tokenize(item.title), options.pair_weight)
     anchors: dict[str, int] = {}
     if item.body and item.body.strip() != item.title.strip():
@@ -78,7 +81,7 @@ def prepare(item: ThreadItem, options: ThreadingOptions) -> Prepared:
             raw[word] = raw.get(word, 0.0) + weight
         anchors = anchor_names(item.body)
     raw.update(entity_features(item.entities, options.entity_weight))
-    signature = text_signature(item.body, f"{item.title}\n{item.body}")
+    signature = text_signature(item.body, f"{item.title}\n{item.body}", known_signature)
     return Prepared(item.key, item.time, raw, signature, anchors)
 
 

@@ -44,10 +44,13 @@ _DASHES = frozenset(("—", "–", "-", "--", "―"))
 _GLUED = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
 
 
-def name_parts(span: Span, kind: str) -> list[Span]:
-    """The names inside ``span`` (tagged as ``kind``), in order; none when all is debris."""
+def name_parts(span: Span, kind: str, words: frozenset[str] | None = None) -> list[Span]:
+    """The names inside ``span`` (tagged as ``kind``), in order; none when all is debris.
+    ``words``: ``standalone_words`` of the span's text, when the caller has them (read
+    once per text, not once per name)."""
     doc = span.doc
-    words = _standalone_words(doc)
+    if words is None:
+        words = standalone_words(doc)
     parts: list[Span] = []
     start = span.start
     for index in range(span.start, span.end):
@@ -111,14 +114,16 @@ def _name_word(token: Any) -> bool:
 _NOT_NAME_TAGS = frozenset("JJR JJS RB RBR RBS UH MD PRP PRP$ VB VBD VBP VBZ WP WDT WRB".split())
 
 
-def _standalone_words(doc: Doc) -> frozenset[str]:
+def standalone_words(doc: Doc) -> frozenset[str]:
     """The capitalised words the text writes on their own (not glued by a hyphen)."""
+    texts = [token.text for token in doc]
+    last = len(texts) - 1
     return frozenset(
-        token.text
-        for token in doc
-        if token.text[:1].isupper()
-        and not (token.i > 0 and doc[token.i - 1].text in _DASHES)
-        and not (token.i + 1 < len(doc) and doc[token.i + 1].text in _DASHES)
+        text
+        for i, text in enumerate(texts)
+        if text[:1].isupper()
+        and not (i > 0 and texts[i - 1] in _DASHES)
+        and not (i < last and texts[i + 1] in _DASHES)
     )
 
 

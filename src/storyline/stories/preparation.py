@@ -36,11 +36,13 @@ PARALLEL_FROM = 2 * CHUNK  # fewer pages than this are prepared in this process
 
 @dataclass(frozen=True)
 class PageText:
-    """One page to prepare: its key (page id), article and when it was first seen."""
+    """One page to prepare: its key (page id), article and when it was first seen, and
+    the copy detector's signature of its body when the store has it (``signature``)."""
 
     key: str
     article: Article
     seen_at: datetime
+    signature: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def prepare_pages(
     for page in pages:
         entities = next(found) if threadable(page.article) else []
         item = thread_item(page.article, entities, key=page.key, seen_at=page.seen_at)
-        ready = prepare(item, options) if threadable(page.article) else None
+        ready = prepare(item, options, page.signature) if threadable(page.article) else None
         prepared.append(PreparedPage(entities, item.time, ready))
     return prepared
 

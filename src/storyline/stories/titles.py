@@ -40,15 +40,26 @@ def story_title(headlines: Sequence[str]) -> str:
         return ""
     words = [set(tokenize(h)) for h in cleaned]
     best, best_score = 0, -1.0
-    for index, mine in enumerate(words):
-        score = sum(
-            len(mine & theirs) / len(mine | theirs)
-            for other, theirs in enumerate(words)
-            if other != index and (mine or theirs)
-        )
+    for index, row in enumerate(_jaccard_matrix(words)):
+        score = sum(row)  # the diagonal and pairs of empty headlines are 0.0: no change
         if score > best_score:
             best, best_score = index, score
     return cleaned[best]
+
+
+def _jaccard_matrix(words: list[set[str]]) -> list[list[float]]:
+    """The Jaccard similarity of every pair of headlines (0.0 on the diagonal and for
+    two empty ones), each pair computed once: the matrix is symmetric."""
+    sizes = [len(w) for w in words]
+    matrix = [[0.0] * len(words) for _ in words]
+    for index, mine in enumerate(words):
+        row = matrix[index]
+        for other in range(index + 1, len(words)):
+            theirs = words[other]
+            if mine or theirs:
+                shared = len(mine & theirs)
+                row[other] = matrix[other][index] = shared / (sizes[index] + sizes[other] - shared)
+    return matrix
 
 
 def neutral_story_title(pages: Sequence[tuple[str, str]]) -> str:
