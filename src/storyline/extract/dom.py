@@ -42,7 +42,7 @@ def mark_update_boxes(blocks: list[Block], tree: HtmlElement) -> None:
     """Hint ``update`` on blocks whose paragraph sits in an element named as an update box."""
     inside: set[str] = set()
     for element in tree.iter(*_BOX_TAGS):
-        if not _named_as_update(element):
+        if not element.attrib or not _named_as_update(element):
             continue
         for paragraph in element.iter("p", "li", "h2", "h3", "h4"):
             key = norm(paragraph.text_content())
