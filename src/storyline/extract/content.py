@@ -25,7 +25,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -41,8 +40,12 @@ from storyline.extract.opinions import (
     readability_opinion,
     shingles,
 )
-from storyline.extract.trafilatura_run import full_comparison, precise_extraction, usable
-from storyline.extract.trafilatura_xpaths import python_pruning
+from storyline.extract.trafilatura_run import (
+    default_extraction,
+    full_comparison,
+    precise_extraction,
+    usable,
+)
 
 # A result shorter than this (characters) is "next to nothing": try the full mode.
 MIN_BODY_CHARS = 250
@@ -195,22 +198,15 @@ def _extraction(body: etree._Element, raw_text: str, method: str) -> Extraction:
 
 
 def _run_trafilatura(tree: HtmlElement, url: str | None) -> Extraction:
-    """trafilatura's fast mode without its precision filter (``bare_extraction``)."""
-    with python_pruning():
-        document = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            fast=True,
-            favor_precision=False,
-            include_comments=False,
-            include_tables=True,
-            include_links=False,
-            with_metadata=False,
-        )
-    if document is None or isinstance(document, dict) or document.body is None:
+    """trafilatura's fast mode without its precision filter (``default_extraction``)."""
+    try:
+        body, raw_text = default_extraction(tree, url)
+    except (TypeError, ValueError):  # what bare_extraction reads as "no result"
         return Extraction(None, 0, method="none")
-    text = normalise(" ".join(document.body.itertext()))
-    return Extraction(document.body, len(text), method="trafilatura-fast-default", text=text)
+    if not usable(raw_text):
+        return Extraction(None, 0, method="none")
+    text = normalise(" ".join(body.itertext()))
+    return Extraction(body, len(text), method="trafilatura-fast-default", text=text)
 
 
 def _complete_split_body(result: Extraction, paragraphs: list[Paragraph]) -> None:

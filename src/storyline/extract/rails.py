@@ -67,7 +67,7 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _WORD = re.compile(r"\w+")  # a word as ``norm`` reads it
 _CONTAINER_TAGS = {"aside", "section", "div", "ul", "ol", "nav"}
 _TITLE_TAGS = ("h2", "h3", "h4", "h5", "h6")
-_NAME_ATTRS = ("class", "id", "aria-label", "data-component", "data-module", "role")
+_NAME_ATTRS = frozenset({"class", "id", "aria-label", "data-component", "data-module", "role"})
 _HEAD_TAGS = {*_TITLE_TAGS, "header", "strong", "b"}
 _LABEL_TAGS = {"span", "p", "div"}
 _HEAD_LOOKAHEAD = 12
@@ -113,9 +113,11 @@ def _rail_containers(tree: HtmlElement) -> dict[HtmlElement, list[Teaser]]:
 
 
 def _named_as_rail(element: HtmlElement) -> bool:
-    if not element.attrib:
+    attributes = element.attrib
+    if not attributes:
         return False
-    names = " ".join(element.get(attr, "") for attr in _NAME_ATTRS).lower()
+    # In any order: no rail word or token spans the space between two names.
+    names = " ".join(v for k, v in attributes.items() if k in _NAME_ATTRS).lower()
     if not names.strip():
         return False
     if _RAIL_WORD.search(names):
