@@ -18,6 +18,7 @@ import re
 
 from lxml.html import HtmlElement
 
+from storyline.extract.domtext import text_of
 from storyline.extract.htmlblocks import SKIPPED_TAGS
 
 _POSITIVE = re.compile(
@@ -142,4 +143,4 @@ def _has_block_child(element: HtmlElement) -> bool:
 def _text(element: HtmlElement) -> str:
     if element.tag in SKIPPED_TAGS:
         return ""
-    return " ".join(element.text_content().split())
+    return " ".join(text_of(element).split())

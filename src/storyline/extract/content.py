@@ -29,6 +29,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from storyline.extract.blocks import Block
+from storyline.extract.domtext import text_of
 from storyline.extract.opinions import (
     AGREEMENT,
     SAME_METHOD_AGREEMENT,
@@ -104,10 +105,10 @@ def survey_paragraphs(tree: HtmlElement) -> list[Paragraph]:
     """Every non-empty ``<p>`` of the page in order, with its share of link text."""
     paragraphs = []
     for element in tree.iter("p"):
-        text = normalise(element.text_content())
+        text = normalise(text_of(element))
         if not text:
             continue
-        link_chars = sum(len(normalise(a.text_content())) for a in element.iter("a"))
+        link_chars = sum(len(normalise(text_of(a))) for a in element.iter("a"))
         paragraphs.append(Paragraph(element, text, min(1.0, link_chars / len(text))))
     return paragraphs
 

@@ -14,6 +14,7 @@ import re
 from lxml.html import HtmlElement
 
 from storyline.extract.blocks import Block
+from storyline.extract.domtext import text_of
 from storyline.extract.live import insert_live_stamps
 from storyline.extract.rails import annotate_links, find_rail_teasers
 from storyline.extract.teasers import norm
@@ -45,7 +46,7 @@ def mark_update_boxes(blocks: list[Block], tree: HtmlElement) -> None:
         if not element.attrib or not _named_as_update(element):
             continue
         for paragraph in element.iter("p", "li", "h2", "h3", "h4"):
-            key = norm(paragraph.text_content())
+            key = norm(text_of(paragraph))
             if len(key.split()) >= MIN_BOX_WORDS:
                 inside.add(key)
     if not inside:

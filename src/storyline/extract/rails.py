@@ -22,6 +22,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from storyline.extract.blocks import Block
+from storyline.extract.domtext import text_of
 from storyline.extract.patterns import is_rail_heading, is_service_link, strip_card_age
 from storyline.extract.teasers import dedupe, norm
 from storyline.model import Teaser
@@ -137,7 +138,7 @@ def _headed_as_rail(element: HtmlElement, heads: dict[HtmlElement, str]) -> bool
         if child.tag in _HEAD_TAGS or (child.tag in _LABEL_TAGS and len(child) == 0):
             text = heads.get(child)
             if text is None:
-                text = heads[child] = " ".join(child.text_content().split())
+                text = heads[child] = " ".join(text_of(child).split())
             if text and len(text) <= 80:
                 return is_rail_heading(text)
     return False
@@ -300,7 +301,7 @@ def annotate_links(blocks: list[Block], tree: HtmlElement) -> None:
     for element in tree.iter(*_BLOCK_TAGS):
         if element.tag in _LABEL_TAGS and any(c.tag not in _INLINE_TAGS for c in element):
             continue  # a wrapper: its text is its children's, matched there
-        text = element.text_content()
+        text = text_of(element)
         if len(text) > longest:
             continue
         key = keys.get(text)
@@ -317,10 +318,8 @@ def annotate_links(blocks: list[Block], tree: HtmlElement) -> None:
 
 
 def _link_share(element: HtmlElement) -> tuple[float, str | None]:
-    total = len(norm(element.text_content()).replace(" ", ""))
-    links = [
-        (len(norm(a.text_content()).replace(" ", "")), a.get("href")) for a in element.iter("a")
-    ]
+    total = len(norm(text_of(element)).replace(" ", ""))
+    links = [(len(norm(text_of(a)).replace(" ", "")), a.get("href")) for a in element.iter("a")]
     if not total or not links:
         return 0.0, None
     linked = sum(n for n, _ in links)
