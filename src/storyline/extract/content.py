@@ -143,13 +143,16 @@ def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> 
     precise_grams = shingles(precise.text)
     fast = precise.method == "trafilatura-fast"  # the full mode may be readability itself
     container = container_opinion(tree)
-    if fast and agreement(precise_grams, shingles(container.text)) >= AGREEMENT:
+    container_grams = shingles(container.text)
+    if fast and agreement(precise_grams, container_grams) >= AGREEMENT:
         return precise
     readability = readability_opinion(tree)
-    if fast and agreement(precise_grams, shingles(readability.text)) >= AGREEMENT:
+    readability_grams = shingles(readability.text)
+    if fast and agreement(precise_grams, readability_grams) >= AGREEMENT:
         return precise
     default = _run_trafilatura(tree, url)
-    if agreement(precise_grams, shingles(default.text)) >= SAME_METHOD_AGREEMENT:
+    default_grams = shingles(default.text)
+    if agreement(precise_grams, default_grams) >= SAME_METHOD_AGREEMENT:
         # two against two: trafilatura's modes against the two readability-style ones
         if not apart(precise.text, readability, container):
             return precise
@@ -161,7 +164,8 @@ def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> 
             readability,
             container,
         ]
-        winner = most_supported(opinions)
+        grams = [precise_grams, default_grams, readability_grams, container_grams]
+        winner = most_supported(opinions, grams)
     if winner.name == "precise":
         return precise
     if winner.name == "default":

@@ -299,7 +299,11 @@ def annotate_links(blocks: list[Block], tree: HtmlElement) -> None:
     found: dict[str, HtmlElement] = {}
     keys: dict[str, str] = {}  # nested elements often share one text (li > span > a)
     for element in tree.iter(*_BLOCK_TAGS):
-        if element.tag in _LABEL_TAGS and any(c.tag not in _INLINE_TAGS for c in element):
+        if (
+            len(element)
+            and element.tag in _LABEL_TAGS
+            and any(c.tag not in _INLINE_TAGS for c in element)
+        ):
             continue  # a wrapper: its text is its children's, matched there
         text = text_of(element)
         if len(text) > longest:
