@@ -9,16 +9,21 @@ from lxml import etree
 
 from storyline.extract.decode import decode_html
 from storyline.extract.html import parse_html
-from storyline.extract.trafilatura_run import full_comparison, precise_extraction, usable
+from storyline.extract.trafilatura_run import (
+    default_extraction,
+    full_comparison,
+    precise_extraction,
+    usable,
+)
 from tests.fixtures.shared_pages import shared_pages
 
 
-def _bare(tree: lxml.html.HtmlElement, url: str, fast: bool) -> str | None:
+def _bare(tree: lxml.html.HtmlElement, url: str, fast: bool, precision: bool = True) -> str | None:
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         fast=fast,
-        favor_precision=True,
+        favor_precision=precision,
         include_comments=False,
         include_tables=True,
         with_metadata=False,
@@ -36,6 +41,16 @@ def test_precise_extraction_is_bare_extractions_fast_precision_mode():
         assert lxml.html.tostring(tree) == before, url  # the page is not modified
         ours = etree.tostring(body, encoding="unicode") if usable(text) else None
         assert ours == _bare(tree, url, fast=True), url
+
+
+def test_default_extraction_is_bare_extractions_fast_default_mode():
+    for url, html in shared_pages(40):
+        tree = parse_html(decode_html(html))
+        before = lxml.html.tostring(tree)
+        body, text = default_extraction(tree, url)
+        assert lxml.html.tostring(tree) == before, url  # the page is not modified
+        ours = etree.tostring(body, encoding="unicode") if usable(text) else None
+        assert ours == _bare(tree, url, fast=True, precision=False), url
 
 
 def test_full_comparison_takes_another_reading_of_a_page_trafilatura_reads_short():

@@ -37,9 +37,33 @@ _TRICKY = (
 )
 
 
+# Content frames (BODY_XPATH, of which only the first match counts): one page per rule,
+# with decoys before the frame each expression should find.
+_FRAMES = [
+    "<p class='post'>no frame</p><div class='posts'>x</div><section class='entry'>e</section>",
+    "<div id='x-article-body'>a</div>",
+    "<span itemprop='articleBody'>no</span><main itemprop='articleBody'>m</main>",
+    "<div class='xArticleContent'>c</div><article>a</article>",
+    "<div role='Article'>no</div><section role='article'>r</section>",
+    "<div class='cell story'>no</div><div class='cell'>c</div>",
+    "<div id='primary-x'>p</div><div id='x-primary'>no</div>",
+    "<div class='FullText'>f</div>",
+    "<div class='main-column'>m</div>",
+    "<div id='Content'>no</div><div class='contentBody'>no</div><div id='contentBody'>c</div>",
+    "<div id='Main-Content'>c</div><div class='Page-Content'>p</div>",
+    "<div class='page-Content'>p</div><section class='x PAGE-content'>later</section>",
+    "<div class='xmain'>no</div><main>m</main><div role='mainly'>r</div>",
+    "<section id='main-x'>s</section><main>m</main>",
+]
+
+
 def _pages() -> list[tuple[str, str]]:
     pages = [(url, decode_html(html)) for url, html in shared_pages(82)]
-    return [*pages, ("https://example.org/tricky", _TRICKY)]
+    frames = [
+        (f"https://example.org/frame-{i}", f"<html><body><div>{body}</div></body></html>")
+        for i, body in enumerate(_FRAMES)
+    ]
+    return [*pages, ("https://example.org/tricky", _TRICKY), *frames]
 
 
 @pytest.mark.parametrize("name", sorted(SCANS))
@@ -52,7 +76,10 @@ def test_scans_select_what_trafilaturas_expressions_select(name):
         converted = convert_tags(tree_cleaning(copy(raw), options), options, url)
         for tree in (raw, converted):
             for expression, scan in zip(getattr(xpaths, name), scans, strict=True):
-                assert scan(tree) == expression(tree), (name, url)
+                expected = expression(tree)
+                if name == "BODY_XPATH":
+                    expected = expected[:1]  # the main extractor reads only the first
+                assert scan(tree) == expected, (name, url)
 
 
 def test_trafilaturas_own_callers_keep_its_expressions_outside_storyline(monkeypatch):

@@ -18,6 +18,7 @@ import re
 
 from lxml.html import HtmlElement
 
+from storyline.extract.domtext import text_of
 from storyline.extract.htmlblocks import SKIPPED_TAGS
 
 _POSITIVE = re.compile(
@@ -65,11 +66,27 @@ def main_container(tree: HtmlElement) -> list[HtmlElement]:
                 scores[node] += score * share
     if not scores:
         return []
-    # Link shares cost a walk of each subtree: only the best raw scores can win.
+    top, top_score = _best_leader(scores)
+    return _with_siblings(top, scores, top_score)
+
+
+def _best_leader(scores: dict[HtmlElement, float]) -> tuple[HtmlElement, float]:
+    """The container with the best score scaled by its share of text outside links.
+
+    Link shares cost a walk of each subtree, so only the ``LEADERS`` best raw scores are
+    candidates, read best first; the scaling never raises a score above its raw value
+    (above zero), so once the best scaled score reaches the next raw one no later
+    candidate can win (ties go to the earlier, as before).
+    """
     leaders = sorted(scores, key=scores.__getitem__, reverse=True)[:LEADERS]
-    final = {node: scores[node] * (1 - link_share(node)) for node in leaders}
-    top = max(final, key=final.__getitem__)
-    return _with_siblings(top, scores, final[top])
+    top, top_score = leaders[0], scores[leaders[0]] * (1 - link_share(leaders[0]))
+    for node in leaders[1:]:
+        if max(scores[node], 0.0) <= top_score:
+            break
+        score = scores[node] * (1 - link_share(node))
+        if score > top_score:
+            top, top_score = node, score
+    return top, top_score
 
 
 def _with_siblings(
@@ -126,4 +143,4 @@ def _has_block_child(element: HtmlElement) -> bool:
 def _text(element: HtmlElement) -> str:
     if element.tag in SKIPPED_TAGS:
         return ""
-    return " ".join(element.text_content().split())
+    return " ".join(text_of(element).split())

@@ -25,11 +25,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
 from storyline.extract.blocks import Block
+from storyline.extract.domtext import text_of
 from storyline.extract.opinions import (
     AGREEMENT,
     SAME_METHOD_AGREEMENT,
@@ -41,8 +41,12 @@ from storyline.extract.opinions import (
     readability_opinion,
     shingles,
 )
-from storyline.extract.trafilatura_run import full_comparison, precise_extraction, usable
-from storyline.extract.trafilatura_xpaths import python_pruning
+from storyline.extract.trafilatura_run import (
+    default_extraction,
+    full_comparison,
+    precise_extraction,
+    usable,
+)
 
 # A result shorter than this (characters) is "next to nothing": try the full mode.
 MIN_BODY_CHARS = 250
@@ -101,10 +105,10 @@ def survey_paragraphs(tree: HtmlElement) -> list[Paragraph]:
     """Every non-empty ``<p>`` of the page in order, with its share of link text."""
     paragraphs = []
     for element in tree.iter("p"):
-        text = normalise(element.text_content())
+        text = normalise(text_of(element))
         if not text:
             continue
-        link_chars = sum(len(normalise(a.text_content())) for a in element.iter("a"))
+        link_chars = sum(len(normalise(text_of(a))) for a in element.iter("a"))
         paragraphs.append(Paragraph(element, text, min(1.0, link_chars / len(text))))
     return paragraphs
 
@@ -139,13 +143,16 @@ def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> 
     precise_grams = shingles(precise.text)
     fast = precise.method == "trafilatura-fast"  # the full mode may be readability itself
     container = container_opinion(tree)
-    if fast and agreement(precise_grams, shingles(container.text)) >= AGREEMENT:
+    container_grams = shingles(container.text)
+    if fast and agreement(precise_grams, container_grams) >= AGREEMENT:
         return precise
     readability = readability_opinion(tree)
-    if fast and agreement(precise_grams, shingles(readability.text)) >= AGREEMENT:
+    readability_grams = shingles(readability.text)
+    if fast and agreement(precise_grams, readability_grams) >= AGREEMENT:
         return precise
     default = _run_trafilatura(tree, url)
-    if agreement(precise_grams, shingles(default.text)) >= SAME_METHOD_AGREEMENT:
+    default_grams = shingles(default.text)
+    if agreement(precise_grams, default_grams) >= SAME_METHOD_AGREEMENT:
         # two against two: trafilatura's modes against the two readability-style ones
         if not apart(precise.text, readability, container):
             return precise
@@ -157,7 +164,8 @@ def _second_opinion(tree: HtmlElement, url: str | None, precise: Extraction) -> 
             readability,
             container,
         ]
-        winner = most_supported(opinions)
+        grams = [precise_grams, default_grams, readability_grams, container_grams]
+        winner = most_supported(opinions, grams)
     if winner.name == "precise":
         return precise
     if winner.name == "default":
@@ -195,22 +203,15 @@ def _extraction(body: etree._Element, raw_text: str, method: str) -> Extraction:
 
 
 def _run_trafilatura(tree: HtmlElement, url: str | None) -> Extraction:
-    """trafilatura's fast mode without its precision filter (``bare_extraction``)."""
-    with python_pruning():
-        document = trafilatura.bare_extraction(
-            tree,
-            url=url,
-            fast=True,
-            favor_precision=False,
-            include_comments=False,
-            include_tables=True,
-            include_links=False,
-            with_metadata=False,
-        )
-    if document is None or isinstance(document, dict) or document.body is None:
+    """trafilatura's fast mode without its precision filter (``default_extraction``)."""
+    try:
+        body, raw_text = default_extraction(tree, url)
+    except (TypeError, ValueError):  # what bare_extraction reads as "no result"
         return Extraction(None, 0, method="none")
-    text = normalise(" ".join(document.body.itertext()))
-    return Extraction(document.body, len(text), method="trafilatura-fast-default", text=text)
+    if not usable(raw_text):
+        return Extraction(None, 0, method="none")
+    text = normalise(" ".join(body.itertext()))
+    return Extraction(body, len(text), method="trafilatura-fast-default", text=text)
 
 
 def _complete_split_body(result: Extraction, paragraphs: list[Paragraph]) -> None:

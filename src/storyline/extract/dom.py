@@ -14,6 +14,7 @@ import re
 from lxml.html import HtmlElement
 
 from storyline.extract.blocks import Block
+from storyline.extract.domtext import text_of
 from storyline.extract.live import insert_live_stamps
 from storyline.extract.rails import annotate_links, find_rail_teasers
 from storyline.extract.teasers import norm
@@ -42,10 +43,10 @@ def mark_update_boxes(blocks: list[Block], tree: HtmlElement) -> None:
     """Hint ``update`` on blocks whose paragraph sits in an element named as an update box."""
     inside: set[str] = set()
     for element in tree.iter(*_BOX_TAGS):
-        if not _named_as_update(element):
+        if not element.attrib or not _named_as_update(element):
             continue
         for paragraph in element.iter("p", "li", "h2", "h3", "h4"):
-            key = norm(paragraph.text_content())
+            key = norm(text_of(paragraph))
             if len(key.split()) >= MIN_BOX_WORDS:
                 inside.add(key)
     if not inside:

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from storyline.extract.domtext import text_of
+
 _SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+|\s*[|•»]\s*")
 _WORD = re.compile(r"[^\W_]+")
 _STANDFIRST_NAMES = re.compile(
@@ -103,7 +105,7 @@ def structural_standfirst(tree: HtmlElement, title: str | None) -> str | None:
         found = _standfirst_in(element)
         if found:
             return found
-        if element.tag in ("p", "div", "section") and len(element.text_content()) > 600:
+        if element.tag in ("p", "div", "section") and len(text_of(element)) > 600:
             break  # the body has begun
     for element in heading.xpath(f"following::*[position() <= {_LOOKAHEAD}]"):
         if (found := _standfirst_in(element)) is not None:
@@ -117,10 +119,10 @@ def _standfirst_in(element: HtmlElement) -> str | None:
     names = f"{element.get('class', '')} {element.get('id', '')}"
     if not _STANDFIRST_NAMES.search(names):
         return None
-    text = " ".join(element.text_content().split())
+    text = " ".join(text_of(element).split())
     if not STANDFIRST_CHARS[0] <= len(text) <= STANDFIRST_CHARS[1]:
         return None
-    linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+    linked = sum(len(" ".join(text_of(a).split())) for a in element.iter("a"))
     return text if linked < 0.5 * len(text) else None
 
 
@@ -130,7 +132,7 @@ def _headline_element(tree: HtmlElement, title: str | None) -> HtmlElement | Non
         return None
     for tags in (("h1",), ("h2",)):
         for element in tree.iter(*tags):
-            if overlap(element.text_content(), title) >= 0.5:
+            if overlap(text_of(element), title) >= 0.5:
                 return element
     return None
 
@@ -138,7 +140,7 @@ def _headline_element(tree: HtmlElement, title: str | None) -> HtmlElement | Non
 def _headings(tree: HtmlElement, limit: int = 8, tags: tuple[str, ...] = ("h1", "h2")) -> list[str]:
     found = []
     for element in tree.iter(*tags):
-        text = " ".join(element.text_content().split())
+        text = " ".join(text_of(element).split())
         if 10 <= len(text) <= 300:
             found.append(text)
         if len(found) >= limit:

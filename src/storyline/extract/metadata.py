@@ -198,14 +198,36 @@ _AUTHOR_KEYS = (
 
 
 def _visible_byline(tree: HtmlElement) -> list[str]:
-    for element in tree.xpath(
-        "//*[@rel='author' or @itemprop='author' or contains(@class,'byline') "
-        "or contains(@class,'author-name') or contains(@class,'author__name')][1]"
-    ):
+    """The first element marked as a byline (``rel``/``itemprop`` ``author``, a class naming
+    a byline or an author's name) that holds a name-sized text.
+
+    As the XPath ``//*[marked][1]`` it replaces: only the first marked element among its
+    siblings is a candidate. One Python walk over the elements that have attributes costs
+    a third of that expression's ``contains()`` calls on every element.
+    """
+    for element in tree.iter():
+        if not element.attrib or not _marked_as_byline(element):
+            continue
+        if any(_marked_as_byline(s) for s in element.itersiblings(preceding=True)):
+            continue
         text = " ".join(element.text_content().split())
         if 3 <= len(text) <= 120:
             return [text]
     return []
+
+
+def _marked_as_byline(element: HtmlElement) -> bool:
+    if not isinstance(element.tag, str):
+        return False  # a comment or processing instruction
+    names = element.get("class")
+    return (
+        element.get("rel") == "author"
+        or element.get("itemprop") == "author"
+        or (names is not None and any(word in names for word in _BYLINE_CLASSES))
+    )
+
+
+_BYLINE_CLASSES = ("byline", "author-name", "author__name")
 
 
 def _language(tree: HtmlElement, ld: dict[str, Any], metas: dict[str, str]) -> str | None:

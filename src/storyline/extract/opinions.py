@@ -89,9 +89,12 @@ def container_opinion(tree: HtmlElement) -> Opinion:
     return Opinion("container", _joined(blocks), blocks=blocks)
 
 
-def most_supported(opinions: list[Opinion]) -> Opinion:
-    """The opinion whose text agrees most with all the others (the first one on a tie)."""
-    grams = [shingles(o.text) for o in opinions]
+def most_supported(
+    opinions: list[Opinion], grams: list[Counter[tuple[str, ...]]] | None = None
+) -> Opinion:
+    """The opinion whose text agrees most with all the others (the first one on a tie);
+    ``grams``: their shingles, when the caller has them already."""
+    grams = grams if grams is not None else [shingles(o.text) for o in opinions]
     support = [
         sum(agreement(grams[i], grams[j]) for j in range(len(opinions)) if j != i)
         for i in range(len(opinions))

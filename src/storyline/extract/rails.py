@@ -22,6 +22,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from storyline.extract.blocks import Block
+from storyline.extract.domtext import text_of
 from storyline.extract.patterns import is_rail_heading, is_service_link, strip_card_age
 from storyline.extract.teasers import dedupe, norm
 from storyline.model import Teaser
@@ -64,9 +65,10 @@ _RAIL_WORDS = (
 _RAIL_WORD = re.compile("|".join(re.escape(word) for word in _RAIL_WORDS))
 _RAIL_TOKENS = {"rel"}
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"\w+")  # a word as ``norm`` reads it
 _CONTAINER_TAGS = {"aside", "section", "div", "ul", "ol", "nav"}
 _TITLE_TAGS = ("h2", "h3", "h4", "h5", "h6")
-_NAME_ATTRS = ("class", "id", "aria-label", "data-component", "data-module", "role")
+_NAME_ATTRS = frozenset({"class", "id", "aria-label", "data-component", "data-module", "role"})
 _HEAD_TAGS = {*_TITLE_TAGS, "header", "strong", "b"}
 _LABEL_TAGS = {"span", "p", "div"}
 _HEAD_LOOKAHEAD = 12
@@ -99,8 +101,9 @@ def _rail_containers(tree: HtmlElement) -> dict[HtmlElement, list[Teaser]]:
     """Outermost elements named or headed as a rail whose text is mostly cards, with their
     cards (read once: the test needs them, and so does the caller)."""
     found: dict[HtmlElement, list[Teaser]] = {}
+    heads: dict[HtmlElement, str] = {}  # nested containers share their first heading
     for element in tree.iter(*_CONTAINER_TAGS):
-        if not (_named_as_rail(element) or (len(element) >= 2 and _headed_as_rail(element))):
+        if not (_named_as_rail(element) or (len(element) >= 2 and _headed_as_rail(element, heads))):
             continue
         if any(_is_ancestor(done, element) for done in found):
             continue
@@ -111,7 +114,11 @@ def _rail_containers(tree: HtmlElement) -> dict[HtmlElement, list[Teaser]]:
 
 
 def _named_as_rail(element: HtmlElement) -> bool:
-    names = " ".join(element.get(attr, "") for attr in _NAME_ATTRS).lower()
+    attributes = element.attrib
+    if not attributes:
+        return False
+    # In any order: no rail word or token spans the space between two names.
+    names = " ".join(v for k, v in attributes.items() if k in _NAME_ATTRS).lower()
     if not names.strip():
         return False
     if _RAIL_WORD.search(names):
@@ -122,11 +129,16 @@ def _named_as_rail(element: HtmlElement) -> bool:
     return not _RAIL_TOKENS.isdisjoint(_TOKEN_SPLIT.split(names))
 
 
-def _headed_as_rail(element: HtmlElement) -> bool:
-    """The container's first heading (or label) reads like 'Related articles'."""
+def _headed_as_rail(element: HtmlElement, heads: dict[HtmlElement, str]) -> bool:
+    """The container's first heading (or label) reads like 'Related articles'.
+
+    ``heads`` keeps the text of each heading read, for the containers around it.
+    """
     for child in islice(element.iter(), 1, _HEAD_LOOKAHEAD):
         if child.tag in _HEAD_TAGS or (child.tag in _LABEL_TAGS and len(child) == 0):
-            text = " ".join(child.text_content().split())
+            text = heads.get(child)
+            if text is None:
+                text = heads[child] = " ".join(text_of(child).split())
             if text and len(text) <= 80:
                 return is_rail_heading(text)
     return False
@@ -281,17 +293,26 @@ def annotate_links(blocks: list[Block], tree: HtmlElement) -> None:
     if not wanted:
         return
     longest = max(len(k) for k in wanted) * 2 + 40
+    # A text whose first word begins no wanted key cannot be one: finding that first word
+    # is much cheaper than normalising the whole text, which most elements would need.
+    first_words = {key.partition(" ")[0] for key in wanted}
     found: dict[str, HtmlElement] = {}
     keys: dict[str, str] = {}  # nested elements often share one text (li > span > a)
     for element in tree.iter(*_BLOCK_TAGS):
-        if element.tag in _LABEL_TAGS and any(c.tag not in _INLINE_TAGS for c in element):
+        if (
+            len(element)
+            and element.tag in _LABEL_TAGS
+            and any(c.tag not in _INLINE_TAGS for c in element)
+        ):
             continue  # a wrapper: its text is its children's, matched there
-        text = element.text_content()
+        text = text_of(element)
         if len(text) > longest:
             continue
         key = keys.get(text)
         if key is None:
-            key = keys[text] = norm(text)
+            first = _WORD.search(text.lower())
+            matchable = first is not None and first.group() in first_words
+            key = keys[text] = norm(text) if matchable else ""
         if key in wanted and key not in found:
             found[key] = element
     for block in blocks:
@@ -301,10 +322,8 @@ def annotate_links(blocks: list[Block], tree: HtmlElement) -> None:
 
 
 def _link_share(element: HtmlElement) -> tuple[float, str | None]:
-    total = len(norm(element.text_content()).replace(" ", ""))
-    links = [
-        (len(norm(a.text_content()).replace(" ", "")), a.get("href")) for a in element.iter("a")
-    ]
+    total = len(norm(text_of(element)).replace(" ", ""))
+    links = [(len(norm(text_of(a)).replace(" ", "")), a.get("href")) for a in element.iter("a")]
     if not total or not links:
         return 0.0, None
     linked = sum(n for n, _ in links)

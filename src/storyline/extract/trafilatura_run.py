@@ -21,7 +21,7 @@ from copy import copy
 
 from lxml import etree
 from lxml.html import HtmlElement
-from trafilatura.core import _forum_thread_page
+from trafilatura.core import _forum_thread_page, trafilatura_sequence
 from trafilatura.external import compare_extraction
 from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.main_extractor import extract_content
@@ -32,17 +32,30 @@ from storyline.extract.trafilatura_xpaths import python_pruning, selectors
 _MIN_OUTPUT_SIZE = Extractor().min_output_size
 
 
-def _options(url: str | None, fast: bool) -> Extractor:
-    """The options ``bare_extraction`` builds for storyline's precision calls."""
-    return Extractor(
+def _options(url: str | None, fast: bool, precision: bool = True) -> Extractor:
+    """The options ``bare_extraction`` builds for storyline's calls.
+
+    Building an ``Extractor`` reads nine settings through ``ConfigParser`` (about 0.1 ms,
+    twice a page); they are read once per mode and the page's URL set on a copy.
+    """
+    options = copy(_TEMPLATES[fast, precision])
+    options.url = url
+    options.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return options
+
+
+_TEMPLATES = {
+    (fast, precision): Extractor(
         output_format="python",
         fast=fast,
-        precision=True,
+        precision=precision,
         comments=False,
         links=False,
         tables=True,
-        url=url,
     )
+    for fast in (False, True)
+    for precision in (False, True)
+}
 
 
 def _raw(tree: HtmlElement) -> tuple[HtmlElement, bool]:
@@ -66,6 +79,17 @@ def precise_extraction(tree: HtmlElement, url: str | None) -> tuple[etree._Eleme
         cleaned = prune_unwanted_nodes(cleaned, selectors("REMOVE_COMMENTS_XPATH"))  # type: ignore[arg-type]
     with python_pruning():
         return extract_content(cleaned, options)
+
+
+def default_extraction(tree: HtmlElement, url: str | None) -> tuple[etree._Element, str]:
+    """trafilatura's fast mode without its precision filter: the body and text of
+    ``bare_extraction(fast=True, favor_precision=False, include_comments=False)``, before
+    its output size check (``usable``), without the text rendering it adds and that
+    storyline does not read. ``tree`` is not modified (the sequence gets a copy)."""
+    options = _options(url, fast=True, precision=False)
+    with python_pruning():
+        body, text, _, _ = trafilatura_sequence(copy(tree), options, url)
+    return body, text
 
 
 def full_comparison(

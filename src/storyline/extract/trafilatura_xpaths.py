@@ -176,6 +176,90 @@ def _bottom_links(expression: etree.XPath) -> Selector:
     return select
 
 
+_FRAMES = ("article", "div", "main", "section")
+
+
+def _first_frame(
+    test: Callable[[etree._Element], bool], tags: tuple[str, ...] = _FRAMES
+) -> Selector:
+    """The first element (document order, below the root) of ``tags`` that passes ``test``.
+
+    trafilatura's main extractor reads only the first result of each content expression
+    (``BODY_XPATH``), so the scan stops there: ``[]`` or a list of that one element.
+    """
+
+    def select(tree: etree._Element) -> list[etree._Element]:
+        return next(([e] for e in tree.iterdescendants(*tags) if test(e)), [])
+
+    return select
+
+
+def _any(element: etree._Element) -> bool:
+    return True
+
+
+def _article_body(expression: etree.XPath) -> Selector:
+    ids, classes = _patterns(expression)
+
+    def test(e: etree._Element) -> bool:
+        class_, id_ = e.get("class"), e.get("id")
+        return (
+            class_ in ("post", "entry")
+            or e.get("itemprop") == "articleBody"
+            or id_ == "articleContent"
+            or ids.search(id_ or "") is not None
+            or classes.search(class_ or "") is not None
+        )
+
+    return _first_frame(test)
+
+
+def _story(expression: etree.XPath) -> Selector:
+    ids, classes = _patterns(expression)  # and 'fulltext', case-insensitive, between them
+    fulltext = re.compile("fulltext", re.IGNORECASE)
+    exact = ("postarea", "art-postcontent", "text", "cell", "story")
+
+    def test(e: etree._Element) -> bool:
+        class_, id_ = e.get("class"), e.get("id")
+        return (
+            e.get("role") == "article"
+            or id_ in ("article", "story")
+            or class_ in exact
+            or ids.search(id_ or "") is not None
+            or fulltext.search(class_ or "") is not None
+            or classes.search(class_ or "") is not None
+        )
+
+    return _first_frame(test)
+
+
+def _main_content(expression: etree.XPath) -> Selector:
+    ids, classes = _patterns(expression)
+
+    def test(e: etree._Element) -> bool:
+        class_, id_ = e.get("class") or "", e.get("id") or ""
+        return (
+            id_ == "content"
+            or class_ == "content"
+            or ids.search(id_) is not None
+            or classes.search(class_) is not None
+            or "main-content" in id_.replace("C", "c").replace("M", "m")
+            or "main-content" in class_.replace("C", "c").replace("M", "m")
+            or "page-content" in class_.replace("C", "c").replace("P", "p")
+        )
+
+    return _first_frame(test)
+
+
+def _main(expression: etree.XPath) -> Selector:
+    def test(e: etree._Element) -> bool:  # the first main-named frame, or <main>: either first
+        return e.tag == "main" or any(
+            (e.get(attr) or "").startswith("main") for attr in ("class", "id", "role")
+        )
+
+    return _first_frame(test, ("article", "div", "section", "main"))
+
+
 # (list name, fingerprints of its expressions, scans built from them)
 _WRITTEN_FOR: dict[str, tuple[tuple[str, ...], Callable[[list[etree.XPath]], list[Selector]]]] = {
     "RAW_TREE_PRUNE_XPATH": (
@@ -197,6 +281,19 @@ _WRITTEN_FOR: dict[str, tuple[tuple[str, ...], Callable[[list[etree.XPath]], lis
         lambda xs: [xs[0], _bottom_links(xs[1])],  # the first is ".//header": XPath is quick
     ),
     "DISCARD_IMAGE_ELEMENTS": (("cb1ab981e44913f7",), lambda xs: [_named("caption", False)]),
+    "BODY_XPATH": (
+        (
+            "caaa561ceca17064",
+            "dffd8931d1ae8060",
+            "6c9b5e1fdc092943",
+            "10a7ceacc0ff8cdf",
+            "95f15d1c1b6d4052",
+        ),
+        lambda xs: (
+            [_article_body(xs[0]), _first_frame(_any, ("article",))]
+            + [_story(xs[2]), _main_content(xs[3]), _main(xs[4])]
+        ),
+    ),
 }
 # The lists trafilatura's extraction sequence and main extractor prune with, gated
 # within ``python_pruning``.
@@ -209,6 +306,7 @@ _GATED = (
     (main_extractor, "PRECISION_DISCARD_XPATH"),
     (main_extractor, "DISCARD_IMAGE_ELEMENTS"),
     (external, "OVERALL_DISCARD_XPATH"),
+    (main_extractor, "BODY_XPATH"),
 )
 
 
