@@ -175,7 +175,7 @@ def test_a_worker_pool_that_breaks_is_replaced_and_no_capture_is_lost():
     a new pool and extracts those captures again, so none is lost and nothing hangs."""
     from concurrent.futures import Future
 
-    from storyline.pipeline.extracting import _collect, _Pools
+    from storyline.pipeline.extracting import ExtractionPools, _collect
     from storyline.sandbox import Budget
     from storyline.sources.captures import Capture
 
@@ -185,7 +185,7 @@ def test_a_worker_pool_that_breaks_is_replaced_and_no_capture_is_lost():
         for n in range(4)
     ]
     budget = Budget(seconds=60.0, memory_mb=0)
-    pools = _Pools(1, budget)
+    pools = ExtractionPools(1, budget)
     try:
         first = pools.submit(captures[0])
         assert first.result(timeout=120).article.title  # the worker is up and idle

@@ -10,6 +10,13 @@ re-run skips it, which is what makes the backfill resumable file by file.
 
 A payload repeated under the same URL (crawls revisit unchanged pages all the time) is
 extracted once, as the batch ingest does.
+
+The job's tasks keep their extraction worker across tasks (``keep_pool``): PySpark reuses
+its Python worker processes, so a process that extracts several input files starts one
+extraction worker, not one per file; a new worker's first pages cost about half a
+CPU-second more than its later ones (warming up), which one per file made part of every
+task (``benchmarks/spark.py``'s fixed cost). The kept worker ends with its Python worker
+(it reads end-of-file on its task pipe).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from storyline.pipeline.extracting import extract_in_order
+from storyline.pipeline.extracting import ExtractionPools, extract_in_order
 from storyline.pipeline.ingest import IngestReport
 from storyline.pipeline.ingest_work import Extracted
 from storyline.sandbox import Budget
@@ -30,11 +37,15 @@ from storyline.spark.inputs import input_id, local_copy
 
 _BATCH = 256  # captures per Parquet row group: bounded memory whatever the file size
 _REPEATS = 2000  # payloads remembered per file to spot a repeat without extracting it
+_KEPT: dict[Budget, ExtractionPools] = {}  # this process's kept extraction worker, by budget
 
 
-def extract_input(uri: str, out: Output, max_bytes: int, budget: Budget) -> dict[str, Any]:
+def extract_input(
+    uri: str, out: Output, max_bytes: int, budget: Budget, keep_pool: bool = False
+) -> dict[str, Any]:
     """Extract one input file into ``captures/<id>.parquet``, each page under ``budget``;
-    return its manifest.
+    return its manifest. With ``keep_pool`` the extraction worker stays for this process's
+    next input (the Spark job's executors); without, it stops when the file is done.
 
     An input whose manifest exists is not read again: its manifest is returned as is.
     """
@@ -44,13 +55,21 @@ def extract_input(uri: str, out: Output, max_bytes: int, budget: Budget) -> dict
         return done
     report = IngestReport()
     with local_copy(uri) as path:
-        rows = _extracted_rows(read_file(path, max_bytes), report, budget)
+        pools = _kept_pools(budget) if keep_pool else None
+        rows = _extracted_rows(read_file(path, max_bytes), report, budget, pools)
         batches = _batches(({"input": uri, "position": i, **r} for i, r in enumerate(rows)))
         report.stored = out.write_batches(CAPTURES, batches, "captures", f"{name}.parquet")
     manifest = {"uri": uri, "records": report.records, "captures": report.stored}
     manifest |= {"problems": dict(sorted(report.problems.items())), "examples": report.examples}
     out.write_json(manifest, "inputs", f"{name}.json")
     return manifest
+
+
+def _kept_pools(budget: Budget) -> ExtractionPools:
+    """This process's kept extraction worker for ``budget`` (started on first use)."""
+    if budget not in _KEPT:
+        _KEPT[budget] = ExtractionPools(1, budget)
+    return _KEPT[budget]
 
 
 def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
@@ -65,7 +84,10 @@ def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 def _extracted_rows(
-    records: Iterator[Capture | Rejected], report: IngestReport, budget: Budget
+    records: Iterator[Capture | Rejected],
+    report: IngestReport,
+    budget: Budget,
+    pools: ExtractionPools | None,
 ) -> Iterator[dict[str, Any]]:
     """One row per capture that became an article, in input order; problems go to the
     report. A payload repeated under its URL is not extracted again."""
@@ -85,7 +107,7 @@ def _extracted_rows(
         found = seen.get(key) if key is not None else None
         return replace(found, problems=[]) if found is not None else None
 
-    for capture, result in extract_in_order(captures(), 1, budget, reuse):
+    for capture, result in extract_in_order(captures(), 1, budget, reuse, pools):
         key = keys.pop(id(capture), None)
         for problem in result.problems:
             report.note(problem)

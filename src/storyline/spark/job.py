@@ -23,7 +23,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ from storyline.durations import parse_duration
 from storyline.errors import InputError
 from storyline.sandbox import Budget
 from storyline.spark.copies import copy_groups
-from storyline.spark.dataset import ALL_TABLES, TABLES, Output
+from storyline.spark.dataset import ALL_TABLES, Output
 from storyline.spark.extracting import extract_input
 from storyline.spark.inputs import expand_inputs, input_id
 from storyline.spark.stories import (
@@ -42,7 +42,8 @@ from storyline.spark.stories import (
     thread_stories,
     window_seconds,
 )
-from storyline.spark.versions import PageRows, page_rows
+from storyline.spark.tables import capture_rows, write_part
+from storyline.spark.versions import page_rows
 
 if TYPE_CHECKING:
     from pyspark import RDD, SparkContext
@@ -161,7 +162,7 @@ def _extract(
     max_bytes, budget = settings.fetch_max_bytes, Budget.from_settings(settings)
     manifests = (
         sc.parallelize(uris, len(uris))
-        .map(lambda uri: extract_input(uri, Output.at(out), max_bytes, budget))
+        .map(lambda uri: extract_input(uri, Output.at(out), max_bytes, budget, keep_pool=True))
         .collect()
     )
     for manifest in manifests:
@@ -176,18 +177,10 @@ def _pages(sc: SparkContext, output: Output, partitions: int) -> RDD[Any]:
     filesystem = output.filesystem
     return (
         sc.parallelize(paths, max(1, len(paths)))
-        .flatMap(lambda path: _capture_rows(filesystem, path))
+        .flatMap(lambda path: capture_rows(filesystem, path))
         .groupByKey(partitions)
         .map(lambda group: page_rows(group[0], group[1]))
     )
-
-
-def _capture_rows(filesystem: Any, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    import pyarrow.parquet as pq
-
-    for batch in pq.ParquetFile(path, filesystem=filesystem).iter_batches(batch_size=256):
-        for row in batch.to_pylist():
-            yield row["url"], row
 
 
 def _canonicals(pages: RDD[Any], settings: Settings, partitions: int) -> RDD[Any]:
@@ -204,43 +197,10 @@ def _write_tables(
     """Stage 5: each partition writes its part of every table into the staging folder."""
     joined = pages.map(lambda p: (p.url, p)).leftOuterJoin(canonicals)
     counts = joined.mapPartitionsWithIndex(
-        lambda index, part: [_write_part(index, part, out, staging)]
+        lambda index, part: [write_part(index, part, out, staging)]
     ).collect()
     totals = [sum(c[i] for c in counts) for i in range(4)]
     return totals[0], totals[1], totals[2], totals[3]
-
-
-def _write_part(
-    index: int, part: Iterable[Any], out: str, staging: str
-) -> tuple[int, int, int, int]:
-    import pyarrow as pa
-
-    output = Output.at(out)
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    pages = copies = 0
-    for _url, (page, canonical) in part:
-        pages += 1
-        copies += _add_page(rows, page, canonical)
-    for name, schema in TABLES.items():
-        output.make_dirs(staging, name)
-        table = pa.Table.from_pylist(rows[name], schema=schema)
-        output.write_table(table, staging, name, f"part-{index:05d}.parquet")
-    return pages, len(rows["versions"]), len(rows["changes"]), copies
-
-
-def _add_page(rows: dict[str, list[dict[str, Any]]], page: PageRows, canonical: str | None) -> int:
-    """Add one page's rows to its partition's tables; 1 when the page is a copy."""
-    copy_of = canonical if canonical and canonical != page.url else None
-    for version in page.versions:
-        version["copy_of"] = copy_of
-    rows["versions"] += page.versions
-    rows["captures_all"] += page.captures
-    rows["changes"] += page.changes
-    if page.signature:
-        rows["duplicates"].append(
-            {"url": page.url, "signature": page.signature, "canonical": canonical}
-        )
-    return 1 if copy_of else 0
 
 
 def _publish(output: Output, staging: str) -> None:
