@@ -33,6 +33,7 @@ class ThreadingOptions:
     merge_threshold: float = 0.15
     merge_candidate: float = 0.07
     pair_weight: float = 1.0
+    headline_weight: float = 4.0  # the headline's norm, whatever its length (0: unscaled)
     size_prior: float = 0.4
     half_life: float | None = None
     body_weight: float = 4.0
@@ -69,7 +70,7 @@ class Prepared:
 def prepare(item: ThreadItem, options: ThreadingOptions) -> Prepared:
     """The text work of threading ``item``: tokens, word pairs, body terms, entity names,
     the body's proper names (a body that only repeats the headline adds nothing)."""
-    raw = headline_features(tokenize(item.title), options.pair_weight)
+    raw = headline_features(tokenize(item.title), options.pair_weight, options.headline_weight)
     anchors: dict[str, int] = {}
     if item.body and item.body.strip() != item.title.strip():
         for word, weight in body_features(
