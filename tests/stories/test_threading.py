@@ -188,11 +188,13 @@ def test_a_headline_weighs_the_same_whatever_its_length():
         assert norm == pytest.approx(options.headline_weight)
     body = "Rescue teams searched collapsed buildings in Lorca. " * 20
     item = ThreadItem(key="a", title=long, body=body)
-    raw = prepare(item, options).features
-    headline = set(headline_features(tokenize(long), 1.0))
-    head_mass = sum(w * w for f, w in raw.items() if f in headline and " " in f)
-    assert head_mass < options.body_weight**2
     unscaled = replace(options, headline_weight=0.0)
+    pairs = {f for f in headline_features(tokenize(long), 1.0) if " " in f}
+    masses = [
+        sum(w * w for f, w in prepare(item, given).features.items() if f in pairs)
+        for given in (options, unscaled)
+    ]
+    assert masses[0] < options.headline_weight**2 < options.body_weight**2 * 2 < masses[1]
     stream = [*BRIDGE_STREAM, "europa plumes water vapor", "supermarket collapse riga"]
     scaled_stories, plain_stories = StoryThreader(options), StoryThreader(unscaled)
     assert _headlines(scaled_stories, stream) == _headlines(plain_stories, stream)

@@ -33,7 +33,7 @@ class ThreadingOptions:
     merge_threshold: float = 0.15
     merge_candidate: float = 0.07
     pair_weight: float = 1.0
-    headline_weight: float = 4.0  # the headline's norm, whatever its length (0: unscaled)
+    headline_weight: float = 5.0  # a headline's norm, whatever its length (0: unscaled)
     size_prior: float = 0.4
     half_life: float | None = None
     body_weight: float = 4.0
