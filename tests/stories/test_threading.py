@@ -168,3 +168,34 @@ def test_state_round_trips_through_json_exactly():
     assert original.story_of("copy-of-0") == original.story_of("0")
     assert restored.stories() == original.stories()
     assert orjson.dumps(restored.state()) == orjson.dumps(original.state())
+
+
+def test_a_headline_weighs_the_same_whatever_its_length():
+    """A 25-word lead sentence used as a headline has 300 word pairs: scaled to the
+    headline weight it no longer outweighs its body, and a headline alone threads as
+    before (the item vector is unit length after IDF)."""
+    from storyline.stories.features import headline_features, tokenize
+    from storyline.stories.items import prepare
+
+    long = (
+        "The regional president said on Monday that rescue teams had searched collapsed "
+        "buildings through the night after a strong earthquake struck near the old town"
+    )
+    options = ThreadingOptions()
+    for title in (long, "Strong earthquake strikes Lorca"):
+        features = headline_features(tokenize(title), 1.0, options.headline_weight)
+        norm = sum(w * w for w in features.values()) ** 0.5
+        assert norm == pytest.approx(options.headline_weight)
+    body = "Rescue teams searched collapsed buildings in Lorca. " * 20
+    item = ThreadItem(key="a", title=long, body=body)
+    unscaled = replace(options, headline_weight=0.0)
+    pairs = {f for f in headline_features(tokenize(long), 1.0) if " " in f}
+    masses = [
+        sum(w * w for f, w in prepare(item, given).features.items() if f in pairs)
+        for given in (options, unscaled)
+    ]
+    assert masses[0] < options.headline_weight**2 < options.body_weight**2 * 2 < masses[1]
+    stream = [*BRIDGE_STREAM, "europa plumes water vapor", "supermarket collapse riga"]
+    scaled_stories, plain_stories = StoryThreader(options), StoryThreader(unscaled)
+    assert _headlines(scaled_stories, stream) == _headlines(plain_stories, stream)
+    assert scaled_stories.merges == plain_stories.merges

@@ -61,13 +61,25 @@ def stem(word: str) -> str:
     return word
 
 
-def headline_features(words: list[str], pair_weight: float) -> dict[str, float]:
-    """Unigram and biterm features of a headline, before IDF weighting."""
+def headline_features(
+    words: list[str], pair_weight: float, weight: float = 0.0
+) -> dict[str, float]:
+    """Unigram and biterm features of a headline, before IDF weighting.
+
+    With a ``weight``, the features are scaled so the headline weighs ``weight`` in all
+    (Euclidean norm), however long it is: a headline of n words has n(n-1)/2 word
+    pairs, so a 25-word lead sentence used as a headline would otherwise outweigh its
+    body several times over (and a four-word one weigh less than it). Alone (a
+    headline without a body) the scale changes nothing: the item vector is made unit
+    length after IDF weighting."""
     unique = list(dict.fromkeys(words))
     features = dict.fromkeys(unique, 1.0)
     if pair_weight > 0:
         for first, second in combinations(sorted(unique), 2):
             features[f"{first} {second}"] = pair_weight
+    if weight > 0 and features:
+        scale = weight / math.sqrt(sum(value * value for value in features.values()))
+        features = {feature: value * scale for feature, value in features.items()}
     return features
 
 

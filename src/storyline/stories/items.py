@@ -33,6 +33,7 @@ class ThreadingOptions:
     merge_threshold: float = 0.15
     merge_candidate: float = 0.07
     pair_weight: float = 1.0
+    headline_weight: float = 5.0  # a headline's norm, whatever its length (0: unscaled)
     size_prior: float = 0.4
     half_life: float | None = None
     body_weight: float = 4.0
@@ -72,7 +73,7 @@ def prepare(
     """The text work of threading ``item``: tokens, word pairs, body terms, entity names,
     the body's proper names (a body that only repeats the headline adds nothing), and the
     copy detector's signature (``known_signature``: the one stored with the page)."""
-    raw = headline_features(tokenize(item.title), options.pair_weight)
+    raw = headline_features(tokenize(item.title), options.pair_weight, options.headline_weight)
     anchors: dict[str, int] = {}
     if item.body and item.body.strip() != item.title.strip():
         for word, weight in body_features(
