@@ -27,14 +27,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_sections import replace_block  # noqa: E402  (benchmarks/ on path)
 from spark import SECTION, STORYLINE, build_archive  # noqa: E402
-from spark_profile import BackendSampler, KindSampler  # noqa: E402
+from spark_profile import run_sampled  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -63,28 +62,12 @@ def build_dataset(folder: Path, records: int, files: int) -> Path:
 def measure(dataset: Path, target: str, server: tuple[int, str] | None) -> Load:
     """One ``storyline load`` of ``dataset`` into ``target`` (a URL or a file path)."""
     command = [STORYLINE, "load", str(dataset), "--db", target, "--json"]
-    sampler = KindSampler()
-    backend = BackendSampler(*server) if server else None
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    threads = [threading.Thread(target=sampler.run, args=(proc.pid,), daemon=True)]
-    if backend is not None:
-        threads.append(threading.Thread(target=backend.run, daemon=True))
-    for thread in threads:
-        thread.start()
-    out, err = proc.communicate()
-    wall = time.perf_counter() - started
-    sampler.stop()
-    if backend is not None:
-        backend.stop()
-    for thread in threads:
-        thread.join()
-    if proc.returncode:
-        raise RuntimeError(f"load failed ({proc.returncode}): {err.decode()[-2000:]}")
-    report = json.loads(out)
-    cpu = sum(sampler.totals().values())
-    server_cpu = backend.cpu if backend is not None else 0.0
-    return Load(int(report["versions"]), wall, float(report["seconds"]), cpu, server_cpu)
+    sampled = run_sampled(command, "load", server)
+    report = json.loads(sampled.out)
+    cpu = sum(sampled.kinds.values())
+    return Load(
+        int(report["versions"]), sampled.seconds, float(report["seconds"]), cpu, sampled.server_cpu
+    )
 
 
 def _median(loads: list[Load]) -> Load:

@@ -26,10 +26,8 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from itertools import islice
@@ -39,9 +37,8 @@ from ingest import load_pages, plan, write_warc  # noqa: E402  (benchmarks/ on p
 from markdown_sections import replace_block  # noqa: E402
 from spark_profile import (  # noqa: E402
     KINDS,
-    BackendSampler,
-    KindSampler,
     Structure,
+    run_sampled,
     stage_summary,
 )
 
@@ -104,28 +101,11 @@ def _timed(
             "--conf spark.eventLog.compress=false --conf spark.eventLog.rolling.enabled=false "
             "pyspark-shell"
         )
-    sampler = KindSampler()
-    backend = BackendSampler(*server) if server else None
-    started = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    threads = [threading.Thread(target=sampler.run, args=(proc.pid,), daemon=True)]
-    if backend is not None:
-        threads.append(threading.Thread(target=backend.run, daemon=True))
-    for thread in threads:
-        thread.start()
-    out, err = proc.communicate()
-    seconds = time.perf_counter() - started
-    sampler.stop()
-    if backend is not None:
-        backend.stop()
-    for thread in threads:
-        thread.join()
-    if proc.returncode:
-        raise RuntimeError(f"{name} failed ({proc.returncode}): {err.decode()[-2000:]}")
-    kinds = sampler.totals()
+    sampled = run_sampled(command, name, server, env)
+    out, seconds, kinds = sampled.out, sampled.seconds, sampled.kinds
     inner = float(json.loads(out)["seconds"]) if name.startswith("storyline load") else 0.0
     run = Run(name, seconds, sum(kinds.values()), records, inner, kinds)
-    run.server = backend.cpu if backend is not None else 0.0
+    run.server = sampled.server_cpu
     run.structure = stage_summary(events) if events is not None else None
     return run
 

@@ -158,3 +158,47 @@ def stage_summary(folder: Path) -> Structure:
         extract_tasks=len(tasks.get(first, [])),
         extract_busy=runs.get(first, 0.0) / walls[first] if walls.get(first) else 0.0,
     )
+
+
+@dataclass
+class Sampled:
+    """One command run under the samplers: its output, wall time and CPU."""
+
+    out: bytes
+    seconds: float
+    kinds: dict[str, float]
+    server_cpu: float
+
+
+def run_sampled(
+    command: list[str],
+    label: str,
+    server: tuple[int, str] | None = None,
+    env: dict[str, str] | None = None,
+) -> Sampled:
+    """Run ``command`` with its process tree's CPU sampled by kind, and with ``server``
+    (postmaster pid, database) the PostgreSQL backends' CPU too; a failure raises with
+    the end of its stderr, named ``label``."""
+    import subprocess
+    import time
+
+    sampler = KindSampler()
+    backend = BackendSampler(*server) if server else None
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    threads = [threading.Thread(target=sampler.run, args=(proc.pid,), daemon=True)]
+    if backend is not None:
+        threads.append(threading.Thread(target=backend.run, daemon=True))
+    for thread in threads:
+        thread.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    sampler.stop()
+    if backend is not None:
+        backend.stop()
+    for thread in threads:
+        thread.join()
+    if proc.returncode:
+        raise RuntimeError(f"{label} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    server_cpu = backend.cpu if backend is not None else 0.0
+    return Sampled(out, seconds, sampler.totals(), server_cpu)
